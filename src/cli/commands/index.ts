@@ -1,0 +1,8 @@
+/** The list of sub-commands of `deepclust`; add one line per command module. */
+import type { Command } from 'commander';
+
+/** A sub-command module's registration function. */
+export type RegisterCommand = (program: Command) => void;
+
+/** Every sub-command, in the order `--help` lists them. */
+export const commands: RegisterCommand[] = [];

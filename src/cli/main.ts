@@ -1,0 +1,40 @@
+/**
+ * The `deepclust` command line. Each sub-command lives in `src/cli/commands/<name>.ts` and
+ * exports `register(program)`; this file only wires them and turns errors into one clear line.
+ */
+import { Command, CommanderError } from 'commander';
+import { DeepclustError } from '../errors.ts';
+import { commands } from './commands/index.ts';
+
+const program = new Command('deepclust')
+  .description('Deep clustering in TypeScript: autoencoders, DEC, IDEC, DCN, SNNL, CDC and more.')
+  .option('--debug', 'print stack traces for errors')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+for (const register of commands) register(program);
+
+const debug = process.argv.includes('--debug');
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err, debug);
+}
+
+/** Prints an error as one line on stderr (with the stack under --debug) and returns the exit code. */
+function reportError(err: unknown, withStack: boolean): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (unknown option, missing argument, --help…)
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof DeepclustError) {
+    process.stderr.write(`deepclust: error: ${err.message}\n`);
+    if (withStack && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`deepclust: internal error: ${message}\n`);
+  if (withStack && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('(run again with --debug for the stack trace, and please report it)\n');
+  return 1;
+}
