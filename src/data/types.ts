@@ -1,0 +1,20 @@
+/** Types shared by the data layer and its users (methods, CLI, cluster/metrics commands). */
+import type { Matrix } from '../matrix.ts';
+
+/** A loaded data set: features, optional integer labels, and where it came from. */
+export interface Dataset {
+  /** Canonical name, e.g. `mnist:train`, `features:/path/x.npy`, or a file path. */
+  readonly name: string;
+  /** Features, `[nSamples, nFeatures]`, float32 unless the source was float64. */
+  readonly x: Matrix;
+  /** Ground-truth labels 0..nClasses-1 (int32), when the source has them. */
+  readonly labels?: Int32Array;
+  /** Image shape `[channels, height, width]` when the rows are images (for conv nets, reports). */
+  readonly imageShape?: readonly [number, number, number];
+  /** Human-readable class names, when known. */
+  readonly classNames?: readonly string[];
+  /** Preprocessing steps applied, in order, as recorded in every result (e.g. `["scale255"]`). */
+  readonly preprocessing: readonly string[];
+  /** Files read (absolute paths), for provenance and fingerprints. */
+  readonly sources: readonly string[];
+}
