@@ -1,0 +1,179 @@
+/**
+ * 2-D convolution, transposed convolution, max pooling and nearest-neighbour upsampling on
+ * NCHW tensors. Spatial dims must be static; the batch dim may be symbolic.
+ * Gradients are built from Conv / ConvTranspose / ScatterElements, so they are ONNX nodes too.
+ */
+import { GraphError } from '../../errors.ts';
+import { type Dim, type Tensor, checkSameDtype } from '../graph.ts';
+import { reduceSum } from './reduce.ts';
+import { reshape, reshapeLike, slice, transpose, zerosLike } from './shape.ts';
+
+/** Options of {@link conv2d} and {@link convTranspose2d}. */
+export interface ConvOptions {
+  /** Stride in both spatial dims. @defaultValue 1 */
+  stride?: number;
+  /** Zero padding on every side. @defaultValue 0 */
+  padding?: number;
+}
+
+function spatial(x: Tensor, op: string): [number, number] {
+  if (x.rank !== 4) throw new GraphError(`${op}: expects NCHW input of rank 4, got ${x}`);
+  const [h, w] = [x.shape[2], x.shape[3]];
+  if (typeof h !== 'number' || typeof w !== 'number') throw new GraphError(`${op}: spatial dims of ${x} must be static`);
+  return [h, w];
+}
+
+function checkOpts(op: string, stride: number, padding: number): void {
+  if (!Number.isInteger(stride) || stride < 1) throw new GraphError(`${op}: stride must be an integer >= 1, got ${stride}`);
+  if (!Number.isInteger(padding) || padding < 0) throw new GraphError(`${op}: padding must be an integer >= 0, got ${padding}`);
+}
+
+/**
+ * 2-D cross-correlation (ONNX Conv, group 1, dilation 1).
+ * @param x - `[N, C, H, W]`; @param w - `[O, C, kh, kw]`; @param b - optional `[O]`
+ * @returns `[N, O, ⌊(H + 2p − kh)/s⌋ + 1, ⌊(W + 2p − kw)/s⌋ + 1]`
+ */
+export function conv2d(x: Tensor, w: Tensor, b?: Tensor, options: ConvOptions = {}): Tensor {
+  const { stride = 1, padding = 0 } = options;
+  checkOpts('conv2d', stride, padding);
+  checkSameDtype('conv2d', x, w);
+  const [h, wd] = spatial(x, 'conv2d');
+  if (w.rank !== 4 || w.shape[1] !== x.shape[1]) throw new GraphError(`conv2d: weight ${w} must be [O, ${x.shape[1]}, kh, kw] for input ${x}`);
+  const [o, , kh, kw] = w.shape as number[];
+  if (b && (b.rank !== 1 || b.shape[0] !== o)) throw new GraphError(`conv2d: bias ${b} must be [${o}]`);
+  const ho = Math.floor((h + 2 * padding - kh!) / stride) + 1;
+  const wo = Math.floor((wd + 2 * padding - kw!) / stride) + 1;
+  if (ho < 1 || wo < 1) throw new GraphError(`conv2d: kernel ${kh}×${kw} is larger than the padded input ${h}×${wd}`);
+  const attrs = { strides: [stride, stride], pads: [padding, padding, padding, padding], kernel_shape: [kh!, kw!] };
+  const g = x.graph;
+  return g.node1('Conv', b ? [x, w, b] : [x, w], [x.shape[0]!, o!, ho, wo], x.dtype, {
+    attrs,
+    backward: (gy, _y, need) => {
+      // dx: the adjoint of a strided conv is a transposed conv; output_padding restores H×W exactly.
+      const dx = !need[0]
+        ? null
+        : g.node1('ConvTranspose', [gy, w], x.shape, x.dtype, {
+            attrs: { ...attrs, output_padding: [h + 2 * padding - kh! - stride * (ho - 1), wd + 2 * padding - kw! - stride * (wo - 1)] },
+          });
+      // dw: correlate x (channels as batch) with gy (as kernels, dilated by the stride).
+      let dw: Tensor | null = null;
+      if (need[1]) {
+        const xt = transpose(x, [1, 0, 2, 3]);
+        const gt = transpose(gy, [1, 0, 2, 3]);
+        const fh = h + 2 * padding - stride * (ho - 1);
+        const fw = wd + 2 * padding - stride * (wo - 1);
+        let full = g.node1('Conv', [xt, gt], [x.shape[1]!, o!, fh, fw], x.dtype, {
+          attrs: { dilations: [stride, stride], pads: [padding, padding, padding, padding], kernel_shape: [ho, wo] },
+        });
+        if (fh !== kh) full = slice(full, 2, 0, kh!);
+        if (fw !== kw) full = slice(full, 3, 0, kw!);
+        dw = transpose(full, [1, 0, 2, 3]);
+      }
+      const db = b && need[2] ? reduceSum(gy, [0, 2, 3]) : null;
+      return b ? [dx, dw, db] : [dx, dw];
+    },
+  });
+}
+
+/** Options of {@link convTranspose2d}. */
+export interface ConvTransposeOptions extends ConvOptions {
+  /** Extra rows/columns added to one side of the output (< stride). @defaultValue 0 */
+  outputPadding?: number;
+}
+
+/**
+ * 2-D transposed convolution (ONNX ConvTranspose, group 1).
+ * @param x - `[N, Cin, H, W]`; @param w - `[Cin, Cout, kh, kw]`; @param b - optional `[Cout]`
+ * @returns `[N, Cout, s(H−1) + op + kh − 2p, s(W−1) + op + kw − 2p]`
+ */
+export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor, options: ConvTransposeOptions = {}): Tensor {
+  const { stride = 1, padding = 0, outputPadding = 0 } = options;
+  checkOpts('convTranspose2d', stride, padding);
+  if (!Number.isInteger(outputPadding) || outputPadding < 0 || outputPadding >= stride)
+    throw new GraphError(`convTranspose2d: outputPadding must be an integer in [0, stride), got ${outputPadding}`);
+  checkSameDtype('convTranspose2d', x, w);
+  const [h, wd] = spatial(x, 'convTranspose2d');
+  if (w.rank !== 4 || w.shape[0] !== x.shape[1]) throw new GraphError(`convTranspose2d: weight ${w} must be [${x.shape[1]}, Cout, kh, kw] for input ${x}`);
+  const [, co, kh, kw] = w.shape as number[];
+  if (b && (b.rank !== 1 || b.shape[0] !== co)) throw new GraphError(`convTranspose2d: bias ${b} must be [${co}]`);
+  const ho = stride * (h - 1) + outputPadding + kh! - 2 * padding;
+  const wo = stride * (wd - 1) + outputPadding + kw! - 2 * padding;
+  if (ho < 1 || wo < 1) throw new GraphError(`convTranspose2d: padding ${padding} leaves an empty output`);
+  const attrs = { strides: [stride, stride], pads: [padding, padding, padding, padding], kernel_shape: [kh!, kw!] };
+  const g = x.graph;
+  return g.node1('ConvTranspose', b ? [x, w, b] : [x, w], [x.shape[0]!, co!, ho, wo], x.dtype, {
+    attrs: { ...attrs, output_padding: [outputPadding, outputPadding] },
+    backward: (gy, _y, need) => {
+      const dx = !need[0] ? null : g.node1('Conv', [gy, w], x.shape, x.dtype, { attrs });
+      let dw: Tensor | null = null;
+      if (need[1]) {
+        const gt = transpose(gy, [1, 0, 2, 3]); // [Cout, N, Ho, Wo]
+        const xt = transpose(x, [1, 0, 2, 3]); // [Cin, N, H, W] as kernels
+        const fh = ho + 2 * padding - stride * (h - 1);
+        const fw = wo + 2 * padding - stride * (wd - 1);
+        let full = g.node1('Conv', [gt, xt], [co!, x.shape[1]!, fh, fw], x.dtype, {
+          attrs: { dilations: [stride, stride], pads: [padding, padding, padding, padding], kernel_shape: [h, wd] },
+        });
+        if (fh !== kh) full = slice(full, 2, 0, kh!);
+        if (fw !== kw) full = slice(full, 3, 0, kw!);
+        dw = transpose(full, [1, 0, 2, 3]);
+      }
+      const db = b && need[2] ? reduceSum(gy, [0, 2, 3]) : null;
+      return b ? [dx, dw, db] : [dx, dw];
+    },
+  });
+}
+
+/** Options of {@link maxPool2d}. */
+export interface PoolOptions {
+  /** Window size. */
+  kernel: number;
+  /** Stride. @defaultValue kernel */
+  stride?: number;
+  /** Padding on every side. @defaultValue 0 */
+  padding?: number;
+}
+
+/**
+ * 2-D max pooling. The gradient goes to the arg-max of each window (ONNX MaxPool's Indices
+ * output scattered back with ScatterElements add).
+ */
+export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {
+  const { kernel, stride = kernel, padding = 0 } = options;
+  checkOpts('maxPool2d', stride, padding);
+  if (!Number.isInteger(kernel) || kernel < 1) throw new GraphError(`maxPool2d: kernel must be an integer >= 1, got ${kernel}`);
+  const [h, w] = spatial(x, 'maxPool2d');
+  const ho = Math.floor((h + 2 * padding - kernel) / stride) + 1;
+  const wo = Math.floor((w + 2 * padding - kernel) / stride) + 1;
+  if (ho < 1 || wo < 1) throw new GraphError(`maxPool2d: window ${kernel} is larger than the input ${h}×${w}`);
+  const g = x.graph;
+  const outShape: Dim[] = [x.shape[0]!, x.shape[1]!, ho, wo];
+  let indices: Tensor | undefined;
+  const [y, idx] = g.node('MaxPool', [x], [{ shape: outShape, dtype: x.dtype }, { shape: outShape, dtype: 'int64' }], {
+    attrs: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding] },
+    backward: (gy) => {
+      const flatZeros = reshape(zerosLike(x), [-1]);
+      const scattered = g.node1('ScatterElements', [flatZeros, reshape(indices!, [-1]), reshape(gy, [-1])], flatZeros.shape, x.dtype, {
+        attrs: { axis: 0, reduction: 'add' },
+      });
+      return [reshapeLike(scattered, x)];
+    },
+  });
+  indices = idx;
+  return y!;
+}
+
+/**
+ * Nearest-neighbour upsampling by an integer factor (ONNX Resize). The gradient sums each
+ * `factor × factor` block.
+ */
+export function upsample2d(x: Tensor, factor: number): Tensor {
+  if (!Number.isInteger(factor) || factor < 1) throw new GraphError(`upsample2d: factor must be an integer >= 1, got ${factor}`);
+  const [h, w] = spatial(x, 'upsample2d');
+  const g = x.graph;
+  const scales = g.constant([1, 1, factor, factor], [4], 'float32');
+  return g.node1('Resize', [x, null, scales], [x.shape[0]!, x.shape[1]!, h * factor, w * factor], x.dtype, {
+    attrs: { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' },
+    backward: (gy) => [reduceSum(reshape(gy, [0, 0, h, factor, w, factor]), [3, 5]), null],
+  });
+}

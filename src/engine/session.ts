@@ -1,0 +1,95 @@
+/**
+ * The only module that talks to onnxruntime-node: session creation with our runtime options,
+ * tensors in and out, and a clear error when an execution provider is missing.
+ */
+import * as ort from 'onnxruntime-node';
+import os from 'node:os';
+import { ParamError } from '../errors.ts';
+import type { DType } from './graph.ts';
+
+/** Typed arrays that hold tensor data. */
+export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+
+/** A tensor value: flat data plus its dims. */
+export interface TensorValue {
+  readonly data: TensorData;
+  readonly dims: readonly number[];
+}
+
+/** Where and how sessions run. */
+export interface RuntimeOptions {
+  /** `'cpu'` (default) or `'cuda'` (only when the installed onnxruntime-node ships the CUDA provider). */
+  executionProvider?: 'cpu' | 'cuda';
+  /** Intra-op threads. @defaultValue the number of CPU cores */
+  threads?: number;
+  /** Let idle worker threads spin (faster when one session is busy at a time). @defaultValue true */
+  spinning?: boolean;
+  /** ONNX Runtime graph optimisation level. @defaultValue 'all' */
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Write an ORT profile JSON with this file-name prefix (for performance work). */
+  profilePrefix?: string;
+}
+
+/** Validated runtime options with defaults filled in. */
+export function resolveRuntime(options: RuntimeOptions = {}): Required<Omit<RuntimeOptions, 'profilePrefix'>> & { profilePrefix?: string } {
+  const ep = options.executionProvider ?? 'cpu';
+  if (ep !== 'cpu' && ep !== 'cuda') throw new ParamError(`runtime: option 'executionProvider' must be 'cpu' or 'cuda', got ${JSON.stringify(ep)}`);
+  const threads = options.threads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  if (!Number.isInteger(threads) || threads < 1) throw new ParamError(`runtime: option 'threads' must be an integer >= 1, got ${threads}`);
+  return { executionProvider: ep, threads, spinning: options.spinning ?? true, optimization: options.optimization ?? 'all', profilePrefix: options.profilePrefix };
+}
+
+/** Creates an inference session for serialised model bytes. */
+export async function createSession(model: Uint8Array, options: RuntimeOptions = {}): Promise<ort.InferenceSession> {
+  const rt = resolveRuntime(options);
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    executionProviders: rt.executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+    intraOpNumThreads: rt.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: rt.optimization,
+    enableProfiling: Boolean(rt.profilePrefix),
+    profileFilePrefix: rt.profilePrefix,
+    extra: { session: { intra_op: { allow_spinning: rt.spinning ? '1' : '0' } } },
+  };
+  try {
+    return await ort.InferenceSession.create(model, sessionOptions);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (rt.executionProvider === 'cuda' && /cuda|provider|backend/i.test(msg))
+      throw new ParamError(
+        `runtime: execution provider 'cuda' is not available in the installed onnxruntime-node (${msg.split('\n')[0]}); ` +
+          `install onnxruntime-node with its CUDA binaries (npm install onnxruntime-node --onnxruntime-node-install-cuda) on a machine with CUDA 12, or use --device cpu`,
+      );
+    throw err;
+  }
+}
+
+const ORT_TYPE: Record<DType, ort.Tensor.Type> = { float32: 'float32', float64: 'float64', int64: 'int64', int32: 'int32', bool: 'bool' };
+
+/** Wraps data as an ORT tensor of the given dtype (no copy). */
+export function toOrt(dtype: DType, value: TensorValue): ort.Tensor {
+  return new ort.Tensor(ORT_TYPE[dtype], value.data as never, value.dims as number[]);
+}
+
+/** Unwraps an ORT tensor (its data is a fresh buffer owned by the caller). */
+export function fromOrt(t: ort.OnnxValue): TensorValue {
+  const tensor = t as ort.Tensor;
+  return { data: tensor.data as TensorData, dims: [...tensor.dims] };
+}
+
+/** Runs a session with named feeds and returns the named outputs. */
+export async function runSession(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, outputs?: readonly string[]): Promise<Record<string, TensorValue>> {
+  const result = outputs ? await session.run(feeds, outputs as string[]) : await session.run(feeds);
+  const out: Record<string, TensorValue> = {};
+  for (const [k, v] of Object.entries(result)) out[k] = fromOrt(v);
+  return out;
+}
+
+/** The onnxruntime-node version in use. */
+export function ortVersion(): string {
+  return ort.env.versions.node ?? ort.env.versions.common;
+}
+
+/** Session type re-exported so other engine modules need not import onnxruntime-node. */
+export type Session = ort.InferenceSession;
