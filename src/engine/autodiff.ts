@@ -49,7 +49,8 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
     const needs = inputs.map((i) => dependsOnTarget.has(i.name));
     if (!needs.some(Boolean)) continue;
     const gs = backward(gy, y, needs);
-    if (gs.length !== inputs.length)
+    // Rules may leave out trailing integer/bool inputs (shapes, axes, indices); never a float one.
+    if (gs.length > inputs.length || inputs.slice(gs.length).some((t) => t.dtype === 'float32' || t.dtype === 'float64'))
       throw new GraphError(`grad: the rule of ${op} (${y.name}) returned ${gs.length} gradients for ${inputs.length} inputs`);
     inputs.forEach((x, i) => {
       const gx = gs[i];

@@ -2,9 +2,7 @@
  * Serialisation of recorded graphs to ONNX protobuf: value infos, initializers, node pruning,
  * sub-graphs (Loop bodies) and whole models.
  */
-import onnxProto from 'onnx-proto';
-
-const { onnx } = onnxProto;
+import onnxProto, { type onnx } from 'onnx-proto';
 import { GraphError } from '../errors.ts';
 import { type AttrValue, type DType, type NodeSpec, type Shape, type Tensor, ONNX_DTYPE, type Graph } from './graph.ts';
 
@@ -52,7 +50,7 @@ export function tensorProto(name: string, dtype: DType, dims: readonly number[],
 }
 
 function attribute(name: string, v: AttrValue): onnx.IAttributeProto {
-  const A = onnx.AttributeProto.AttributeType;
+  const A = onnxProto.onnx.AttributeProto.AttributeType;
   if (typeof v === 'number') return Number.isInteger(v) ? { name, type: A.INT, i: v } : { name, type: A.FLOAT, f: v };
   if (typeof v === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: A.INTS, ints: v };
@@ -153,7 +151,7 @@ export function encodeModel(graph: onnx.IGraphProto, producer = 'deepclust'): Ui
     opsetImport: [{ domain: '', version: OPSET }],
     graph,
   };
-  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  return onnxProto.onnx.ModelProto.encode(onnxProto.onnx.ModelProto.create(model)).finish();
 }
 
 /** Tensor → ValueSpec (optionally renamed). */

@@ -2,9 +2,9 @@
  * Activation functions and the numerically careful softmax family.
  */
 import { type Tensor, checkFloat, normAxis } from '../graph.ts';
-import { add, exp, log, mul, sub, where, greater } from './elementwise.ts';
+import { abs, add, exp, greater, log, mul, neg, sub, where } from './elementwise.ts';
 import { reduceMax, reduceSum } from './reduce.ts';
-import { stopGradient, squeeze } from './shape.ts';
+import { cast, stopGradient, squeeze } from './shape.ts';
 
 /** Largest float32; as HardSigmoid's slope it turns any positive value into exactly 1. */
 const FLT_MAX = 3.4028234663852886e38;
@@ -22,7 +22,9 @@ export function relu(x: Tensor): Tensor {
   });
 }
 
+// 0/1 mask of y > 0. ONNX Runtime has HardSigmoid for float32 only; float64 uses Greater + Cast.
 function reluMask(y: Tensor): Tensor {
+  if (y.dtype === 'float64') return cast(greater(y, 0), 'float64');
   return y.graph.node1('HardSigmoid', [y], y.shape, y.dtype, { attrs: { alpha: { float: FLT_MAX }, beta: { float: 0 } } });
 }
 
@@ -51,9 +53,13 @@ export function tanh(x: Tensor): Tensor {
   });
 }
 
-/** `log(1 + e^x)`, computed stably (ONNX Softplus); gradient sigmoid(x). */
+/**
+ * `log(1 + e^x)`; gradient sigmoid(x).
+ * @remarks float32 uses ONNX Softplus; float64 (no ORT kernel) the stable `relu(x) + log(1 + e^−|x|)`.
+ */
 export function softplus(x: Tensor): Tensor {
   checkFloat('softplus', x);
+  if (x.dtype === 'float64') return add(relu(x), log(add(exp(neg(abs(x))), 1)));
   return x.graph.node1('Softplus', [x], x.shape, x.dtype, {
     backward: (gy) => [mul(gy, sigmoid(x))],
   });

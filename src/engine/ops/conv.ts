@@ -2,11 +2,15 @@
  * 2-D convolution, transposed convolution, max pooling and nearest-neighbour upsampling on
  * NCHW tensors. Spatial dims must be static; the batch dim may be symbolic.
  * Gradients are built from Conv / ConvTranspose / ScatterElements, so they are ONNX nodes too.
+ * float64 graphs lower conv and transposed conv to GEMMs with an unfolding matrix (ONNX Runtime
+ * has no double Conv kernel): exact, and used to check the float32 rules, but slow for big images.
  */
 import { GraphError } from '../../errors.ts';
 import { type Dim, type Tensor, checkSameDtype } from '../graph.ts';
+import { add } from './elementwise.ts';
+import { gemm, matmul } from './matmul.ts';
 import { reduceSum } from './reduce.ts';
-import { reshape, reshapeLike, slice, transpose, zerosLike } from './shape.ts';
+import { expand, reshape, reshapeLike, slice, transpose, zerosLike } from './shape.ts';
 
 /** Options of {@link conv2d} and {@link convTranspose2d}. */
 export interface ConvOptions {
@@ -44,6 +48,7 @@ export function conv2d(x: Tensor, w: Tensor, b?: Tensor, options: ConvOptions = 
   const ho = Math.floor((h + 2 * padding - kh!) / stride) + 1;
   const wo = Math.floor((wd + 2 * padding - kw!) / stride) + 1;
   if (ho < 1 || wo < 1) throw new GraphError(`conv2d: kernel ${kh}×${kw} is larger than the padded input ${h}×${wd}`);
+  if (x.dtype === 'float64') return conv2dUnfolded(x, w, b, h, wd, stride, padding, ho, wo);
   const attrs = { strides: [stride, stride], pads: [padding, padding, padding, padding], kernel_shape: [kh!, kw!] };
   const g = x.graph;
   return g.node1('Conv', b ? [x, w, b] : [x, w], [x.shape[0]!, o!, ho, wo], x.dtype, {
@@ -99,6 +104,7 @@ export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor, options: ConvT
   const ho = stride * (h - 1) + outputPadding + kh! - 2 * padding;
   const wo = stride * (wd - 1) + outputPadding + kw! - 2 * padding;
   if (ho < 1 || wo < 1) throw new GraphError(`convTranspose2d: padding ${padding} leaves an empty output`);
+  if (x.dtype === 'float64') return convTranspose2dUnfolded(x, w, b, h, wd, stride, padding, ho, wo);
   const attrs = { strides: [stride, stride], pads: [padding, padding, padding, padding], kernel_shape: [kh!, kw!] };
   const g = x.graph;
   return g.node1('ConvTranspose', b ? [x, w, b] : [x, w], [x.shape[0]!, co!, ho, wo], x.dtype, {
@@ -164,16 +170,50 @@ export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {
 }
 
 /**
- * Nearest-neighbour upsampling by an integer factor (ONNX Resize). The gradient sums each
- * `factor × factor` block.
+ * Nearest-neighbour upsampling by an integer factor: each pixel becomes a `factor × factor` block.
+ * Built as reshape → expand → reshape, so its gradient (block sums) follows from those ops.
  */
 export function upsample2d(x: Tensor, factor: number): Tensor {
   if (!Number.isInteger(factor) || factor < 1) throw new GraphError(`upsample2d: factor must be an integer >= 1, got ${factor}`);
   const [h, w] = spatial(x, 'upsample2d');
-  const g = x.graph;
-  const scales = g.constant([1, 1, factor, factor], [4], 'float32');
-  return g.node1('Resize', [x, null, scales], [x.shape[0]!, x.shape[1]!, h * factor, w * factor], x.dtype, {
-    attrs: { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' },
-    backward: (gy) => [reduceSum(reshape(gy, [0, 0, h, factor, w, factor]), [3, 5]), null],
-  });
+  const blocks = expand(reshape(x, [0, 0, h, 1, w, 1]), [1, 1, 1, factor, 1, factor]);
+  return reshape(blocks, [0, 0, h * factor, w * factor]);
+}
+
+/**
+ * The 0/1 matrix mapping an `inH × inW` image to its convolution patches: column
+ * `((i·kw + j)·outH + oy)·outW + ox` picks pixel `(oy·s + i − p, ox·s + j − p)` (none when padded).
+ */
+function unfoldMatrix(inH: number, inW: number, kh: number, kw: number, stride: number, pad: number, outH: number, outW: number): Float64Array {
+  const cols = kh * kw * outH * outW;
+  const m = new Float64Array(inH * inW * cols);
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++)
+      for (let oy = 0; oy < outH; oy++)
+        for (let ox = 0; ox < outW; ox++) {
+          const r = oy * stride + i - pad;
+          const c = ox * stride + j - pad;
+          if (r < 0 || r >= inH || c < 0 || c >= inW) continue;
+          m[(r * inW + c) * cols + ((i * kw + j) * outH + oy) * outW + ox] = 1;
+        }
+  return m;
+}
+
+// float64 conv as GEMMs with an unfolding matrix: ONNX Runtime's CPU build has no double Conv.
+function conv2dUnfolded(x: Tensor, w: Tensor, b: Tensor | undefined, h: number, wd: number, stride: number, padding: number, ho: number, wo: number): Tensor {
+  const [o, c, kh, kw] = w.shape as number[];
+  const u = x.graph.constant(unfoldMatrix(h, wd, kh!, kw!, stride, padding, ho, wo), [h * wd, kh! * kw! * ho * wo]);
+  const patches = reshape(matmul(reshape(x, [-1, h * wd]), u), [-1, c! * kh! * kw!, ho * wo]);
+  let y = reshape(matmul(reshape(w, [o!, -1]), patches), [-1, o!, ho, wo]);
+  if (b) y = add(y, reshape(b, [1, o!, 1, 1]));
+  return y;
+}
+
+function convTranspose2dUnfolded(x: Tensor, w: Tensor, b: Tensor | undefined, h: number, wd: number, stride: number, padding: number, ho: number, wo: number): Tensor {
+  const [ci, co, kh, kw] = w.shape as number[];
+  const u = x.graph.constant(unfoldMatrix(ho, wo, kh!, kw!, stride, padding, h, wd), [ho * wo, kh! * kw! * h * wd]);
+  const cols = matmul(transpose(reshape(w, [ci!, -1])), reshape(x, [-1, ci!, h * wd])); // [N, co·kh·kw, h·wd]
+  let y = reshape(gemm(reshape(cols, [-1, kh! * kw! * h * wd]), u, { transB: true }), [-1, co!, ho, wo]);
+  if (b) y = add(y, reshape(b, [1, co!, 1, 1]));
+  return y;
 }

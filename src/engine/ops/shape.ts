@@ -3,7 +3,7 @@
  * cast, stop-gradient, and the runtime-shape helpers gradient rules use with symbolic dims.
  */
 import { GraphError } from '../../errors.ts';
-import { type DType, type Dim, type Shape, type Tensor, fmtShape, normAxis, staticSize } from '../graph.ts';
+import { type DType, type Dim, type Shape, type Tensor, broadcastShapes, fmtShape, normAxis, staticSize } from '../graph.ts';
 import { reduceSum } from './reduce.ts';
 
 /** Runtime shape of `x` as an int64 1-D tensor (the ONNX `Shape` op). Not differentiable. */
@@ -96,6 +96,15 @@ export function expandLike(x: Tensor, like: Tensor): Tensor {
   const st = staticSize(like.shape) !== undefined;
   const shapeT = st ? g.ints(like.shape as number[]) : shapeOf(like);
   return g.node1('Expand', [x, shapeT], like.shape, x.dtype, { backward: (gy) => [unbroadcast(gy, x.shape)] });
+}
+
+/**
+ * Broadcasts `x` against a static `shape` (ONNX Expand: both ways, so a 1 in `shape` keeps x's dim).
+ */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  const g = x.graph;
+  const out = broadcastShapes(x.shape, shape, 'expand');
+  return g.node1('Expand', [x, g.ints([...shape])], out, x.dtype, { backward: (gy) => [unbroadcast(gy, x.shape)] });
 }
 
 /**
