@@ -187,8 +187,16 @@ export class Graph {
     return new Tensor(this, name, [...shape], dtype, kind === 'input' ? { kind: 'input', perStep: false } : { kind: 'buffer' });
   }
 
-  /** Declares a trainable parameter whose value lives in a parameter store under `name`. */
+  /**
+   * Declares a trainable parameter whose value lives in a parameter store under `name`. Declaring
+   * the same name again with the same shape returns the same tensor (weight sharing).
+   */
   param(name: string, shape: readonly number[]): Tensor {
+    const existing = this.params.find((p) => p.name === name);
+    if (existing) {
+      if (!sameShape(existing.shape, shape)) throw new GraphError(`Graph.param(${name}): declared with shape ${fmtShape(existing.shape)} and now ${fmtShape(shape)}`);
+      return existing;
+    }
     this.claimName(name, 'Graph.param');
     for (const d of shape)
       if (!Number.isInteger(d) || d < 1) throw new GraphError(`Graph.param(${name}): shape must be positive integers, got [${shape.join(',')}]`);
@@ -199,6 +207,8 @@ export class Graph {
 
   /** Declares a non-trainable state tensor (updated per step with {@link assign}). */
   buffer(name: string, shape: readonly number[]): Tensor {
+    const existing = this.buffers.find((p) => p.name === name);
+    if (existing && sameShape(existing.shape, shape)) return existing;
     this.claimName(name, 'Graph.buffer');
     const t = new Tensor(this, name, [...shape], this.dtype, { kind: 'buffer' });
     this.buffers.push(t);
