@@ -24,3 +24,4 @@ export * from './params.ts';
 export { type RuntimeOptions, type TensorData, type TensorValue, ortVersion } from './session.ts';
 export * from './runner.ts';
 export { encodeModel, graphProto, OPSET } from './onnx.ts';
+export * from './persistence.ts';

@@ -69,13 +69,13 @@ function checkFeedDtype(where: string, want: DType, data: TensorData): void {
 }
 
 // Outputs must be distinct values that are not graph inputs: add Identity nodes where needed.
-function distinctOutputs(g: Graph, outs: Array<[string, Tensor]>, inputNames: Set<string>, suffix: string): { nodes: NodeSpec[]; specs: ValueSpec[] } {
+function distinctOutputs(g: Graph, outs: Array<[string, Tensor]>, inputNames: Set<string>, suffix: string, forceRename = false): { nodes: NodeSpec[]; specs: ValueSpec[] } {
   const used = new Set<string>();
   const nodes: NodeSpec[] = [];
   const specs: ValueSpec[] = [];
   for (const [key, t] of outs) {
     let name = t.name;
-    if (used.has(name) || inputNames.has(name) || t.origin.kind !== 'op') {
+    if (forceRename || used.has(name) || inputNames.has(name) || t.origin.kind !== 'op') {
       name = `${key}${suffix}`;
       nodes.push({ opType: 'Identity', domain: '', inputs: [t.name], outputs: [name], attrs: {}, name });
     }
@@ -187,11 +187,18 @@ function concatRows(list: TensorValue[]): TensorValue {
   return { data, dims: [rows, ...first.dims.slice(1)] };
 }
 
+/** A serialised inference model and the value name of each requested output. */
+export interface FunctionModel {
+  readonly model: Uint8Array;
+  readonly outputs: ReadonlyArray<[key: string, valueName: string]>;
+}
+
 /**
- * Compiles `graph` into an inference function computing `spec.outputs`.
+ * Serialises `graph` as a model computing `spec.outputs` (no session). With
+ * `params: 'initializers'` the model is standalone: plain onnxruntime can run it.
  * @throws GraphError for missing parameters or values that cannot be computed.
  */
-export async function compileFunction(graph: Graph, spec: FunctionSpec): Promise<CompiledFunction> {
+export function buildFunctionModel(graph: Graph, spec: Omit<FunctionSpec, 'runtime'>): FunctionModel {
   const frozen = spec.params === 'initializers';
   const stateTensors = [...graph.params, ...graph.buffers];
   if (stateTensors.length && !spec.store) throw new GraphError('compileFunction: the graph has parameters; pass the store holding their values');
@@ -200,18 +207,28 @@ export async function compileFunction(graph: Graph, spec: FunctionSpec): Promise
   if (!frozen) stateTensors.forEach((p) => inputNames.add(p.name));
   const outs = Object.entries(spec.outputs);
   if (!outs.length) throw new GraphError('compileFunction: no outputs requested');
-  const { nodes, specs } = distinctOutputs(graph, outs, inputNames, '__out');
+  // Standalone models name their outputs by the given keys (an Identity each, a cheap copy).
+  const { nodes, specs } = distinctOutputs(graph, outs, inputNames, frozen ? '' : '__out', frozen);
   const initializers = new Map<string, { dtype: DType; dims: readonly number[]; data: ArrayBufferView }>();
-  if (frozen) for (const p of stateTensors) {
-    const e = spec.store!.get(p.name);
-    initializers.set(p.name, { dtype: e.dtype, dims: e.shape, data: e.data });
-  }
+  if (frozen)
+    for (const p of stateTensors) {
+      const e = spec.store!.get(p.name);
+      initializers.set(p.name, { dtype: e.dtype, dims: e.shape, data: e.data });
+    }
   const inputs: ValueSpec[] = graph.inputs.map((t) => specOf(t));
   if (!frozen) inputs.push(...stateTensors.map((t) => specOf(t)));
   const proto = graphProto({ name: 'function', graph, epilogue: nodes, inputs, outputs: specs, initializers });
-  const model = encodeModel(proto);
+  return { model: encodeModel(proto), outputs: outs.map(([k], i) => [k, specs[i]!.name]) };
+}
+
+/**
+ * Compiles `graph` into an inference function computing `spec.outputs`.
+ * @throws GraphError for missing parameters or values that cannot be computed.
+ */
+export async function compileFunction(graph: Graph, spec: FunctionSpec): Promise<CompiledFunction> {
+  const { model, outputs } = buildFunctionModel(graph, spec);
   const session = await createSession(model, spec.runtime);
-  return new CompiledFunction(session, model, graph, outs.map(([k], i) => [k, specs[i]!.name]), spec.store, !frozen);
+  return new CompiledFunction(session, model, graph, outputs, spec.store, spec.params !== 'initializers');
 }
 
 // ---------------------------------------------------------------- training steps
