@@ -21,7 +21,7 @@ export * from './optim/types.ts';
 export { sgd, type SgdOptions } from './optim/sgd.ts';
 export { adam, type AdamOptions } from './optim/adam.ts';
 export * from './params.ts';
-export { type RuntimeOptions, type TensorData, type TensorValue, ortVersion } from './session.ts';
+export { type RuntimeOptions, type TensorData, type TensorValue, executionProviderAvailable, ortVersion } from './session.ts';
 export * from './runner.ts';
 export { encodeModel, graphProto, OPSET } from './onnx.ts';
 export * from './persistence.ts';

@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import os from 'node:os';
 import { ParamError } from '../errors.ts';
 import type { DType } from './graph.ts';
+import { encodeModel, valueInfo } from './onnx.ts';
 
 /** Typed arrays that hold tensor data. */
 export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
@@ -51,6 +52,8 @@ export async function createSession(model: Uint8Array, options: RuntimeOptions =
     enableProfiling: Boolean(rt.profilePrefix),
     profileFilePrefix: rt.profilePrefix,
     extra: { session: { intra_op: { allow_spinning: rt.spinning ? '1' : '0' } } },
+    // Errors reach the caller as exceptions; keep ORT's own log quiet (a missing CUDA library logs loudly).
+    logSeverityLevel: rt.executionProvider === 'cuda' ? 4 : 3,
   };
   try {
     return await ort.InferenceSession.create(model, sessionOptions);
@@ -84,6 +87,23 @@ export async function runSession(session: ort.InferenceSession, feeds: Record<st
   const out: Record<string, TensorValue> = {};
   for (const [k, v] of Object.entries(result)) out[k] = fromOrt(v);
   return out;
+}
+
+// A one-node model (y = Identity(x)) to probe whether a provider loads.
+function probeModel(): Uint8Array {
+  const v = (name: string) => valueInfo({ name, dtype: 'float32', shape: [1] });
+  return encodeModel({ name: 'probe', node: [{ opType: 'Identity', input: ['x'], output: ['y'] }], input: [v('x')], output: [v('y')] });
+}
+
+/** True when sessions can be created with this execution provider in the installed onnxruntime-node. */
+export async function executionProviderAvailable(provider: 'cpu' | 'cuda'): Promise<boolean> {
+  try {
+    const s = await createSession(probeModel(), { executionProvider: provider, threads: 1 });
+    await s.release();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The onnxruntime-node version in use. */
