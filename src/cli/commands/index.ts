@@ -1,8 +1,11 @@
 /** The list of sub-commands of `deepclust`; add one line per command module. */
 import type { Command } from 'commander';
+import { register as bench } from './bench.ts';
 
 /** A sub-command module's registration function. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, in the order `--help` lists them. */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  bench,
+];

@@ -1,0 +1,41 @@
+/**
+ * The benchmark suites `deepclust bench <suite>` can run. Adding a suite is one entry here:
+ * a description and a function that returns the result object (printed as the last JSON line).
+ */
+
+/** Options every suite receives from the CLI. */
+export interface SuiteOptions {
+  /** Extra suite-specific options from `--option key=value`. */
+  readonly options: Readonly<Record<string, string>>;
+  /** Progress lines (stderr). */
+  readonly log: (line: string) => void;
+}
+
+/** A benchmark suite. */
+export interface BenchSuite {
+  readonly description: string;
+  readonly run: (o: SuiteOptions) => Promise<unknown>;
+}
+
+function num(o: Readonly<Record<string, string>>, key: string): number | undefined {
+  return o[key] === undefined ? undefined : Number(o[key]);
+}
+
+/** Every suite by name. */
+export const benchSuites: Record<string, BenchSuite> = {
+  engine: {
+    description: 'training throughput of the reference autoencoder (784-500-500-2000-10-…, batch 256, Adam) vs PyTorch',
+    run: async ({ options, log }) => {
+      const { runEngineBench } = await import('./engine.ts');
+      return runEngineBench({
+        steps: num(options, 'steps'),
+        stepsPerRun: num(options, 'stepsPerRun'),
+        batch: num(options, 'batch'),
+        threads: num(options, 'threads'),
+        rounds: num(options, 'rounds'),
+        noTorch: options.torch === 'false',
+        log,
+      });
+    },
+  },
+};
