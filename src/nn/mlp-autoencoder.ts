@@ -73,6 +73,11 @@ export class MlpAutoencoder {
     this.decoder = rdims.slice(0, -1).map((d, i) => new Dense(`${o.name}.dec${i}`, d, rdims[i + 1]!, i === n - 1 ? o.outputActivation : o.activation, o.init));
   }
 
+  /** Width of the input rows. */
+  get inputDim(): number {
+    return this.options.inputDim;
+  }
+
   /** Layer widths from input to code, e.g. `[784, 500, 500, 2000, 10]`. */
   get dims(): number[] {
     return [this.options.inputDim, ...this.options.hidden, this.options.embeddingDim];
@@ -105,7 +110,7 @@ export class MlpAutoencoder {
   }
 
   /** Builds the encoder on `x` (`[batch, inputDim]`). */
-  encode(g: Graph, x: Tensor): Encoded {
+  encode(g: Graph, x: Tensor, _training = false): Encoded {
     const layers: Tensor[] = [];
     let h = x;
     for (const l of this.encoder) {
@@ -116,7 +121,7 @@ export class MlpAutoencoder {
   }
 
   /** Builds the decoder on a code `z` (`[batch, embeddingDim]`). */
-  decode(g: Graph, z: Tensor): Decoded {
+  decode(g: Graph, z: Tensor, _training = false): Decoded {
     const layers: Tensor[] = [];
     let h = z;
     this.decoder.forEach((l, i) => {

@@ -1,0 +1,424 @@
+/**
+ * The one training loop of every method: builds the network from the method's architecture, runs
+ * the phases (pretraining → initial clustering → clustering phase → optional re-clustering) and
+ * reports progress. Presets never contain loops; they only choose blocks.
+ */
+import { DataError, ParamError } from '../errors.ts';
+import {
+  type CompiledFunction,
+  Graph,
+  type Optimizer,
+  type ParamGroup,
+  type ParameterStore,
+  type Tensor,
+  type TrainingStep,
+  add,
+  adam,
+  addNoise,
+  cast,
+  compileFunction,
+  compileTrainingStep,
+  concat,
+  dropout,
+  equal,
+  gemm,
+  mul,
+  pairwiseSquaredDistances,
+  reduceMin,
+  reduceSum,
+  reshape,
+  sgd,
+  stopGradient,
+  div,
+} from '../engine/index.ts';
+import type { RuntimeOptions } from '../engine/session.ts';
+import { reconstructionLoss } from '../losses/reconstruction.ts';
+import { argmaxRows, klDivergence, kmeansLoss, studentTAssignment, targetDistribution } from '../losses/clustering.ts';
+import { ConvAutoencoder } from '../nn/conv-autoencoder.ts';
+import { MlpAutoencoder, type Decoded, type Encoded } from '../nn/mlp-autoencoder.ts';
+import { Rng } from '../random.ts';
+import type { MethodConfig, OptimizerConfig } from './config.ts';
+import { runKMeans } from './_kmeans.ts';
+
+/** The autoencoder contract the runner needs (MLP and conv autoencoders implement it). */
+export interface Autoencoder {
+  readonly inputDim: number;
+  encode(g: Graph, x: Tensor, training?: boolean): Encoded;
+  decode(g: Graph, z: Tensor, training?: boolean): Decoded;
+  encoderParamNames(): string[];
+  decoderParamNames(): string[];
+  initParameters(seed: number): ParameterStore;
+}
+
+/** Builds the method's network for data of width `d` (and image shape, for conv nets). */
+export function buildNetwork(m: MethodConfig, d: number, imageShape?: readonly [number, number, number]): Autoencoder {
+  const a = m.architecture;
+  if (a.kind === 'mlp') {
+    return new MlpAutoencoder({ inputDim: d, hidden: a.hidden, embeddingDim: a.embeddingDim, activation: a.activation, codeActivation: a.codeActivation, outputActivation: a.outputActivation, init: a.init });
+  }
+  if (!imageShape) throw new DataError(`method '${m.name}' uses a convolutional network, but the data has no image shape; use an image data set or pass imageShape (e.g. [1, 28, 28])`);
+  if (imageShape[0] * imageShape[1] * imageShape[2] !== d) throw new DataError(`imageShape [${imageShape.join(',')}] does not match the data width ${d}`);
+  return new ConvAutoencoder({ imageShape, channels: a.channels, kernels: a.kernels, strides: a.strides, embeddingDim: a.embeddingDim, activation: a.activation, batchNorm: a.batchNorm, outputActivation: a.outputActivation, init: a.init });
+}
+
+/** Creates the engine optimizer of a config. */
+export function makeOptimizer(o: OptimizerConfig): Optimizer {
+  return o.name === 'adam' ? adam({ lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay }) : sgd({ lr: o.lr, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay });
+}
+
+/** One progress event. */
+export interface ProgressEvent {
+  readonly phase: 'pretrain' | 'init' | 'cluster' | 'recluster';
+  /** Epoch (pretraining) or iteration (clustering) done so far, and the total. */
+  readonly done: number;
+  readonly total: number;
+  /** Loss terms of the last epoch / interval. */
+  readonly losses?: Readonly<Record<string, number>>;
+  /** Fraction of labels that changed at the last target refresh. */
+  readonly labelChange?: number;
+  /** Current labels (for metrics against ground truth). */
+  readonly labels?: Int32Array;
+}
+
+/** One row of the training history. */
+export interface HistoryRow {
+  readonly phase: string;
+  readonly step: number;
+  readonly losses: Record<string, number>;
+  readonly labelChange?: number;
+  acc?: number;
+  nmi?: number;
+}
+
+/** Everything the runner needs besides the method. */
+export interface RunInput {
+  readonly x: Float32Array;
+  readonly n: number;
+  readonly d: number;
+  readonly imageShape?: readonly [number, number, number];
+  readonly k: number;
+  readonly seed: number;
+  readonly runtime?: RuntimeOptions;
+  /** Steps per session.run in training phases. @defaultValue 16 */
+  readonly stepsPerRun?: number;
+  /** Rows per inference call when embedding data. @defaultValue 4096 */
+  readonly inferenceBatch?: number;
+  readonly onProgress?: (e: ProgressEvent) => void;
+  /** Parameters of a pretrained network to start from (skips pretraining). */
+  readonly pretrained?: ParameterStore;
+}
+
+/** What a run produces. */
+export interface RunOutput {
+  readonly net: Autoencoder;
+  readonly store: ParameterStore;
+  readonly labels: Int32Array;
+  readonly centers: Float32Array;
+  readonly embeddingDim: number;
+  readonly history: HistoryRow[];
+  readonly timings: Record<string, number>;
+  readonly iterations: number;
+  readonly stoppedBy: 'tolerance' | 'maxIter' | 'none';
+  /** Parameters right after pretraining (for caching). */
+  readonly pretrainedStore?: ParameterStore;
+}
+
+/** Clustering features of a batch (the code, or several encoder layers concatenated). */
+export function features(m: MethodConfig, enc: Encoded): Tensor {
+  if (m.features.kind === 'code') return enc.code;
+  return m.features.layers.length === 1 ? enc.layers[m.features.layers[0]!]! : concat(m.features.layers.map((l) => enc.layers[l]!), 1);
+}
+
+// Copies rows `idx` of x (width d) into out at row offset o.
+function gatherRows(x: Float32Array, d: number, idx: ArrayLike<number>, from: number, to: number, out: Float32Array, o: number): void {
+  for (let r = from; r < to; r++) out.set(x.subarray(idx[r]! * d, (idx[r]! + 1) * d), (o + r - from) * d);
+}
+
+/** Batches of one epoch: full batches in runs of K steps, then the remainder batch alone. */
+function* epochRuns(perm: Int32Array, batch: number, K: number): Generator<{ from: number; steps: number; batch: number }> {
+  const n = perm.length;
+  const full = Math.floor(n / batch);
+  for (let s = 0; s < full; s += K) yield { from: s * batch, steps: Math.min(K, full - s), batch };
+  if (n % batch) yield { from: full * batch, steps: 1, batch: n % batch };
+}
+
+/** Runs a whole method; see the module comment. */
+export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOutput> {
+  const { x, n, d, k, seed } = input;
+  const K = input.stepsPerRun ?? 16;
+  const net = buildNetwork(m, d, input.imageShape);
+  const timings: Record<string, number> = {};
+  const history: HistoryRow[] = [];
+  const rng = new Rng(seed);
+  let store = input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
+  const batchLimit = Math.max(m.pretrain?.batchSize ?? 1, m.train?.batchSize ?? 1);
+  if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
+  if (batchLimit > n) throw new DataError(`the batch size ${batchLimit} is larger than the ${n} samples; lower it (e.g. --batch-size ${Math.max(1, Math.floor(n / 4))})`);
+
+  // ---- phase 1: pretraining
+  let pretrainedStore: ParameterStore | undefined;
+  if (m.pretrain && !input.pretrained && m.pretrain.epochs > 0) {
+    const t0 = performance.now();
+    const p = m.pretrain;
+    const g = new Graph();
+    const xin = g.input('x', ['batch', d]);
+    let corrupted = xin;
+    if (p.corruption && p.corruption.rate > 0) {
+      corrupted =
+        p.corruption.kind === 'dropout'
+          ? dropout(xin, g.randomInput('mask', ['batch', d], { kind: 'bernoulli', p: 1 - p.corruption.rate }), p.corruption.rate)
+          : addNoise(xin, g.randomInput('noise', ['batch', d], { kind: 'normal', std: p.corruption.rate }));
+    }
+    const rec = reconstructionLoss(p.loss, net.decode(g, net.encode(g, corrupted, true).code, true), xin);
+    const step = await compileTrainingStep({ graph: g, loss: rec, optimizer: makeOptimizer(p.optimizer), store, seed, runtime: input.runtime, outputs: { reconstruction: rec } });
+    const buf = new Float32Array(K * p.batchSize * d);
+    for (let epoch = 0; epoch < p.epochs; epoch++) {
+      const perm = rng.fork(`pretrain-${epoch}`).permutation(n);
+      let sum = 0;
+      let count = 0;
+      for (const run of epochRuns(perm, p.batchSize, K)) {
+        gatherRows(x, d, perm, run.from, run.from + run.steps * run.batch, buf, 0);
+        const out = await step.run({ x: { data: buf.subarray(0, run.steps * run.batch * d), dims: [run.steps, run.batch, d] } }, { steps: run.steps });
+        for (const v of out.reconstruction!.data as Float32Array) {
+          sum += v;
+          count++;
+        }
+      }
+      const losses = { reconstruction: sum / count };
+      history.push({ phase: 'pretrain', step: epoch + 1, losses });
+      input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
+    }
+    await step.dispose();
+    pretrainedStore = store.clone();
+    timings.pretrain = (performance.now() - t0) / 1000;
+  }
+
+  // ---- phase 2: initial clustering on the features
+  let t0 = performance.now();
+  const featureFn = await compileFeatures(m, net, store, d, input.runtime);
+  let z = await embed(featureFn, x, n, d, input.inferenceBatch ?? 4096);
+  await featureFn.fn.dispose();
+  input.onProgress?.({ phase: 'init', done: 0, total: 1 });
+  const km = runKMeans(z, n, featureFn.dim, k, m.initNInit, seed);
+  let labels = km.labels;
+  let centers = km.centers;
+  timings.init = (performance.now() - t0) / 1000;
+  input.onProgress?.({ phase: 'init', done: 1, total: 1, labels });
+  history.push({ phase: 'init', step: 0, losses: { inertia: km.inertia } });
+
+  // ---- phase 3: clustering
+  let iterations = 0;
+  let stoppedBy: RunOutput['stoppedBy'] = 'none';
+  if (m.clusteringLoss.kind !== 'none' && m.train && m.train.maxIter > 0) {
+    t0 = performance.now();
+    const r = await clusterPhase(m, input, net, store, centers, labels, featureFn.dim, rng, history);
+    store = r.store;
+    centers = r.centers;
+    labels = r.labels;
+    iterations = r.iterations;
+    stoppedBy = r.stoppedBy;
+    timings.cluster = (performance.now() - t0) / 1000;
+  }
+
+  // ---- phase 4: re-cluster on the final embedding
+  if (m.reclusterAfterTraining) {
+    t0 = performance.now();
+    const f = await compileFeatures(m, net, store, d, input.runtime);
+    z = await embed(f, x, n, d, input.inferenceBatch ?? 4096);
+    await f.fn.dispose();
+    const km2 = runKMeans(z, n, f.dim, k, m.initNInit, seed + 1);
+    labels = km2.labels;
+    centers = km2.centers;
+    timings.recluster = (performance.now() - t0) / 1000;
+    input.onProgress?.({ phase: 'recluster', done: 1, total: 1, labels });
+  }
+  return { net, store, labels, centers, embeddingDim: featureFn.dim, history, timings, iterations, stoppedBy, pretrainedStore };
+}
+
+/** Compiles the feature extractor (inference mode) of a network. */
+export async function compileFeatures(m: MethodConfig, net: Autoencoder, store: ParameterStore, d: number, runtime?: RuntimeOptions): Promise<{ fn: CompiledFunction; dim: number }> {
+  const g = new Graph();
+  const xin = g.input('x', ['batch', d]);
+  const f = features(m, net.encode(g, xin, false));
+  const dim = f.shape[1] as number;
+  return { fn: await compileFunction(g, { outputs: { z: f }, store, runtime }), dim };
+}
+
+/** Runs a compiled feature function over all rows. */
+export async function embed(f: { fn: CompiledFunction; dim: number }, x: Float32Array, n: number, d: number, batch: number): Promise<Float32Array> {
+  const out = await f.fn.runBatched({ x: { data: x, rowSize: d } }, n, batch);
+  return out.z!.data as Float32Array;
+}
+
+async function clusterPhase(
+  m: MethodConfig,
+  input: RunInput,
+  net: Autoencoder,
+  store: ParameterStore,
+  centers0: Float32Array,
+  labels0: Int32Array,
+  dim: number,
+  rng: Rng,
+  history: HistoryRow[],
+): Promise<{ store: ParameterStore; centers: Float32Array; labels: Int32Array; iterations: number; stoppedBy: RunOutput['stoppedBy'] }> {
+  const { x, n, d, k } = input;
+  const K = input.stepsPerRun ?? 16;
+  const t = m.train!;
+  const cu = m.clusterUpdate;
+  const B = t.batchSize;
+  const joint = cu.kind === 'joint';
+  // Centres live in the store: trainable (joint) or a buffer with per-cluster counts (alternating).
+  store.add('clusters.centers', [k, dim], centers0.slice(), joint);
+  if (!joint) store.add('clusters.counts', [k], new Float32Array(k).fill(cu.initialCount ?? 1), false);
+
+  const g = new Graph();
+  const xin = g.input('x', ['batch', d]);
+  const enc = net.encode(g, xin, true);
+  const z = features(m, enc);
+  const centers = joint ? g.param('clusters.centers', [k, dim]) : g.buffer('clusters.centers', [k, dim]);
+  const terms: Record<string, Tensor> = {};
+  let clustering: Tensor;
+  const usePerBatchTarget = cu.targetScope === 'batch';
+  if (m.clusteringLoss.kind === 'dec') {
+    const q = studentTAssignment(z, centers, m.clusteringLoss.alpha);
+    const p = usePerBatchTarget ? batchTarget(q) : g.input('p', ['batch', k]);
+    clustering = klDivergence(p, q);
+  } else {
+    // DCN: hard assignment to the nearest centre, k-means loss, running-mean centre update.
+    const d2 = pairwiseSquaredDistances(stopGradient(z), centers);
+    const oneHot = cast(equal(d2, reduceMin(d2, [1], true)), 'float32');
+    clustering = kmeansLoss(z, centers, oneHot);
+    const counts = g.buffer('clusters.counts', [k]);
+    const nb = reduceSum(oneHot, [0]);
+    const newCounts = add(counts, nb);
+    const sums = gemm(oneHot, stopGradient(z), { transA: true });
+    g.assign(centers, div(add(mul(centers, reshape(counts, [k, 1])), sums), reshape(newCounts, [k, 1])));
+    g.assign(counts, newCounts);
+  }
+  terms.clustering = clustering;
+  let loss = mul(clustering, m.combination.clusteringWeight);
+  if (m.nonClusteringLoss.kind === 'reconstruction') {
+    const rec = reconstructionLoss(m.nonClusteringLoss.loss, net.decode(g, enc.code, true), xin);
+    terms.reconstruction = rec;
+    loss = add(loss, mul(rec, m.combination.nonClusteringWeight));
+  }
+  terms.loss = loss;
+  const netParams = g.params.filter((p) => p.name !== 'clusters.centers');
+  const groups: ParamGroup[] = [{ name: 'network', params: netParams, optimizer: makeOptimizer(t.optimizer) }];
+  if (joint) {
+    const centerOpt = cu.centerLr ? { ...t.optimizer, lr: cu.centerLr } : t.optimizer;
+    groups.push({ name: 'centers', params: [g.params.find((p) => p.name === 'clusters.centers')!], optimizer: makeOptimizer(centerOpt) });
+  }
+  // The decoder's parameters may be absent from this graph (keepDecoder false): the store keeps them.
+  const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: input.seed, runtime: input.runtime, outputs: terms });
+
+  // Soft assignments (DEC) or hard assignments (DCN) of all data, for targets and label changes.
+  const ga = new Graph();
+  const xa = ga.input('x', ['batch', d]);
+  const za = features(m, net.encode(ga, xa, false));
+  const ca = ga.param('clusters.centers', [k, dim]);
+  const assign = m.clusteringLoss.kind === 'dec' ? studentTAssignment(za, ca, m.clusteringLoss.alpha) : mul(pairwiseSquaredDistances(za, ca), -1);
+  const assignFn = await compileFunction(ga, { outputs: { q: assign }, store, runtime: input.runtime });
+
+  let labels = labels0;
+  let P: Float32Array = new Float32Array(0);
+  const xb = new Float32Array(K * B * d);
+  const pb = new Float32Array(K * B * k);
+  let perm = rng.fork('cluster-0').permutation(n);
+  let cursor = 0;
+  let epoch = 0;
+  let ite = 0;
+  let stoppedBy: RunOutput['stoppedBy'] = 'maxIter';
+  const sums: Record<string, number> = {};
+  let count = 0;
+  while (ite < t.maxIter) {
+    if (ite % cu.updateInterval === 0) {
+      const q = (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, input.inferenceBatch ?? 4096)).q!.data as Float32Array;
+      const newLabels = argmaxRows(q, n, k);
+      let changed = 0;
+      for (let i = 0; i < n; i++) if (newLabels[i] !== labels[i]) changed++;
+      const labelChange = changed / n;
+      labels = newLabels;
+      if (m.clusteringLoss.kind === 'dec' && !usePerBatchTarget) P = targetDistribution(q, n, k);
+      const losses: Record<string, number> = {};
+      for (const [key, v] of Object.entries(sums)) losses[key] = v / Math.max(count, 1);
+      history.push({ phase: 'cluster', step: ite, losses, labelChange });
+      input.onProgress?.({ phase: 'cluster', done: ite, total: t.maxIter, losses, labelChange, labels });
+      for (const key of Object.keys(sums)) sums[key] = 0;
+      count = 0;
+      if (ite > 0 && labelChange < cu.tol) {
+        stoppedBy = 'tolerance';
+        break;
+      }
+    }
+    // Steps until the next refresh (or the end), in full batches from the epoch permutation.
+    const untilRefresh = cu.updateInterval - (ite % cu.updateInterval);
+    let steps = Math.min(K, untilRefresh, t.maxIter - ite);
+    if (cursor + B > n) {
+      // the epoch's remainder batch, alone; then a new permutation
+      const rem = n - cursor;
+      steps = 1;
+      await runSteps(step, x, d, k, perm, cursor, 1, rem, P, xb, pb, sums, m);
+      cursor = 0;
+      perm = rng.fork(`cluster-${++epoch}`).permutation(n);
+      count++;
+      ite += 1;
+      continue;
+    }
+    steps = Math.min(steps, Math.floor((n - cursor) / B));
+    await runSteps(step, x, d, k, perm, cursor, steps, B, P, xb, pb, sums, m);
+    cursor += steps * B;
+    count += steps;
+    ite += steps;
+  }
+  await step.dispose();
+  await assignFn.dispose();
+  return { store, centers: Float32Array.from(store.get('clusters.centers').data), labels, iterations: ite, stoppedBy };
+}
+
+async function runSteps(
+  step: TrainingStep,
+  x: Float32Array,
+  d: number,
+  k: number,
+  perm: Int32Array,
+  from: number,
+  steps: number,
+  batch: number,
+  P: Float32Array,
+  xb: Float32Array,
+  pb: Float32Array,
+  sums: Record<string, number>,
+  m: MethodConfig,
+): Promise<void> {
+  const rows = steps * batch;
+  gatherRows(x, d, perm, from, from + rows, xb, 0);
+  const feeds: Record<string, { data: Float32Array; dims: number[] }> = { x: { data: xb.subarray(0, rows * d), dims: [steps, batch, d] } };
+  if (m.clusteringLoss.kind === 'dec' && m.clusterUpdate.targetScope === 'all') {
+    gatherRows(P, k, perm, from, from + rows, pb, 0);
+    feeds.p = { data: pb.subarray(0, rows * k), dims: [steps, batch, k] };
+  }
+  const out = await step.run(feeds, { steps });
+  for (const [key, v] of Object.entries(out)) {
+    let s = 0;
+    for (const e of v.data as Float32Array) s += e;
+    sums[key] = (sums[key] ?? 0) + s;
+  }
+}
+
+// ClustPy's variant: the target distribution computed from the batch's own assignments.
+function batchTarget(q: Tensor): Tensor {
+  const qc = stopGradient(q);
+  const w = div(mul(qc, qc), reduceSum(qc, [0], true));
+  return div(w, reduceSum(w, [1], true));
+}
+
+/** Throws unless the data is finite and non-empty. */
+export function checkData(x: Float32Array, n: number, d: number): void {
+  if (n < 1 || d < 1) throw new DataError(`the data is empty (${n} rows × ${d} columns)`);
+  if (x.length !== n * d) throw new DataError(`the data has ${x.length} values, expected ${n} × ${d} = ${n * d}`);
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i]!)) throw new DataError(`the data has a non-finite value (${x[i]}) at row ${Math.floor(i / d)}, column ${i % d}; remove or impute it first`);
+}
+
+export { ParamError };

@@ -1,0 +1,223 @@
+/**
+ * A deep clustering method as a choice of building blocks (Aljalbout et al. 2018, "Clustering
+ * with Deep Learning: Taxonomy and New Methods"): architecture, clustering features, non-clustering
+ * loss, clustering loss, how the two combine, how clusters are updated, and what happens after
+ * training. Presets (`presets.ts`) are literals of this type; users can write their own as JSON.
+ */
+import { ParamError } from '../errors.ts';
+import type { Activation, InitName } from '../nn/layers.ts';
+
+/** Optimizer settings (see the engine's `sgd` / `adam`). */
+export type OptimizerConfig =
+  | { readonly name: 'adam'; readonly lr: number; readonly beta1?: number; readonly beta2?: number; readonly eps?: number; readonly weightDecay?: number }
+  | { readonly name: 'sgd'; readonly lr: number; readonly momentum?: number; readonly nesterov?: boolean; readonly weightDecay?: number };
+
+/** Network architecture. */
+export type ArchitectureConfig =
+  | {
+      readonly kind: 'mlp';
+      /** Encoder hidden widths; the decoder mirrors them. */
+      readonly hidden: readonly number[];
+      readonly embeddingDim: number;
+      readonly activation: Activation;
+      readonly codeActivation: Activation;
+      readonly outputActivation: Activation;
+      readonly init: InitName;
+    }
+  | {
+      readonly kind: 'conv';
+      /** Output channels of each strided conv layer of the encoder; the decoder mirrors them. */
+      readonly channels: readonly number[];
+      /** Kernel size of each conv layer. */
+      readonly kernels: readonly number[];
+      /** Stride of each conv layer (2 halves the image). */
+      readonly strides: readonly number[];
+      readonly embeddingDim: number;
+      readonly activation: Activation;
+      readonly batchNorm: boolean;
+      readonly outputActivation: Activation;
+      readonly init: InitName;
+    };
+
+/** Which representation the clustering sees. */
+export type FeaturesConfig = { readonly kind: 'code' } | { readonly kind: 'layers'; /** encoder layer indices (0 = first hidden); concatenated */ readonly layers: readonly number[] };
+
+/** Autoencoder pretraining (phase 1). */
+export interface PretrainConfig {
+  readonly loss: 'mse' | 'bce';
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerConfig;
+  /** Input corruption while pretraining (denoising autoencoder). */
+  readonly corruption?: { readonly kind: 'dropout' | 'gaussian'; readonly rate: number };
+}
+
+/** Non-clustering loss of the clustering phase. */
+export type NonClusteringLossConfig = { readonly kind: 'none' } | { readonly kind: 'reconstruction'; readonly loss: 'mse' | 'bce' };
+
+/** Clustering loss of the clustering phase. */
+export type ClusteringLossConfig =
+  | { readonly kind: 'none' }
+  /** Cluster assignment hardening (DEC): KL(P‖Q) with Student-t Q of ν = alpha. */
+  | { readonly kind: 'dec'; readonly alpha: number }
+  /** k-means loss (DCN): ½‖z − μ_s‖² with hard assignments. */
+  | { readonly kind: 'kmeans' };
+
+/** How the losses combine. */
+export interface CombinationConfig {
+  /** Weight γ of the clustering loss. */
+  readonly clusteringWeight: number;
+  /** Weight of the non-clustering loss. */
+  readonly nonClusteringWeight: number;
+  /** Optional linear ramp of the clustering weight from 0 over this many iterations. */
+  readonly rampIterations?: number;
+}
+
+/** How cluster centres and targets are updated during the clustering phase. */
+export interface ClusterUpdateConfig {
+  /**
+   * `'joint'`: centres are trainable parameters updated with the network (DEC/IDEC).
+   * `'alternating'`: centres are updated apart from the network, by running means of the points
+   * assigned to them (DCN).
+   */
+  readonly kind: 'joint' | 'alternating';
+  /** Iterations T between target refreshes (P from all data) and label-change checks. */
+  readonly updateInterval: number;
+  /** `'all'`: P computed from ALL data every T iterations (paper); `'batch'`: from each batch (ClustPy). */
+  readonly targetScope: 'all' | 'batch';
+  /** Stop when fewer than this fraction of labels change between refreshes (δ). */
+  readonly tol: number;
+  /** Learning rate of the centres when different from the network's (joint updates). */
+  readonly centerLr?: number;
+  /** Initial per-cluster counts of the running-mean updates (alternating). */
+  readonly initialCount?: number;
+}
+
+/** The clustering (fine-tuning) phase. */
+export interface TrainConfig {
+  /** Maximum iterations (mini-batches). */
+  readonly maxIter: number;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerConfig;
+  /** Keep training the decoder (with a reconstruction loss) or drop it. */
+  readonly keepDecoder: boolean;
+}
+
+/** A whole method. */
+export interface MethodConfig {
+  readonly name: string;
+  readonly reference: string;
+  readonly architecture: ArchitectureConfig;
+  readonly features: FeaturesConfig;
+  readonly pretrain: PretrainConfig | null;
+  /** k-means restarts for the initial centres. */
+  readonly initNInit: number;
+  readonly nonClusteringLoss: NonClusteringLossConfig;
+  readonly clusteringLoss: ClusteringLossConfig;
+  readonly combination: CombinationConfig;
+  readonly clusterUpdate: ClusterUpdateConfig;
+  readonly train: TrainConfig | null;
+  /** Re-run k-means on the final embedding and report those labels. */
+  readonly reclusterAfterTraining: boolean;
+  /** Notes on deviations from the paper (shown by `deepclust describe`). */
+  readonly notes?: readonly string[];
+}
+
+/** Deep partial of a config, for overrides. */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends ReadonlyArray<unknown> ? T[K] : T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | null : T[K] };
+
+/** Merges overrides into a config (objects merge, arrays and scalars replace, null clears). */
+export function mergeConfig<T>(base: T, over: DeepPartial<T> | undefined): T {
+  if (over === undefined) return base;
+  if (over === null) return null as T;
+  if (typeof base !== 'object' || base === null || Array.isArray(base) || typeof over !== 'object' || Array.isArray(over)) return over as T;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    out[k] = k in out && out[k] !== null && typeof out[k] === 'object' && v !== null && typeof v === 'object' && !Array.isArray(v) ? mergeConfig(out[k], v as never) : v;
+  }
+  return out as T;
+}
+
+function posInt(where: string, v: unknown, min = 1): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ParamError(`${where} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+}
+function posNum(where: string, v: unknown, allowZero = false): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) throw new ParamError(`${where} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${JSON.stringify(v)}`);
+}
+function oneOf<T extends string>(where: string, v: unknown, options: readonly T[]): void {
+  if (!options.includes(v as T)) throw new ParamError(`${where} must be one of ${options.join(', ')}, got ${JSON.stringify(v)}`);
+}
+
+const ACTIVATIONS = ['linear', 'relu', 'leakyRelu', 'sigmoid', 'tanh'] as const;
+const INITS = ['heNormal', 'heUniform', 'glorotUniform', 'glorotNormal', 'decUniform'] as const;
+
+function checkOptimizer(where: string, o: OptimizerConfig): void {
+  oneOf(`${where}.name`, o?.name, ['adam', 'sgd']);
+  posNum(`${where}.lr`, o.lr);
+  if (o.name === 'sgd' && o.momentum !== undefined && !(o.momentum >= 0 && o.momentum < 1)) throw new ParamError(`${where}.momentum must be in [0, 1), got ${o.momentum}`);
+}
+
+/**
+ * Validates a whole method config, throwing a ParamError that names the offending option
+ * (`method.train.batchSize must be an integer >= 1, got 0`).
+ */
+export function validateMethod(m: MethodConfig): MethodConfig {
+  const a = m.architecture;
+  oneOf('method.architecture.kind', a?.kind, ['mlp', 'conv']);
+  posInt('method.architecture.embeddingDim', a.embeddingDim);
+  oneOf('method.architecture.activation', a.activation, ACTIVATIONS);
+  oneOf('method.architecture.outputActivation', a.outputActivation, ACTIVATIONS);
+  oneOf('method.architecture.init', a.init, INITS);
+  if (a.kind === 'mlp') {
+    if (!Array.isArray(a.hidden)) throw new ParamError('method.architecture.hidden must be a list of layer widths, e.g. [500, 500, 2000]');
+    a.hidden.forEach((h, i) => posInt(`method.architecture.hidden[${i}]`, h));
+    oneOf('method.architecture.codeActivation', a.codeActivation, ACTIVATIONS);
+  } else {
+    if (!Array.isArray(a.channels) || a.channels.length === 0) throw new ParamError('method.architecture.channels must be a non-empty list, e.g. [32, 64, 128]');
+    if (a.kernels.length !== a.channels.length || a.strides.length !== a.channels.length)
+      throw new ParamError(`method.architecture: channels, kernels and strides must have the same length, got ${a.channels.length}, ${a.kernels.length}, ${a.strides.length}`);
+    a.channels.forEach((c, i) => posInt(`method.architecture.channels[${i}]`, c));
+    a.kernels.forEach((c, i) => posInt(`method.architecture.kernels[${i}]`, c));
+    a.strides.forEach((c, i) => posInt(`method.architecture.strides[${i}]`, c));
+  }
+  oneOf('method.features.kind', m.features?.kind, ['code', 'layers']);
+  if (m.features.kind === 'layers') {
+    const depth = a.kind === 'mlp' ? a.hidden.length + 1 : a.channels.length + 1;
+    if (!m.features.layers.length) throw new ParamError('method.features.layers must list at least one encoder layer');
+    m.features.layers.forEach((l, i) => {
+      posInt(`method.features.layers[${i}]`, l, 0);
+      if (l >= depth) throw new ParamError(`method.features.layers[${i}] = ${l} but the encoder has ${depth} layers (0..${depth - 1})`);
+    });
+  }
+  if (m.pretrain) {
+    oneOf('method.pretrain.loss', m.pretrain.loss, ['mse', 'bce']);
+    posInt('method.pretrain.epochs', m.pretrain.epochs, 0);
+    posInt('method.pretrain.batchSize', m.pretrain.batchSize);
+    checkOptimizer('method.pretrain.optimizer', m.pretrain.optimizer);
+    if (m.pretrain.corruption) {
+      oneOf('method.pretrain.corruption.kind', m.pretrain.corruption.kind, ['dropout', 'gaussian']);
+      const r = m.pretrain.corruption.rate;
+      if (!(r >= 0 && (m.pretrain.corruption.kind === 'gaussian' || r < 1))) throw new ParamError(`method.pretrain.corruption.rate must be in [0, 1) for dropout or >= 0 for gaussian, got ${r}`);
+    }
+  }
+  posInt('method.initNInit', m.initNInit);
+  oneOf('method.nonClusteringLoss.kind', m.nonClusteringLoss?.kind, ['none', 'reconstruction']);
+  oneOf('method.clusteringLoss.kind', m.clusteringLoss?.kind, ['none', 'dec', 'kmeans']);
+  if (m.clusteringLoss.kind === 'dec') posNum('method.clusteringLoss.alpha', m.clusteringLoss.alpha);
+  posNum('method.combination.clusteringWeight', m.combination?.clusteringWeight, true);
+  posNum('method.combination.nonClusteringWeight', m.combination.nonClusteringWeight, true);
+  oneOf('method.clusterUpdate.kind', m.clusterUpdate?.kind, ['joint', 'alternating']);
+  posInt('method.clusterUpdate.updateInterval', m.clusterUpdate.updateInterval);
+  oneOf('method.clusterUpdate.targetScope', m.clusterUpdate.targetScope, ['all', 'batch']);
+  posNum('method.clusterUpdate.tol', m.clusterUpdate.tol, true);
+  if (m.clusteringLoss.kind === 'kmeans' && m.clusterUpdate.kind !== 'alternating') throw new ParamError("method.clusterUpdate.kind must be 'alternating' with the k-means clustering loss (DCN)");
+  if (m.clusteringLoss.kind !== 'none') {
+    if (!m.train) throw new ParamError('method.train is required when there is a clustering loss');
+    posInt('method.train.maxIter', m.train.maxIter, 0);
+    posInt('method.train.batchSize', m.train.batchSize);
+    checkOptimizer('method.train.optimizer', m.train.optimizer);
+    if (m.nonClusteringLoss.kind === 'reconstruction' && !m.train.keepDecoder) throw new ParamError('method.train.keepDecoder must be true when the clustering phase has a reconstruction loss');
+  }
+  return m;
+}

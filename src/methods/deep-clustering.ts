@@ -1,0 +1,313 @@
+/**
+ * The deep clustering estimator, in the scikit-learn spirit:
+ * `const fitted = await new DeepClustering({ method: 'idec', nClusters: 10 }).fit(x)`, then
+ * `fitted.labels`, `fitted.clusterCenters`, `await fitted.transform(x)`, `await fitted.predict(x)`.
+ */
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataError, ParamError } from '../errors.ts';
+import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFunction, exportOnnx, loadCheckpoint, saveCheckpoint } from '../engine/index.ts';
+import type { RuntimeOptions } from '../engine/session.ts';
+import { studentTAssignment } from '../losses/clustering.ts';
+import type { Matrix } from '../matrix.ts';
+import { type Autoencoder, type HistoryRow, type ProgressEvent, buildNetwork, checkData, features, runMethod } from './_compose.ts';
+import { type DeepPartial, type MethodConfig, mergeConfig, validateMethod } from './config.ts';
+import { preset } from './presets.ts';
+
+/** Options of {@link DeepClustering}. */
+export interface DeepClusteringOptions {
+  /** A preset name (`ae-kmeans`, `dec`, `idec`, `dcn`, `conv-dec`, …) or a whole method config. @defaultValue 'idec' */
+  readonly method?: string | MethodConfig;
+  /** Number of clusters k (>= 2). */
+  readonly nClusters: number;
+  /** Seed of every random choice (weights, batches, k-means). @defaultValue 0 */
+  readonly seed?: number;
+  /** Changes to the method's settings, e.g. `{ pretrain: { epochs: 20 }, train: { maxIter: 5000 } }`. */
+  readonly overrides?: DeepPartial<MethodConfig>;
+  /** Where the engine runs (CPU threads, execution provider). */
+  readonly runtime?: RuntimeOptions;
+  /** Training steps per onnxruntime call. @defaultValue 16 */
+  readonly stepsPerRun?: number;
+}
+
+/** Options of {@link DeepClustering.fit}. */
+export interface FitOptions {
+  /** `[channels, height, width]` of image rows (needed by convolutional methods). */
+  readonly imageShape?: readonly [number, number, number];
+  /** Called after each epoch / target refresh. */
+  readonly onProgress?: (e: ProgressEvent) => void;
+  /** Start from these pretrained network parameters (skips pretraining). */
+  readonly pretrained?: ParameterStore;
+}
+
+/** Resolves a method option (name or config) plus overrides into a validated config. */
+export function resolveMethod(method: string | MethodConfig | undefined, overrides?: DeepPartial<MethodConfig>): MethodConfig {
+  const base = typeof method === 'string' || method === undefined ? preset(method ?? 'idec') : method;
+  return validateMethod(mergeConfig(base, overrides));
+}
+
+/** The estimator: stores options; `fit` does the work. */
+export class DeepClustering {
+  readonly options: Readonly<DeepClusteringOptions>;
+
+  constructor(options: DeepClusteringOptions) {
+    this.options = Object.freeze({ ...options });
+  }
+
+  /**
+   * Trains the method on `x` (`[nSamples, nFeatures]`, finite values).
+   * @throws ParamError for invalid options, DataError for unusable data (NaN/Inf, k > n, …),
+   * DivergenceError when training produces a non-finite loss.
+   */
+  async fit(x: Matrix, options: FitOptions = {}): Promise<FittedDeepClustering> {
+    const k = this.options.nClusters;
+    if (!Number.isInteger(k) || k < 2) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2, got ${JSON.stringify(k)}`);
+    const seed = this.options.seed ?? 0;
+    if (!Number.isInteger(seed) || seed < 0) throw new ParamError(`DeepClustering: option 'seed' must be an integer >= 0, got ${JSON.stringify(seed)}`);
+    const method = resolveMethod(this.options.method, this.options.overrides);
+    const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
+    checkData(data, x.rows, x.cols);
+    if (k > x.rows) throw new DataError(`DeepClustering: nClusters = ${k} is larger than the ${x.rows} samples; use at most ${x.rows} clusters`);
+    const t0 = performance.now();
+    const out = await runMethod(method, {
+      x: data,
+      n: x.rows,
+      d: x.cols,
+      imageShape: options.imageShape,
+      k,
+      seed,
+      runtime: this.options.runtime,
+      stepsPerRun: this.options.stepsPerRun,
+      onProgress: options.onProgress,
+      pretrained: options.pretrained,
+    });
+    const timings = { ...out.timings, total: (performance.now() - t0) / 1000 };
+    return new FittedDeepClustering({
+      method,
+      nClusters: k,
+      seed,
+      nFeatures: x.cols,
+      imageShape: options.imageShape,
+      net: out.net,
+      store: out.store,
+      labels: out.labels,
+      centers: out.centers,
+      embeddingDim: out.embeddingDim,
+      history: out.history,
+      timings,
+      iterations: out.iterations,
+      stoppedBy: out.stoppedBy,
+      pretrainedStore: out.pretrainedStore,
+      runtime: this.options.runtime,
+    });
+  }
+}
+
+interface FittedState {
+  method: MethodConfig;
+  nClusters: number;
+  seed: number;
+  nFeatures: number;
+  imageShape?: readonly [number, number, number];
+  net: Autoencoder;
+  store: ParameterStore;
+  labels: Int32Array;
+  centers: Float32Array;
+  embeddingDim: number;
+  history: HistoryRow[];
+  timings: Record<string, number>;
+  iterations: number;
+  stoppedBy: string;
+  pretrainedStore?: ParameterStore;
+  runtime?: RuntimeOptions;
+}
+
+/** A trained model: labels of the training data, centres, and functions for new data. */
+export class FittedDeepClustering {
+  /** Cluster of each training sample (int32, 0..k-1). */
+  readonly labels: Int32Array;
+  /** Cluster centres in the feature space, row-major `[k, embeddingDim]`. */
+  readonly clusterCenters: Float32Array;
+  /** Number of clusters. */
+  readonly nClusters: number;
+  /** Width of the feature space the clusters live in. */
+  readonly embeddingDim: number;
+  /** The resolved method config (every setting used). */
+  readonly method: MethodConfig;
+  /** The seed. */
+  readonly seed: number;
+  /** Loss terms and label changes over training. */
+  readonly history: readonly HistoryRow[];
+  /** Seconds per phase. */
+  readonly timings: Readonly<Record<string, number>>;
+  /** Clustering-phase iterations run, and why training stopped. */
+  readonly iterations: number;
+  readonly stoppedBy: string;
+  /** Width of the input rows. */
+  readonly nFeatures: number;
+  /** Image shape of the input rows, when they are images. */
+  readonly imageShape?: readonly [number, number, number];
+  private readonly state: FittedState;
+
+  /** @internal created by {@link DeepClustering.fit} or {@link FittedDeepClustering.load}. */
+  constructor(state: FittedState) {
+    this.state = state;
+    this.labels = state.labels;
+    this.clusterCenters = state.centers;
+    this.nClusters = state.nClusters;
+    this.embeddingDim = state.embeddingDim;
+    this.method = state.method;
+    this.seed = state.seed;
+    this.history = state.history;
+    this.timings = state.timings;
+    this.iterations = state.iterations;
+    this.stoppedBy = state.stoppedBy;
+    this.nFeatures = state.nFeatures;
+    this.imageShape = state.imageShape;
+  }
+
+  /** The network's parameters (and, after clustering, `clusters.centers`). */
+  get parameters(): ParameterStore {
+    return this.state.store;
+  }
+
+  /** Parameters right after pretraining (undefined when pretraining was skipped or loaded). */
+  get pretrainedParameters(): ParameterStore | undefined {
+    return this.state.pretrainedStore;
+  }
+
+  private checkInput(x: Matrix): Float32Array {
+    if (x.cols !== this.nFeatures) throw new DataError(`the model was trained on rows of ${this.nFeatures} features, got ${x.cols}`);
+    const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
+    checkData(data, x.rows, x.cols);
+    return data;
+  }
+
+  private graphWithFeatures(): { g: Graph; z: Tensor; centers: Tensor } {
+    const g = new Graph();
+    const xin = g.input('x', ['batch', this.nFeatures]);
+    const z = features(this.method, this.state.net.encode(g, xin, false));
+    const centers = g.constant(this.clusterCenters, [this.nClusters, this.embeddingDim], 'float32');
+    return { g, z, centers };
+  }
+
+  /** Embeds rows into the clustering feature space: `[rows, embeddingDim]`. */
+  async transform(x: Matrix, batchSize = 4096): Promise<Matrix> {
+    const data = this.checkInput(x);
+    const { g, z } = this.graphWithFeatures();
+    const fn = await compileFunction(g, { outputs: { z }, store: this.state.store, runtime: this.state.runtime });
+    try {
+      const out = await fn.runBatched({ x: { data, rowSize: this.nFeatures } }, x.rows, batchSize);
+      return { data: out.z!.data as Float32Array, rows: x.rows, cols: this.embeddingDim };
+    } finally {
+      await fn.dispose();
+    }
+  }
+
+  /**
+   * Soft assignments `[rows, k]` (Student's t with the method's α; α = 1 for methods without a
+   * DEC loss).
+   */
+  async softAssign(x: Matrix, batchSize = 4096): Promise<Matrix> {
+    const data = this.checkInput(x);
+    const { g, z, centers } = this.graphWithFeatures();
+    const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1;
+    const q = studentTAssignment(z, centers, alpha);
+    const fn = await compileFunction(g, { outputs: { q }, store: this.state.store, runtime: this.state.runtime });
+    try {
+      const out = await fn.runBatched({ x: { data, rowSize: this.nFeatures } }, x.rows, batchSize);
+      return { data: out.q!.data as Float32Array, rows: x.rows, cols: this.nClusters };
+    } finally {
+      await fn.dispose();
+    }
+  }
+
+  /** Cluster of each row: its nearest centre in the feature space. */
+  async predict(x: Matrix, batchSize = 4096): Promise<Int32Array> {
+    const q = await this.softAssign(x, batchSize);
+    const out = new Int32Array(x.rows);
+    const k = this.nClusters;
+    for (let i = 0; i < x.rows; i++) {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (q.data[i * k + j]! > q.data[i * k + best]!) best = j;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /**
+   * Exports the encoder (input `x` → output `embedding`) and, with `softAssignment`, the
+   * cluster head (`q`, `label`) as a standalone ONNX model.
+   */
+  exportOnnx(path: string, options: { softAssignment?: boolean } = {}): void {
+    const { g, z, centers } = this.graphWithFeatures();
+    const outputs: Record<string, Tensor> = { embedding: z };
+    if (options.softAssignment ?? true) {
+      const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1;
+      const q = studentTAssignment(z, centers, alpha);
+      outputs.q = q;
+      outputs.label = argMax(q, 1);
+    }
+    exportOnnx(path, g, outputs, this.state.store);
+  }
+
+  /** Saves the model into a directory: `model.safetensors` (parameters) and `model.json` (config). */
+  save(dir: string, extra: Record<string, unknown> = {}): void {
+    mkdirSync(dir, { recursive: true });
+    const meta = {
+      format: 'deepclust-model-1',
+      method: this.method,
+      nClusters: this.nClusters,
+      seed: this.seed,
+      nFeatures: this.nFeatures,
+      imageShape: this.imageShape ?? null,
+      embeddingDim: this.embeddingDim,
+      iterations: this.iterations,
+      stoppedBy: this.stoppedBy,
+      timings: this.timings,
+      ...extra,
+    };
+    const store = this.state.store.clone();
+    if (!store.has('clusters.centers')) store.add('clusters.centers', [this.nClusters, this.embeddingDim], this.clusterCenters.slice(), false);
+    else store.set('clusters.centers', this.clusterCenters.slice());
+    saveCheckpoint(join(dir, 'model.safetensors'), store);
+    atomicWrite(join(dir, 'model.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  }
+
+  /**
+   * Loads a model saved by {@link save}.
+   * @throws DataError when the directory or its files are missing or corrupt.
+   */
+  static load(dir: string, runtime?: RuntimeOptions): FittedDeepClustering {
+    const jsonPath = join(dir, 'model.json');
+    if (!existsSync(jsonPath)) throw new DataError(`'${dir}' is not a deepclust model directory (no model.json); pass the --out directory of a 'deepclust fit' run`);
+    let meta: { format: string; method: MethodConfig; nClusters: number; seed: number; nFeatures: number; imageShape: [number, number, number] | null; embeddingDim: number; iterations: number; stoppedBy: string; timings: Record<string, number> };
+    try {
+      meta = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    } catch {
+      throw new DataError(`'${jsonPath}' is not valid JSON (corrupt model)`);
+    }
+    if (meta.format !== 'deepclust-model-1') throw new DataError(`'${jsonPath}' has unknown format ${JSON.stringify(meta.format)}`);
+    const method = validateMethod(meta.method);
+    const { store } = loadCheckpoint(join(dir, 'model.safetensors'));
+    const net = buildNetwork(method, meta.nFeatures, meta.imageShape ?? undefined);
+    const centers = Float32Array.from(store.get('clusters.centers').data);
+    return new FittedDeepClustering({
+      method,
+      nClusters: meta.nClusters,
+      seed: meta.seed,
+      nFeatures: meta.nFeatures,
+      imageShape: meta.imageShape ?? undefined,
+      net,
+      store,
+      labels: new Int32Array(0),
+      centers,
+      embeddingDim: meta.embeddingDim,
+      history: [],
+      timings: meta.timings,
+      iterations: meta.iterations,
+      stoppedBy: meta.stoppedBy,
+      runtime,
+    });
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Method presets: each a literal of {@link MethodConfig} following its paper's defaults, with any
+ * deviation written in `notes`. Sources are in docs/papers.md.
+ */
+import { ParamError } from '../errors.ts';
+import type { ArchitectureConfig, MethodConfig } from './config.ts';
+
+const DEC_AE: ArchitectureConfig = {
+  kind: 'mlp',
+  hidden: [500, 500, 2000],
+  embeddingDim: 10,
+  activation: 'relu',
+  codeActivation: 'linear',
+  outputActivation: 'linear',
+  init: 'glorotUniform',
+};
+
+/** Autoencoder (MSE, Adam, batch 256) then k-means on the code: the baseline of DEC/IDEC's tables. */
+export const AE_KMEANS: MethodConfig = {
+  name: 'ae-kmeans',
+  reference: 'autoencoder + k-means baseline (Xie et al. 2016; Guo et al. 2017, Table 2)',
+  architecture: DEC_AE,
+  features: { kind: 'code' },
+  pretrain: { loss: 'mse', epochs: 100, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 } },
+  initNInit: 20,
+  nonClusteringLoss: { kind: 'none' },
+  clusteringLoss: { kind: 'none' },
+  combination: { clusteringWeight: 0, nonClusteringWeight: 1 },
+  clusterUpdate: { kind: 'joint', updateInterval: 140, targetScope: 'all', tol: 0.001 },
+  train: null,
+  reclusterAfterTraining: false,
+  notes: ['The autoencoder is pretrained end-to-end with Adam (as the IDEC code does), not greedily layer by layer.'],
+};
+
+/** DEC (Xie, Girshick & Farhadi, ICML 2016): pretrained AE, then KL(P‖Q) on the encoder and centres. */
+export const DEC: MethodConfig = {
+  ...AE_KMEANS,
+  name: 'dec',
+  reference: 'Xie, Girshick & Farhadi, "Unsupervised Deep Embedding for Clustering Analysis", ICML 2016',
+  clusteringLoss: { kind: 'dec', alpha: 1 },
+  combination: { clusteringWeight: 1, nonClusteringWeight: 0 },
+  clusterUpdate: { kind: 'joint', updateInterval: 140, targetScope: 'all', tol: 0.001 },
+  train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 }, keepDecoder: false },
+  notes: [
+    'Pretraining: end-to-end autoencoder with Adam for at most 100 epochs (the paper: greedy layer-wise denoising pretraining, then 100k end-to-end SGD iterations).',
+    'Clustering phase as the DEC Keras code: SGD lr 0.01 momentum 0.9, batch 256, T = 140 for MNIST, tol 0.1%, at most 20k iterations.',
+  ],
+};
+
+/** IDEC (Guo, Gao, Liu & Yin, IJCAI 2017): DEC plus the decoder's reconstruction loss, γ = 0.1. */
+export const IDEC: MethodConfig = {
+  ...DEC,
+  name: 'idec',
+  reference: 'Guo, Gao, Liu & Yin, "Improved Deep Embedded Clustering with Local Structure Preservation", IJCAI 2017',
+  nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' },
+  combination: { clusteringWeight: 0.1, nonClusteringWeight: 1 },
+  train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 }, keepDecoder: true },
+  notes: ['Pretraining for at most 100 epochs (the paper: 200).', 'Clustering phase: Adam lr 1e-3, batch 256, γ = 0.1, T = 140 (MNIST), tol 0.1%, at most 20k iterations.'],
+};
+
+/** DCN (Yang, Fu, Sidiropoulos & Hong, ICML 2017): reconstruction + λ/2·k-means loss, alternating centre updates. */
+export const DCN: MethodConfig = {
+  ...AE_KMEANS,
+  name: 'dcn',
+  reference: 'Yang, Fu, Sidiropoulos & Hong, "Towards K-means-friendly Spaces: Simultaneous Deep Learning and Clustering", ICML 2017',
+  nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' },
+  clusteringLoss: { kind: 'kmeans' },
+  combination: { clusteringWeight: 0.05, nonClusteringWeight: 1 },
+  clusterUpdate: { kind: 'alternating', updateInterval: 140, targetScope: 'all', tol: 0.001, initialCount: 100 },
+  train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-4 }, keepDecoder: true },
+  notes: ['Centres are updated in the same step as the network, from the batch codes before the network update (the paper updates the network first).'],
+};
+
+/** Aljalbout et al. §4: convolutional AE, pretrained on reconstruction, then reconstruction + cluster hardening jointly, then k-means. */
+export const CONV_DEC: MethodConfig = {
+  name: 'conv-dec',
+  reference: 'Aljalbout, Golkov, Siddiqui, Strobel & Cremers, "Clustering with Deep Learning: Taxonomy and New Methods", 2018, §4',
+  architecture: {
+    kind: 'conv',
+    channels: [32, 64, 128],
+    kernels: [5, 5, 3],
+    strides: [2, 2, 2],
+    embeddingDim: 10,
+    activation: 'relu',
+    batchNorm: false,
+    outputActivation: 'linear',
+    init: 'glorotUniform',
+  },
+  features: { kind: 'code' },
+  pretrain: { loss: 'mse', epochs: 50, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 } },
+  initNInit: 20,
+  nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' },
+  clusteringLoss: { kind: 'dec', alpha: 1 },
+  combination: { clusteringWeight: 0.1, nonClusteringWeight: 1 },
+  clusterUpdate: { kind: 'joint', updateInterval: 140, targetScope: 'all', tol: 0.001 },
+  train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 }, keepDecoder: true },
+  reclusterAfterTraining: true,
+  notes: ['Convolutional autoencoder 32-64-128 (5,5,3 kernels, stride 2, same padding) and a dense 10-d code, as DCEC.'],
+};
+
+/** Every preset by name. */
+export const PRESETS: Readonly<Record<string, MethodConfig>> = {
+  'ae-kmeans': AE_KMEANS,
+  dec: DEC,
+  idec: IDEC,
+  dcn: DCN,
+  'conv-dec': CONV_DEC,
+};
+
+/** The preset of that name, or a ParamError listing the known ones (with the closest first). */
+export function preset(name: string): MethodConfig {
+  const p = PRESETS[name];
+  if (p) return p;
+  const names = Object.keys(PRESETS);
+  const closest = [...names].sort((a, b) => editDistance(a, name) - editDistance(b, name))[0];
+  throw new ParamError(`unknown method '${name}'${closest ? ` (did you mean '${closest}'?)` : ''}; choose one of ${names.join(', ')}`);
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length]!;
+}
