@@ -151,9 +151,9 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const history: HistoryRow[] = [];
   const rng = new Rng(seed);
   let store = input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
-  const batchLimit = Math.max(m.pretrain?.batchSize ?? 1, m.train?.batchSize ?? 1);
   if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
-  if (batchLimit > n) throw new DataError(`the batch size ${batchLimit} is larger than the ${n} samples; lower it (e.g. --batch-size ${Math.max(1, Math.floor(n / 4))})`);
+  for (const [phase, b] of [['pretraining', m.pretrain?.batchSize], ['clustering', m.clusteringLoss.kind === 'none' ? undefined : m.train?.batchSize]] as const)
+    if (b !== undefined && b > n) throw new DataError(`the ${phase} batch size ${b} is larger than the ${n} samples; lower it (e.g. --batch-size ${Math.max(1, Math.floor(n / 4))})`);
 
   // ---- phase 1: pretraining
   let pretrainedStore: ParameterStore | undefined;
@@ -355,14 +355,15 @@ async function clusterPhase(
     const untilRefresh = cu.updateInterval - (ite % cu.updateInterval);
     let steps = Math.min(K, untilRefresh, t.maxIter - ite);
     if (cursor + B > n) {
-      // the epoch's remainder batch, alone; then a new permutation
+      // the epoch's remainder batch (if any) alone, then a new permutation
       const rem = n - cursor;
-      steps = 1;
-      await runSteps(step, x, d, k, perm, cursor, 1, rem, P, xb, pb, sums, m);
+      if (rem > 0) await runSteps(step, x, d, k, perm, cursor, 1, rem, P, xb, pb, sums, m);
       cursor = 0;
       perm = rng.fork(`cluster-${++epoch}`).permutation(n);
-      count++;
-      ite += 1;
+      if (rem > 0) {
+        count++;
+        ite += 1;
+      }
       continue;
     }
     steps = Math.min(steps, Math.floor((n - cursor) / B));
@@ -370,6 +371,11 @@ async function clusterPhase(
     cursor += steps * B;
     count += steps;
     ite += steps;
+  }
+  if (stoppedBy === 'maxIter') {
+    // Steps ran after the last refresh: label the data with the final network and centres.
+    const q = (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, input.inferenceBatch ?? 4096)).q!.data as Float32Array;
+    labels = argmaxRows(q, n, k);
   }
   await step.dispose();
   await assignFn.dispose();

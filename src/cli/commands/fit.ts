@@ -1,0 +1,203 @@
+/**
+ * `deepclust fit`: trains a deep clustering method on a data set and writes the model, labels and
+ * a result JSON (every metric, times per phase, the resolved config and seed).
+ */
+import { type Command, Option } from 'commander';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataError, ParamError } from '../../errors.ts';
+import { atomicWrite } from '../../engine/index.ts';
+import { DeepClustering, resolveMethod } from '../../methods/deep-clustering.ts';
+import type { DeepPartial, MethodConfig } from '../../methods/config.ts';
+import { PRESETS } from '../../methods/presets.ts';
+import type { ProgressEvent } from '../../methods/_compose.ts';
+import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
+import { evaluateLabels } from '../evaluate-labels.ts';
+import { printJson } from '../output.ts';
+import { createProgress } from '../progress.ts';
+import { parse as parseYaml } from 'yaml';
+
+/** Reduced schedules for smoke runs and the quickstart (`--budget short`). */
+export const SHORT_BUDGET: DeepPartial<MethodConfig> = {
+  pretrain: { epochs: 40 },
+  train: { maxIter: 2000 },
+};
+
+/** Options of `deepclust fit` as commander parses them. */
+interface FitCliOptions {
+  method: string;
+  methodConfig?: string;
+  k?: string;
+  seed: string;
+  budget: 'full' | 'short';
+  pretrainEpochs?: string;
+  maxIter?: string;
+  batchSize?: string;
+  lr?: string;
+  updateInterval?: string;
+  tol?: string;
+  gamma?: string;
+  out?: string;
+  force?: boolean;
+  threads?: string;
+  device: 'cpu' | 'cuda';
+  json?: boolean;
+  quiet?: boolean;
+  [key: string]: unknown;
+}
+
+function int(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new ParamError(`fit: option '--${name}' must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return n;
+}
+function real(name: string, v: string | undefined, min: number, exclusive = false): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || (exclusive && n === min)) throw new ParamError(`fit: option '--${name}' must be a number ${exclusive ? '>' : '>='} ${min}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Reads a method config file (JSON or YAML). */
+export function readMethodConfig(path: string): MethodConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new DataError(`cannot read the method config '${path}' (no such file?)`);
+  }
+  try {
+    const parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    if (parsed && typeof parsed === 'object' && typeof parsed.extends === 'string') {
+      const { extends: base, ...over } = parsed;
+      return resolveMethod(base, over);
+    }
+    return resolveMethod(parsed as MethodConfig);
+  } catch (err) {
+    if (err instanceof ParamError || err instanceof DataError) throw err;
+    throw new DataError(`the method config '${path}' is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Checks that the output directory can be written: new or empty, or `--force`. */
+export function prepareOutDir(out: string, force: boolean): string {
+  const dir = resolve(out);
+  let entries: string[] = [];
+  try {
+    entries = existsSync(dir) ? readdirSync(dir) : [];
+  } catch {
+    throw new ParamError(`the output path '${out}' exists and is not a directory; choose another --out`);
+  }
+  if (entries.length > 0 && !force) throw new ParamError(`the output directory '${out}' exists and is not empty; pass --force to overwrite it or choose another --out`);
+  const probe = join(dir, `.deepclust-write-test-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    throw new ParamError(`cannot write to the output directory '${out}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable --out`);
+  }
+  return dir;
+}
+
+/** Registers `deepclust fit`. */
+export function register(program: Command): void {
+  const cmd = program
+    .command('fit')
+    .description('train a deep clustering method and write model, labels and results')
+    .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}`, 'idec')
+    .option('--method-config <file>', 'a JSON/YAML method config (blocks of the taxonomy; may "extends" a preset)')
+    .option('--k <n>', 'number of clusters (default: the number of classes when labels are known)')
+    .option('--seed <n>', 'seed of every random choice', '0')
+    .addOption(new Option('--budget <b>', 'full: the paper schedule; short: a reduced one for quick runs').choices(['full', 'short']).default('full'))
+    .option('--pretrain-epochs <n>', 'autoencoder pretraining epochs')
+    .option('--max-iter <n>', 'clustering-phase iterations (mini-batches)')
+    .option('--batch-size <n>', 'batch size of both phases')
+    .option('--lr <x>', 'learning rate of the clustering phase')
+    .option('--update-interval <n>', 'iterations T between target refreshes')
+    .option('--tol <x>', 'stop when fewer than this fraction of labels change (δ)')
+    .option('--gamma <x>', 'weight of the clustering loss')
+    .option('--out <dir>', 'write model/, labels.csv, result.json here')
+    .option('--force', 'overwrite a non-empty --out directory')
+    .option('--threads <n>', 'CPU threads of the engine (default: all cores)')
+    .addOption(new Option('--device <d>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'))
+    .option('--json', 'print the result JSON as the last stdout line')
+    .option('--quiet', 'no progress output');
+  addDataOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  deepclust fit --data mnist-10k --method idec --budget short --out runs/idec
+  deepclust fit --data mnist --data-dir ~/data --method dec --seed 1 --json
+  deepclust fit --data my.csv --label-column label --method ae-kmeans --k 5`,
+  );
+  cmd.action(async (opts: FitCliOptions) => {
+    const result = await runFit(opts);
+    if (opts.json) printJson(result);
+  });
+}
+
+/** Runs `fit` from parsed options and returns the result object. */
+export async function runFit(opts: FitCliOptions): Promise<Record<string, unknown>> {
+  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force)) : undefined;
+  const base = opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method);
+  const overrides: Record<string, unknown> = {};
+  const budget = opts.budget === 'short' ? SHORT_BUDGET : {};
+  const pretrainEpochs = int('pretrain-epochs', opts.pretrainEpochs, 0);
+  const maxIter = int('max-iter', opts.maxIter, 0);
+  const batchSize = int('batch-size', opts.batchSize, 1);
+  const lr = real('lr', opts.lr, 0, true);
+  const updateInterval = int('update-interval', opts.updateInterval, 1);
+  const tol = real('tol', opts.tol, 0);
+  const gamma = real('gamma', opts.gamma, 0);
+  const threads = int('threads', opts.threads, 1);
+  const seed = int('seed', opts.seed, 0)!;
+  if (base.pretrain && (pretrainEpochs !== undefined || batchSize !== undefined)) overrides.pretrain = { ...(pretrainEpochs !== undefined ? { epochs: pretrainEpochs } : {}), ...(batchSize ? { batchSize } : {}) };
+  if (base.train && (maxIter !== undefined || batchSize !== undefined || lr !== undefined))
+    overrides.train = { ...(maxIter !== undefined ? { maxIter } : {}), ...(batchSize ? { batchSize } : {}), ...(lr !== undefined ? { optimizer: { ...base.train.optimizer, lr } } : {}) };
+  if (updateInterval !== undefined || tol !== undefined) overrides.clusterUpdate = { ...(updateInterval ? { updateInterval } : {}), ...(tol !== undefined ? { tol } : {}) };
+  if (gamma !== undefined) overrides.combination = { clusteringWeight: gamma };
+  const method = resolveMethod(resolveMethod(base, budget as DeepPartial<MethodConfig>), overrides as DeepPartial<MethodConfig>);
+
+  const data = await loadDataFromOptions(opts);
+  const nClasses = data.labels ? new Set(data.labels).size : undefined;
+  const k = int('k', opts.k, 2) ?? nClasses;
+  if (k === undefined) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k');
+  const progress = createProgress({ quiet: Boolean(opts.quiet), labels: data.labels });
+  const est = new DeepClustering({ method, nClusters: k, seed, runtime: { threads, executionProvider: opts.device } });
+  const t0 = performance.now();
+  let fitted;
+  try {
+    fitted = await est.fit(data.x, { imageShape: data.imageShape, onProgress: (e: ProgressEvent) => progress.update(e) });
+  } finally {
+    progress.stop();
+  }
+  const metrics = await evaluateLabels(data.labels, fitted.labels, await fitted.transform(data.x), { silhouetteSample: data.x.rows > 20000 ? 20000 : undefined, seed });
+  const result: Record<string, unknown> = {
+    method: method.name,
+    dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: nClasses ?? null, preprocessing: data.preprocessing, sources: data.sources },
+    k,
+    seed,
+    metrics,
+    timings: { ...fitted.timings, total: (performance.now() - t0) / 1000 },
+    iterations: fitted.iterations,
+    stoppedBy: fitted.stoppedBy,
+    config: method,
+    history: fitted.history,
+    outDir: outDir ?? null,
+  };
+  if (outDir) {
+    fitted.save(join(outDir, 'model'), { dataset: result.dataset });
+    atomicWrite(join(outDir, 'labels.csv'), `label\n${Array.from(fitted.labels).join('\n')}\n`);
+    atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  }
+  if (!opts.quiet) {
+    const m = metrics as Record<string, number | null>;
+    const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
+    process.stderr.write(`${method.name} on ${data.name}: ACC ${fmt(m.acc)}  NMI ${fmt(m.nmi)}  ARI ${fmt(m.ari)}  (${(result.timings as { total: number }).total.toFixed(1)} s)\n`);
+    if (outDir) process.stderr.write(`results in ${outDir}\n`);
+  }
+  return result;
+}

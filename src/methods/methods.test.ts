@@ -1,0 +1,86 @@
+// Every preset on a tiny network and easy data: contract, determinism, predict = labels.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DeepClustering, FittedDeepClustering, resolveMethod } from './deep-clustering.ts';
+import { PRESETS } from './presets.ts';
+import type { DeepPartial, MethodConfig } from './config.ts';
+import { Rng } from '../random.ts';
+import { DataError, ParamError } from '../errors.ts';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Three well separated Gaussian blobs in 64-d (8×8 "images").
+function blobs(n = 96, d = 64, seed = 1) {
+  const rng = new Rng(seed);
+  const centers = Array.from({ length: 3 }, () => Array.from({ length: d }, () => rng.random()));
+  const x = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    for (let j = 0; j < d; j++) x[i * d + j] = centers[y[i]!]![j]! + 0.05 * rng.normal();
+  }
+  return { x: { data: x, rows: n, cols: d }, y };
+}
+
+const tiny: Record<string, DeepPartial<MethodConfig>> = {
+  mlp: { architecture: { kind: 'mlp', hidden: [16], embeddingDim: 4 }, pretrain: { epochs: 40, batchSize: 16 }, train: { maxIter: 30, batchSize: 20, optimizer: { name: 'adam', lr: 1e-3 } }, clusterUpdate: { updateInterval: 10 }, initNInit: 3 },
+  conv: { architecture: { kind: 'conv', channels: [4, 8], kernels: [3, 3], strides: [2, 2], embeddingDim: 4 }, pretrain: { epochs: 3, batchSize: 16 }, train: { maxIter: 30, batchSize: 16 }, clusterUpdate: { updateInterval: 10 }, initNInit: 3 },
+};
+
+function ari(a: Int32Array, b: Int32Array): number {
+  // pair-counting agreement, enough for a sanity check here (the metrics module has the real ARI)
+  let same = 0, total = 0;
+  for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) {
+    total++;
+    if ((a[i] === a[j]) === (b[i] === b[j])) same++;
+  }
+  return same / total;
+}
+
+for (const name of Object.keys(PRESETS)) {
+  test(`preset ${name}: contract, determinism, predict(train) = labels`, async () => {
+    const { x, y } = blobs();
+    const overrides = name === 'conv-dec' ? tiny.conv : tiny.mlp;
+    const fit = () => new DeepClustering({ method: name, nClusters: 3, seed: 7, overrides }).fit(x, { imageShape: [1, 8, 8] });
+    const a = await fit();
+    assert.ok(a.labels instanceof Int32Array);
+    assert.equal(a.labels.length, x.rows);
+    assert.equal(a.clusterCenters.length, 3 * a.embeddingDim);
+    assert.ok(Math.max(...a.labels) < 3 && Math.min(...a.labels) >= 0);
+    const b = await fit();
+    assert.deepEqual(Array.from(b.labels), Array.from(a.labels), 'same seed, same labels');
+    assert.deepEqual(Array.from(b.clusterCenters), Array.from(a.clusterCenters), 'same seed, same centres');
+    const z = await a.transform(x);
+    assert.deepEqual([z.rows, z.cols], [x.rows, a.embeddingDim]);
+    if (!a.method.reclusterAfterTraining) assert.deepEqual(Array.from(await a.predict(x)), Array.from(a.labels));
+    assert.ok(ari(y, a.labels) > 0.9, `pair agreement ${ari(y, a.labels)} on easy blobs`);
+    assert.ok(a.timings.total! > 0);
+  });
+}
+
+test('save → load gives the same predictions; exported ONNX exists', async () => {
+  const { x } = blobs();
+  const a = await new DeepClustering({ method: 'idec', nClusters: 3, seed: 1, overrides: tiny.mlp }).fit(x);
+  const dir = mkdtempSync(join(tmpdir(), 'deepclust-model-'));
+  a.save(join(dir, 'model'));
+  const b = FittedDeepClustering.load(join(dir, 'model'));
+  assert.deepEqual(Array.from(await b.predict(x)), Array.from(await a.predict(x)));
+  a.exportOnnx(join(dir, 'model.onnx'));
+  assert.ok(existsSync(join(dir, 'model.onnx')));
+  assert.throws(() => FittedDeepClustering.load(join(dir, 'nope')), DataError);
+});
+
+test('bad options and data give clear errors', async () => {
+  const { x } = blobs(12);
+  await assert.rejects(new DeepClustering({ method: 'idec', nClusters: 1 }).fit(x), (e: unknown) => e instanceof ParamError && /nClusters' must be an integer >= 2/.test((e as Error).message));
+  await assert.rejects(new DeepClustering({ method: 'idec', nClusters: 20, overrides: tiny.mlp }).fit(x), (e: unknown) => e instanceof DataError && /larger than the 12 samples/.test((e as Error).message));
+  await assert.rejects(new DeepClustering({ method: 'idex', nClusters: 3 }).fit(x), /unknown method 'idex' \(did you mean 'idec'\?\)/);
+  await assert.rejects(new DeepClustering({ method: 'idec', nClusters: 3, overrides: { pretrain: { batchSize: 64 } } }).fit(x), /pretraining batch size 64 is larger than the 12 samples/);
+  const bad = { ...x, data: x.data.slice() };
+  bad.data[17] = Number.NaN;
+  await assert.rejects(new DeepClustering({ method: 'idec', nClusters: 3, overrides: tiny.mlp }).fit(bad), /non-finite value \(NaN\) at row 0, column 17/);
+  assert.throws(() => resolveMethod('idec', { architecture: { hidden: [0] } } as never), /hidden\[0\] must be an integer >= 1/);
+  assert.throws(() => resolveMethod('dec', { train: { batchSize: 0 } }), /train.batchSize must be an integer >= 1/);
+  await assert.rejects(new DeepClustering({ method: 'conv-dec', nClusters: 3 }).fit(x), /convolutional network, but the data has no image shape/);
+});
