@@ -1,11 +1,13 @@
 /** The list of sub-commands of `deepclust`; add one line per command module. */
 import type { Command } from 'commander';
 import { register as bench } from './bench.ts';
+import { register as fit } from './fit.ts';
 
 /** A sub-command module's registration function. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, in the order `--help` lists them. */
 export const commands: RegisterCommand[] = [
+  fit,
   bench,
 ];
