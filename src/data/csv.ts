@@ -56,6 +56,7 @@ export function parseDelimited(text: string, source: string, options: { labelCol
         labels![r] = v;
         continue;
       }
+      if (/^[+-]?(nan|inf(inity)?)$/i.test(cell)) throw new DataError(`'${source}' line ${r + lineOffset}, column ${c + 1}: value ${cell} is not finite; remove or impute it first`);
       if (cell === '' || Number.isNaN(v)) throw new DataError(`'${source}' line ${r + lineOffset}, column ${c + 1}: ${cell === '' ? 'empty cell' : `non-numeric value ${JSON.stringify(cell)}`}; clean or impute it first`);
       if (!Number.isFinite(v)) throw new DataError(`'${source}' line ${r + lineOffset}, column ${c + 1}: value ${cell} is not finite; remove or impute it first`);
       x[o++] = v;

@@ -1,0 +1,207 @@
+/**
+ * NumPy `.npy` and `.npz` files: reading every numeric dtype (either byte order, C or Fortran
+ * order, format versions 1–3), pickled object arrays through the minimal {@link unpickle}, and
+ * writing float32 matrices atomically (`deepclust embed --out z.npy`).
+ *
+ * Hand-written because the npm NPY readers (npyjs, numpy-parser) target browsers, skip
+ * Fortran order, big-endian data and pickles, and add nothing for writing; the format is 10 lines
+ * of spec. `.npz` archives are opened with fflate.
+ */
+import { unzipSync } from 'fflate';
+import { DataError } from '../errors.ts';
+import type { Matrix } from '../matrix.ts';
+import { atomicWriteFile } from './atomic.ts';
+import { readBytes } from './io.ts';
+import { type NdArray, type NumericData, fmtShape, fortranToC, sizeOf } from './ndarray.ts';
+import { unpickle } from './pickle.ts';
+
+/** A decoded NumPy dtype. */
+export interface Dtype {
+  /** NumPy's name: `float32`, `int64`, `bool`, `object`… */
+  readonly name: string;
+  readonly kind: 'f' | 'i' | 'u' | 'b' | 'O';
+  /** Bytes per element. */
+  readonly size: number;
+  readonly littleEndian: boolean;
+}
+
+/**
+ * Decodes a NumPy dtype string such as `<f4`, `>i8`, `|u1`, `|b1`, `|O`.
+ * @throws DataError for strings, structured and complex dtypes
+ */
+export function decodeDtype(descr: string, source: string): Dtype {
+  const m = /^([<>|=]?)([fiubO?])(\d*)$/.exec(descr);
+  const kind = (m?.[2] === '?' ? 'b' : m?.[2]) as Dtype['kind'] | undefined;
+  const size = m?.[3] ? Number(m[3]) : kind === 'b' || kind === 'O' ? (kind === 'O' ? 8 : 1) : 0;
+  const ok = kind && (kind === 'O' || (kind === 'f' ? [2, 4, 8].includes(size) : [1, 2, 4, 8].includes(size)));
+  if (!m || !ok)
+    throw new DataError(`'${source}': NumPy dtype '${descr}' is not supported (use a numeric array: float32/64, int8–64, uint8–64 or bool)`);
+  const name = kind === 'b' ? 'bool' : kind === 'O' ? 'object' : `${kind === 'f' ? 'float' : kind === 'i' ? 'int' : 'uint'}${8 * size}`;
+  return { name, kind: kind!, size, littleEndian: m[1] !== '>' };
+}
+
+/**
+ * Decodes raw element bytes into an {@link NdArray} (row-major; Fortran order reordered).
+ * 64-bit integers become float64 (exact up to 2^53), float16 becomes float32.
+ * @throws DataError when the byte count does not match the shape
+ */
+export function decodeRaw(raw: Uint8Array, dt: Dtype, shape: readonly number[], source: string, fortran = false): NdArray {
+  const n = sizeOf(shape);
+  if (raw.length < n * dt.size)
+    throw new DataError(`'${source}' is truncated: ${raw.length} data bytes, shape ${fmtShape(shape)} of ${dt.name} needs ${n * dt.size}`);
+  const view = new DataView(raw.buffer, raw.byteOffset, n * dt.size);
+  const le = dt.littleEndian;
+  let data: NumericData;
+  const aligned = raw.byteOffset % dt.size === 0;
+  const native = le && aligned;
+  const key = `${dt.kind}${dt.size}`;
+  switch (key) {
+    case 'f4':
+      data = native ? new Float32Array(raw.buffer, raw.byteOffset, n).slice() : Float32Array.from({ length: n }, (_, i) => view.getFloat32(4 * i, le));
+      break;
+    case 'f8':
+      data = native ? new Float64Array(raw.buffer, raw.byteOffset, n).slice() : Float64Array.from({ length: n }, (_, i) => view.getFloat64(8 * i, le));
+      break;
+    case 'f2':
+      data = Float32Array.from({ length: n }, (_, i) => half(view.getUint16(2 * i, le)));
+      break;
+    case 'i1':
+      data = new Int8Array(raw.buffer, raw.byteOffset, n).slice();
+      break;
+    case 'u1':
+    case 'b1':
+      data = raw.slice(0, n);
+      break;
+    case 'i2':
+      data = Int16Array.from({ length: n }, (_, i) => view.getInt16(2 * i, le));
+      break;
+    case 'u2':
+      data = Uint16Array.from({ length: n }, (_, i) => view.getUint16(2 * i, le));
+      break;
+    case 'i4':
+      data = native ? new Int32Array(raw.buffer, raw.byteOffset, n).slice() : Int32Array.from({ length: n }, (_, i) => view.getInt32(4 * i, le));
+      break;
+    case 'u4':
+      data = Uint32Array.from({ length: n }, (_, i) => view.getUint32(4 * i, le));
+      break;
+    case 'i8':
+      data = Float64Array.from({ length: n }, (_, i) => Number(view.getBigInt64(8 * i, le)));
+      break;
+    case 'u8':
+      data = Float64Array.from({ length: n }, (_, i) => Number(view.getBigUint64(8 * i, le)));
+      break;
+    default:
+      throw new DataError(`'${source}': NumPy dtype ${dt.name} is not supported`);
+  }
+  return { shape: [...shape], dtype: dt.name, data: fortran ? fortranToC(data, shape) : data };
+}
+
+function half(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+/**
+ * Parses the bytes of a `.npy` file.
+ * @returns the array; for a pickled object array (e.g. a saved dict), `dtype` is `object` and
+ *   `data` holds the Python values (see {@link unpickle})
+ * @throws DataError for a wrong magic string, a bad header, an unsupported dtype or truncated data
+ */
+export function parseNpy(bytes: Uint8Array, source: string): NdArray {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new DataError(`'${source}' is not a NumPy .npy file (wrong magic string); save it with numpy.save`);
+  const major = bytes[6]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = (major === 1 ? 10 : 12) + headerLen;
+  if (![1, 2, 3].includes(major)) throw new DataError(`'${source}': .npy format version ${major} is not supported`);
+  if (bytes.length < start) throw new DataError(`'${source}' is truncated inside its .npy header`);
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(major === 1 ? 10 : 12, start));
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new DataError(`'${source}': unreadable .npy header ${JSON.stringify(header.trim().slice(0, 120))} (structured dtypes are not supported)`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`'${source}': bad shape (${shapeText}) in the .npy header`);
+  const dt = decodeDtype(descr, source);
+  const body = bytes.subarray(start);
+  if (dt.kind === 'O') {
+    const value = unpickle(body, source);
+    if (typeof value === 'object' && value !== null && 'dtype' in value) return value as NdArray;
+    return { shape, dtype: 'object', data: [value] };
+  }
+  return decodeRaw(body, dt, shape, source, fortran === 'True');
+}
+
+/** Reads a `.npy` file. @throws DataError as {@link parseNpy}, or for a missing file. */
+export function readNpy(path: string): NdArray {
+  const bytes = readBytes(path);
+  if (bytes.length === 0) throw new DataError(`data file '${path}' is empty (0 bytes)`);
+  return parseNpy(bytes, path);
+}
+
+/**
+ * Reads a `.npz` archive (`numpy.savez` / `savez_compressed`).
+ * @returns arrays by name (without the `.npy` suffix), in archive order
+ * @throws DataError for a file that is not a zip archive or holds a bad member
+ */
+export function readNpz(path: string): Map<string, NdArray> {
+  const bytes = readBytes(path);
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch (err) {
+    throw new DataError(`'${path}' is not a valid .npz (zip) archive (${(err as Error).message}); save it with numpy.savez`);
+  }
+  const out = new Map<string, NdArray>();
+  for (const [name, data] of Object.entries(files)) {
+    if (!name.endsWith('.npy')) continue;
+    out.set(name.slice(0, -4), parseNpy(data, `${path}:${name}`));
+  }
+  if (!out.size) throw new DataError(`'${path}' holds no .npy arrays`);
+  return out;
+}
+
+/**
+ * Encodes a numeric array as `.npy` bytes (format 1.0, little-endian, C order).
+ * @param data - values in row-major order; the typed array's class picks the dtype
+ * @param shape - dimensions; their product must equal `data.length`
+ */
+export function encodeNpy(data: NumericData, shape: readonly number[]): Uint8Array {
+  if (sizeOf(shape) !== data.length) throw new RangeError(`encodeNpy: shape ${fmtShape(shape)} holds ${sizeOf(shape)} values, got ${data.length}`);
+  const descr =
+    data instanceof Float32Array ? '<f4' : data instanceof Float64Array ? '<f8' : data instanceof Int32Array ? '<i4' : data instanceof Uint32Array ? '<u4' : data instanceof Int16Array ? '<i2' : data instanceof Uint16Array ? '<u2' : data instanceof Int8Array ? '|i1' : '|u1';
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${fmtShape(shape)}, }`;
+  const pad = 64 - ((10 + header.length + 1) % 64);
+  header = `${header}${' '.repeat(pad % 64)}\n`;
+  const out = new Uint8Array(10 + header.length + data.byteLength);
+  out.set(MAGIC);
+  out[6] = 1;
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  return out;
+}
+
+/**
+ * Writes a matrix as a float32 2-D `.npy` file, atomically (temporary file + rename), e.g. the
+ * embedding of `deepclust embed --out z.npy`; `numpy.load` reads it back.
+ * @param path - destination; its folder is created when missing
+ * @param m - the matrix (float64 values are rounded to float32)
+ * @throws DataError when the file cannot be written
+ */
+export function writeNpy(path: string, m: Matrix): void {
+  const data = m.data instanceof Float32Array ? m.data : Float32Array.from(m.data);
+  atomicWriteFile(path, encodeNpy(data, [m.rows, m.cols]));
+}
