@@ -38,4 +38,21 @@ export const benchSuites: Record<string, BenchSuite> = {
       });
     },
   },
+  'dec-family': {
+    description: 'AE+k-means, DEC and IDEC sharing one pretrained autoencoder per seed (options: data, data-dir, seeds, pretrainEpochs, maxIter, threads, methods)',
+    run: async ({ options, log }) => {
+      const { runDecFamily } = await import('./dec-family.ts');
+      return runDecFamily({
+        data: options.data ?? 'mnist-10k',
+        dataDir: options['data-dir'],
+        seeds: (options.seeds ?? '0').split(',').map(Number),
+        pretrainEpochs: num(options, 'pretrainEpochs'),
+        maxIter: num(options, 'maxIter'),
+        threads: num(options, 'threads'),
+        methods: options.methods?.split(','),
+        resultsDir: options['results-dir'],
+        log,
+      });
+    },
+  },
 };
