@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { register as bench } from './bench.ts';
 import { register as fit } from './fit.ts';
+import { register as model } from './model.ts';
 
 /** A sub-command module's registration function. */
 export type RegisterCommand = (program: Command) => void;
@@ -9,5 +10,6 @@ export type RegisterCommand = (program: Command) => void;
 /** Every sub-command, in the order `--help` lists them. */
 export const commands: RegisterCommand[] = [
   fit,
+  model,
   bench,
 ];

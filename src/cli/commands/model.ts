@@ -1,0 +1,76 @@
+/**
+ * Commands on a saved model: `deepclust predict`, `deepclust embed`, `deepclust export`.
+ */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { atomicWrite } from '../../engine/index.ts';
+import { writeNpy } from '../../data/npy.ts';
+import { FittedDeepClustering } from '../../methods/deep-clustering.ts';
+import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
+import { evaluateLabels } from '../evaluate-labels.ts';
+import { printJson } from '../output.ts';
+import { DataError } from '../../errors.ts';
+
+/** Loads a model from a `fit --out` directory or its `model/` sub-folder. */
+export function loadModel(dir: string): FittedDeepClustering {
+  const inner = join(dir, 'model');
+  return FittedDeepClustering.load(existsSync(join(inner, 'model.json')) ? inner : dir);
+}
+
+function checkWidth(model: FittedDeepClustering, cols: number): void {
+  if (cols !== model.nFeatures) throw new DataError(`the model expects rows of ${model.nFeatures} features but the data has ${cols}; use data preprocessed like the training data`);
+}
+
+/** Registers `predict`, `embed` and `export`. */
+export function register(program: Command): void {
+  const predict = program
+    .command('predict')
+    .description('assign clusters to data with a saved model')
+    .requiredOption('--model <dir>', "a 'deepclust fit --out' directory")
+    .option('--out <file>', 'write the labels here (CSV with a header), atomically')
+    .option('--json', 'print a JSON summary (and metrics when labels exist) as the last stdout line');
+  addDataOptions(predict);
+  predict.addHelpText('after', '\nExample:\n  deepclust predict --model runs/idec --data mnist:test --data-dir ~/data --out test-labels.csv');
+  predict.action(async (opts: Record<string, unknown>) => {
+    const model = loadModel(String(opts.model));
+    const data = await loadDataFromOptions(opts);
+    checkWidth(model, data.x.cols);
+    const labels = await model.predict(data.x);
+    if (opts.out) atomicWrite(resolve(String(opts.out)), `label\n${Array.from(labels).join('\n')}\n`);
+    const metrics = await evaluateLabels(data.labels, labels);
+    const result = { model: String(opts.model), dataset: data.name, n: data.x.rows, metrics, out: opts.out ?? null };
+    if (opts.json) printJson(result);
+    else if (!opts.out) process.stdout.write(`${Array.from(labels).join('\n')}\n`);
+    else process.stderr.write(`wrote ${data.x.rows} labels to ${String(opts.out)}${metrics.acc !== null ? ` (ACC ${metrics.acc!.toFixed(4)})` : ''}\n`);
+  });
+
+  const embed = program
+    .command('embed')
+    .description('write the learned embedding of data as a float32 .npy file')
+    .requiredOption('--model <dir>', "a 'deepclust fit --out' directory")
+    .requiredOption('--out <file.npy>', 'output .npy file [rows, embeddingDim]');
+  addDataOptions(embed);
+  embed.addHelpText('after', '\nExample:\n  deepclust embed --model runs/idec --data mnist-10k --out z.npy');
+  embed.action(async (opts: Record<string, unknown>) => {
+    const model = loadModel(String(opts.model));
+    const data = await loadDataFromOptions(opts);
+    checkWidth(model, data.x.cols);
+    const z = await model.transform(data.x);
+    writeNpy(resolve(String(opts.out)), z);
+    process.stderr.write(`wrote ${z.rows}×${z.cols} embedding to ${String(opts.out)}\n`);
+  });
+
+  program
+    .command('export')
+    .description('export the encoder (+ soft-assignment head) as a standalone ONNX model')
+    .requiredOption('--model <dir>', "a 'deepclust fit --out' directory")
+    .requiredOption('--onnx <file>', 'output .onnx file (input x [batch, d]; outputs embedding, q, label)')
+    .option('--encoder-only', 'export only the embedding output')
+    .addHelpText('after', '\nExample:\n  deepclust export --model runs/idec --onnx idec.onnx')
+    .action((opts: { model: string; onnx: string; encoderOnly?: boolean }) => {
+      const model = loadModel(opts.model);
+      model.exportOnnx(resolve(opts.onnx), { softAssignment: !opts.encoderOnly });
+      process.stderr.write(`wrote ${opts.onnx}\n`);
+    });
+}
