@@ -298,7 +298,7 @@ async function clusterPhase(
   terms.clustering = clustering;
   let loss = mul(clustering, m.combination.clusteringWeight);
   if (m.nonClusteringLoss.kind === 'reconstruction') {
-    const rec = reconstructionLoss(m.nonClusteringLoss.loss, net.decode(g, enc.code, true), xin);
+    const rec = reconstructionLoss(m.nonClusteringLoss.loss, net.decode(g, enc.code, true), xin, m.nonClusteringLoss.reduction);
     terms.reconstruction = rec;
     loss = add(loss, mul(rec, m.combination.nonClusteringWeight));
   }

@@ -53,7 +53,10 @@ export interface PretrainConfig {
 }
 
 /** Non-clustering loss of the clustering phase. */
-export type NonClusteringLossConfig = { readonly kind: 'none' } | { readonly kind: 'reconstruction'; readonly loss: 'mse' | 'bce' };
+export type NonClusteringLossConfig =
+  | { readonly kind: 'none' }
+  /** `reduction`: 'mean' over every element (default) or 'sum' over features, mean over the batch. */
+  | { readonly kind: 'reconstruction'; readonly loss: 'mse' | 'bce'; readonly reduction?: 'mean' | 'sum' };
 
 /** Clustering loss of the clustering phase. */
 export type ClusteringLossConfig =
@@ -205,6 +208,7 @@ export function validateMethod(m: MethodConfig): MethodConfig {
   oneOf('method.nonClusteringLoss.kind', m.nonClusteringLoss?.kind, ['none', 'reconstruction']);
   oneOf('method.clusteringLoss.kind', m.clusteringLoss?.kind, ['none', 'dec', 'kmeans']);
   if (m.clusteringLoss.kind === 'dec') posNum('method.clusteringLoss.alpha', m.clusteringLoss.alpha);
+  if (m.nonClusteringLoss.kind === 'reconstruction' && m.nonClusteringLoss.reduction !== undefined) oneOf('method.nonClusteringLoss.reduction', m.nonClusteringLoss.reduction, ['mean', 'sum']);
   posNum('method.combination.clusteringWeight', m.combination?.clusteringWeight, true);
   posNum('method.combination.nonClusteringWeight', m.combination.nonClusteringWeight, true);
   oneOf('method.clusterUpdate.kind', m.clusterUpdate?.kind, ['joint', 'alternating']);

@@ -58,17 +58,26 @@ export const IDEC: MethodConfig = {
   notes: ['Pretraining for at most 100 epochs (the paper: 200).', 'Clustering phase: Adam lr 1e-3, batch 256, γ = 0.1, T = 140 (MNIST), tol 0.1%, at most 20k iterations.'],
 };
 
-/** DCN (Yang, Fu, Sidiropoulos & Hong, ICML 2017): reconstruction + λ/2·k-means loss, alternating centre updates. */
+/**
+ * DCN (Yang, Fu, Sidiropoulos & Hong, ICML 2017): reconstruction + k-means loss with hard
+ * assignments and running-mean centre updates, weighted as the authors' DCN-New code:
+ * batch mean of ‖z − μ_s‖² + ‖x − x̂‖² (sums over dimensions), Nesterov SGD lr 1e-4, 50 epochs.
+ */
 export const DCN: MethodConfig = {
   ...AE_KMEANS,
   name: 'dcn',
   reference: 'Yang, Fu, Sidiropoulos & Hong, "Towards K-means-friendly Spaces: Simultaneous Deep Learning and Clustering", ICML 2017',
-  nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' },
+  nonClusteringLoss: { kind: 'reconstruction', loss: 'mse', reduction: 'sum' },
   clusteringLoss: { kind: 'kmeans' },
-  combination: { clusteringWeight: 0.05, nonClusteringWeight: 1 },
-  clusterUpdate: { kind: 'alternating', updateInterval: 140, targetScope: 'all', tol: 0.001, initialCount: 100 },
-  train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-4 }, keepDecoder: true },
-  notes: ['Centres are updated in the same step as the network, from the batch codes before the network update (the paper updates the network first).'],
+  // kmeansLoss is ½‖z − μ‖²: weight 2 gives the code's ‖z − μ‖².
+  combination: { clusteringWeight: 2, nonClusteringWeight: 1 },
+  clusterUpdate: { kind: 'alternating', updateInterval: 273, targetScope: 'all', tol: 0, initialCount: 100 },
+  train: { maxIter: 13650, batchSize: 256, optimizer: { name: 'sgd', lr: 1e-4, momentum: 0.9, nesterov: true }, keepDecoder: true },
+  notes: [
+    'Untied weights and end-to-end Adam pretraining (the DCN-New code: tied weights, 250 layer-wise + 250 end-to-end epochs of SGD).',
+    'Centres are updated in the same step as the network, from the batch codes before the network update (the code re-encodes the batch after the update); no full k-means refit every 10 epochs.',
+    'maxIter 13650 = 50 epochs of MNIST-70k at batch 256; labels are checked every 273 iterations (one epoch) without a tolerance stop.',
+  ],
 };
 
 /** Aljalbout et al. §4: convolutional AE, pretrained on reconstruction, then reconstruction + cluster hardening jointly, then k-means. */
