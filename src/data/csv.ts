@@ -1,108 +1,113 @@
 /**
- * Delimited text matrices (CSV/TSV): numeric cells, an optional header, an optional label column.
+ * Delimited text matrices (CSV, TSV, whitespace-separated `.txt`, optionally gzip-compressed):
+ * numeric cells, an optional header, an optional label column (integers or class names).
  */
-import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.ts';
+import { readText } from './io.ts';
+import { type EncodedLabels, detectDelimiter, encodeLabels, splitLine } from './labels.ts';
 
 /** A parsed numeric table. */
 export interface Table {
+  /** Feature values, row-major `[rows, cols]`. */
   readonly x: Float32Array;
   readonly rows: number;
   readonly cols: number;
-  readonly labels?: Int32Array;
+  /** The label column, encoded 0..C-1, when one was asked for. */
+  readonly labels?: EncodedLabels;
+  /** Column names when the first line is a header. */
   readonly header?: string[];
 }
 
+/** Options of {@link parseDelimited}. */
+export interface DelimitedOptions {
+  /** Label column: header name or 0-based index (negative counts from the end). */
+  readonly labelColumn?: string | number;
+  /** Cell separator. @defaultValue tab for `.tsv` or when the first line has a tab, else `,`, else `;`, else whitespace */
+  readonly delimiter?: string;
+}
+
+const NON_FINITE = /^[+-]?(nan|inf(inity)?)$/i;
+
 /**
- * Parses delimited numbers. `labelColumn` (a header name or a 0-based index) is taken out as
- * integer labels. Blank lines are skipped; ragged rows, non-numeric cells and NaN/Inf are errors
- * naming the line.
+ * Parses delimited numbers. The first line is a header when one of its cells is not a number
+ * where the next line has a number. Blank lines and lines starting with `#` are skipped.
+ * @throws DataError naming the file, line and column for ragged rows, non-numeric cells,
+ *   NaN/Inf, an empty file, or a label column that does not exist
  */
-export function parseDelimited(text: string, source: string, options: { labelColumn?: string | number; delimiter?: string } = {}): Table {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new DataError(`'${source}' is empty; expected rows of numbers`);
-  const delim = options.delimiter ?? (source.endsWith('.tsv') || lines[0]!.includes('\t') ? '\t' : lines[0]!.includes(';') && !lines[0]!.includes(',') ? ';' : ',');
-  const split = (l: string) => l.split(delim).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-  let header: string[] | undefined;
+export function parseDelimited(text: string, source: string, options: DelimitedOptions = {}): Table {
+  const all = text.split(/\r?\n/);
+  const lineNo: number[] = [];
+  const lines: string[] = [];
+  all.forEach((l, i) => {
+    if (l.trim() !== '' && !l.startsWith('#')) {
+      lines.push(l);
+      lineNo.push(i + 1);
+    }
+  });
+  if (lines.length === 0) throw new DataError(`'${source}' is empty; expected rows of numbers (one sample per line)`);
+  const delim = options.delimiter ?? detectDelimiter(lines[0]!, source);
+  const split = (l: string) => splitLine(l, delim);
   const first = split(lines[0]!);
-  if (first.some((c) => c !== '' && !Number.isFinite(Number(c)) && !/^[+-]?(nan|inf(inity)?)$/i.test(c))) {
+  const second = lines.length > 1 ? split(lines[1]!) : undefined;
+  const isNum = (c: string | undefined) => c !== undefined && c !== '' && (Number.isFinite(Number(c)) || NON_FINITE.test(c));
+  let header: string[] | undefined;
+  if (first.some((c, j) => !isNum(c) && (second === undefined || isNum(second[j])))) {
     header = first;
     lines.shift();
+    lineNo.shift();
   }
   if (lines.length === 0) throw new DataError(`'${source}' has a header but no data rows`);
   const width = header?.length ?? split(lines[0]!).length;
   let labelIdx = -1;
-  if (options.labelColumn !== undefined) {
+  if (options.labelColumn !== undefined && options.labelColumn !== '') {
     const lc = options.labelColumn;
-    labelIdx = typeof lc === 'number' || /^\d+$/.test(lc) ? Number(lc) : (header ?? []).indexOf(lc);
+    if (typeof lc === 'number' || /^-?\d+$/.test(lc)) {
+      labelIdx = Number(lc);
+      if (labelIdx < 0) labelIdx += width;
+    } else labelIdx = (header ?? []).indexOf(lc);
     if (labelIdx < 0 || labelIdx >= width)
-      throw new DataError(`'${source}': label column ${JSON.stringify(lc)} not found${header ? ` (columns: ${header.slice(0, 10).join(', ')}${header.length > 10 ? ', …' : ''})` : ` (no header; use a 0-based index < ${width})`}`);
+      throw new DataError(
+        `'${source}': label column ${JSON.stringify(lc)} not found${header ? ` (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''})` : ` (the file has no header; use a 0-based index below ${width})`}`,
+      );
   }
   const cols = labelIdx >= 0 ? width - 1 : width;
-  if (cols < 1) throw new DataError(`'${source}' has no feature columns`);
+  if (cols < 1) throw new DataError(`'${source}' has no feature columns besides the label column`);
   const rows = lines.length;
   const x = new Float32Array(rows * cols);
-  const labels = labelIdx >= 0 ? new Int32Array(rows) : undefined;
-  const lineOffset = header ? 2 : 1;
+  const labelCells: string[] = [];
   for (let r = 0; r < rows; r++) {
     const cells = split(lines[r]!);
-    if (cells.length !== width) throw new DataError(`'${source}' line ${r + lineOffset}: ${cells.length} columns, expected ${width} (ragged rows)`);
+    const ln = lineNo[r];
+    if (cells.length !== width) throw new DataError(`'${source}' line ${ln}: ${cells.length} columns, expected ${width} (ragged rows); every row needs the same number of values`);
     let o = r * cols;
     for (let c = 0; c < width; c++) {
       const cell = cells[c]!;
-      const v = Number(cell);
       if (c === labelIdx) {
-        if (!Number.isInteger(v)) throw new DataError(`'${source}' line ${r + lineOffset}: label ${JSON.stringify(cell)} is not an integer`);
-        labels![r] = v;
+        if (cell === '') throw new DataError(`'${source}' line ${ln}: the label is empty`);
+        labelCells.push(cell);
         continue;
       }
-      if (/^[+-]?(nan|inf(inity)?)$/i.test(cell)) throw new DataError(`'${source}' line ${r + lineOffset}, column ${c + 1}: value ${cell} is not finite; remove or impute it first`);
-      if (cell === '' || Number.isNaN(v)) throw new DataError(`'${source}' line ${r + lineOffset}, column ${c + 1}: ${cell === '' ? 'empty cell' : `non-numeric value ${JSON.stringify(cell)}`}; clean or impute it first`);
-      if (!Number.isFinite(v)) throw new DataError(`'${source}' line ${r + lineOffset}, column ${c + 1}: value ${cell} is not finite; remove or impute it first`);
+      const v = Number(cell);
+      if (NON_FINITE.test(cell) || (cell !== '' && !Number.isNaN(v) && !Number.isFinite(v)))
+        throw new DataError(`'${source}' line ${ln}, column ${c + 1}: value ${cell} is not finite; remove or impute it first`);
+      if (cell === '' || Number.isNaN(v))
+        throw new DataError(`'${source}' line ${ln}, column ${c + 1}: ${cell === '' ? 'empty cell' : `non-numeric value ${JSON.stringify(cell)}`}; clean or impute it first`);
       x[o++] = v;
     }
+  }
+  let labels: EncodedLabels | undefined;
+  if (labelIdx >= 0) {
+    const numeric = labelCells.every((c) => Number.isFinite(Number(c)));
+    if (numeric) {
+      const bad = labelCells.findIndex((c) => !Number.isInteger(Number(c)));
+      if (bad >= 0) throw new DataError(`'${source}' line ${lineNo[bad]}: label ${JSON.stringify(labelCells[bad])} is not an integer (class names are fine too, but not fractions)`);
+      labels = encodeLabels(labelCells.map(Number));
+    } else labels = encodeLabels(labelCells);
   }
   return { x, rows, cols, labels, header };
 }
 
-/** Reads and parses a CSV/TSV file. */
-export function readDelimited(path: string, options: { labelColumn?: string | number } = {}): Table {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new DataError(`cannot read '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  return parseDelimited(text, path, options);
-}
-
-/** Reads labels: one integer per line, or one column of a CSV with a header (first column unless named). */
-export function readLabels(path: string, column?: string | number): Int32Array {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new DataError(`cannot read labels '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (!lines.length) throw new DataError(`labels file '${path}' is empty`);
-  const delim = lines[0]!.includes('\t') ? '\t' : ',';
-  const first = lines[0]!.split(delim).map((c) => c.trim());
-  let idx = typeof column === 'number' ? column : 0;
-  let start = 0;
-  if (first.some((c) => !Number.isFinite(Number(c)))) {
-    start = 1;
-    if (typeof column === 'string' && !/^\d+$/.test(column)) {
-      idx = first.indexOf(column);
-      if (idx < 0) throw new DataError(`labels file '${path}': no column named ${JSON.stringify(column)} (columns: ${first.join(', ')})`);
-    } else if (column !== undefined) idx = Number(column);
-  }
-  const out = new Int32Array(lines.length - start);
-  for (let i = start; i < lines.length; i++) {
-    const cell = lines[i]!.split(delim)[idx]?.trim() ?? '';
-    const v = Number(cell);
-    if (cell === '' || !Number.isInteger(v)) throw new DataError(`labels file '${path}' line ${i + 1}: ${JSON.stringify(cell)} is not an integer label`);
-    out[i - start] = v;
-  }
-  return out;
+/** Reads and parses a CSV/TSV/TXT file (gzip-compressed or not). @throws DataError as {@link parseDelimited} */
+export function readDelimited(path: string, options: DelimitedOptions = {}): Table {
+  return parseDelimited(readText(path), path, options);
 }

@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { DataError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { atomicWriteFile } from './atomic.ts';
-import { readBytes } from './io.ts';
+import { readBytes, readMaybeGzip } from './io.ts';
 import { type NdArray, type NumericData, fmtShape, fortranToC, sizeOf } from './ndarray.ts';
 import { unpickle } from './pickle.ts';
 
@@ -144,11 +144,9 @@ export function parseNpy(bytes: Uint8Array, source: string): NdArray {
   return decodeRaw(body, dt, shape, source, fortran === 'True');
 }
 
-/** Reads a `.npy` file. @throws DataError as {@link parseNpy}, or for a missing file. */
+/** Reads a `.npy` file (gzip-compressed allowed). @throws DataError as {@link parseNpy}, or for a missing file. */
 export function readNpy(path: string): NdArray {
-  const bytes = readBytes(path);
-  if (bytes.length === 0) throw new DataError(`data file '${path}' is empty (0 bytes)`);
-  return parseNpy(bytes, path);
+  return parseNpy(readMaybeGzip(path), path);
 }
 
 /**
