@@ -163,6 +163,12 @@ export function not(x: Tensor): Tensor {
   return x.graph.node1('Not', [x], x.shape, 'bool');
 }
 
+/** Logical and of two bool masks (with broadcasting). */
+export function and(a: Tensor, b: Tensor): Tensor {
+  if (a.dtype !== 'bool' || b.dtype !== 'bool') throw new GraphError(`and: expects bool tensors, got ${a} and ${b}`);
+  return a.graph.node1('And', [a, b], broadcastShapes(a.shape, b.shape, 'and'), 'bool');
+}
+
 /**
  * `cond ? a : b` element-wise with broadcasting; `cond` is a bool mask and gets no gradient.
  */

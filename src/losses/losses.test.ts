@@ -1,0 +1,110 @@
+// Loss blocks against direct float64 formulas, and their gradients against finite differences.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as E from '../engine/index.ts';
+import { gradCheck } from '../engine/testing.ts';
+import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from './snnl.ts';
+import { klDivergence, studentTAssignment, targetDistribution } from './clustering.ts';
+import { Rng } from '../random.ts';
+
+const rng = new Rng(4);
+const B = 7, D = 3;
+const H = Array.from({ length: B * D }, () => rng.normal());
+const G = [0, 1, 0, 2, 1, 0, 2];
+
+function directSnnl(h: number[], groups: number[] | undefined, T: number, cosine: boolean): number {
+  const dist = (i: number, j: number) => {
+    if (cosine) {
+      let dot = 0, ni = 0, nj = 0;
+      for (let t = 0; t < D; t++) { dot += h[i * D + t]! * h[j * D + t]!; ni += h[i * D + t]! ** 2; nj += h[j * D + t]! ** 2; }
+      return 1 - dot / Math.sqrt((ni + 1e-12) * (nj + 1e-12));
+    }
+    let s = 0;
+    for (let t = 0; t < D; t++) s += (h[i * D + t]! - h[j * D + t]!) ** 2;
+    return s;
+  };
+  let total = 0;
+  for (let i = 0; i < B; i++) {
+    let num = 0, den = 0;
+    for (let j = 0; j < B; j++) {
+      if (j === i) continue;
+      const e = Math.exp(-dist(i, j) / T);
+      den += e;
+      if (!groups || groups[j] === groups[i]) num += e;
+    }
+    total += Math.log(num / den + 1e-5);
+  }
+  return -total / B;
+}
+
+async function evalSnnl(groups: number[] | undefined, T: number, distance: 'cosine' | 'euclidean', batch: number | string = B) {
+  const g = new E.Graph({ dtype: 'float64' });
+  const h = g.input('h', [batch, D]);
+  const gr = groups ? g.input('g', [batch, 1]) : undefined;
+  const t = g.input('T', []);
+  const loss = softNearestNeighborLoss(h, gr, t, { distance });
+  const fn = await E.compileFunction(g, { outputs: { loss } });
+  const feeds: Record<string, Float64Array> = { h: Float64Array.from(H), T: Float64Array.of(T) };
+  if (groups) feeds.g = Float64Array.from(groups);
+  return ((await fn.run(feeds)).loss!.data as Float64Array)[0]!;
+}
+
+test('SNNL equals the direct formula (cosine and Euclidean, supervised and unsupervised, symbolic batch)', async () => {
+  for (const distance of ['cosine', 'euclidean'] as const)
+    for (const T of [1, 0.1]) {
+      const ours = await evalSnnl(G, T, distance);
+      const ref = directSnnl(H, G, T, distance === 'cosine');
+      assert.ok(Math.abs(ours - ref) <= 1e-9 * Math.max(1, Math.abs(ref)), `${distance} T=${T}: ${ours} vs ${ref}`);
+    }
+  const sym = await evalSnnl(G, 0.5, 'cosine', 'batch');
+  assert.ok(Math.abs(sym - directSnnl(H, G, 0.5, true)) < 1e-9);
+  const unsup = await evalSnnl(undefined, 0.5, 'cosine');
+  assert.ok(Math.abs(unsup - directSnnl(H, undefined, 0.5, true)) < 1e-9);
+});
+
+test('SNNL gradient passes finite differences; tiny temperatures stay finite', async () => {
+  const r = await gradCheck((g, [h]) => softNearestNeighborLoss(h!, g.constant(G, [B, 1]), g.scalar(0.7), { distance: 'cosine' }), [{ shape: [B, D], values: H }]);
+  assert.ok(r.maxRelError <= 1e-5, `max rel error ${r.maxRelError}`);
+  const tiny = await evalSnnl(G, 1e-4, 'euclidean');
+  assert.ok(Number.isFinite(tiny), `loss at T = 1e-4 is ${tiny}`);
+});
+
+test('annealed temperature and layer combination', async () => {
+  assert.equal(annealedTemperature(0), 1);
+  assert.ok(Math.abs(annealedTemperature(9) - 1 / 10 ** 0.55) < 1e-15);
+  const g = new E.Graph({ dtype: 'float64' });
+  const a = g.param('a', [1]);
+  const b = g.param('b', [1]);
+  const la = E.reduceSum(E.square(a));
+  const lb = E.reduceSum(E.square(b));
+  const store = new E.ParameterStore();
+  store.add('a', [1], Float64Array.of(2));
+  store.add('b', [1], Float64Array.of(3));
+  const fn = await E.compileFunction(g, { outputs: { s: combineLayerLosses([la, lb], 'sum'), m: combineLayerLosses([la, lb], 'min') }, store });
+  const r = await fn.run({});
+  assert.equal((r.s!.data as Float64Array)[0], 13);
+  assert.equal((r.m!.data as Float64Array)[0], 4);
+});
+
+test('DEC soft assignment, target distribution and KL equal direct formulas; KL gradient checks', async () => {
+  const z = Array.from({ length: 5 * 2 }, () => rng.normal());
+  const mu = Array.from({ length: 3 * 2 }, () => rng.normal());
+  const g = new E.Graph({ dtype: 'float64' });
+  const q = studentTAssignment(g.constant(z, [5, 2]), g.constant(mu, [3, 2]), 1);
+  const fn = await E.compileFunction(g, { outputs: { q } });
+  const ours = (await fn.run({})).q!.data as Float64Array;
+  for (let i = 0; i < 5; i++) {
+    const k = [0, 1, 2].map((j) => 1 / (1 + (z[i * 2]! - mu[j * 2]!) ** 2 + (z[i * 2 + 1]! - mu[j * 2 + 1]!) ** 2));
+    const s = k.reduce((a, b) => a + b, 0);
+    k.forEach((v, j) => assert.ok(Math.abs(ours[i * 3 + j]! - v / s) < 1e-12));
+  }
+  const p = targetDistribution(ours, 5, 3);
+  const f = [0, 1, 2].map((j) => [0, 1, 2, 3, 4].reduce((a, i) => a + ours[i * 3 + j]!, 0));
+  for (let i = 0; i < 5; i++) {
+    const w = [0, 1, 2].map((j) => ours[i * 3 + j]! ** 2 / f[j]!);
+    const s = w.reduce((a, b) => a + b, 0);
+    w.forEach((v, j) => assert.ok(Math.abs(p[i * 3 + j]! - v / s) < 1e-6));
+  }
+  const r = await gradCheck((gg, [zz, mm]) => klDivergence(gg.constant(Array.from(p), [5, 3]), studentTAssignment(zz!, mm!, 1)), [{ shape: [5, 2], values: z }, { shape: [3, 2], values: mu }]);
+  assert.ok(r.maxRelError <= 1e-5, `max rel error ${r.maxRelError}`);
+});
