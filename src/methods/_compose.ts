@@ -34,6 +34,7 @@ import {
 import type { RuntimeOptions } from '../engine/session.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { argmaxRows, klDivergence, kmeansLoss, studentTAssignment, targetDistribution } from '../losses/clustering.ts';
+import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from '../losses/snnl.ts';
 import { ConvAutoencoder } from '../nn/conv-autoencoder.ts';
 import { MlpAutoencoder, type Decoded, type Encoded } from '../nn/mlp-autoencoder.ts';
 import { Rng } from '../random.ts';
@@ -106,6 +107,8 @@ export interface RunInput {
   readonly onProgress?: (e: ProgressEvent) => void;
   /** Parameters of a pretrained network to start from (skips pretraining). */
   readonly pretrained?: ParameterStore;
+  /** Ground-truth labels, used only by supervised blocks (supervised SNNL). */
+  readonly labels?: Int32Array;
 }
 
 /** What a run produces. */
@@ -169,22 +172,47 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
           ? dropout(xin, g.randomInput('mask', ['batch', d], { kind: 'bernoulli', p: 1 - p.corruption.rate }), p.corruption.rate)
           : addNoise(xin, g.randomInput('noise', ['batch', d], { kind: 'normal', std: p.corruption.rate }));
     }
-    const rec = reconstructionLoss(p.loss, net.decode(g, net.encode(g, corrupted, true).code, true), xin);
-    const step = await compileTrainingStep({ graph: g, loss: rec, optimizer: makeOptimizer(p.optimizer), store, seed, runtime: input.runtime, outputs: { reconstruction: rec } });
+    const encoded = net.encode(g, corrupted, true);
+    const decoded = net.decode(g, encoded.code, true);
+    const rec = reconstructionLoss(p.loss, decoded, xin);
+    let loss = rec;
+    const outputs: Record<string, Tensor> = { reconstruction: rec };
+    const sn = p.snnl;
+    if (sn) {
+      if (sn.supervised && !input.labels) throw new DataError(`method '${m.name}' uses the labels (supervised SNNL), but the data has none; use a labelled data set or an unsupervised preset`);
+      const groups = sn.supervised ? g.input('groups', ['batch', 1]) : undefined;
+      const temperature = g.input('temperature', []);
+      const hidden = [...encoded.layers, ...decoded.layers];
+      const snnl = combineLayerLosses(hidden.map((h) => softNearestNeighborLoss(h, groups, temperature, { distance: sn.distance })), sn.layers);
+      outputs.snnl = snnl;
+      loss = add(rec, mul(snnl, sn.alpha));
+      outputs.loss = loss;
+    }
+    const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed, runtime: input.runtime, outputs });
     const buf = new Float32Array(K * p.batchSize * d);
+    const gbuf = new Float32Array(K * p.batchSize);
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       const perm = rng.fork(`pretrain-${epoch}`).permutation(n);
-      let sum = 0;
+      const sums: Record<string, number> = {};
       let count = 0;
+      const temperature = sn ? (sn.temperature === 'annealed' ? annealedTemperature(epoch) : sn.temperature) : 0;
       for (const run of epochRuns(perm, p.batchSize, K)) {
-        gatherRows(x, d, perm, run.from, run.from + run.steps * run.batch, buf, 0);
-        const out = await step.run({ x: { data: buf.subarray(0, run.steps * run.batch * d), dims: [run.steps, run.batch, d] } }, { steps: run.steps });
-        for (const v of out.reconstruction!.data as Float32Array) {
-          sum += v;
-          count++;
+        const rows = run.steps * run.batch;
+        gatherRows(x, d, perm, run.from, run.from + rows, buf, 0);
+        const feeds: Record<string, { data: Float32Array; dims: number[] }> = { x: { data: buf.subarray(0, rows * d), dims: [run.steps, run.batch, d] } };
+        if (sn) {
+          feeds.temperature = { data: new Float32Array(run.steps).fill(temperature), dims: [run.steps] };
+          if (sn.supervised) {
+            for (let r = 0; r < rows; r++) gbuf[r] = input.labels![perm[run.from + r]!]!;
+            feeds.groups = { data: gbuf.subarray(0, rows), dims: [run.steps, run.batch, 1] };
+          }
         }
+        const out = await step.run(feeds, { steps: run.steps });
+        for (const [key, v] of Object.entries(out)) for (const e of v.data as Float32Array) sums[key] = (sums[key] ?? 0) + e;
+        count += run.steps;
       }
-      const losses = { reconstruction: sum / count };
+      const losses: Record<string, number> = {};
+      for (const [key, v] of Object.entries(sums)) losses[key] = v / count;
       history.push({ phase: 'pretrain', step: epoch + 1, losses });
       input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
     }

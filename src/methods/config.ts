@@ -50,6 +50,21 @@ export interface PretrainConfig {
   readonly optimizer: OptimizerConfig;
   /** Input corruption while pretraining (denoising autoencoder). */
   readonly corruption?: { readonly kind: 'dropout' | 'gaussian'; readonly rate: number };
+  /** Soft nearest neighbour loss on the hidden layers (Agarap & Azcarraga 2020), added with weight α. */
+  readonly snnl?: SnnlConfig;
+}
+
+/** The SNNL block of the SNNL autoencoder. */
+export interface SnnlConfig {
+  /** Weight α of the SNNL term. */
+  readonly alpha: number;
+  /** A fixed temperature, or `'annealed'`: T = 1/(1 + epoch)^0.55. */
+  readonly temperature: number | 'annealed';
+  /** Sum of the per-layer losses, or their minimum ("arg-min"). */
+  readonly layers: 'sum' | 'min';
+  /** Groups are the ground-truth labels (supervised) or all other points (unsupervised). */
+  readonly supervised: boolean;
+  readonly distance: 'cosine' | 'euclidean';
 }
 
 /** Non-clustering loss of the clustering phase. */
@@ -198,6 +213,13 @@ export function validateMethod(m: MethodConfig): MethodConfig {
     posInt('method.pretrain.epochs', m.pretrain.epochs, 0);
     posInt('method.pretrain.batchSize', m.pretrain.batchSize);
     checkOptimizer('method.pretrain.optimizer', m.pretrain.optimizer);
+    if (m.pretrain.snnl) {
+      const sn = m.pretrain.snnl;
+      posNum('method.pretrain.snnl.alpha', sn.alpha, true);
+      if (sn.temperature !== 'annealed') posNum('method.pretrain.snnl.temperature', sn.temperature);
+      oneOf('method.pretrain.snnl.layers', sn.layers, ['sum', 'min']);
+      oneOf('method.pretrain.snnl.distance', sn.distance, ['cosine', 'euclidean']);
+    }
     if (m.pretrain.corruption) {
       oneOf('method.pretrain.corruption.kind', m.pretrain.corruption.kind, ['dropout', 'gaussian']);
       const r = m.pretrain.corruption.rate;

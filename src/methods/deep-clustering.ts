@@ -38,6 +38,8 @@ export interface FitOptions {
   readonly onProgress?: (e: ProgressEvent) => void;
   /** Start from these pretrained network parameters (skips pretraining). */
   readonly pretrained?: ParameterStore;
+  /** Ground-truth labels `[nSamples]`, used only by supervised blocks (supervised SNNL presets). */
+  readonly labels?: Int32Array;
 }
 
 /** Resolves a method option (name or config) plus overrides into a validated config. */
@@ -67,6 +69,7 @@ export class DeepClustering {
     const method = resolveMethod(this.options.method, this.options.overrides);
     const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
     checkData(data, x.rows, x.cols);
+    if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples`);
     if (k > x.rows) throw new DataError(`DeepClustering: nClusters = ${k} is larger than the ${x.rows} samples; use at most ${x.rows} clusters`);
     const t0 = performance.now();
     const out = await runMethod(method, {
@@ -80,6 +83,7 @@ export class DeepClustering {
       stepsPerRun: this.options.stepsPerRun,
       onProgress: options.onProgress,
       pretrained: options.pretrained,
+      labels: options.labels,
     });
     const timings = { ...out.timings, total: (performance.now() - t0) / 1000 };
     return new FittedDeepClustering({

@@ -107,6 +107,44 @@ export const CONV_DEC: MethodConfig = {
   notes: ['Convolutional autoencoder 32-64-128 (5,5,3 kernels, stride 2, same padding) and a dense 10-d code, as DCEC.'],
 };
 
+/**
+ * SNNL autoencoder (Agarap & Azcarraga, IJCNN 2020): d-500-500-2000-70-2000-500-500-d, sigmoid code
+ * and output, BCE + α·SNNL (α = 100) on the hidden layers, Adam 1e-3, 50 epochs, then k-means on
+ * the code. Configuration n of Table I: odd n supervised, n ≥ 5 annealed temperature, n ∈ {3,4,7,8}
+ * minimum ("arg-min") over layers instead of the sum.
+ */
+export function snnlPreset(n: number): MethodConfig {
+  const supervised = n % 2 === 1;
+  const annealed = n >= 5;
+  const useMin = [3, 4, 7, 8].includes(n);
+  return {
+    name: `snnl-${n}`,
+    reference: 'Agarap & Azcarraga, "Improving k-Means Clustering Performance with Disentangled Internal Representations", IJCNN 2020',
+    architecture: { kind: 'mlp', hidden: [500, 500, 2000], embeddingDim: 70, activation: 'relu', codeActivation: 'sigmoid', outputActivation: 'sigmoid', init: 'heNormal' },
+    features: { kind: 'code' },
+    pretrain: {
+      loss: 'bce',
+      epochs: 50,
+      batchSize: 256,
+      optimizer: { name: 'adam', lr: 1e-3 },
+      snnl: { alpha: 100, temperature: annealed ? 'annealed' : 1, layers: useMin ? 'min' : 'sum', supervised, distance: 'cosine' },
+    },
+    initNInit: 10,
+    nonClusteringLoss: { kind: 'none' },
+    clusteringLoss: { kind: 'none' },
+    combination: { clusteringWeight: 0, nonClusteringWeight: 1 },
+    clusterUpdate: { kind: 'joint', updateInterval: 140, targetScope: 'all', tol: 0.001 },
+    train: null,
+    reclusterAfterTraining: false,
+    notes: [
+      supervised ? 'Supervised: the SNNL groups are the ground-truth labels of the training data (results use labels).' : 'Unsupervised: every other point is a neighbour, so the SNNL ratio is 1 and the term is constant; this configuration trains like the BCE autoencoder.',
+      'The fixed temperature (configurations 1-4) is T = 1 (the paper value is unverified); the annealed one is 1/(1 + epoch)^0.55.',
+      'SNNL on every encoder layer output (including the code) and every decoder hidden layer; all layers use He-normal init (the code: Xavier for the code and output layers).',
+      'The loss is computed with log-sum-exp; ε = 1e-5 only inside the log (the reference code also adds it to the denominator).',
+    ],
+  };
+}
+
 /** Every preset by name. */
 export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   'ae-kmeans': AE_KMEANS,
@@ -114,6 +152,7 @@ export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   idec: IDEC,
   dcn: DCN,
   'conv-dec': CONV_DEC,
+  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`snnl-${n}`, snnlPreset(n)])),
 };
 
 /** The preset of that name, or a ParamError listing the known ones (with the closest first). */

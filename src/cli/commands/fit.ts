@@ -165,12 +165,14 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const nClasses = data.labels ? new Set(data.labels).size : undefined;
   const k = int('k', opts.k, 2) ?? nClasses;
   if (k === undefined) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k');
+  // Supervised blocks (SNNL presets with odd numbers) train with the ground truth; say so in the result.
+  const usesLabels = Boolean(method.pretrain?.snnl?.supervised);
   const progress = createProgress({ quiet: Boolean(opts.quiet), labels: data.labels });
   const est = new DeepClustering({ method, nClusters: k, seed, runtime: { threads, executionProvider: opts.device } });
   const t0 = performance.now();
   let fitted;
   try {
-    fitted = await est.fit(data.x, { imageShape: data.imageShape, onProgress: (e: ProgressEvent) => progress.update(e) });
+    fitted = await est.fit(data.x, { imageShape: data.imageShape, labels: usesLabels ? data.labels : undefined, onProgress: (e: ProgressEvent) => progress.update(e) });
   } finally {
     progress.stop();
   }
@@ -180,6 +182,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: nClasses ?? null, preprocessing: data.preprocessing, sources: data.sources },
     k,
     seed,
+    usedLabels: usesLabels,
     metrics,
     timings: { ...fitted.timings, total: (performance.now() - t0) / 1000 },
     iterations: fitted.iterations,
