@@ -1,6 +1,7 @@
 /** The list of sub-commands of `deepclust`; add one line per command module. */
 import type { Command } from 'commander';
 import { register as bench } from './bench.ts';
+import { register as describe } from './describe.ts';
 import { register as fit } from './fit.ts';
 import { register as model } from './model.ts';
 
@@ -11,5 +12,6 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   fit,
   model,
+  describe,
   bench,
 ];
