@@ -108,3 +108,30 @@ test('DEC soft assignment, target distribution and KL equal direct formulas; KL 
   const r = await gradCheck((gg, [zz, mm]) => klDivergence(gg.constant(Array.from(p), [5, 3]), studentTAssignment(zz!, mm!, 1)), [{ shape: [5, 2], values: z }, { shape: [3, 2], values: mu }]);
   assert.ok(r.maxRelError <= 1e-5, `max rel error ${r.maxRelError}`);
 });
+
+test('CDC correlation scores and losses equal direct formulas; gradients check', async () => {
+  const { correlationScores, correlationLoss, affinityLoss } = await import('./correlation.ts');
+  const b = 5;
+  const a = Array.from({ length: b * 2 }, () => rng.normal());
+  const x = Array.from({ length: b * 3 }, () => rng.normal());
+  const direct = (v: number[], d: number) => {
+    const k = (i: number, j: number) => { let s = 0; for (let t = 0; t < d; t++) s += (v[i * d + t]! - v[j * d + t]!) ** 2; return 1 / (1 + s); };
+    let tot = 0;
+    for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) if (i !== j) tot += k(i, j);
+    return (i: number, j: number) => (i === j ? 0 : k(i, j) / tot);
+  };
+  const g = new E.Graph({ dtype: 'float64' });
+  const A = g.input('a', ['batch', 2]);
+  const X = g.input('x', ['batch', 3]);
+  const fn = await E.compileFunction(g, { outputs: { c: correlationScores(A), l: correlationLoss(A, X) } });
+  const r = await fn.run({ a: Float64Array.from(a), x: Float64Array.from(x) });
+  const ca = direct(a, 2), cx = direct(x, 3);
+  let kl = 0;
+  for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) {
+    assert.ok(Math.abs((r.c!.data as Float64Array)[i * b + j]! - ca(i, j)) < 1e-14);
+    if (i !== j) kl += ca(i, j) * Math.log(ca(i, j) / cx(i, j));
+  }
+  assert.ok(Math.abs((r.l!.data as Float64Array)[0]! - kl) < 1e-10, `${(r.l!.data as Float64Array)[0]} vs ${kl}`);
+  const gc = await gradCheck((gg, [zz, qq]) => E.add(correlationLoss(zz!, gg.constant(x, [b, 3])), affinityLoss(E.softmax(qq!), zz!)), [{ shape: [b, 2], values: a }, { shape: [b, 4] }]);
+  assert.ok(gc.maxRelError <= 1e-5, `max rel error ${gc.maxRelError}`);
+});
