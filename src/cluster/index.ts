@@ -1,0 +1,9 @@
+/**
+ * Classical clustering and projection, matching scikit-learn: {@link KMeans} (Lloyd, k-means++),
+ * {@link MiniBatchKMeans} and {@link PCA}. All work on plain {@link Matrix} data; the heavy
+ * products run as GEMMs in onnxruntime through the engine, so `fit`/`predict`/`transform` are
+ * async.
+ */
+export { KMeans, type FittedKMeans, type KMeansDiagnostics, type KMeansInit, type KMeansOptions, type KMeansRunInfo } from './kmeans.ts';
+export { MiniBatchKMeans, type MiniBatchDiagnostics, type MiniBatchKMeansOptions } from './minibatch-kmeans.ts';
+export { PCA, type FittedPCA, type PCAOptions } from './pca.ts';
