@@ -38,6 +38,14 @@ export const benchSuites: Record<string, BenchSuite> = {
       });
     },
   },
+  kmeans: {
+    description: 'k-means k=10, nInit=10 on MNIST test (10,000×784) vs scikit-learn (options: rounds, threads, seed, data, data-dir, sklearn=false)',
+    run: async ({ options, log }) => (await import('./kmeans.ts')).runKMeansBench({ data: options.data, dataDir: options['data-dir'], rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), k: num(options, 'k'), nInit: num(options, 'nInit'), noSklearn: options.sklearn === 'false', log }),
+  },
+  silhouette: {
+    description: 'exact silhouette of 70,000×10 random points vs scikit-learn (options: n, d, k, rounds, threads, precision, sklearn=false)',
+    run: async ({ options, log }) => (await import('./silhouette.ts')).runSilhouetteBench({ n: num(options, 'n'), d: num(options, 'd'), k: num(options, 'k'), rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), precision: options.precision as 'float64' | 'float32' | undefined, noSklearn: options.sklearn === 'false', log }),
+  },
   'dec-family': {
     description: 'AE+k-means, DEC and IDEC sharing one pretrained autoencoder per seed (options: data, data-dir, seeds, pretrainEpochs, maxIter, threads, methods)',
     run: async ({ options, log }) => {
