@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { register as bench } from './bench.ts';
 import { register as describe } from './describe.ts';
+import { register as evaluate } from './evaluate.ts';
 import { register as fit } from './fit.ts';
+import { register as kmeans } from './kmeans.ts';
 import { register as model } from './model.ts';
 
 /** A sub-command module's registration function. */
@@ -13,5 +15,7 @@ export const commands: RegisterCommand[] = [
   fit,
   model,
   describe,
+  kmeans,
+  evaluate,
   bench,
 ];
