@@ -4,10 +4,11 @@
  * an interrupted download never leaves a file that looks complete).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { DataError } from '../errors.ts';
+import { ensureDir } from './atomic.ts';
 
 /** Progress of one file's download. */
 export interface DownloadProgress {
@@ -54,6 +55,7 @@ function reason(err: unknown): string {
   const code = e?.cause?.code;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found (${code}; offline?)`;
   if (code) return `${code}${e.cause?.message && !e.cause.message.includes(code) ? `: ${e.cause.message}` : ''}`;
+  if (e?.cause?.message) return e.cause.message;
   return e?.message ?? String(err);
 }
 
@@ -84,7 +86,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     if (!res.ok || !res.body) throw new DownloadError(`cannot download ${url}: HTTP ${res.status} ${res.statusText}`.trim());
     const total = Number(res.headers.get('content-length')) || undefined;
     try {
-      mkdirSync(dirname(dest), { recursive: true });
+      ensureDir(dirname(dest));
       fd = openSync(tmp, 'w');
     } catch (err) {
       throw new DownloadError(`cannot write ${tmp}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; is the cache folder writable? (set DEEPCLUST_CACHE_DIR)`);
