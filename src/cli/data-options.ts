@@ -8,16 +8,30 @@ import { ParamError } from '../errors.ts';
 import { type Dataset, type DownloadProgress, EMBEDDED, type LoadOptions, PREPROCESSING, datasetNames, loadDataset } from '../data/index.ts';
 import { isInteractive } from './output.ts';
 
+/** Options of {@link addDataOptions}. */
+export interface DataOptionsConfig {
+  /** Default of `--data`; `null` for none. @defaultValue 'mnist-10k' */
+  readonly defaultData?: string | null;
+  /** Add `--data` at all (false when the command takes the data set as an argument). @defaultValue true */
+  readonly withData?: boolean;
+}
+
 /**
  * Adds `--data <spec>`, `--data-dir <dir>`, `--labels <file>`, `--label-column <name|index>`,
  * `--limit <n>`, `--stratified`, `--preprocess <list>`, `--image-shape <c,h,w>` and `--offline`.
- * @param defaultData - default of `--data` @defaultValue 'mnist-10k' (pass null for no default)
+ * @param defaults - the default of `--data` (a spec, or `null` for none; `'mnist-10k'` when
+ *   omitted), or a {@link DataOptionsConfig}
  */
-export function addDataOptions(cmd: Command, defaultData: string | null = EMBEDDED): Command {
-  const data = new Option('--data <spec>', `data set name (${datasetNames().join(', ')}; add :train, :test or :all), features:<file>, or a .csv/.tsv/.txt/.npy/.npz/.mat/.h5/.idx(.gz) file (file.npz#name picks an array)`);
-  if (defaultData !== null) data.default(defaultData);
+export function addDataOptions(cmd: Command, defaults: DataOptionsConfig | string | null = {}): Command {
+  // a string or null is the default of --data (the original signature)
+  const config: DataOptionsConfig = typeof defaults === 'object' && defaults !== null ? defaults : { defaultData: defaults };
+  if (config.withData !== false) {
+    const data = new Option('--data <spec>', `data set name (${datasetNames().join(', ')}; add :train, :test or :all), features:<file>, or a .csv/.tsv/.txt/.npy/.npz/.mat/.h5/.idx(.gz) file (file.npz#name picks an array)`);
+    const def = config.defaultData === undefined ? EMBEDDED : config.defaultData;
+    if (def !== null) data.default(def);
+    cmd.addOption(data);
+  }
   return cmd
-    .addOption(data)
     .option('--data-dir <dir>', 'folder holding the data set files, directly or in a sub-folder named after the data set (then $DEEPCLUST_DATA_DIR, then the cache)')
     .option('--labels <file>', 'ground-truth labels of your own data (one per line, a CSV column, a .npy vector or an IDX labels file)')
     .option('--label-column <name|index>', 'label column of a CSV/TSV (name or 0-based index, -1 = last), or the labels array of a .npz/.mat/.h5')

@@ -244,8 +244,8 @@ export interface DatasetInfo {
   readonly where?: string;
   /** Which file layout was found (`idx`, `esl`, `jf`, `npy`, `mat`, `embedded`). */
   readonly variant?: string;
-  /** File names to place (of the found variant, else of every variant). */
-  readonly files: string[];
+  /** File names to place: one list per file layout (only the found layout when found). */
+  readonly files: string[][];
   /** Official download locations (none for data sets that must be built, e.g. Reuters-10k). */
   readonly download: string[];
   /** Preprocessing applied by default. */
@@ -294,7 +294,7 @@ export function listDatasets(options: Pick<LoadOptions, 'dataDir' | 'cacheDir'> 
       foundSplits: found.map(([s]) => s),
       where: any?.dir,
       variant: any?.variant.id,
-      files: variants.flatMap((v) => splitsFor(v, 'all').flatMap((s) => (v.files[s] ?? []).map((f) => f.name))),
+      files: variants.map((v) => splitsFor(v, 'all').flatMap((s) => (v.files[s] ?? []).map((f) => f.name))),
       download: dl ? [...new Set(Object.values(dl.files).flatMap((fs) => fs!.map((f) => f.url ?? f.archive!.url)))] : [],
       defaultPreprocess: (any?.variant ?? ds.variants[0]!).defaultPreprocess,
     };

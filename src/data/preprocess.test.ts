@@ -104,7 +104,7 @@ test('mnist-10k: 10,000 embedded digits, exact bytes, labels 0..9, default scale
   const dec = await loadDataset('mnist-10k', { preprocess: ['dec-mnist'], limit: 500, stratified: true, seed: 2 });
   assert.deepEqual(dec.preprocessing, ['limit(500,stratified,seed=2)', 'dec-mnist']);
   assert.equal(dec.x.rows, 500);
-  assert.ok(Math.abs(dec.x.data.reduce((m, v) => Math.max(m, v), 0) - 5.1) < 1e-5);
+  assert.ok(Math.abs(Array.from(dec.x.data).reduce((m, v) => Math.max(m, v), 0) - 5.1) < 1e-5);
   const again = await loadDataset('mnist-10k', { preprocess: ['dec-mnist'], limit: 500, stratified: true, seed: 2 });
   assert.deepEqual(again.labels, dec.labels);
   await assert.rejects(loadDataset('mnist-10k:test'), /'mnist-10k' has no test split/);

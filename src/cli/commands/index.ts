@@ -1,6 +1,7 @@
 /** The list of sub-commands of `deepclust`; add one line per command module. */
 import type { Command } from 'commander';
 import { register as bench } from './bench.ts';
+import { register as datasets } from './datasets.ts';
 import { register as describe } from './describe.ts';
 import { register as evaluate } from './evaluate.ts';
 import { register as fit } from './fit.ts';
@@ -17,5 +18,6 @@ export const commands: RegisterCommand[] = [
   describe,
   kmeans,
   evaluate,
+  datasets,
   bench,
 ];
