@@ -5,8 +5,8 @@
 import { ParamError, describeValue } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
-import { absoluteTolerance, assignRows, exactInertia, kmeansPlusPlus, lloyd, randomCenters, sameClustering, workData, type WorkData } from './_internal/lloyd.ts';
-import { checkMatrix, intOption, numberOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
+import { absoluteTolerance, assignCentering, exactInertia, kmeansPlusPlus, lloyd, randomCenters, sameClustering, workData, type WorkData } from './_internal/lloyd.ts';
+import { checkMatrix, intOption, numberOption, seedOption, threadsOption } from './_internal/validate.ts';
 
 /** How {@link KMeans} picks its initial centres. */
 export type KMeansInit = 'k-means++' | 'random' | Matrix;
@@ -186,16 +186,14 @@ async function fitKMeans(w: WorkData, o: ResolvedKMeans): Promise<FittedKMeans> 
 }
 
 /** Builds the fitted model from centred float64 centres (shared with MiniBatchKMeans). */
-export function makeFitted<D>(w: WorkData, centersCentred: Float64Array, labels: Int32Array, inertia: number, nIter: number, diagnostics: D, float64: boolean): FittedKMeans<D> {
+export function makeFitted<D>(w: Pick<WorkData, 'd' | 'mean' | 'runtime'>, centersCentred: Float64Array, labels: Int32Array, inertia: number, nIter: number, diagnostics: D, float64: boolean): FittedKMeans<D> {
   const { d, mean, runtime } = w;
   const k = centersCentred.length / d;
   const centers = float64 ? new Float64Array(k * d) : new Float32Array(k * d);
   for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) centers[j * d + t] = centersCentred[j * d + t]! + mean[t]!;
   const nearest = async (x: Matrix, where: string) => {
     checkMatrix(where, x, { cols: d, colsLabel: `the model was fitted on ${d}` });
-    const xs = x.data instanceof Float64Array ? new Float64Array(x.data.length) : new Float32Array(x.data.length);
-    for (let i = 0; i < x.rows; i++) for (let t = 0; t < d; t++) xs[i * d + t] = x.data[i * d + t]! - mean[t]!;
-    return assignRows(xs, rowNorms(xs, x.rows, d), x.rows, d, centersCentred, k, false, runtime);
+    return assignCentering(x.data, x.rows, d, mean, centersCentred, k, runtime);
   };
   return {
     labels,

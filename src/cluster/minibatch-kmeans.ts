@@ -8,9 +8,9 @@ import { ParamError, describeValue } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
 import { type FittedKMeans, type KMeansInit, makeFitted } from './kmeans.ts';
-import { assignNearest, type FloatArray } from './_internal/kernels.ts';
-import { absoluteTolerance, assignAll, kmeansPlusPlus, randomCenters, type WorkData, workData } from './_internal/lloyd.ts';
-import { checkMatrix, intOption, numberOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
+import { assignNearest, type FloatArray, type KernelRuntime } from './_internal/kernels.ts';
+import { assignAll, assignCentering, kmeansPlusPlus, randomCenters, type WorkData } from './_internal/lloyd.ts';
+import { checkMatrix, columnMeans, intOption, numberOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
 
 /** Options of {@link MiniBatchKMeans}. */
 export interface MiniBatchKMeansOptions {
@@ -102,12 +102,15 @@ export class MiniBatchKMeans {
         nInit = 1;
       }
     }
-    const w = workData(x.data, n, d, { threads });
+    // No centred copy of the whole data (it may be large): batches and subsets are centred as drawn.
+    const runtime = { threads };
+    const mean = columnMeans(x.data, n, d);
+    const w = { d, mean, runtime };
     const rng = new Rng(seed);
     const bs = Math.min(batchSize, n);
 
     // --- initialisation: best of nInit inits on random subsets, scored on one validation batch
-    const valid = subsetRows(w, randomIndices(rng, n, bs));
+    const valid = subsetRows(x.data, d, mean, runtime, randomIndices(rng, n, bs));
     let centers: Float64Array | undefined;
     let bestInertia = Infinity;
     for (let r = 0; r < nInit; r++) {
@@ -116,7 +119,7 @@ export class MiniBatchKMeans {
         c = Float64Array.from(init.data);
         for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) c[j * d + t]! -= w.mean[t]!;
       } else {
-        const sub = subsetRows(w, randomIndices(rng, n, initSize));
+        const sub = subsetRows(x.data, d, mean, runtime, randomIndices(rng, n, initSize));
         c = init === 'k-means++' ? (await kmeansPlusPlus(sub, k, rng)).centers : randomCenters(sub, k, rng);
       }
       const inertia = (await assignAll(valid, c, k, false)).inertia;
@@ -129,7 +132,7 @@ export class MiniBatchKMeans {
     // --- mini-batch steps
     const c = centers!;
     const counts = new Float64Array(k);
-    const tolAbs = absoluteTolerance(w, tol);
+    const tolAbs = tol === 0 ? 0 : meanVariance(x.data, n, d, mean) * tol;
     const nSteps = Math.floor((maxIter * n) / bs);
     let ewa: number | undefined;
     let ewaMin: number | undefined;
@@ -138,15 +141,20 @@ export class MiniBatchKMeans {
     let reassigned = 0;
     let stoppedBy: MiniBatchDiagnostics['stoppedBy'] = 'maxIter';
     let step = 0;
-    const batchRows = w.x instanceof Float64Array ? new Float64Array(bs * d) : new Float32Array(bs * d);
+    const batchRows = x.data instanceof Float64Array ? new Float64Array(bs * d) : new Float32Array(bs * d);
     const batchNorms = new Float64Array(bs);
     const idx = new Int32Array(bs);
     for (; step < nSteps; step++) {
       for (let b = 0; b < bs; b++) {
         const i = rng.int(n);
         idx[b] = i;
-        batchRows.set(w.x.subarray(i * d, (i + 1) * d), b * d);
-        batchNorms[b] = w.norms[i]!;
+        let norm = 0;
+        for (let t = 0; t < d; t++) {
+          const v = x.data[i * d + t]! - mean[t]!;
+          batchRows[b * d + t] = v;
+          norm += batchRows[b * d + t]! ** 2;
+        }
+        batchNorms[b] = norm;
       }
       sinceReassign += bs;
       let randomReassign = false;
@@ -154,7 +162,7 @@ export class MiniBatchKMeans {
         sinceReassign = 0;
         randomReassign = true;
       }
-      const { inertia: batchInertia, shift, nReassigned } = await miniBatchStep(batchRows, batchNorms, bs, d, c, counts, k, rng, randomReassign ? reassignmentRatio : 0, w);
+      const { inertia: batchInertia, shift, nReassigned } = await miniBatchStep(batchRows, batchNorms, bs, d, c, counts, k, rng, randomReassign ? reassignmentRatio : 0, runtime);
       reassigned += nReassigned;
       // convergence, as scikit-learn's _mini_batch_convergence
       if (step === 0) continue;
@@ -179,9 +187,9 @@ export class MiniBatchKMeans {
         break;
       }
     }
-    const final = await assignAll(w, c, k, false);
+    const final = await assignCentering(x.data, n, d, mean, c, k, runtime);
     const nIter = Math.ceil((Math.max(step, 1) * bs) / n);
-    return makeFitted(w, c, final.labels, final.inertia, nIter, { nSteps: step, reassigned, stoppedBy, warnings } satisfies MiniBatchDiagnostics, w.x instanceof Float64Array);
+    return makeFitted(w, c, final.labels, final.inertia, nIter, { nSteps: step, reassigned, stoppedBy, warnings } satisfies MiniBatchDiagnostics, x.data instanceof Float64Array);
   }
 }
 
@@ -192,16 +200,24 @@ function randomIndices(rng: Rng, n: number, m: number): Int32Array {
   return idx;
 }
 
-/** A WorkData view of some rows (already centred; same mean). */
-function subsetRows(w: WorkData, idx: Int32Array): WorkData {
-  const { d } = w;
-  const x = w.x instanceof Float64Array ? new Float64Array(idx.length * d) : new Float32Array(idx.length * d);
-  const norms = new Float64Array(idx.length);
+/** Working data of some rows of `data`, centred with the mean of the whole data. */
+function subsetRows(data: FloatArray, d: number, mean: Float64Array, runtime: KernelRuntime, idx: Int32Array): WorkData {
+  const x = data instanceof Float64Array ? new Float64Array(idx.length * d) : new Float32Array(idx.length * d);
   idx.forEach((i, r) => {
-    x.set(w.x.subarray(i * d, (i + 1) * d), r * d);
-    norms[r] = w.norms[i]!;
+    for (let t = 0; t < d; t++) x[r * d + t] = data[i * d + t]! - mean[t]!;
   });
-  return { x, n: idx.length, d, mean: w.mean, norms, runtime: w.runtime };
+  return { x, n: idx.length, d, mean, norms: rowNorms(x, idx.length, d), runtime };
+}
+
+/** Mean per-feature variance (scikit-learn's `_tolerance` without the factor). */
+function meanVariance(data: FloatArray, n: number, d: number, mean: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < n; i++)
+    for (let t = 0; t < d; t++) {
+      const v = data[i * d + t]! - mean[t]!;
+      s += v * v;
+    }
+  return s / n / d;
 }
 
 /**
@@ -219,12 +235,12 @@ async function miniBatchStep(
   k: number,
   rng: Rng,
   ratio: number,
-  w: WorkData,
+  runtime: KernelRuntime,
 ): Promise<{ inertia: number; shift: number; nReassigned: number }> {
   const cT = rows instanceof Float64Array ? Float64Array.from(centers) : Float32Array.from(centers);
   const cnF = rowNorms(cT, k, d);
   const cn = rows instanceof Float64Array ? cnF : Float32Array.from(cnF);
-  const a = await assignNearest(rows, m, d, cT, cn, k, { ...w.runtime, sums: true });
+  const a = await assignNearest(rows, m, d, cT, cn, k, { ...runtime, sums: true });
   let inertia = 0;
   for (let i = 0; i < m; i++) {
     const v = norms[i]! + a.minPartial[i]!;

@@ -79,6 +79,25 @@ export async function assignRows(x: FloatArray, norms: Float64Array, n: number, 
   return { labels, dist, inertia, sums };
 }
 
+/**
+ * Nearest centre of every row of raw (uncentred) data, centring one chunk at a time so no copy of
+ * the whole data is made (for predict and for data too large to copy).
+ * @param centers - float64 centres `[k, d]` in centred coordinates
+ */
+export async function assignCentering(data: FloatArray, n: number, d: number, mean: Float64Array, centers: Float64Array, k: number, runtime: KernelRuntime): Promise<{ labels: Int32Array; inertia: number }> {
+  const labels = new Int32Array(n);
+  let inertia = 0;
+  const step = chunkRows(d);
+  for (let s = 0; s < n; s += step) {
+    const e = Math.min(n, s + step);
+    const chunk = centered(data.subarray(s * d, e * d), e - s, d, mean);
+    const r = await assignRows(chunk, rowNorms(chunk, e - s, d), e - s, d, centers, k, false, runtime);
+    labels.set(r.labels, s);
+    inertia += r.inertia;
+  }
+  return { labels, inertia };
+}
+
 /** Squared distances `[m, n]` (float64, clamped at 0) from rows `idx` of `w` to every row. */
 async function distancesFrom(w: WorkData, idx: ArrayLike<number>): Promise<Float64Array> {
   const { x, n, d, norms } = w;
