@@ -66,8 +66,8 @@ export interface LabelsFileOptions {
 /**
  * Reads ground-truth (or predicted) labels from a file: one integer per line, one column of a
  * CSV/TSV with or without a header (e.g. `labels.csv` that `deepclust fit` writes, column
- * `cluster` or the last one), or a 1-D `.npy` array. Values are returned as written (not
- * re-encoded); use {@link encodeLabels} to get 0..C-1.
+ * `cluster` or the last one), a 1-D `.npy` array, or an IDX labels file (`*-labels-idx1-ubyte.gz`).
+ * Values are returned as written (not re-encoded); use {@link encodeLabels} to get 0..C-1.
  * @throws DataError for a missing or empty file, a missing column, or a value that is not an integer
  */
 export function parseLabelsFile(path: string, options: LabelsFileOptions = {}): Int32Array {
