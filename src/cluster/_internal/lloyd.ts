@@ -27,9 +27,9 @@ export function workData(data: FloatArray, n: number, d: number, runtime: Kernel
   return { x, n, d, mean, norms: rowNorms(x, n, d), runtime };
 }
 
-/** Rows per kernel call: about 4 M values, at least 256 rows. */
+/** Rows per kernel call: about 2 M values (cache-friendlier GEMMs), at least 256 rows. */
 export function chunkRows(d: number): number {
-  return Math.max(256, Math.floor((1 << 22) / d));
+  return Math.max(256, Math.floor((1 << 21) / d));
 }
 
 /** Converts float64 centres to the working dtype and computes their norms from the rounded values. */
@@ -250,7 +250,7 @@ export interface LloydRun {
  * were stable) a last assignment so labels match the returned centres.
  */
 export async function lloyd(w: WorkData, init: Float64Array, k: number, maxIter: number, tolAbs: number): Promise<LloydRun> {
-  const { d } = w;
+  const { x, d, n } = w;
   let centers = Float64Array.from(init);
   let next = new Float64Array(k * d);
   let labelsOld: Int32Array | undefined;
@@ -259,16 +259,40 @@ export async function lloyd(w: WorkData, init: Float64Array, k: number, maxIter:
   let relocated = 0;
   let nIter = maxIter;
   let a: FullAssignment | undefined;
+  // Per-centre sums of the current labels, kept up to date incrementally once few labels change
+  // (late iterations move a handful of points), recomputed by the kernel otherwise.
+  let sums: Float64Array | undefined;
+  let changed = n;
   for (let it = 0; it < maxIter; it++) {
-    a = await assignAll(w, centers, k, true);
-    relocated += updateCenters(w, a.sums!, a.labels, a.dist, k, next);
+    const full = !sums || changed > n / 16;
+    a = await assignAll(w, centers, k, full);
+    if (full) sums = a.sums!;
+    changed = 0;
+    if (labelsOld) {
+      for (let i = 0; i < n; i++) {
+        const now = a.labels[i]!;
+        const before = labelsOld[i]!;
+        if (now === before) continue;
+        changed++;
+        if (full) continue;
+        const o = i * d;
+        const src = before * d;
+        const dst = now * d;
+        for (let t = 0; t < d; t++) {
+          const v = x[o + t]!;
+          sums![src + t]! -= v;
+          sums![dst + t]! += v;
+        }
+      }
+    } else changed = n;
+    relocated += updateCenters(w, Float64Array.from(sums!), a.labels, a.dist, k, next);
     let shift = 0;
     for (let j = 0; j < k * d; j++) {
       const v = next[j]! - centers[j]!;
       shift += v * v;
     }
     [centers, next] = [next, centers];
-    if (labelsOld && sameArray(a.labels, labelsOld)) {
+    if (labelsOld && changed === 0) {
       strict = true;
       converged = true;
       nIter = it + 1;
@@ -283,11 +307,6 @@ export async function lloyd(w: WorkData, init: Float64Array, k: number, maxIter:
   }
   if (!strict) a = await assignAll(w, centers, k, false);
   return { centers, labels: a!.labels, inertia: a!.inertia, nIter, converged, relocated };
-}
-
-function sameArray(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** True when `a` is a relabelling of `b` (scikit-learn's `_is_same_clustering`). */
