@@ -52,6 +52,7 @@ const bad: Array<[string, string[], RegExp]> = [
   ['NaN in data', ['fit', '--data', 'NAN'], /not finite/],
   ['empty file', ['fit', '--data', 'EMPTY'], /is empty/],
   ['unwritable output', ['fit', '--data', 'BLOBS', '--label-column', 'label', '--out', 'UNWRITABLE'], /output path .* exists and is not a directory|cannot write to the output directory/],
+  ['output under /proc', ['fit', '--data', 'BLOBS', '--label-column', 'label', '--out', '/proc/deepclust-out'], /cannot write to the output directory/],
   ['data without labels needs --k', ['fit', '--data', 'NOLABELS', '--quiet'], /has no labels, so pass the number of clusters with --k/],
   ['unknown bench suite', ['bench', 'nope'], /unknown suite 'nope'/],
 ];

@@ -3,7 +3,8 @@
  * `const fitted = await new DeepClustering({ method: 'idec', nClusters: 10 }).fit(x)`, then
  * `fitted.labels`, `fitted.clusterCenters`, `await fitted.transform(x)`, `await fitted.predict(x)`.
  */
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
+import { ensureDir } from '../data/atomic.ts';
 import { join } from 'node:path';
 import { DataError, ParamError } from '../errors.ts';
 import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFunction, exportOnnx, loadCheckpoint, saveCheckpoint } from '../engine/index.ts';
@@ -257,7 +258,7 @@ export class FittedDeepClustering {
 
   /** Saves the model into a directory: `model.safetensors` (parameters) and `model.json` (config). */
   save(dir: string, extra: Record<string, unknown> = {}): void {
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
     const meta = {
       format: 'deepclust-model-1',
       method: this.method,

@@ -3,7 +3,8 @@
  * a result JSON (every metric, times per phase, the resolved config and seed).
  */
 import { type Command, Option } from 'commander';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureDir } from '../../data/atomic.ts';
 import { join, resolve } from 'node:path';
 import { DataError, ParamError } from '../../errors.ts';
 import { atomicWrite } from '../../engine/index.ts';
@@ -92,7 +93,7 @@ export function prepareOutDir(out: string, force: boolean): string {
   if (entries.length > 0 && !force) throw new ParamError(`the output directory '${out}' exists and is not empty; pass --force to overwrite it or choose another --out`);
   const probe = join(dir, `.deepclust-write-test-${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir); // not mkdirSync({ recursive }): it never returns under /proc on Node 20
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (err) {
