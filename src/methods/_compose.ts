@@ -227,7 +227,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   let z = await embed(featureFn, x, n, d, input.inferenceBatch ?? 4096);
   await featureFn.fn.dispose();
   input.onProgress?.({ phase: 'init', done: 0, total: 1 });
-  const km = runKMeans(z, n, featureFn.dim, k, m.initNInit, seed);
+  const km = await runKMeans(z, n, featureFn.dim, k, m.initNInit, seed, input.runtime?.threads);
   let labels = km.labels;
   let centers = km.centers;
   timings.init = (performance.now() - t0) / 1000;
@@ -254,7 +254,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     const f = await compileFeatures(m, net, store, d, input.runtime);
     z = await embed(f, x, n, d, input.inferenceBatch ?? 4096);
     await f.fn.dispose();
-    const km2 = runKMeans(z, n, f.dim, k, m.initNInit, seed + 1);
+    const km2 = await runKMeans(z, n, f.dim, k, m.initNInit, seed + 1, input.runtime?.threads);
     labels = km2.labels;
     centers = km2.centers;
     timings.recluster = (performance.now() - t0) / 1000;
