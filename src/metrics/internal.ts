@@ -43,7 +43,7 @@ export interface SilhouetteOptions {
   readonly precision?: 'float64' | 'float32';
   /** onnxruntime threads. @defaultValue all cores */
   readonly threads?: number;
-  /** Rows per kernel call (memory grows with rows × nSamples). @defaultValue about 2²² / nSamples, within [16, 512] */
+  /** Rows per kernel call (memory grows with rows × nSamples). @defaultValue about 2²³ / nSamples, within [16, 512] */
   readonly chunkRows?: number;
 }
 
@@ -105,7 +105,7 @@ async function silhouetteImpl(where: string, x: Matrix, labels: ArrayLike<number
   }
   const { codes, k } = checkInternal(where, xs, ls);
   const n = xs.rows;
-  const m = options.chunkRows === undefined ? Math.max(16, Math.min(512, Math.floor((1 << 22) / n))) : intOption(where, 'chunkRows', options.chunkRows, undefined, { min: 1 });
+  const m = options.chunkRows === undefined ? Math.max(16, Math.min(512, Math.floor((1 << 23) / n))) : intOption(where, 'chunkRows', options.chunkRows, undefined, { min: 1 });
   return { values: await silhouetteValues(xs, codes, k, precision, m, threads) };
 }
 
