@@ -31,6 +31,7 @@ test('reference autoencoder: 50-step Adam loss trajectory matches PyTorch within
   let worst = 0;
   ours.forEach((l, i) => (worst = Math.max(worst, Math.abs(l - ref.losses[i]!) / ref.losses[i]!)));
   assert.ok(worst <= 1e-4, `max relative error ${worst}`);
+  if (process.env.DEEPCLUST_REPORT) console.log(`trajectory max relative error ${worst}`);
   assert.equal(step.step, ref.steps);
   await step.dispose();
 });
