@@ -35,6 +35,7 @@ import type { RuntimeOptions } from '../engine/session.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { argmaxRows, klDivergence, kmeansLoss, studentTAssignment, targetDistribution } from '../losses/clustering.ts';
 import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from '../losses/snnl.ts';
+import { affinityLoss, correlationLoss } from '../losses/correlation.ts';
 import { ConvAutoencoder } from '../nn/conv-autoencoder.ts';
 import { MlpAutoencoder, type Decoded, type Encoded } from '../nn/mlp-autoencoder.ts';
 import { Rng } from '../random.ts';
@@ -177,6 +178,12 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     const rec = reconstructionLoss(p.loss, decoded, xin);
     let loss = rec;
     const outputs: Record<string, Tensor> = { reconstruction: rec };
+    if (p.correlation) {
+      const lcr = add(correlationLoss(encoded.code, xin), correlationLoss(encoded.code, decoded.output));
+      outputs.correlation = lcr;
+      loss = add(loss, mul(lcr, p.correlation.lambda));
+      outputs.loss = loss;
+    }
     const sn = p.snnl;
     if (sn) {
       if (sn.supervised && !input.labels) throw new DataError(`method '${m.name}' uses the labels (supervised SNNL), but the data has none; use a labelled data set or an unsupervised preset`);
@@ -307,10 +314,34 @@ async function clusterPhase(
   const terms: Record<string, Tensor> = {};
   let clustering: Tensor;
   const usePerBatchTarget = cu.targetScope === 'batch';
+  let cdcGroups: ParamGroup[] | undefined;
   if (m.clusteringLoss.kind === 'dec') {
     const q = studentTAssignment(z, centers, m.clusteringLoss.alpha);
     const p = usePerBatchTarget ? batchTarget(q) : g.input('p', ['batch', k]);
     clustering = klDivergence(p, q);
+  } else if (m.clusteringLoss.kind === 'cdc') {
+    // Algorithm 1: three parameter groups, each descending its own objective.
+    const { eta, beta, lambda } = m.clusteringLoss;
+    const q = studentTAssignment(z, centers, 1);
+    const p = usePerBatchTarget ? batchTarget(q) : g.input('p', ['batch', k]);
+    clustering = klDivergence(p, q);
+    const decoded = net.decode(g, enc.code, true);
+    const rec = reconstructionLoss('mse', decoded, xin);
+    const lcr = add(correlationLoss(z, xin), correlationLoss(z, decoded.output));
+    const affinity = affinityLoss(q, z);
+    const lCentres = add(clustering, mul(affinity, eta));
+    const lAE = add(mul(lcr, lambda), rec);
+    const lDC = add(lCentres, mul(lcr, beta));
+    Object.assign(terms, { reconstruction: rec, correlation: lcr, affinity, decoderLoss: lAE });
+    const byName = (names: string[]) => g.params.filter((t) => names.includes(t.name));
+    const opt = () => makeOptimizer(t.optimizer);
+    cdcGroups = [
+      { name: 'centers', params: byName(['clusters.centers']), optimizer: opt(), loss: lCentres },
+      { name: 'decoder', params: byName(net.decoderParamNames()), optimizer: opt(), loss: lAE },
+      { name: 'encoder', params: byName(net.encoderParamNames()), optimizer: opt(), loss: lDC },
+    ];
+    terms.clustering = clustering;
+    terms.loss = lDC;
   } else {
     // DCN: hard assignment to the nearest centre, k-means loss, running-mean centre update.
     const d2 = pairwiseSquaredDistances(stopGradient(z), centers);
@@ -324,16 +355,16 @@ async function clusterPhase(
     g.assign(counts, newCounts);
   }
   terms.clustering = clustering;
-  let loss = mul(clustering, m.combination.clusteringWeight);
-  if (m.nonClusteringLoss.kind === 'reconstruction') {
+  let loss = cdcGroups ? terms.loss! : mul(clustering, m.combination.clusteringWeight);
+  if (!cdcGroups && m.nonClusteringLoss.kind === 'reconstruction') {
     const rec = reconstructionLoss(m.nonClusteringLoss.loss, net.decode(g, enc.code, true), xin, m.nonClusteringLoss.reduction);
     terms.reconstruction = rec;
     loss = add(loss, mul(rec, m.combination.nonClusteringWeight));
   }
   terms.loss = loss;
   const netParams = g.params.filter((p) => p.name !== 'clusters.centers');
-  const groups: ParamGroup[] = [{ name: 'network', params: netParams, optimizer: makeOptimizer(t.optimizer) }];
-  if (joint) {
+  const groups: ParamGroup[] = cdcGroups ?? [{ name: 'network', params: netParams, optimizer: makeOptimizer(t.optimizer) }];
+  if (joint && !cdcGroups) {
     const centerOpt = cu.centerLr ? { ...t.optimizer, lr: cu.centerLr } : t.optimizer;
     groups.push({ name: 'centers', params: [g.params.find((p) => p.name === 'clusters.centers')!], optimizer: makeOptimizer(centerOpt) });
   }
@@ -345,7 +376,9 @@ async function clusterPhase(
   const xa = ga.input('x', ['batch', d]);
   const za = features(m, net.encode(ga, xa, false));
   const ca = ga.param('clusters.centers', [k, dim]);
-  const assign = m.clusteringLoss.kind === 'dec' ? studentTAssignment(za, ca, m.clusteringLoss.alpha) : mul(pairwiseSquaredDistances(za, ca), -1);
+  const soft = m.clusteringLoss.kind === 'dec' || m.clusteringLoss.kind === 'cdc';
+  const alpha = m.clusteringLoss.kind === 'dec' ? m.clusteringLoss.alpha : 1;
+  const assign = soft ? studentTAssignment(za, ca, alpha) : mul(pairwiseSquaredDistances(za, ca), -1);
   const assignFn = await compileFunction(ga, { outputs: { q: assign }, store, runtime: input.runtime });
 
   let labels = labels0;
@@ -367,7 +400,7 @@ async function clusterPhase(
       for (let i = 0; i < n; i++) if (newLabels[i] !== labels[i]) changed++;
       const labelChange = changed / n;
       labels = newLabels;
-      if (m.clusteringLoss.kind === 'dec' && !usePerBatchTarget) P = targetDistribution(q, n, k);
+      if (soft && !usePerBatchTarget) P = targetDistribution(q, n, k);
       const losses: Record<string, number> = {};
       for (const [key, v] of Object.entries(sums)) losses[key] = v / Math.max(count, 1);
       history.push({ phase: 'cluster', step: ite, losses, labelChange });
@@ -428,7 +461,7 @@ async function runSteps(
   const rows = steps * batch;
   gatherRows(x, d, perm, from, from + rows, xb, 0);
   const feeds: Record<string, { data: Float32Array; dims: number[] }> = { x: { data: xb.subarray(0, rows * d), dims: [steps, batch, d] } };
-  if (m.clusteringLoss.kind === 'dec' && m.clusterUpdate.targetScope === 'all') {
+  if ((m.clusteringLoss.kind === 'dec' || m.clusteringLoss.kind === 'cdc') && m.clusterUpdate.targetScope === 'all') {
     gatherRows(P, k, perm, from, from + rows, pb, 0);
     feeds.p = { data: pb.subarray(0, rows * k), dims: [steps, batch, k] };
   }

@@ -52,6 +52,8 @@ export interface PretrainConfig {
   readonly corruption?: { readonly kind: 'dropout' | 'gaussian'; readonly rate: number };
   /** Soft nearest neighbour loss on the hidden layers (Agarap & Azcarraga 2020), added with weight α. */
   readonly snnl?: SnnlConfig;
+  /** CDC's pretraining regulariser λ[L_cr(Z, X) + L_cr(Z, X′)] (Trinh & Pham). */
+  readonly correlation?: { readonly lambda: number };
 }
 
 /** The SNNL block of the SNNL autoencoder. */
@@ -79,7 +81,13 @@ export type ClusteringLossConfig =
   /** Cluster assignment hardening (DEC): KL(P‖Q) with Student-t Q of ν = alpha. */
   | { readonly kind: 'dec'; readonly alpha: number }
   /** k-means loss (DCN): ½‖z − μ_s‖² with hard assignments. */
-  | { readonly kind: 'kmeans' };
+  | { readonly kind: 'kmeans' }
+  /**
+   * CDC (Trinh & Pham): L_c = KL(P‖Q), affinity L_a = KL(C_Q‖C_Z), regulariser L_re = L_cr(Z,X) +
+   * L_cr(Z,X′); centres descend L_c + ηL_a, the decoder L_AE = λL_re + L_r, the encoder
+   * L_DC = L_c + ηL_a + βL_re (Algorithm 1).
+   */
+  | { readonly kind: 'cdc'; readonly eta: number; readonly beta: number; readonly lambda: number };
 
 /** How the losses combine. */
 export interface CombinationConfig {
@@ -228,7 +236,9 @@ export function validateMethod(m: MethodConfig): MethodConfig {
   }
   posInt('method.initNInit', m.initNInit);
   oneOf('method.nonClusteringLoss.kind', m.nonClusteringLoss?.kind, ['none', 'reconstruction']);
-  oneOf('method.clusteringLoss.kind', m.clusteringLoss?.kind, ['none', 'dec', 'kmeans']);
+  oneOf('method.clusteringLoss.kind', m.clusteringLoss?.kind, ['none', 'dec', 'kmeans', 'cdc']);
+  if (m.clusteringLoss.kind === 'cdc') for (const key of ['eta', 'beta', 'lambda'] as const) posNum(`method.clusteringLoss.${key}`, m.clusteringLoss[key], true);
+  if (m.pretrain?.correlation) posNum('method.pretrain.correlation.lambda', m.pretrain.correlation.lambda, true);
   if (m.clusteringLoss.kind === 'dec') posNum('method.clusteringLoss.alpha', m.clusteringLoss.alpha);
   if (m.nonClusteringLoss.kind === 'reconstruction' && m.nonClusteringLoss.reduction !== undefined) oneOf('method.nonClusteringLoss.reduction', m.nonClusteringLoss.reduction, ['mean', 'sum']);
   posNum('method.combination.clusteringWeight', m.combination?.clusteringWeight, true);

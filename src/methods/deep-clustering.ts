@@ -216,7 +216,7 @@ export class FittedDeepClustering {
   async softAssign(x: Matrix, batchSize = 4096): Promise<Matrix> {
     const data = this.checkInput(x);
     const { g, z, centers } = this.graphWithFeatures();
-    const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1;
+    const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1; // CDC and the rest: ν = 1
     const q = studentTAssignment(z, centers, alpha);
     const fn = await compileFunction(g, { outputs: { q }, store: this.state.store, runtime: this.state.runtime });
     try {
@@ -248,7 +248,7 @@ export class FittedDeepClustering {
     const { g, z, centers } = this.graphWithFeatures();
     const outputs: Record<string, Tensor> = { embedding: z };
     if (options.softAssignment ?? true) {
-      const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1;
+      const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1; // CDC and the rest: ν = 1
       const q = studentTAssignment(z, centers, alpha);
       outputs.q = q;
       outputs.label = argMax(q, 1);

@@ -145,6 +145,27 @@ export function snnlPreset(n: number): MethodConfig {
   };
 }
 
+/**
+ * CDC (Trinh & Pham, "Learning discriminative representations for deep clustering"): AE pretrained
+ * with L_AE = λ[L_cr(Z,X) + L_cr(Z,X′)] + L_r, then Algorithm 1 (centres by L_c + ηL_a, decoder by
+ * L_AE, encoder by L_DC = L_c + ηL_a + βL_re), P every h = 50 iterations, T = 5000 iterations.
+ */
+export const CDC: MethodConfig = {
+  ...AE_KMEANS,
+  name: 'cdc',
+  reference: 'Trinh & Pham, "Learning discriminative representations for deep clustering"',
+  pretrain: { loss: 'mse', epochs: 100, batchSize: 64, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 }, correlation: { lambda: 0.001 } },
+  nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' },
+  clusteringLoss: { kind: 'cdc', eta: 0.75, beta: 0.001, lambda: 0.001 },
+  combination: { clusteringWeight: 1, nonClusteringWeight: 1 },
+  clusterUpdate: { kind: 'joint', updateInterval: 50, targetScope: 'all', tol: 0 },
+  train: { maxIter: 5000, batchSize: 64, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 }, keepDecoder: true },
+  notes: [
+    'Settings from the issue (the paper and its code could not be found; docs/papers.md §6): SGD momentum 0.9, lr 0.01, batch 64, h = 50, T = 5000, η = 0.75, β = 0.001, λ = 0.001; pretraining length (100 epochs) is our choice.',
+    'In L_cr(Z, X′) the reconstruction X′ is treated as a target (no gradient through it).',
+  ],
+};
+
 /** Every preset by name. */
 export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   'ae-kmeans': AE_KMEANS,
@@ -152,6 +173,7 @@ export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   idec: IDEC,
   dcn: DCN,
   'conv-dec': CONV_DEC,
+  cdc: CDC,
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`snnl-${n}`, snnlPreset(n)])),
 };
 
