@@ -46,6 +46,25 @@ export const benchSuites: Record<string, BenchSuite> = {
     description: 'exact silhouette of 70,000×10 random points vs scikit-learn (options: n, d, k, rounds, threads, precision, sklearn=false)',
     run: async ({ options, log }) => (await import('./silhouette.ts')).runSilhouetteBench({ n: num(options, 'n'), d: num(options, 'd'), k: num(options, 'k'), rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), precision: options.precision as 'float64' | 'float32' | undefined, noSklearn: options.sklearn === 'false', log }),
   },
+  method: {
+    description: 'one method over seeds, optionally trained on a stratified subset of one split and evaluated on another (options: method, data, eval, data-dir, limit, seeds, pretrainEpochs, maxIter, threads)',
+    run: async ({ options, log }) => {
+      const { runMethodBench } = await import('./method.ts');
+      return runMethodBench({
+        method: options.method ?? 'idec',
+        data: options.data ?? 'mnist-10k',
+        eval: options.eval,
+        dataDir: options['data-dir'],
+        limit: num(options, 'limit'),
+        seeds: (options.seeds ?? '0').split(',').map(Number),
+        pretrainEpochs: num(options, 'pretrainEpochs'),
+        maxIter: num(options, 'maxIter'),
+        threads: num(options, 'threads'),
+        resultsDir: options['results-dir'],
+        log,
+      });
+    },
+  },
   'dec-family': {
     description: 'AE+k-means, DEC and IDEC sharing one pretrained autoencoder per seed (options: data, data-dir, seeds, pretrainEpochs, maxIter, threads, methods)',
     run: async ({ options, log }) => {

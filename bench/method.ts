@@ -1,0 +1,78 @@
+/**
+ * `deepclust bench method`: one method on a data set over several seeds, optionally trained on a
+ * (labelled, stratified) subset of one split and evaluated on another — the SNNL and CDC papers'
+ * protocols — with every metric per seed in bench/results/ and mean/std/median/best.
+ *
+ *   deepclust bench method -o method=snnl-5 -o data=fashion-mnist:train -o limit=10000 \
+ *     -o eval=fashion-mnist:test -o data-dir=../shared/data -o seeds=0,1,2 --json
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset } from '../src/data/index.ts';
+import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '../src/metrics/index.ts';
+import { DeepClustering } from '../src/methods/deep-clustering.ts';
+
+/** Options of {@link runMethodBench}. */
+export interface MethodBenchOptions {
+  method: string;
+  data: string;
+  eval?: string;
+  dataDir?: string;
+  limit?: number;
+  seeds: number[];
+  pretrainEpochs?: number;
+  maxIter?: number;
+  threads?: number;
+  resultsDir?: string;
+  log: (line: string) => void;
+}
+
+function stats(xs: number[]) {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+  const s = [...xs].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return { mean, std, median, best: Math.max(...xs) };
+}
+
+/** Runs the suite (see the module comment). */
+export async function runMethodBench(o: MethodBenchOptions): Promise<Record<string, unknown>> {
+  const resultsDir = o.resultsDir ?? join(import.meta.dirname, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const evalSet = o.eval ? await loadDataset(o.eval, { dataDir: o.dataDir }) : undefined;
+  const records: Array<Record<string, unknown> & { acc: number; nmi: number; ari: number }> = [];
+  for (const seed of o.seeds) {
+    const train = await loadDataset(o.data, { dataDir: o.dataDir, limit: o.limit, stratified: o.limit !== undefined, seed });
+    const truth = evalSet ?? train;
+    if (!truth.labels) throw new Error('bench method needs labelled data');
+    const k = new Set(truth.labels).size;
+    const overrides = {
+      ...(o.pretrainEpochs !== undefined ? { pretrain: { epochs: o.pretrainEpochs } } : {}),
+      ...(o.maxIter !== undefined ? { train: { maxIter: o.maxIter } } : {}),
+    };
+    const fitted = await new DeepClustering({ method: o.method, nClusters: k, seed, overrides, runtime: { threads: o.threads } }).fit(train.x, {
+      imageShape: train.imageShape as [number, number, number] | undefined,
+      labels: train.labels,
+      onProgress: (e) => e.phase === 'pretrain' && e.done % 10 === 0 && o.log(`seed ${seed} pretrain ${e.done}/${e.total} ${JSON.stringify(e.losses)}`),
+    });
+    const pred = evalSet ? await fitted.predict(evalSet.x) : fitted.labels;
+    const rec = {
+      suite: 'method',
+      method: o.method,
+      train: train.name,
+      trainRows: train.x.rows,
+      eval: evalSet?.name ?? train.name,
+      seed,
+      usedLabels: Boolean(fitted.method.pretrain?.snnl?.supervised),
+      acc: clusterAccuracy(truth.labels!, pred).accuracy,
+      nmi: normalizedMutualInfoScore(truth.labels!, pred),
+      ari: adjustedRandScore(truth.labels!, pred),
+      timings: fitted.timings,
+      date: new Date().toISOString(),
+    };
+    o.log(`seed ${seed} ${o.method}: ACC ${rec.acc.toFixed(4)} NMI ${rec.nmi.toFixed(4)} ARI ${rec.ari.toFixed(4)}`);
+    records.push(rec);
+    writeFileSync(join(resultsDir, `method-${o.method}-${rec.eval.replace(/[^\w-]+/g, '_')}-seed${seed}.json`), `${JSON.stringify(rec, null, 2)}\n`);
+  }
+  return { method: o.method, train: o.data, eval: o.eval ?? o.data, acc: stats(records.map((r) => r.acc)), nmi: stats(records.map((r) => r.nmi)), ari: stats(records.map((r) => r.ari)), records };
+}
