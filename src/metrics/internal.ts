@@ -3,14 +3,15 @@
  * (`sklearn.metrics.cluster._unsupervised`): silhouette (exact and chunked, or on a seeded
  * sample), Calinski–Harabasz, Davies–Bouldin.
  *
- * The silhouette needs all n² distances; they are computed as GEMMs by onnxruntime, a chunk of
- * rows against all points at a time (memory O(chunk · n)), in float64 by default, and summed per
- * cluster in float64, so 70,000 points take seconds and match scikit-learn to ~1e-12.
+ * The silhouette needs all n² distances; they are computed as GEMMs by onnxruntime in
+ * `blockSize × blockSize` tiles (each off-diagonal tile serves both of its blocks, so half of
+ * them), in float64 by default, reduced per cluster by one-hot GEMMs and summed in float64: 70,000
+ * points take seconds, in O(n · k + blockSize²) memory, and match scikit-learn to ~1e-12.
  */
 import { DataError, ParamError, describeValue } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
-import { type FloatArray, silhouetteChunk, silhouetteChunkSorted, silhouetteColumns } from '../cluster/_internal/kernels.ts';
+import { type FloatArray, silhouetteChunkSorted, silhouetteTile, silhouetteTiles } from '../cluster/_internal/kernels.ts';
 import { checkMatrix, choiceOption, columnMeans, encodeLabels, intOption, rowNorms, seedOption, threadsOption } from '../cluster/_internal/validate.ts';
 
 /** Clusters up to which the silhouette kernel sums per cluster with a one-hot GEMM. */
@@ -43,8 +44,11 @@ export interface SilhouetteOptions {
   readonly precision?: 'float64' | 'float32';
   /** onnxruntime threads. @defaultValue all cores */
   readonly threads?: number;
-  /** Rows per kernel call (memory grows with rows × nSamples). @defaultValue about 2²³ / nSamples, within [16, 512] */
-  readonly chunkRows?: number;
+  /**
+   * Points per block: distances are computed `blockSize × blockSize` tiles at a time (with many
+   * clusters: `blockSize` rows against all points). @defaultValue 512 (tiles that stay in cache)
+   */
+  readonly blockSize?: number;
 }
 
 /**
@@ -105,12 +109,12 @@ async function silhouetteImpl(where: string, x: Matrix, labels: ArrayLike<number
   }
   const { codes, k } = checkInternal(where, xs, ls);
   const n = xs.rows;
-  const m = options.chunkRows === undefined ? Math.max(16, Math.min(512, Math.floor((1 << 23) / n))) : intOption(where, 'chunkRows', options.chunkRows, undefined, { min: 1 });
-  return { values: await silhouetteValues(xs, codes, k, precision, m, threads) };
+  const block = intOption(where, 'blockSize', options.blockSize, 512, { min: 1 });
+  return { values: await silhouetteValues(xs, codes, k, precision, block, threads) };
 }
 
 /** Exact silhouette values of validated data (codes 0..k-1, 2 <= k <= n-1). */
-async function silhouetteValues(x: Matrix, codes: Int32Array, k: number, precision: 'float64' | 'float32', chunk: number, threads: number | undefined): Promise<Float64Array> {
+async function silhouetteValues(x: Matrix, codes: Int32Array, k: number, precision: 'float64' | 'float32', blockSize: number, threads: number | undefined): Promise<Float64Array> {
   const n = x.rows;
   const d = x.cols;
   const mean = columnMeans(x.data, n, d);
@@ -148,25 +152,36 @@ async function silhouetteValues(x: Matrix, codes: Int32Array, k: number, precisi
   };
 
   if (k <= ONE_HOT_MAX_CLUSTERS) {
-    const cols = silhouetteColumns(xc, n, d, norms, codes, k);
-    for (let s = 0; s < n; s += chunk) {
-      const e = Math.min(n, s + chunk);
-      const m = e - s;
-      const r = await silhouetteChunk(rowsAug(s, e), m, s, cols, runtime);
-      for (let i = 0; i < m; i++) {
-        sums.fill(0);
-        for (let b = 0; b < cols.nb; b++) {
-          const o = (b * m + i) * k;
-          for (let c = 0; c < k; c++) sums[c]! += r.blockSums[o + c]!;
+    // symmetric tiles: off-diagonal tiles serve both blocks, so half the distances are computed
+    const tiles = silhouetteTiles(xc, n, d, norms, codes, k, blockSize);
+    const { nb, block: B } = tiles;
+    const all = new Float64Array(n * k);
+    for (let I = 0; I < nb; I++)
+      for (let J = I; J < nb; J++) {
+        const r = await silhouetteTile(tiles, I, J, runtime);
+        const rowsI = Math.min(B, n - I * B);
+        for (let i = 0; i < rowsI; i++) {
+          const o = (I * B + i) * k;
+          for (let c = 0; c < k; c++) all[o + c]! += r.rowSums[i * k + c]!;
         }
-        sums[codes[s + i]!]! -= r.self[i]!;
-        out[s + i] = finish(s + i);
+        if (r.self) for (let i = 0; i < rowsI; i++) all[(I * B + i) * k + codes[I * B + i]!]! -= r.self[i]!;
+        if (r.colSums) {
+          const rowsJ = Math.min(B, n - J * B);
+          for (let j = 0; j < rowsJ; j++) {
+            const o = (J * B + j) * k;
+            for (let c = 0; c < k; c++) all[o + c]! += r.colSums[c * B + j]!;
+          }
+        }
       }
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < k; c++) sums[c] = all[i * k + c]!;
+      out[i] = finish(i);
     }
     return out;
   }
 
   // many clusters: columns sorted by cluster, running sums read at each cluster's end
+  const chunk = Math.max(1, Math.min(blockSize, Math.floor((1 << 23) / n)));
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((p, q) => codes[p]! - codes[q]! || p - q);
   const pos = new Int32Array(n);
   const bSorted = new Ctor(n * d2);

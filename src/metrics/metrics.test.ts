@@ -55,7 +55,7 @@ for (const c of fixture.cases) {
       const s = await M.silhouetteSamples(x, c.pred);
       s.forEach((v, i) => close(v, c.silhouetteSamples![i]!, `silhouette sample ${i}`));
       close(await M.silhouetteScore(x, c.pred, { precision: 'float32' }), c.silhouette!, 'silhouette float32', 1e-5);
-      close(await M.silhouetteScore(x, c.pred, { chunkRows: 7 }), c.silhouette!, 'silhouette in chunks of 7 rows');
+      close(await M.silhouetteScore(x, c.pred, { blockSize: 7 }), c.silhouette!, 'silhouette in tiles of 7 points');
       close(M.calinskiHarabaszScore(x, c.pred), c.ch!, 'Calinski-Harabasz');
       close(M.daviesBouldinScore(x, c.pred), c.db!, 'Davies-Bouldin');
     });

@@ -9,8 +9,8 @@
  * Precision notes:
  * - Distances use ‖x‖² − 2x·c + ‖c‖². Callers centre the data first (as scikit-learn does) so the
  *   norms stay small, and keep the norms themselves in float64.
- * - The silhouette kernel sums distances per cluster over column blocks of at most
- *   {@link SILHOUETTE_BLOCK} points; the callers add the blocks up in float64.
+ * - The silhouette kernels sum distances per cluster over tiles of at most a few thousand
+ *   points; the callers add the tiles up in float64.
  */
 import { type CompiledFunction, type Tensor, Graph, add, argMin, cast, compileFunction, gemm, matmul, reduceMin, relu, reshape, sqrt } from '../../engine/index.ts';
 
@@ -24,9 +24,6 @@ export interface KernelRuntime {
   /** onnxruntime intra-op threads. @defaultValue the engine's default (all cores) */
   readonly threads?: number;
 }
-
-/** Columns per block of the silhouette kernel (partial sums are added in float64 by the caller). */
-export const SILHOUETTE_BLOCK = 2048;
 
 const cache = new Map<string, Promise<CompiledFunction>>();
 
@@ -133,11 +130,19 @@ export async function product(
 
 // ---------------------------------------------------------------- silhouette
 
-/** Column layout shared by the silhouette calls of one data set (built once). */
-export interface SilhouetteColumns {
-  /** `[nb, d + 2, B]`: per block, the transposed columns `[x; 1; ‖x‖²]`, zero-padded. */
-  readonly bt: FloatArray;
-  /** `[nb, B, k]` one-hot of the labels (zero rows for padding). */
+/**
+ * Tiles of the silhouette's symmetric distance matrix: the points are split into blocks of
+ * `block` points; the kernels compute one `block × block` tile of Euclidean distances at a time
+ * and reduce it per cluster with one-hot GEMMs — an off-diagonal tile (I, J) serves both the rows
+ * of I (sums over the clusters of J) and the rows of J (sums over the clusters of I), so only
+ * half of the n² distances are computed.
+ */
+export interface SilhouetteTiles {
+  /** `[nb, block, d + 2]` augmented rows `[-2x, ‖x‖², 1]`, zero-padded. */
+  readonly rows: FloatArray;
+  /** `[nb, d + 2, block]` transposed columns `[x; 1; ‖x‖²]`, zero-padded. */
+  readonly cols: FloatArray;
+  /** `[nb, block, k]` one-hot of the labels (zero rows for padding). */
   readonly oneHot: FloatArray;
   readonly nb: number;
   readonly block: number;
@@ -145,67 +150,83 @@ export interface SilhouetteColumns {
   readonly d2: number;
 }
 
-/**
- * Builds the column side of the silhouette kernel for centred rows `x` (`[n, d]`), their squared
- * norms (float64) and cluster codes `0..k-1`.
- */
-export function silhouetteColumns(x: FloatArray, n: number, d: number, norms: Float64Array, codes: Int32Array, k: number): SilhouetteColumns {
-  const block = Math.min(SILHOUETTE_BLOCK, n);
-  const nb = Math.ceil(n / block);
+/** Builds the tiles of centred rows `x` (`[n, d]`), their squared norms (float64) and codes `0..k-1`. */
+export function silhouetteTiles(x: FloatArray, n: number, d: number, norms: Float64Array, codes: Int32Array, k: number, block: number): SilhouetteTiles {
+  const B = Math.min(block, n);
+  const nb = Math.ceil(n / B);
   const d2 = d + 2;
   const Ctor = x instanceof Float64Array ? Float64Array : Float32Array;
-  const bt = new Ctor(nb * d2 * block);
-  const oneHot = new Ctor(nb * block * k);
+  const rows = new Ctor(nb * B * d2);
+  const cols = new Ctor(nb * d2 * B);
+  const oneHot = new Ctor(nb * B * k);
   for (let i = 0; i < n; i++) {
-    const b = Math.floor(i / block);
-    const col = i - b * block;
-    const o = b * d2 * block + col;
-    for (let t = 0; t < d; t++) bt[o + t * block] = x[i * d + t]!;
-    bt[o + d * block] = 1;
-    bt[o + (d + 1) * block] = norms[i]!;
-    oneHot[(b * block + col) * k + codes[i]!] = 1;
+    const b = Math.floor(i / B);
+    const r = i - b * B;
+    const ro = i * d2; // rows are [nb·B, d2] row-major: global row i
+    const co = b * d2 * B + r;
+    for (let t = 0; t < d; t++) {
+      const v = x[i * d + t]!;
+      rows[ro + t] = -2 * v;
+      cols[co + t * B] = v;
+    }
+    rows[ro + d] = norms[i]!;
+    rows[ro + d + 1] = 1;
+    cols[co + d * B] = 1;
+    cols[co + (d + 1) * B] = norms[i]!;
+    oneHot[i * k + codes[i]!] = 1;
   }
-  return { bt, oneHot, nb, block, k, d2 };
+  return { rows, cols, oneHot, nb, block: B, k, d2 };
 }
 
-/** Result of {@link silhouetteChunk}. */
-export interface SilhouetteChunk {
-  /** `[nb, m, k]` per-block sums of distances from each chunk row to each cluster. */
-  readonly blockSums: FloatArray;
-  /** `[m]` the distance each row got to itself (to subtract; scikit-learn sets it to 0). */
-  readonly self: FloatArray;
+/** Per-cluster distance sums of one tile: `rowSums` `[B, k]` for the rows of block I, and for I ≠ J `colSums` `[k, B]` for the rows of block J. */
+export interface TileSums {
+  readonly rowSums: FloatArray;
+  readonly colSums?: FloatArray;
+  /** On a diagonal tile, each row's distance to itself `[B]` (scikit-learn counts it as 0). */
+  readonly self?: FloatArray;
 }
 
-/**
- * Sums of Euclidean distances from `m` rows to every cluster, per column block.
- * @param rowsAug - `[m, d + 2]` augmented rows `[-2x, ‖x‖², 1]`
- * @param first - global index of the first row (to find each row's own column)
- */
-export async function silhouetteChunk(rowsAug: FloatArray, m: number, first: number, cols: SilhouetteColumns, runtime: KernelRuntime = {}): Promise<SilhouetteChunk> {
-  const dtype = dtypeOf(rowsAug);
-  const f = await compiled('silhouette', dtype, runtime, (g) => {
+/** Distance sums per cluster of tile (I, J) of {@link SilhouetteTiles}. */
+export async function silhouetteTile(t: SilhouetteTiles, I: number, J: number, runtime: KernelRuntime = {}): Promise<TileSums> {
+  const dtype = dtypeOf(t.rows);
+  const { block: B, k, d2 } = t;
+  const diagonal = I === J;
+  const f = await compiled(diagonal ? 'silhouetteDiag' : 'silhouettePair', dtype, runtime, (g) => {
     const a = g.input('a', ['m', 'd2']);
-    const bt = g.input('bt', ['nb', 'd2', 'B']);
-    const oh = g.input('oh', ['nb', 'B', 'k']);
-    const selfIdx = g.input('selfIdx', ['m'], { dtype: 'int64' });
-    const dist = sqrt(relu(matmul(a, bt))); // [nb, m, B]
-    const self = g.node1('Gather', [reshape(dist, [-1]), selfIdx], ['m'], dtype, { attrs: { axis: 0 } });
-    return { blockSums: matmul(dist, oh), self };
+    const bt = g.input('bt', ['d2', 'B']);
+    const ohJ = g.input('ohJ', ['B', 'k']);
+    const dist = sqrt(relu(matmul(a, bt))); // [m, B]
+    const out: Record<string, Tensor> = { rowSums: matmul(dist, ohJ) };
+    if (diagonal) {
+      const selfIdx = g.input('selfIdx', ['m'], { dtype: 'int64' });
+      out.self = g.node1('Gather', [reshape(dist, [-1]), selfIdx], ['m'], dtype, { attrs: { axis: 0 } });
+    } else {
+      const ohI = g.input('ohI', ['m', 'k']);
+      out.colSums = gemm(ohI, dist, { transA: true });
+    }
+    return out;
   });
-  const { nb, block: B, k, d2 } = cols;
-  const selfIdx = new BigInt64Array(m);
-  for (let r = 0; r < m; r++) {
-    const j = first + r;
-    const b = Math.floor(j / B);
-    selfIdx[r] = BigInt((b * m + r) * B + (j - b * B));
+  const feeds: Record<string, { data: FloatArray | BigInt64Array; dims: number[] }> = {
+    a: { data: t.rows.subarray(I * B * d2, (I + 1) * B * d2), dims: [B, d2] },
+    bt: { data: t.cols.subarray(J * d2 * B, (J + 1) * d2 * B), dims: [d2, B] },
+    ohJ: { data: t.oneHot.subarray(J * B * k, (J + 1) * B * k), dims: [B, k] },
+  };
+  if (diagonal) feeds.selfIdx = { data: selfIndices(B), dims: [B] };
+  else feeds.ohI = { data: t.oneHot.subarray(I * B * k, (I + 1) * B * k), dims: [B, k] };
+  const res = await f.run(feeds);
+  return { rowSums: res.rowSums!.data as FloatArray, colSums: res.colSums?.data as FloatArray | undefined, self: res.self?.data as FloatArray | undefined };
+}
+
+const selfIndexCache = new Map<number, BigInt64Array>();
+function selfIndices(B: number): BigInt64Array {
+  let idx = selfIndexCache.get(B);
+  if (!idx) {
+    idx = new BigInt64Array(B);
+    for (let r = 0; r < B; r++) idx[r] = BigInt(r * (B + 1));
+    selfIndexCache.clear();
+    selfIndexCache.set(B, idx);
   }
-  const res = await f.run({
-    a: { data: rowsAug, dims: [m, d2] },
-    bt: { data: cols.bt, dims: [nb, d2, B] },
-    oh: { data: cols.oneHot, dims: [nb, B, k] },
-    selfIdx: { data: selfIdx, dims: [m] },
-  });
-  return { blockSums: res.blockSums!.data as FloatArray, self: res.self!.data as FloatArray };
+  return idx;
 }
 
 /**
