@@ -30,9 +30,14 @@ test('fit --json: one JSON object as the last stdout line, model/labels/result w
   assert.deepEqual(readdirSync(out).sort(), ['labels.csv', 'model', 'result.json']);
   assert.equal(readFileSync(join(out, 'labels.csv'), 'utf8').trim().split('\n').length, 61);
   assert.ok(existsSync(join(out, 'model', 'model.safetensors')));
-  // same seed → same labels
-  const r2 = run(['fit', '--data', join(dir, 'blobs.csv'), '--label-column', 'label', '--method', 'ae-kmeans', '--pretrain-epochs', '3', '--batch-size', '16', '--out', out, '--force', '--quiet']);
+  // same seed → bit-identical labels and metrics
+  const out2 = join(dir, 'run2');
+  const r2 = run(['fit', '--data', join(dir, 'blobs.csv'), '--label-column', 'label', '--method', 'ae-kmeans', '--pretrain-epochs', '3', '--batch-size', '16', '--out', out2, '--json', '--quiet']);
   assert.equal(r2.status, 0, r2.stderr);
+  assert.equal(readFileSync(join(out2, 'labels.csv'), 'utf8'), readFileSync(join(out, 'labels.csv'), 'utf8'));
+  assert.deepEqual((JSON.parse(r2.stdout.trim().split('\n').pop()!) as typeof res).metrics, res.metrics);
+  const r2b = run(['fit', '--data', join(dir, 'blobs.csv'), '--label-column', 'label', '--method', 'ae-kmeans', '--pretrain-epochs', '3', '--batch-size', '16', '--out', out, '--force', '--quiet']);
+  assert.equal(r2b.status, 0, r2b.stderr);
   // an existing output directory is refused without --force
   const r3 = run(['fit', '--data', join(dir, 'blobs.csv'), '--label-column', 'label', '--out', out, '--quiet']);
   assert.notEqual(r3.status, 0);
