@@ -79,3 +79,19 @@ test('bad input: non-zero exit, one clear line on stderr, no stack trace, no par
     assert.ok(!existsSync(join(out, 'result.json')), `${name}: partial output left`);
   }
 });
+
+test('SIGINT during training: one line, exit 130, no partial output files', async () => {
+  const { spawn } = await import('node:child_process');
+  const out = join(dir, 'interrupted');
+  const child = spawn(process.execPath, [bin, 'fit', '--data', join(dir, 'blobs.csv'), '--label-column', 'label', '--method', 'idec', '--batch-size', '8', '--out', out], { env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (b) => {
+    stderr += String(b);
+    if (/pretrain epoch/.test(stderr) && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted \(no output file was left half-written/);
+  assert.ok(!existsSync(join(out, 'result.json')) && !existsSync(join(out, 'labels.csv')));
+  assert.ok(!readdirSync(out).some((f) => f.includes('.tmp')), 'temp files left');
+});

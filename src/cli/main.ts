@@ -15,6 +15,11 @@ const program = new Command('deepclust')
 for (const register of commands) register(program);
 
 const debug = process.argv.includes('--debug');
+// Ctrl-C: outputs are only ever written whole (temp file + rename), so stopping leaves no partial file.
+process.once('SIGINT', () => {
+  process.stderr.write('\ndeepclust: interrupted (no output file was left half-written; run again to redo it)\n');
+  process.exit(130);
+});
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
