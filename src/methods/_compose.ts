@@ -3,7 +3,7 @@
  * the phases (pretraining → initial clustering → clustering phase → optional re-clustering) and
  * reports progress. Presets never contain loops; they only choose blocks.
  */
-import { DataError, ParamError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 import {
   type CompiledFunction,
   Graph,
@@ -488,4 +488,3 @@ export function checkData(x: Float32Array, n: number, d: number): void {
     if (!Number.isFinite(x[i]!)) throw new DataError(`the data has a non-finite value (${x[i]}) at row ${Math.floor(i / d)}, column ${i % d}; remove or impute it first`);
 }
 
-export { ParamError };
