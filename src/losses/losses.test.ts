@@ -135,3 +135,30 @@ test('CDC correlation scores and losses equal direct formulas; gradients check',
   const gc = await gradCheck((gg, [zz, qq]) => E.add(correlationLoss(zz!, gg.constant(x, [b, 3])), affinityLoss(E.softmax(qq!), zz!)), [{ shape: [b, 2], values: a }, { shape: [b, 4] }]);
   assert.ok(gc.maxRelError <= 1e-5, `max rel error ${gc.maxRelError}`);
 });
+
+test('taxonomy losses equal direct formulas and pass gradient checks', async () => {
+  const T = await import('./taxonomy.ts');
+  const b = 6, k = 3;
+  const logits = Array.from({ length: b * k }, () => rng.normal());
+  // balanced: KL(G‖U) of the batch mean of softmax rows
+  const g0 = new E.Graph({ dtype: 'float64' });
+  const q0 = E.softmax(g0.constant(logits, [b, k]), 1);
+  const fn = await E.compileFunction(g0, { outputs: { q: q0, bal: T.balancedAssignmentLoss(q0) } });
+  const r = await fn.run({});
+  const q = r.q!.data as Float64Array;
+  const G = [0, 1, 2].map((j) => [0, 1, 2, 3, 4, 5].reduce((a, i) => a + q[i * k + j]!, 0) / b);
+  const kl = G.reduce((a, gj) => a + gj * Math.log(gj * k), 0);
+  assert.ok(Math.abs((r.bal!.data as Float64Array)[0]! - kl) < 1e-12);
+  const s = T.knnSimilarity(Float32Array.from(H.slice(0, b * D)), b, D, 2, 1);
+  for (let i = 0; i < b; i++) assert.equal(Array.from(s.subarray(i * b, (i + 1) * b)).filter((v) => v > 0).length, 2);
+  const checks: Array<[string, Parameters<typeof gradCheck>[0], Parameters<typeof gradCheck>[1]]> = [
+    ['balanced', (g, [l]) => T.balancedAssignmentLoss(E.softmax(l!, 1)), [{ shape: [b, k], values: logits }]],
+    ['locality', (g, [z]) => T.localityPreservingLoss(z!, g.constant(Array.from(s), [b, b])), [{ shape: [b, 2] }]],
+    ['group sparsity', (g, [h]) => T.groupSparsityLoss(h!, [2, 3, 1], 0.5), [{ shape: [4, 6] }]],
+    ['cluster classification', (g, [l]) => T.clusterClassificationLoss(l!, g.constant([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1], [b, k])), [{ shape: [b, k], values: logits }]],
+  ];
+  for (const [name, build, args] of checks) {
+    const res = await gradCheck(build, args);
+    assert.ok(res.maxRelError <= 1e-5, `${name}: ${res.maxRelError}`);
+  }
+});

@@ -39,7 +39,8 @@ import { affinityLoss, correlationLoss } from '../losses/correlation.ts';
 import { ConvAutoencoder } from '../nn/conv-autoencoder.ts';
 import { MlpAutoencoder, type Decoded, type Encoded } from '../nn/mlp-autoencoder.ts';
 import { Rng } from '../random.ts';
-import type { MethodConfig, OptimizerConfig } from './config.ts';
+import type { MethodConfig, OptimizerConfig, RegularizerConfig } from './config.ts';
+import { balancedAssignmentLoss, groupSparsityLoss, knnSimilarity, localityPreservingLoss } from '../losses/taxonomy.ts';
 import { runKMeans } from './_kmeans.ts';
 
 /** The autoencoder contract the runner needs (MLP and conv autoencoders implement it). */
@@ -315,8 +316,10 @@ async function clusterPhase(
   let clustering: Tensor;
   const usePerBatchTarget = cu.targetScope === 'batch';
   let cdcGroups: ParamGroup[] | undefined;
+  let softQ: Tensor | undefined;
   if (m.clusteringLoss.kind === 'dec') {
     const q = studentTAssignment(z, centers, m.clusteringLoss.alpha);
+    softQ = q;
     const p = usePerBatchTarget ? batchTarget(q) : g.input('p', ['batch', k]);
     clustering = klDivergence(p, q);
   } else if (m.clusteringLoss.kind === 'cdc') {
@@ -361,7 +364,14 @@ async function clusterPhase(
     terms.reconstruction = rec;
     loss = add(loss, mul(rec, m.combination.nonClusteringWeight));
   }
+  for (const r of m.regularizers ?? []) {
+    const term =
+      r.kind === 'balanced' ? balancedAssignmentLoss(softQ!) : r.kind === 'groupSparsity' ? groupSparsityLoss(z, r.groups) : localityPreservingLoss(z, g.input('similarity', ['batch', 'batch']));
+    terms[r.kind] = term;
+    loss = add(loss, mul(term, r.weight));
+  }
   terms.loss = loss;
+  const locality = (m.regularizers ?? []).find((r) => r.kind === 'locality');
   const netParams = g.params.filter((p) => p.name !== 'clusters.centers');
   const groups: ParamGroup[] = cdcGroups ?? [{ name: 'network', params: netParams, optimizer: makeOptimizer(t.optimizer) }];
   if (joint && !cdcGroups) {
@@ -418,7 +428,7 @@ async function clusterPhase(
     if (cursor + B > n) {
       // the epoch's remainder batch (if any) alone, then a new permutation
       const rem = n - cursor;
-      if (rem > 0) await runSteps(step, x, d, k, perm, cursor, 1, rem, P, xb, pb, sums, m);
+      if (rem > 0) await runSteps(step, x, d, k, perm, cursor, 1, rem, P, xb, pb, sums, m, locality);
       cursor = 0;
       perm = rng.fork(`cluster-${++epoch}`).permutation(n);
       if (rem > 0) {
@@ -428,7 +438,7 @@ async function clusterPhase(
       continue;
     }
     steps = Math.min(steps, Math.floor((n - cursor) / B));
-    await runSteps(step, x, d, k, perm, cursor, steps, B, P, xb, pb, sums, m);
+    await runSteps(step, x, d, k, perm, cursor, steps, B, P, xb, pb, sums, m, locality);
     cursor += steps * B;
     count += steps;
     ite += steps;
@@ -457,10 +467,17 @@ async function runSteps(
   pb: Float32Array,
   sums: Record<string, number>,
   m: MethodConfig,
+  locality?: Extract<RegularizerConfig, { kind: 'locality' }>,
 ): Promise<void> {
   const rows = steps * batch;
   gatherRows(x, d, perm, from, from + rows, xb, 0);
   const feeds: Record<string, { data: Float32Array; dims: number[] }> = { x: { data: xb.subarray(0, rows * d), dims: [steps, batch, d] } };
+  if (locality) {
+    // k-nearest-neighbour heat-kernel weights of each batch, in input space
+    const sim = new Float32Array(steps * batch * batch);
+    for (let s = 0; s < steps; s++) sim.set(knnSimilarity(xb.subarray(s * batch * d, (s + 1) * batch * d), batch, d, locality.neighbors, locality.bandwidth), s * batch * batch);
+    feeds.similarity = { data: sim, dims: [steps, batch, batch] };
+  }
   if ((m.clusteringLoss.kind === 'dec' || m.clusteringLoss.kind === 'cdc') && m.clusterUpdate.targetScope === 'all') {
     gatherRows(P, k, perm, from, from + rows, pb, 0);
     feeds.p = { data: pb.subarray(0, rows * k), dims: [steps, batch, k] };

@@ -129,6 +129,15 @@ export interface TrainConfig {
   readonly keepDecoder: boolean;
 }
 
+/** Extra clustering-phase terms from the taxonomy, added to the loss with their weights. */
+export type RegularizerConfig =
+  /** KL(G‖U) of the batch's cluster distribution against the uniform prior (needs soft assignments). */
+  | { readonly kind: 'balanced'; readonly weight: number }
+  /** Σ_g λ√n_g‖z_g‖ over consecutive groups of the features. */
+  | { readonly kind: 'groupSparsity'; readonly weight: number; readonly groups: readonly number[] }
+  /** Σ_j s_ij‖z_i − z_j‖² over each point's k nearest input-space neighbours in the batch. */
+  | { readonly kind: 'locality'; readonly weight: number; readonly neighbors: number; readonly bandwidth: number };
+
 /** A whole method. */
 export interface MethodConfig {
   readonly name: string;
@@ -145,6 +154,8 @@ export interface MethodConfig {
   readonly train: TrainConfig | null;
   /** Re-run k-means on the final embedding and report those labels. */
   readonly reclusterAfterTraining: boolean;
+  /** Extra taxonomy terms of the clustering phase. */
+  readonly regularizers?: readonly RegularizerConfig[];
   /** Notes on deviations from the paper (shown by `deepclust describe`). */
   readonly notes?: readonly string[];
 }
@@ -238,6 +249,13 @@ export function validateMethod(m: MethodConfig): MethodConfig {
   oneOf('method.nonClusteringLoss.kind', m.nonClusteringLoss?.kind, ['none', 'reconstruction']);
   oneOf('method.clusteringLoss.kind', m.clusteringLoss?.kind, ['none', 'dec', 'kmeans', 'cdc']);
   if (m.clusteringLoss.kind === 'cdc') for (const key of ['eta', 'beta', 'lambda'] as const) posNum(`method.clusteringLoss.${key}`, m.clusteringLoss[key], true);
+  (m.regularizers ?? []).forEach((r, i) => {
+    oneOf(`method.regularizers[${i}].kind`, r?.kind, ['balanced', 'groupSparsity', 'locality']);
+    posNum(`method.regularizers[${i}].weight`, r.weight, true);
+    if (r.kind === 'balanced' && m.clusteringLoss.kind !== 'dec') throw new ParamError(`method.regularizers[${i}]: 'balanced' needs soft assignments (clusteringLoss 'dec')`);
+    if (r.kind === 'groupSparsity' && (!Array.isArray(r.groups) || !r.groups.length)) throw new ParamError(`method.regularizers[${i}].groups must list group sizes, e.g. [5, 5]`);
+    if (r.kind === 'locality') posInt(`method.regularizers[${i}].neighbors`, r.neighbors);
+  });
   if (m.pretrain?.correlation) posNum('method.pretrain.correlation.lambda', m.pretrain.correlation.lambda, true);
   if (m.clusteringLoss.kind === 'dec') posNum('method.clusteringLoss.alpha', m.clusteringLoss.alpha);
   if (m.nonClusteringLoss.kind === 'reconstruction' && m.nonClusteringLoss.reduction !== undefined) oneOf('method.nonClusteringLoss.reduction', m.nonClusteringLoss.reduction, ['mean', 'sum']);

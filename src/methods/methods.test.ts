@@ -90,3 +90,17 @@ test('bad options and data give clear errors', async () => {
   assert.throws(() => resolveMethod('dec', { train: { batchSize: 0 } }), /train.batchSize must be an integer >= 1/);
   await assert.rejects(new DeepClustering({ method: 'conv-dec', nClusters: 3 }).fit(x), /convolutional network, but the data has no image shape/);
 });
+
+test('taxonomy regularizers (balanced, group sparsity, locality) train and are reported', async () => {
+  const { x } = blobs();
+  const fitted = await new DeepClustering({
+    method: 'idec',
+    nClusters: 3,
+    seed: 3,
+    overrides: { ...tiny.mlp, regularizers: [{ kind: 'balanced', weight: 0.1 }, { kind: 'groupSparsity', weight: 0.01, groups: [2, 2] }, { kind: 'locality', weight: 0.01, neighbors: 3, bandwidth: 1 }] },
+  }).fit(x);
+  const last = fitted.history.filter((h) => h.phase === 'cluster').pop()!;
+  for (const key of ['balanced', 'groupSparsity', 'locality']) assert.ok(Number.isFinite(last.losses[key]), `${key} reported`);
+  assert.equal(new Set(fitted.labels).size, 3);
+  assert.throws(() => resolveMethod('dcn', { regularizers: [{ kind: 'balanced', weight: 1 }] }), /'balanced' needs soft assignments/);
+});
