@@ -145,7 +145,9 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force)) : undefined;
   const base = opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method);
   const overrides: Record<string, unknown> = {};
-  const budget = opts.budget === 'short' ? SHORT_BUDGET : {};
+  // the short budget only shortens the phases the method has
+  const budget: DeepPartial<MethodConfig> =
+    opts.budget === 'short' ? { ...(base.pretrain ? { pretrain: SHORT_BUDGET.pretrain } : {}), ...(base.train ? { train: SHORT_BUDGET.train } : {}) } : {};
   const pretrainEpochs = int('pretrain-epochs', opts.pretrainEpochs, 0);
   const maxIter = int('max-iter', opts.maxIter, 0);
   const batchSize = int('batch-size', opts.batchSize, 1);
@@ -160,7 +162,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     overrides.train = { ...(maxIter !== undefined ? { maxIter } : {}), ...(batchSize ? { batchSize } : {}), ...(lr !== undefined ? { optimizer: { ...base.train.optimizer, lr } } : {}) };
   if (updateInterval !== undefined || tol !== undefined) overrides.clusterUpdate = { ...(updateInterval ? { updateInterval } : {}), ...(tol !== undefined ? { tol } : {}) };
   if (gamma !== undefined) overrides.combination = { clusteringWeight: gamma };
-  const method = resolveMethod(resolveMethod(base, budget as DeepPartial<MethodConfig>), overrides as DeepPartial<MethodConfig>);
+  const method = resolveMethod(resolveMethod(base, budget), overrides as DeepPartial<MethodConfig>);
 
   const data = await loadDataFromOptions(opts);
   const nClasses = data.labels ? new Set(data.labels).size : undefined;
