@@ -30,6 +30,13 @@ import {
   sgd,
   stopGradient,
   div,
+  glorotUniform,
+  initialize,
+  linear,
+  reduceMean,
+  softmax,
+  square,
+  sub,
 } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
@@ -40,8 +47,10 @@ import { ConvAutoencoder } from '../nn/conv-autoencoder.ts';
 import { MlpAutoencoder, type Decoded, type Encoded } from '../nn/mlp-autoencoder.ts';
 import { Rng } from '../random.ts';
 import type { MethodConfig, OptimizerConfig, RegularizerConfig } from './config.ts';
-import { balancedAssignmentLoss, groupSparsityLoss, knnSimilarity, localityPreservingLoss } from '../losses/taxonomy.ts';
+import { balancedAssignmentLoss, clusterClassificationLoss, groupSparsityLoss, knnSimilarity, localityPreservingLoss } from '../losses/taxonomy.ts';
 import { runKMeans } from './_kmeans.ts';
+import { type HardClusters, centroidsOf, compact, lloydRefine, nextClusterCount, wardMerge } from './_hard-clusters.ts';
+import { ParamError } from '../errors.ts';
 
 /** The autoencoder contract the runner needs (MLP and conv autoencoders implement it). */
 export interface Autoencoder {
@@ -235,9 +244,16 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   let z = await embed(featureFn, x, n, d, input.inferenceBatch ?? 4096);
   await featureFn.fn.dispose();
   input.onProgress?.({ phase: 'init', done: 0, total: 1 });
-  const km = await runKMeans(z, n, featureFn.dim, k, m.initNInit, seed, input.runtime?.threads);
+  const initK = initialClusterCount(m, n, k);
+  const km = await runKMeans(z, n, featureFn.dim, initK, m.initNInit, seed, input.runtime?.threads);
   let labels = km.labels;
   let centers = km.centers;
+  if (initK > k && !(m.clusteringLoss.kind !== 'none' && m.train && m.train.maxIter > 0)) {
+    // agglomerative update without a clustering phase: merge the small clusters right away
+    const merged = wardMerge(hardFrom(z, n, featureFn.dim, labels, initK), featureFn.dim, k);
+    labels = merged.labels;
+    centers = Float32Array.from(merged.centroids);
+  }
   timings.init = (performance.now() - t0) / 1000;
   input.onProgress?.({ phase: 'init', done: 1, total: 1, labels });
   history.push({ phase: 'init', step: 0, losses: { inertia: km.inertia } });
@@ -271,6 +287,20 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   return { net, store, labels, centers, embeddingDim: featureFn.dim, history, timings, iterations, stoppedBy, pretrainedStore };
 }
 
+/** Clusters the first k-means makes: k, or the agglomerative update's starting number. */
+function initialClusterCount(m: MethodConfig, n: number, k: number): number {
+  if (m.clusterUpdate.kind !== 'agglomerative') return k;
+  const k0 = m.clusterUpdate.initialClusters ?? Math.min(n, 5 * k);
+  if (k0 < k) throw new ParamError(`method.clusterUpdate.initialClusters (${k0}) must be at least k = ${k}`);
+  if (k0 > n) throw new DataError(`method.clusterUpdate.initialClusters (${k0}) is larger than the ${n} samples; lower it`);
+  return k0;
+}
+
+function hardFrom(z: Float32Array, n: number, dim: number, labels: Int32Array, count: number): HardClusters {
+  const { centroids, sizes } = centroidsOf(z, n, dim, labels, count);
+  return compact({ labels, centroids, sizes, count }, dim);
+}
+
 /** Compiles the feature extractor (inference mode) of a network. */
 export async function compileFeatures(m: MethodConfig, net: Autoencoder, store: ParameterStore, d: number, runtime?: RuntimeOptions): Promise<{ fn: CompiledFunction; dim: number }> {
   const g = new Graph();
@@ -302,30 +332,49 @@ async function clusterPhase(
   const t = m.train!;
   const cu = m.clusterUpdate;
   const B = t.batchSize;
+  const kind = m.clusteringLoss.kind;
   const joint = cu.kind === 'joint';
-  // Centres live in the store: trainable (joint) or a buffer with per-cluster counts (alternating).
-  store.add('clusters.centers', [k, dim], centers0.slice(), joint);
-  if (!joint) store.add('clusters.counts', [k], new Float32Array(k).fill(cu.initialCount ?? 1), false);
+  // Hard-target losses: the clusters live outside the graph and reach it as per-point feeds.
+  const hardTargets = kind === 'classification' || (kind === 'kmeans' && cu.kind === 'agglomerative');
+  const count0 = centers0.length / dim;
+  // Centres live in the store: trainable (joint) or a buffer with per-cluster counts (DCN).
+  if (!hardTargets) {
+    store.add('clusters.centers', [k, dim], centers0.slice(), joint);
+    if (!joint) store.add('clusters.counts', [k], new Float32Array(k).fill(cu.initialCount ?? 1), false);
+  }
 
   const g = new Graph();
   const xin = g.input('x', ['batch', d]);
   const enc = net.encode(g, xin, true);
   const z = features(m, enc);
-  const centers = joint ? g.param('clusters.centers', [k, dim]) : g.buffer('clusters.centers', [k, dim]);
   const terms: Record<string, Tensor> = {};
   let clustering: Tensor;
   const usePerBatchTarget = cu.targetScope === 'batch';
   let cdcGroups: ParamGroup[] | undefined;
   let softQ: Tensor | undefined;
-  if (m.clusteringLoss.kind === 'dec') {
-    const q = studentTAssignment(z, centers, m.clusteringLoss.alpha);
+  if (kind === 'classification') {
+    // A softmax head over the (starting) clusters, trained on pseudo-labels.
+    const w = 'clusters.head.weight';
+    if (!store.has(w)) {
+      const headRng = rng.fork('classification-head');
+      store.add(w, [dim, count0], initialize(glorotUniform(), [dim, count0], 'dense', headRng) as Float32Array);
+      store.add('clusters.head.bias', [count0], new Float32Array(count0));
+    }
+    const logits = linear(z, g.param(w, [dim, count0]), g.param('clusters.head.bias', [count0]));
+    softQ = softmax(logits, 1);
+    clustering = clusterClassificationLoss(logits, g.input('pseudo', ['batch', count0]));
+  } else if (hardTargets) {
+    // k-means loss towards the centroid of each point's current cluster.
+    clustering = reduceMean(mul(reduceSum(square(sub(z, g.input('target', ['batch', dim]))), [1]), 0.5));
+  } else if (kind === 'dec') {
+    const q = studentTAssignment(z, g.param('clusters.centers', [k, dim]), m.clusteringLoss.alpha);
     softQ = q;
     const p = usePerBatchTarget ? batchTarget(q) : g.input('p', ['batch', k]);
     clustering = klDivergence(p, q);
   } else if (m.clusteringLoss.kind === 'cdc') {
     // Algorithm 1: three parameter groups, each descending its own objective.
     const { eta, beta, lambda } = m.clusteringLoss;
-    const q = studentTAssignment(z, centers, 1);
+    const q = studentTAssignment(z, g.param('clusters.centers', [k, dim]), 1);
     const p = usePerBatchTarget ? batchTarget(q) : g.input('p', ['batch', k]);
     clustering = klDivergence(p, q);
     const decoded = net.decode(g, enc.code, true);
@@ -347,6 +396,7 @@ async function clusterPhase(
     terms.loss = lDC;
   } else {
     // DCN: hard assignment to the nearest centre, k-means loss, running-mean centre update.
+    const centers = g.buffer('clusters.centers', [k, dim]);
     const d2 = pairwiseSquaredDistances(stopGradient(z), centers);
     const oneHot = cast(equal(d2, reduceMin(d2, [1], true)), 'float32');
     clustering = kmeansLoss(z, centers, oneHot);
@@ -358,7 +408,10 @@ async function clusterPhase(
     g.assign(counts, newCounts);
   }
   terms.clustering = clustering;
-  let loss = cdcGroups ? terms.loss! : mul(clustering, m.combination.clusteringWeight);
+  // The schedule: the clustering weight ramps from 0 when rampIterations is set (fed per step).
+  const ramp = m.combination.rampIterations ?? 0;
+  const weight = ramp > 0 ? g.input('clusteringWeight', []) : m.combination.clusteringWeight;
+  let loss = cdcGroups ? terms.loss! : mul(clustering, weight);
   if (!cdcGroups && m.nonClusteringLoss.kind === 'reconstruction') {
     const rec = reconstructionLoss(m.nonClusteringLoss.loss, net.decode(g, enc.code, true), xin, m.nonClusteringLoss.reduction);
     terms.reconstruction = rec;
@@ -381,20 +434,30 @@ async function clusterPhase(
   // The decoder's parameters may be absent from this graph (keepDecoder false): the store keeps them.
   const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: input.seed, runtime: input.runtime, outputs: terms });
 
-  // Soft assignments (DEC) or hard assignments (DCN) of all data, for targets and label changes.
+  // Assignments of all data at each refresh: soft (DEC, CDC), distances (DCN) or the features (hard targets).
   const ga = new Graph();
   const xa = ga.input('x', ['batch', d]);
   const za = features(m, net.encode(ga, xa, false));
-  const ca = ga.param('clusters.centers', [k, dim]);
-  const soft = m.clusteringLoss.kind === 'dec' || m.clusteringLoss.kind === 'cdc';
-  const alpha = m.clusteringLoss.kind === 'dec' ? m.clusteringLoss.alpha : 1;
-  const assign = soft ? studentTAssignment(za, ca, alpha) : mul(pairwiseSquaredDistances(za, ca), -1);
+  const soft = kind === 'dec' || kind === 'cdc';
+  let assign: Tensor = za;
+  if (!hardTargets) {
+    const ca = ga.param('clusters.centers', [k, dim]);
+    const alpha = m.clusteringLoss.kind === 'dec' ? m.clusteringLoss.alpha : 1;
+    assign = soft ? studentTAssignment(za, ca, alpha) : mul(pairwiseSquaredDistances(za, ca), -1);
+  }
   const assignFn = await compileFunction(ga, { outputs: { q: assign }, store, runtime: input.runtime });
+  const assignAll = async () => (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, input.inferenceBatch ?? 4096)).q!.data as Float32Array;
 
   let labels = labels0;
-  let P: Float32Array = new Float32Array(0);
+  let hard: HardClusters | undefined;
+  // Per-point rows fed with each batch (P, pseudo-labels or centroid targets), gathered by the permutation.
+  const rowFeeds: RowFeed[] = [];
+  if (soft && !usePerBatchTarget) rowFeeds.push({ name: 'p', width: k, data: new Float32Array(0), scratch: new Float32Array(K * B * k) });
+  if (hardTargets) {
+    const width = kind === 'classification' ? count0 : dim;
+    rowFeeds.push({ name: kind === 'classification' ? 'pseudo' : 'target', width, data: new Float32Array(n * width), scratch: new Float32Array(K * B * width) });
+  }
   const xb = new Float32Array(K * B * d);
-  const pb = new Float32Array(K * B * k);
   let perm = rng.fork('cluster-0').permutation(n);
   let cursor = 0;
   let epoch = 0;
@@ -402,22 +465,43 @@ async function clusterPhase(
   let stoppedBy: RunOutput['stoppedBy'] = 'maxIter';
   const sums: Record<string, number> = {};
   let count = 0;
+  const scalars = (steps: number): Record<string, Float32Array> => {
+    if (ramp <= 0) return {};
+    const w = new Float32Array(steps);
+    for (let s = 0; s < steps; s++) w[s] = m.combination.clusteringWeight * Math.min(1, (ite + s) / ramp);
+    return { clusteringWeight: w };
+  };
   while (ite < t.maxIter) {
     if (ite % cu.updateInterval === 0) {
-      const q = (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, input.inferenceBatch ?? 4096)).q!.data as Float32Array;
-      const newLabels = argmaxRows(q, n, k);
-      let changed = 0;
-      for (let i = 0; i < n; i++) if (newLabels[i] !== labels[i]) changed++;
-      const labelChange = changed / n;
-      labels = newLabels;
-      if (soft && !usePerBatchTarget) P = targetDistribution(q, n, k);
+      const q = await assignAll();
+      let labelChange: number;
+      let merging = false;
+      if (hardTargets) {
+        // k-means steps on the new embedding from the current clusters (then, agglomerative, a merge stage)
+        const start = hard ?? hardFrom(q, n, dim, labels, count0);
+        const refined = lloydRefine(q, n, dim, start, cu.kind === 'alternating' ? 10 : 1);
+        labelChange = changedFraction(refined.labels, hard ? hard.labels : labels);
+        hard = compact(refined, dim);
+        if (cu.kind === 'agglomerative' && hard.count > k) {
+          hard = wardMerge(hard, dim, nextClusterCount(hard.count, k, cu.mergeRate ?? 0.5));
+          merging = true;
+        }
+        labels = hard.labels;
+        fillHardFeed(rowFeeds[0]!, hard, dim);
+      } else {
+        const newLabels = argmaxRows(q, n, k);
+        labelChange = changedFraction(newLabels, labels);
+        labels = newLabels;
+        if (soft && !usePerBatchTarget) rowFeeds[0]!.data = targetDistribution(q, n, k);
+      }
       const losses: Record<string, number> = {};
       for (const [key, v] of Object.entries(sums)) losses[key] = v / Math.max(count, 1);
+      if (hard) losses.clusters = hard.count;
       history.push({ phase: 'cluster', step: ite, losses, labelChange });
       input.onProgress?.({ phase: 'cluster', done: ite, total: t.maxIter, losses, labelChange, labels });
       for (const key of Object.keys(sums)) sums[key] = 0;
       count = 0;
-      if (ite > 0 && labelChange < cu.tol) {
+      if (ite > 0 && !merging && (!hard || hard.count === k) && labelChange < cu.tol) {
         stoppedBy = 'tolerance';
         break;
       }
@@ -428,7 +512,7 @@ async function clusterPhase(
     if (cursor + B > n) {
       // the epoch's remainder batch (if any) alone, then a new permutation
       const rem = n - cursor;
-      if (rem > 0) await runSteps(step, x, d, k, perm, cursor, 1, rem, P, xb, pb, sums, m, locality);
+      if (rem > 0) await runSteps(step, x, d, perm, cursor, 1, rem, rowFeeds, xb, sums, scalars(1), locality);
       cursor = 0;
       perm = rng.fork(`cluster-${++epoch}`).permutation(n);
       if (rem > 0) {
@@ -438,35 +522,63 @@ async function clusterPhase(
       continue;
     }
     steps = Math.min(steps, Math.floor((n - cursor) / B));
-    await runSteps(step, x, d, k, perm, cursor, steps, B, P, xb, pb, sums, m, locality);
+    await runSteps(step, x, d, perm, cursor, steps, B, rowFeeds, xb, sums, scalars(steps), locality);
     cursor += steps * B;
     count += steps;
     ite += steps;
   }
-  if (stoppedBy === 'maxIter') {
+  let centers: Float32Array;
+  if (hardTargets) {
+    // Final clusters on the final embedding, merged down to k if the schedule had not got there.
+    let h = lloydRefine(await assignAll(), n, dim, hard!, stoppedBy === 'maxIter' ? 10 : 0, true);
+    if (h.count > k) h = wardMerge(h, dim, k);
+    labels = h.labels;
+    centers = Float32Array.from(h.centroids);
+  } else {
     // Steps ran after the last refresh: label the data with the final network and centres.
-    const q = (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, input.inferenceBatch ?? 4096)).q!.data as Float32Array;
-    labels = argmaxRows(q, n, k);
+    if (stoppedBy === 'maxIter') labels = argmaxRows(await assignAll(), n, k);
+    centers = Float32Array.from(store.get('clusters.centers').data);
   }
   await step.dispose();
   await assignFn.dispose();
-  return { store, centers: Float32Array.from(store.get('clusters.centers').data), labels, iterations: ite, stoppedBy };
+  return { store, centers, labels, iterations: ite, stoppedBy };
+}
+
+function changedFraction(a: Int32Array, b: Int32Array): number {
+  let changed = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) changed++;
+  return changed / a.length;
+}
+
+/** A per-point feed: `data` holds `width` values per data row; batches gather rows into `scratch`. */
+interface RowFeed {
+  readonly name: string;
+  readonly width: number;
+  data: Float32Array;
+  readonly scratch: Float32Array;
+}
+
+// One-hot pseudo-labels (classification) or each point's centroid (k-means loss).
+function fillHardFeed(f: RowFeed, h: HardClusters, dim: number): void {
+  const n = h.labels.length;
+  if (f.name === 'pseudo') {
+    f.data.fill(0);
+    for (let i = 0; i < n; i++) f.data[i * f.width + h.labels[i]!] = 1;
+  } else for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) f.data[i * dim + j] = h.centroids[h.labels[i]! * dim + j]!;
 }
 
 async function runSteps(
   step: TrainingStep,
   x: Float32Array,
   d: number,
-  k: number,
   perm: Int32Array,
   from: number,
   steps: number,
   batch: number,
-  P: Float32Array,
+  rowFeeds: readonly RowFeed[],
   xb: Float32Array,
-  pb: Float32Array,
   sums: Record<string, number>,
-  m: MethodConfig,
+  scalars: Record<string, Float32Array>,
   locality?: Extract<RegularizerConfig, { kind: 'locality' }>,
 ): Promise<void> {
   const rows = steps * batch;
@@ -478,10 +590,11 @@ async function runSteps(
     for (let s = 0; s < steps; s++) sim.set(knnSimilarity(xb.subarray(s * batch * d, (s + 1) * batch * d), batch, d, locality.neighbors, locality.bandwidth), s * batch * batch);
     feeds.similarity = { data: sim, dims: [steps, batch, batch] };
   }
-  if ((m.clusteringLoss.kind === 'dec' || m.clusteringLoss.kind === 'cdc') && m.clusterUpdate.targetScope === 'all') {
-    gatherRows(P, k, perm, from, from + rows, pb, 0);
-    feeds.p = { data: pb.subarray(0, rows * k), dims: [steps, batch, k] };
+  for (const f of rowFeeds) {
+    gatherRows(f.data, f.width, perm, from, from + rows, f.scratch, 0);
+    feeds[f.name] = { data: f.scratch.subarray(0, rows * f.width), dims: [steps, batch, f.width] };
   }
+  for (const [name, v] of Object.entries(scalars)) feeds[name] = { data: v, dims: [steps] };
   const out = await step.run(feeds, { steps });
   for (const [key, v] of Object.entries(out)) {
     let s = 0;

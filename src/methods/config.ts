@@ -87,7 +87,12 @@ export type ClusteringLossConfig =
    * L_cr(Z,X′); centres descend L_c + ηL_a, the decoder L_AE = λL_re + L_r, the encoder
    * L_DC = L_c + ηL_a + βL_re (Algorithm 1).
    */
-  | { readonly kind: 'cdc'; readonly eta: number; readonly beta: number; readonly lambda: number };
+  | { readonly kind: 'cdc'; readonly eta: number; readonly beta: number; readonly lambda: number }
+  /**
+   * Cluster classification: a softmax head on the features, trained with cross-entropy against
+   * hard pseudo-labels from k-means steps on the embedding (refreshed every T iterations).
+   */
+  | { readonly kind: 'classification' };
 
 /** How the losses combine. */
 export interface CombinationConfig {
@@ -95,7 +100,7 @@ export interface CombinationConfig {
   readonly clusteringWeight: number;
   /** Weight of the non-clustering loss. */
   readonly nonClusteringWeight: number;
-  /** Optional linear ramp of the clustering weight from 0 over this many iterations. */
+  /** Schedule: the clustering weight ramps linearly from 0 to its value over this many iterations. */
   readonly rampIterations?: number;
 }
 
@@ -104,9 +109,13 @@ export interface ClusterUpdateConfig {
   /**
    * `'joint'`: centres are trainable parameters updated with the network (DEC/IDEC).
    * `'alternating'`: centres are updated apart from the network, by running means of the points
-   * assigned to them (DCN).
+   * assigned to them (DCN), or by k-means steps on the whole embedding every T iterations (cluster
+   * classification).
+   * `'agglomerative'`: start from `initialClusters` small clusters and, every T iterations, merge
+   * them by Ward linkage (a fraction `1 − mergeRate` at a time) until k remain — JULE-style merges
+   * while the representation learns (hard-target losses: k-means or classification).
    */
-  readonly kind: 'joint' | 'alternating';
+  readonly kind: 'joint' | 'alternating' | 'agglomerative';
   /** Iterations T between target refreshes (P from all data) and label-change checks. */
   readonly updateInterval: number;
   /** `'all'`: P computed from ALL data every T iterations (paper); `'batch'`: from each batch (ClustPy). */
@@ -117,6 +126,10 @@ export interface ClusterUpdateConfig {
   readonly centerLr?: number;
   /** Initial per-cluster counts of the running-mean updates (alternating). */
   readonly initialCount?: number;
+  /** Clusters the agglomerative update starts from. @defaultValue 5·k (at most n) */
+  readonly initialClusters?: number;
+  /** Fraction of clusters kept at each agglomerative stage. @defaultValue 0.5 */
+  readonly mergeRate?: number;
 }
 
 /** The clustering (fine-tuning) phase. */
@@ -247,12 +260,12 @@ export function validateMethod(m: MethodConfig): MethodConfig {
   }
   posInt('method.initNInit', m.initNInit);
   oneOf('method.nonClusteringLoss.kind', m.nonClusteringLoss?.kind, ['none', 'reconstruction']);
-  oneOf('method.clusteringLoss.kind', m.clusteringLoss?.kind, ['none', 'dec', 'kmeans', 'cdc']);
+  oneOf('method.clusteringLoss.kind', m.clusteringLoss?.kind, ['none', 'dec', 'kmeans', 'cdc', 'classification']);
   if (m.clusteringLoss.kind === 'cdc') for (const key of ['eta', 'beta', 'lambda'] as const) posNum(`method.clusteringLoss.${key}`, m.clusteringLoss[key], true);
   (m.regularizers ?? []).forEach((r, i) => {
     oneOf(`method.regularizers[${i}].kind`, r?.kind, ['balanced', 'groupSparsity', 'locality']);
     posNum(`method.regularizers[${i}].weight`, r.weight, true);
-    if (r.kind === 'balanced' && m.clusteringLoss.kind !== 'dec') throw new ParamError(`method.regularizers[${i}]: 'balanced' needs soft assignments (clusteringLoss 'dec')`);
+    if (r.kind === 'balanced' && m.clusteringLoss.kind !== 'dec' && m.clusteringLoss.kind !== 'classification') throw new ParamError(`method.regularizers[${i}]: 'balanced' needs soft assignments (clusteringLoss 'dec' or 'classification')`);
     if (r.kind === 'groupSparsity' && (!Array.isArray(r.groups) || !r.groups.length)) throw new ParamError(`method.regularizers[${i}].groups must list group sizes, e.g. [5, 5]`);
     if (r.kind === 'locality') posInt(`method.regularizers[${i}].neighbors`, r.neighbors);
   });
@@ -261,11 +274,24 @@ export function validateMethod(m: MethodConfig): MethodConfig {
   if (m.nonClusteringLoss.kind === 'reconstruction' && m.nonClusteringLoss.reduction !== undefined) oneOf('method.nonClusteringLoss.reduction', m.nonClusteringLoss.reduction, ['mean', 'sum']);
   posNum('method.combination.clusteringWeight', m.combination?.clusteringWeight, true);
   posNum('method.combination.nonClusteringWeight', m.combination.nonClusteringWeight, true);
-  oneOf('method.clusterUpdate.kind', m.clusterUpdate?.kind, ['joint', 'alternating']);
+  oneOf('method.clusterUpdate.kind', m.clusterUpdate?.kind, ['joint', 'alternating', 'agglomerative']);
   posInt('method.clusterUpdate.updateInterval', m.clusterUpdate.updateInterval);
   oneOf('method.clusterUpdate.targetScope', m.clusterUpdate.targetScope, ['all', 'batch']);
   posNum('method.clusterUpdate.tol', m.clusterUpdate.tol, true);
-  if (m.clusteringLoss.kind === 'kmeans' && m.clusterUpdate.kind !== 'alternating') throw new ParamError("method.clusterUpdate.kind must be 'alternating' with the k-means clustering loss (DCN)");
+  const cl = m.clusteringLoss.kind;
+  const cu = m.clusterUpdate.kind;
+  if ((cl === 'kmeans' || cl === 'classification') && cu === 'joint')
+    throw new ParamError(`method.clusterUpdate.kind must be 'alternating' or 'agglomerative' with the '${cl}' clustering loss (its clusters are hard and updated apart from the network)`);
+  if ((cl === 'dec' || cl === 'cdc') && cu !== 'joint') throw new ParamError(`method.clusterUpdate.kind must be 'joint' with the '${cl}' clustering loss (its centres are trained with the network)`);
+  if (cu === 'agglomerative') {
+    if (m.clusterUpdate.initialClusters !== undefined) posInt('method.clusterUpdate.initialClusters', m.clusterUpdate.initialClusters, 2);
+    const r = m.clusterUpdate.mergeRate;
+    if (r !== undefined && !(typeof r === 'number' && r > 0 && r < 1)) throw new ParamError(`method.clusterUpdate.mergeRate must be in (0, 1), got ${JSON.stringify(r)}`);
+  }
+  if (m.combination.rampIterations !== undefined) {
+    posInt('method.combination.rampIterations', m.combination.rampIterations, 0);
+    if (cl === 'cdc') throw new ParamError("method.combination.rampIterations cannot be used with the 'cdc' clustering loss (its three objectives have fixed weights)");
+  }
   if (m.clusteringLoss.kind !== 'none') {
     if (!m.train) throw new ParamError('method.train is required when there is a clustering loss');
     posInt('method.train.maxIter', m.train.maxIter, 0);

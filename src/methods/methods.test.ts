@@ -104,3 +104,46 @@ test('taxonomy regularizers (balanced, group sparsity, locality) train and are r
   assert.equal(new Set(fitted.labels).size, 3);
   assert.throws(() => resolveMethod('dcn', { regularizers: [{ kind: 'balanced', weight: 1 }] }), /'balanced' needs soft assignments/);
 });
+
+test('cluster classification (k-means pseudo-labels, softmax head) and the agglomerative update', async () => {
+  const { x, y } = blobs(120);
+  const base: DeepPartial<MethodConfig> = { ...tiny.mlp, nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' }, combination: { clusteringWeight: 0.1, nonClusteringWeight: 1 }, train: { maxIter: 60, batchSize: 20, optimizer: { name: 'adam', lr: 1e-3 }, keepDecoder: true } };
+  const classification = await new DeepClustering({ method: 'idec', nClusters: 3, seed: 2, overrides: { ...base, clusteringLoss: { kind: 'classification' }, clusterUpdate: { kind: 'alternating', updateInterval: 10 } } }).fit(x);
+  assert.ok(classification.parameters.has('clusters.head.weight'), 'the softmax head is a trained parameter');
+  assert.ok(ari(y, classification.labels) > 0.9);
+  const rows = classification.history.filter((h) => h.phase === 'cluster');
+  assert.ok(rows.length >= 2 && rows.every((r) => r.losses.clusters === 3));
+  assert.deepEqual(Array.from(await classification.predict(x)), Array.from(classification.labels));
+
+  for (const loss of ['kmeans', 'classification'] as const) {
+    const agg = await new DeepClustering({
+      method: 'idec',
+      nClusters: 3,
+      seed: 2,
+      overrides: { ...base, clusteringLoss: { kind: loss }, clusterUpdate: { kind: 'agglomerative', updateInterval: 10, initialClusters: 12, mergeRate: 0.5, tol: 0 } },
+    }).fit(x);
+    const counts = agg.history.filter((h) => h.phase === 'cluster').map((h) => h.losses.clusters);
+    assert.deepEqual(counts.slice(0, 4), [6, 3, 3, 3], `${loss}: 12 clusters merged by half each refresh down to k`);
+    assert.equal(new Set(agg.labels).size, 3);
+    assert.equal(agg.clusterCenters.length, 3 * agg.embeddingDim);
+    assert.ok(ari(y, agg.labels) > 0.9, `${loss}: pair agreement ${ari(y, agg.labels)}`);
+  }
+  assert.throws(() => resolveMethod('idec', { clusteringLoss: { kind: 'classification' } }), /clusterUpdate.kind must be 'alternating' or 'agglomerative'/);
+  assert.throws(() => resolveMethod('dcn', { clusterUpdate: { kind: 'agglomerative', mergeRate: 1.5 } }), /mergeRate must be in \(0, 1\)/);
+  assert.throws(() => resolveMethod('idec', { clusterUpdate: { kind: 'alternating' } }), /must be 'joint' with the 'dec' clustering loss/);
+  await assert.rejects(
+    new DeepClustering({ method: 'dcn', nClusters: 3, overrides: { ...tiny.mlp, clusterUpdate: { kind: 'agglomerative', initialClusters: 2 } } }).fit(x),
+    /initialClusters \(2\) must be at least k = 3/,
+  );
+});
+
+test('the clustering weight schedule ramps from 0 (rampIterations)', async () => {
+  const { x } = blobs();
+  const fit = (ramp: number) => new DeepClustering({ method: 'idec', nClusters: 3, seed: 4, overrides: { ...tiny.mlp, combination: { rampIterations: ramp }, clusterUpdate: { updateInterval: 10, tol: 0 } } }).fit(x);
+  const [flat, ramped] = await Promise.all([fit(0), fit(1000)]);
+  const first = (f: FittedDeepClustering) => f.history.filter((h) => h.phase === 'cluster')[1]!.losses;
+  // with the ramp, the first interval's total loss is almost the reconstruction alone
+  assert.ok(Math.abs(first(ramped).loss! - first(ramped).reconstruction!) < 0.02 * first(ramped).clustering!, JSON.stringify(first(ramped)));
+  assert.ok(first(flat).loss! - first(flat).reconstruction! > 0.05 * first(flat).clustering!);
+  assert.throws(() => resolveMethod('cdc', { combination: { rampIterations: 10 } }), /cannot be used with the 'cdc'/);
+});
