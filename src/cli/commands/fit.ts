@@ -13,6 +13,7 @@ import type { DeepPartial, MethodConfig } from '../../methods/config.ts';
 import { PRESETS } from '../../methods/presets.ts';
 import type { ProgressEvent } from '../../methods/_compose.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
+import { subset } from '../../data/subset.ts';
 import { evaluateLabels } from '../evaluate-labels.ts';
 import { printJson } from '../output.ts';
 import { createProgress } from '../progress.ts';
@@ -44,6 +45,8 @@ interface FitCliOptions {
   device: 'cpu' | 'cuda';
   json?: boolean;
   quiet?: boolean;
+  labelled?: string;
+  eval?: string;
   [key: string]: unknown;
 }
 
@@ -119,6 +122,8 @@ export function register(program: Command): void {
     .option('--update-interval <n>', 'iterations T between target refreshes')
     .option('--tol <x>', 'stop when fewer than this fraction of labels change (δ)')
     .option('--gamma <x>', 'weight of the clustering loss')
+    .option('--labelled <n>', 'train on a seeded, class-stratified subset of n labelled rows (SNNL protocol: 10000)')
+    .option('--eval <spec>', 'also assign this data set with the trained model and report its metrics (e.g. mnist:test)')
     .option('--out <dir>', 'write model/, labels.csv, result.json here')
     .option('--force', 'overwrite a non-empty --out directory')
     .option('--threads <n>', 'CPU threads of the engine (default: all cores)')
@@ -132,7 +137,8 @@ export function register(program: Command): void {
 Examples:
   deepclust fit --data mnist-10k --method idec --budget short --out runs/idec
   deepclust fit --data mnist --data-dir ~/data --method dec --seed 1 --json
-  deepclust fit --data my.csv --label-column label --method ae-kmeans --k 5`,
+  deepclust fit --data my.csv --label-column label --method ae-kmeans --k 5
+  deepclust fit --data mnist:train --labelled 10000 --eval mnist:test --method snnl-5 --data-dir ~/data`,
   );
   cmd.action(async (opts: FitCliOptions) => {
     const result = await runFit(opts);
@@ -164,7 +170,16 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   if (gamma !== undefined) overrides.combination = { clusteringWeight: gamma };
   const method = resolveMethod(resolveMethod(base, budget), overrides as DeepPartial<MethodConfig>);
 
-  const data = await loadDataFromOptions(opts);
+  const labelled = int('labelled', opts.labelled, 1);
+  if (labelled !== undefined && opts.limit !== undefined) throw new ParamError("fit: use either '--labelled' or '--limit', not both");
+  let data = await loadDataFromOptions(opts);
+  if (labelled !== undefined) {
+    if (!data.labels) throw new ParamError(`fit: '--labelled ${labelled}' needs a labelled data set, but '${data.name}' has no labels; pass --labels or --label-column`);
+    if (data.x.rows < labelled) throw new ParamError(`fit: '--labelled ${labelled}' asks for more rows than the ${data.x.rows} of '${data.name}'; use at most ${data.x.rows}`);
+    data = subset(data, labelled, true, seed);
+  }
+  const evalData = opts.eval ? await loadDataFromOptions({ ...opts, data: opts.eval, limit: undefined, stratified: undefined }) : undefined;
+  if (evalData && evalData.x.cols !== data.x.cols) throw new ParamError(`fit: the --eval data '${evalData.name}' has ${evalData.x.cols} columns but the training data has ${data.x.cols}; evaluate on data of the same kind`);
   const nClasses = data.labels ? new Set(data.labels).size : undefined;
   const k = int('k', opts.k, 2) ?? nClasses;
   if (k === undefined) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k');
@@ -180,6 +195,14 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     progress.stop();
   }
   const metrics = await evaluateLabels(data.labels, fitted.labels, await fitted.transform(data.x), { silhouetteSample: data.x.rows > 20000 ? 20000 : undefined, seed });
+  let evaluation: Record<string, unknown> | undefined;
+  if (evalData) {
+    const pred = await fitted.predict(evalData.x);
+    evaluation = {
+      dataset: { name: evalData.name, n: evalData.x.rows, classes: evalData.labels ? new Set(evalData.labels).size : null },
+      metrics: await evaluateLabels(evalData.labels, pred, await fitted.transform(evalData.x), { silhouetteSample: evalData.x.rows > 20000 ? 20000 : undefined, seed }),
+    };
+  }
   const result: Record<string, unknown> = {
     method: method.name,
     dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: nClasses ?? null, preprocessing: data.preprocessing, sources: data.sources },
@@ -187,6 +210,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     seed,
     usedLabels: usesLabels,
     metrics,
+    ...(evaluation ? { evaluation } : {}),
     timings: { ...fitted.timings, total: (performance.now() - t0) / 1000 },
     iterations: fitted.iterations,
     stoppedBy: fitted.stoppedBy,
@@ -203,6 +227,10 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     const m = metrics as Record<string, number | null>;
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
     process.stderr.write(`${method.name} on ${data.name}: ACC ${fmt(m.acc)}  NMI ${fmt(m.nmi)}  ARI ${fmt(m.ari)}  (${(result.timings as { total: number }).total.toFixed(1)} s)\n`);
+    if (evaluation) {
+      const e = evaluation.metrics as Record<string, number | null>;
+      process.stderr.write(`  assigned ${evalData!.name}: ACC ${fmt(e.acc)}  NMI ${fmt(e.nmi)}  ARI ${fmt(e.ari)}\n`);
+    }
     if (outDir) process.stderr.write(`results in ${outDir}\n`);
   }
   return result;

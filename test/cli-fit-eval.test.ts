@@ -1,0 +1,44 @@
+// fit --labelled N (a stratified labelled subset, the SNNL protocol) and --eval <spec> (assign another set).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../src/random.ts';
+
+const bin = new URL('../bin/deepclust.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'deepclust-fit-eval-'));
+const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+function blobsCsv(name: string, n: number, seed: number): string {
+  const rng = new Rng(seed);
+  const rows = ['a,b,c,d,e,f,g,h,label'];
+  for (let i = 0; i < n; i++) rows.push([...Array.from({ length: 8 }, (_, j) => ((i % 3) * 2 + (j % 2) + 0.1 * rng.normal()).toFixed(4)), String(i % 3)].join(','));
+  const path = join(dir, name);
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+const train = blobsCsv('train.csv', 90, 1);
+const held = blobsCsv('test.csv', 45, 2);
+
+test('fit --labelled trains on n stratified rows; --eval reports the metrics of another set', () => {
+  const r = run(['fit', '--data', train, '--label-column', 'label', '--labelled', '30', '--eval', held, '--method', 'snnl-5', '--pretrain-epochs', '5', '--batch-size', '10', '--json', '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { dataset: { n: number }; usedLabels: boolean; evaluation: { dataset: { n: number }; metrics: { acc: number } } };
+  assert.equal(res.dataset.n, 30);
+  assert.equal(res.usedLabels, true);
+  assert.equal(res.evaluation.dataset.n, 45);
+  assert.ok(res.evaluation.metrics.acc > 0.6, `held-out ACC ${res.evaluation.metrics.acc}`);
+});
+
+test('fit --labelled / --eval bad inputs', () => {
+  const tooMany = run(['fit', '--data', train, '--label-column', 'label', '--labelled', '500', '--quiet']);
+  assert.equal(tooMany.status, 2);
+  assert.match(tooMany.stderr, /'--labelled 500' asks for more rows than the 90/);
+  const both = run(['fit', '--data', train, '--label-column', 'label', '--labelled', '10', '--limit', '20', '--quiet']);
+  assert.match(both.stderr, /either '--labelled' or '--limit'/);
+  const noLabels = run(['fit', '--data', train, '--labelled', '10', '--k', '3', '--quiet']);
+  assert.match(noLabels.stderr, /needs a labelled data set/);
+  assert.equal(noLabels.stderr.trim().split('\n').length, 1);
+});
