@@ -166,6 +166,26 @@ export const CDC: MethodConfig = {
   ],
 };
 
+/** CDC ablation (Table 3, column "AE"): the same autoencoder and schedule without the correlation loss, then k-means. */
+export const CDC_AE: MethodConfig = {
+  ...CDC,
+  name: 'cdc-ae',
+  pretrain: { ...CDC.pretrain!, correlation: undefined },
+  nonClusteringLoss: { kind: 'none' },
+  clusteringLoss: { kind: 'none' },
+  train: null,
+  notes: ['CDC ablation: pretraining with the reconstruction loss only, then k-means on the code.', ...CDC.notes!.slice(0, 1)],
+};
+
+/** CDC ablation ("AE + L_cr"): pretraining with the correlation loss, then k-means. */
+export const CDC_AE_CR: MethodConfig = { ...CDC_AE, name: 'cdc-ae-cr', pretrain: CDC.pretrain, notes: ['CDC ablation: pretraining with L_AE = λ[L_cr(Z,X) + L_cr(Z,X′)] + L_r, then k-means on the code.', ...CDC.notes!] };
+
+/** CDC ablation ("L_c"): correlation pretraining, then the clustering loss alone (η = β = 0 in Algorithm 1). */
+export const CDC_LC: MethodConfig = { ...CDC, name: 'cdc-lc', clusteringLoss: { kind: 'cdc', eta: 0, beta: 0, lambda: 0.001 }, notes: ['CDC ablation: fine-tuning with L_c only (η = 0, β = 0).', ...CDC.notes!] };
+
+/** CDC ablation ("L_c + L_a"): the affinity loss added, no correlation regulariser (β = 0). */
+export const CDC_LC_LA: MethodConfig = { ...CDC, name: 'cdc-lc-la', clusteringLoss: { kind: 'cdc', eta: 0.75, beta: 0, lambda: 0.001 }, notes: ['CDC ablation: fine-tuning with L_c + ηL_a (β = 0).', ...CDC.notes!] };
+
 /** Every preset by name. */
 export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   'ae-kmeans': AE_KMEANS,
@@ -174,6 +194,10 @@ export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   dcn: DCN,
   'conv-dec': CONV_DEC,
   cdc: CDC,
+  'cdc-ae': CDC_AE,
+  'cdc-ae-cr': CDC_AE_CR,
+  'cdc-lc': CDC_LC,
+  'cdc-lc-la': CDC_LC_LA,
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`snnl-${n}`, snnlPreset(n)])),
 };
 
