@@ -120,6 +120,35 @@ export interface RunInput {
   readonly pretrained?: ParameterStore;
   /** Ground-truth labels, used only by supervised blocks (supervised SNNL). */
   readonly labels?: Int32Array;
+  /** Bytes the b×b matrices of pairwise losses may take per step. @defaultValue 2 GiB */
+  readonly pairwiseMemoryLimit?: number;
+}
+
+/** Float32 b×b temporaries a pairwise loss keeps alive per layer (forward and backward), a measured upper bound. */
+const PAIRWISE_TEMPORARIES = 12;
+
+/**
+ * Refuses batch sizes whose pairwise (b×b) losses would need more memory than the limit: SNNL on
+ * every hidden layer, CDC's correlation/affinity matrices, the locality loss's similarity.
+ */
+export function checkPairwiseMemory(m: MethodConfig, limit = 2 ** 31): void {
+  const layers = m.architecture.kind === 'mlp' ? 2 * m.architecture.hidden.length + 1 : 2 * m.architecture.channels.length + 1;
+  const uses: Array<[string, number | undefined, number]> = [
+    ['the SNNL loss', m.pretrain?.snnl ? m.pretrain.batchSize : undefined, layers],
+    ['the correlation loss', m.pretrain?.correlation ? m.pretrain.batchSize : undefined, 2],
+    ['the CDC losses', m.clusteringLoss.kind === 'cdc' ? m.train?.batchSize : undefined, 4],
+    ['the locality loss', (m.regularizers ?? []).some((r) => r.kind === 'locality') ? m.train?.batchSize : undefined, 1],
+  ];
+  for (const [what, b, count] of uses) {
+    if (b === undefined) continue;
+    const bytes = count * PAIRWISE_TEMPORARIES * 4 * b * b;
+    if (bytes > limit) {
+      const maxB = Math.floor(Math.sqrt(limit / (count * PAIRWISE_TEMPORARIES * 4)));
+      throw new ParamError(
+        `batch size ${b} makes the batch × batch matrices of ${what} need about ${(bytes / 2 ** 30).toFixed(1)} GiB per step (limit ${(limit / 2 ** 30).toFixed(1)} GiB); lower the batch size to at most ${maxB} or raise pairwiseMemoryLimit`,
+      );
+    }
+  }
 }
 
 /** What a run produces. */
@@ -165,6 +194,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const history: HistoryRow[] = [];
   const rng = new Rng(seed);
   let store = input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
+  checkPairwiseMemory(m, input.pairwiseMemoryLimit);
   if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
   for (const [phase, b] of [['pretraining', m.pretrain?.batchSize], ['clustering', m.clusteringLoss.kind === 'none' ? undefined : m.train?.batchSize]] as const)
     if (b !== undefined && b > n) throw new DataError(`the ${phase} batch size ${b} is larger than the ${n} samples; lower it (e.g. --batch-size ${Math.max(1, Math.floor(n / 4))})`);

@@ -29,6 +29,11 @@ export interface DeepClusteringOptions {
   readonly runtime?: RuntimeOptions;
   /** Training steps per onnxruntime call. @defaultValue 16 */
   readonly stepsPerRun?: number;
+  /**
+   * Most bytes the batch × batch matrices of pairwise losses (SNNL, CDC correlation, locality)
+   * may take in one training step; a larger batch is refused before training. @defaultValue 2 GiB
+   */
+  readonly pairwiseMemoryLimit?: number;
 }
 
 /** Options of {@link DeepClustering.fit}. */
@@ -82,6 +87,7 @@ export class DeepClustering {
       seed,
       runtime: this.options.runtime,
       stepsPerRun: this.options.stepsPerRun,
+      pairwiseMemoryLimit: this.options.pairwiseMemoryLimit,
       onProgress: options.onProgress,
       pretrained: options.pretrained,
       labels: options.labels,
@@ -198,9 +204,21 @@ export class FittedDeepClustering {
 
   /** Embeds rows into the clustering feature space: `[rows, embeddingDim]`. */
   async transform(x: Matrix, batchSize = 4096): Promise<Matrix> {
+    return this.embedWith(this.state.store, x, batchSize);
+  }
+
+  /**
+   * Embeds rows with the network as it was right after pretraining, before the clustering phase
+   * (for reports); undefined when this fit did not pretrain (or the model was loaded).
+   */
+  async transformPretrained(x: Matrix, batchSize = 4096): Promise<Matrix | undefined> {
+    return this.state.pretrainedStore ? this.embedWith(this.state.pretrainedStore, x, batchSize) : undefined;
+  }
+
+  private async embedWith(store: ParameterStore, x: Matrix, batchSize: number): Promise<Matrix> {
     const data = this.checkInput(x);
     const { g, z } = this.graphWithFeatures();
-    const fn = await compileFunction(g, { outputs: { z }, store: this.state.store, runtime: this.state.runtime });
+    const fn = await compileFunction(g, { outputs: { z }, store, runtime: this.state.runtime });
     try {
       const out = await fn.runBatched({ x: { data, rowSize: this.nFeatures } }, x.rows, batchSize);
       return { data: out.z!.data as Float32Array, rows: x.rows, cols: this.embeddingDim };

@@ -6,6 +6,7 @@ import { PRESETS } from './presets.ts';
 import type { DeepPartial, MethodConfig } from './config.ts';
 import { Rng } from '../random.ts';
 import { DataError, ParamError } from '../errors.ts';
+import { checkPairwiseMemory } from './_compose.ts';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,4 +147,14 @@ test('the clustering weight schedule ramps from 0 (rampIterations)', async () =>
   assert.ok(Math.abs(first(ramped).loss! - first(ramped).reconstruction!) < 0.02 * first(ramped).clustering!, JSON.stringify(first(ramped)));
   assert.ok(first(flat).loss! - first(flat).reconstruction! > 0.05 * first(flat).clustering!);
   assert.throws(() => resolveMethod('cdc', { combination: { rampIterations: 10 } }), /cannot be used with the 'cdc'/);
+});
+
+test('pairwise (b×b) losses refuse batches that would blow the memory limit', async () => {
+  const { x, y } = blobs();
+  await assert.rejects(
+    new DeepClustering({ method: 'snnl-5', nClusters: 3, pairwiseMemoryLimit: 2 ** 20, overrides: { ...tiny.snnl, pretrain: { batchSize: 96 } } }).fit(x, { labels: y }),
+    (e: unknown) => e instanceof ParamError && /batch size 96 makes the batch × batch matrices of the SNNL loss need about .* GiB per step .*lower the batch size to at most \d+ or raise pairwiseMemoryLimit/.test((e as Error).message),
+  );
+  assert.throws(() => checkPairwiseMemory(resolveMethod('cdc', { train: { batchSize: 100000 } })), /of the CDC losses need about/);
+  checkPairwiseMemory(resolveMethod('snnl-5')); // the paper's settings fit the default limit
 });
