@@ -53,7 +53,7 @@ export async function runMethodBench(o: MethodBenchOptions): Promise<Record<stri
     const fitted = await new DeepClustering({ method: o.method, nClusters: k, seed, overrides, runtime: { threads: o.threads } }).fit(train.x, {
       imageShape: train.imageShape as [number, number, number] | undefined,
       labels: train.labels,
-      onProgress: (e) => e.phase === 'pretrain' && e.done % 10 === 0 && o.log(`seed ${seed} pretrain ${e.done}/${e.total} ${JSON.stringify(e.losses)}`),
+      onProgress: (e) => (e.phase === 'pretrain' ? e.done % 10 === 0 : e.done % 500 === 0) && o.log(`seed ${seed} ${e.phase} ${e.done}/${e.total} ${JSON.stringify(e.losses)}`),
     });
     const pred = evalSet ? await fitted.predict(evalSet.x) : fitted.labels;
     const rec = {

@@ -16,6 +16,7 @@ import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { subset } from '../../data/subset.ts';
 import { evaluateLabels } from '../evaluate-labels.ts';
 import { printJson } from '../output.ts';
+import { collectReportData, historyMetricsTracker } from '../../report/data.ts';
 import { createProgress } from '../progress.ts';
 import { parse as parseYaml } from 'yaml';
 
@@ -45,6 +46,7 @@ interface FitCliOptions {
   device: 'cpu' | 'cuda';
   json?: boolean;
   quiet?: boolean;
+  report?: boolean;
   labelled?: string;
   eval?: string;
   [key: string]: unknown;
@@ -126,6 +128,7 @@ export function register(program: Command): void {
     .option('--eval <spec>', 'also assign this data set with the trained model and report its metrics (e.g. mnist:test)')
     .option('--out <dir>', 'write model/, labels.csv, result.json here')
     .option('--force', 'overwrite a non-empty --out directory')
+    .option('--no-report', 'with --out: skip report.html, charts/ and report-data.json')
     .option('--threads <n>', 'CPU threads of the engine (default: all cores)')
     .addOption(new Option('--device <d>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .option('--json', 'print the result JSON as the last stdout line')
@@ -186,15 +189,18 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   // Supervised blocks (SNNL presets with odd numbers) train with the ground truth; say so in the result.
   const usesLabels = Boolean(method.pretrain?.snnl?.supervised);
   const progress = createProgress({ quiet: Boolean(opts.quiet), labels: data.labels });
+  const tracker = historyMetricsTracker(data.labels); // ACC/NMI per update into the history
   const est = new DeepClustering({ method, nClusters: k, seed, runtime: { threads, executionProvider: opts.device } });
   const t0 = performance.now();
   let fitted;
   try {
-    fitted = await est.fit(data.x, { imageShape: data.imageShape, labels: usesLabels ? data.labels : undefined, onProgress: (e: ProgressEvent) => progress.update(e) });
+    fitted = await est.fit(data.x, { imageShape: data.imageShape, labels: usesLabels ? data.labels : undefined, onProgress: (e: ProgressEvent) => (tracker.onProgress(e), progress.update(e)) });
   } finally {
     progress.stop();
   }
-  const metrics = await evaluateLabels(data.labels, fitted.labels, await fitted.transform(data.x), { silhouetteSample: data.x.rows > 20000 ? 20000 : undefined, seed });
+  tracker.annotate(fitted.history);
+  const embedding = await fitted.transform(data.x);
+  const metrics = await evaluateLabels(data.labels, fitted.labels, embedding, { silhouetteSample: data.x.rows > 20000 ? 20000 : undefined, seed });
   let evaluation: Record<string, unknown> | undefined;
   if (evalData) {
     const pred = await fitted.predict(evalData.x);
@@ -222,6 +228,13 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     fitted.save(join(outDir, 'model'), { dataset: result.dataset });
     atomicWrite(join(outDir, 'labels.csv'), `label\n${Array.from(fitted.labels).join('\n')}\n`);
     atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    if (opts.report !== false) {
+      const rd = await collectReportData({ x: data.x, fitted, embedding, truth: data.labels, classNames: data.classNames, imageShape: data.imageShape, initLabels: tracker.initLabels(), seed });
+      atomicWrite(join(outDir, 'report-data.json'), JSON.stringify(rd));
+      const { generateReport } = await import('../../report/index.ts'); // vega loads only when needed
+      const rep = await generateReport(outDir);
+      if (!opts.quiet) process.stderr.write(`report ${rep.html} (${rep.seconds.toFixed(1)} s)\n`);
+    }
   }
   if (!opts.quiet) {
     const m = metrics as Record<string, number | null>;

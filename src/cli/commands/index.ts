@@ -7,6 +7,7 @@ import { register as evaluate } from './evaluate.ts';
 import { register as fit } from './fit.ts';
 import { register as kmeans } from './kmeans.ts';
 import { register as model } from './model.ts';
+import { register as report } from './report.ts';
 
 /** A sub-command module's registration function. */
 export type RegisterCommand = (program: Command) => void;
@@ -15,6 +16,7 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   fit,
   model,
+  report,
   describe,
   kmeans,
   evaluate,
