@@ -2,7 +2,7 @@
  * deepclust's public library API. Everything a user needs is exported here; deeper modules are
  * implementation details.
  */
-export { DeepClustering, FittedDeepClustering, resolveMethod, type DeepClusteringOptions, type FitOptions } from './methods/deep-clustering.ts';
+export { DeepClustering, FittedDeepClustering, resolveMethod, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
 export { PRESETS, preset, snnlPreset } from './methods/presets.ts';
 export type { MethodConfig, DeepPartial } from './methods/config.ts';
 export type { ProgressEvent, HistoryRow } from './methods/_compose.ts';

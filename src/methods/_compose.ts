@@ -266,6 +266,10 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     await step.dispose();
     pretrainedStore = store.clone();
     timings.pretrain = (performance.now() - t0) / 1000;
+  } else if (m.pretrain && input.pretrained) {
+    // A given (or cached) network stands for the pretraining: draw what pretraining draws, so the
+    // later phases make the random choices of a fit that pretrains, and give its result.
+    for (let epoch = 0; epoch < m.pretrain.epochs; epoch++) rng.fork(`pretrain-${epoch}`);
   }
 
   // ---- phase 2: initial clustering on the features

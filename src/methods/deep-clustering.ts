@@ -14,6 +14,7 @@ import type { Matrix } from '../matrix.ts';
 import { type Autoencoder, type HistoryRow, type ProgressEvent, buildNetwork, checkData, features, runMethod } from './_compose.ts';
 import { type DeepPartial, type MethodConfig, mergeConfig, validateMethod } from './config.ts';
 import { preset } from './presets.ts';
+import { checkPretrainCacheDir, loadPretrain, pretrainCacheKey, savePretrain } from './pretrain-cache.ts';
 
 /** Options of {@link DeepClustering}. */
 export interface DeepClusteringOptions {
@@ -34,6 +35,21 @@ export interface DeepClusteringOptions {
    * may take in one training step; a larger batch is refused before training. @defaultValue 2 GiB
    */
   readonly pairwiseMemoryLimit?: number;
+  /**
+   * A directory caching pretrained autoencoders: a fit whose pretraining (architecture,
+   * pretraining settings, seed, data) was done before starts from the stored network instead of
+   * pretraining again, and a new pretraining is stored. The runs of one seed with `ae-kmeans`,
+   * `dec` and `idec` then share one autoencoder, as the papers do. @defaultValue no cache
+   */
+  readonly pretrainCache?: string;
+}
+
+/** How a fit got its pretrained network. */
+export interface PretrainSource {
+  /** `trained`: pretrained in this fit; `cache`: read from the cache; `given`: passed as `pretrained`. */
+  readonly kind: 'trained' | 'cache' | 'given';
+  /** The cache file read or written, when a cache was used. */
+  readonly cacheFile?: string;
 }
 
 /** Options of {@link DeepClustering.fit}. */
@@ -78,6 +94,12 @@ export class DeepClustering {
     if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples`);
     if (k > x.rows) throw new DataError(`DeepClustering: nClusters = ${k} is larger than the ${x.rows} samples; use at most ${x.rows} clusters`);
     const t0 = performance.now();
+    // Pretrained-network cache: a hit stands in for the pretraining phase, history included.
+    const cacheDir = this.options.pretrainCache;
+    if (cacheDir !== undefined) checkPretrainCacheDir(cacheDir);
+    const cacheKey = cacheDir && !options.pretrained ? pretrainCacheKey(method, { x: data, rows: x.rows, cols: x.cols, seed, imageShape: options.imageShape, labels: options.labels }) : null;
+    const hit = cacheDir && cacheKey ? loadPretrain(cacheDir, cacheKey) : null;
+    if (hit) options.onProgress?.({ phase: 'pretrain', done: method.pretrain!.epochs, total: method.pretrain!.epochs, losses: hit.history.at(-1)?.losses ?? {} });
     const out = await runMethod(method, {
       x: data,
       n: x.rows,
@@ -89,9 +111,13 @@ export class DeepClustering {
       stepsPerRun: this.options.stepsPerRun,
       pairwiseMemoryLimit: this.options.pairwiseMemoryLimit,
       onProgress: options.onProgress,
-      pretrained: options.pretrained,
+      pretrained: options.pretrained ?? hit?.store,
       labels: options.labels,
     });
+    let pretrainSource: PretrainSource | undefined;
+    if (hit) pretrainSource = { kind: 'cache', cacheFile: hit.path };
+    else if (options.pretrained) pretrainSource = { kind: 'given' };
+    else if (out.pretrainedStore) pretrainSource = { kind: 'trained', cacheFile: cacheDir && cacheKey ? savePretrain(cacheDir, cacheKey, out.pretrainedStore, out.history, out.timings.pretrain ?? 0) : undefined };
     const timings = { ...out.timings, total: (performance.now() - t0) / 1000 };
     return new FittedDeepClustering({
       method,
@@ -104,11 +130,12 @@ export class DeepClustering {
       labels: out.labels,
       centers: out.centers,
       embeddingDim: out.embeddingDim,
-      history: out.history,
+      history: hit ? [...hit.history, ...out.history] : out.history,
       timings,
       iterations: out.iterations,
       stoppedBy: out.stoppedBy,
-      pretrainedStore: out.pretrainedStore,
+      pretrainedStore: out.pretrainedStore ?? hit?.store,
+      pretrainSource,
       runtime: this.options.runtime,
     });
   }
@@ -130,6 +157,7 @@ interface FittedState {
   iterations: number;
   stoppedBy: string;
   pretrainedStore?: ParameterStore;
+  pretrainSource?: PretrainSource;
   runtime?: RuntimeOptions;
 }
 
@@ -154,6 +182,8 @@ export class FittedDeepClustering {
   /** Clustering-phase iterations run, and why training stopped. */
   readonly iterations: number;
   readonly stoppedBy: string;
+  /** Where the pretrained network came from (undefined for methods without pretraining, or a loaded model). */
+  readonly pretrainSource?: PretrainSource;
   /** Width of the input rows. */
   readonly nFeatures: number;
   /** Image shape of the input rows, when they are images. */
@@ -175,6 +205,7 @@ export class FittedDeepClustering {
     this.stoppedBy = state.stoppedBy;
     this.nFeatures = state.nFeatures;
     this.imageShape = state.imageShape;
+    this.pretrainSource = state.pretrainSource;
   }
 
   /** The network's parameters (and, after clustering, `clusters.centers`). */
@@ -182,7 +213,7 @@ export class FittedDeepClustering {
     return this.state.store;
   }
 
-  /** Parameters right after pretraining (undefined when pretraining was skipped or loaded). */
+  /** Parameters right after pretraining (also when read from the cache; undefined when skipped, given or loaded). */
   get pretrainedParameters(): ParameterStore | undefined {
     return this.state.pretrainedStore;
   }

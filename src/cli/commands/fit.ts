@@ -43,6 +43,7 @@ interface FitCliOptions {
   out?: string;
   force?: boolean;
   threads?: string;
+  pretrainCache?: string;
   device: 'cpu' | 'cuda';
   json?: boolean;
   quiet?: boolean;
@@ -130,6 +131,7 @@ export function register(program: Command): void {
     .option('--force', 'overwrite a non-empty --out directory')
     .option('--no-report', 'with --out: skip report.html, charts/ and report-data.json')
     .option('--threads <n>', 'CPU threads of the engine (default: all cores)')
+    .option('--pretrain-cache <dir>', 'reuse a pretrained autoencoder stored here for the same architecture, pretraining settings, seed and data (ae-kmeans, dec and idec share one), and store new ones')
     .addOption(new Option('--device <d>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .option('--json', 'print the result JSON as the last stdout line')
     .option('--quiet', 'no progress output');
@@ -190,7 +192,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const usesLabels = Boolean(method.pretrain?.snnl?.supervised);
   const progress = createProgress({ quiet: Boolean(opts.quiet), labels: data.labels });
   const tracker = historyMetricsTracker(data.labels); // ACC/NMI per update into the history
-  const est = new DeepClustering({ method, nClusters: k, seed, runtime: { threads, executionProvider: opts.device } });
+  const est = new DeepClustering({ method, nClusters: k, seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
   const t0 = performance.now();
   let fitted;
   try {
@@ -220,6 +222,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     timings: { ...fitted.timings, total: (performance.now() - t0) / 1000 },
     iterations: fitted.iterations,
     stoppedBy: fitted.stoppedBy,
+    ...(fitted.pretrainSource ? { pretrainSource: fitted.pretrainSource } : {}),
     config: method,
     history: fitted.history,
     outDir: outDir ?? null,
