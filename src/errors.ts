@@ -30,6 +30,10 @@ export class DivergenceError extends DeepclustError {
     readonly step: number,
     /** Name of the loss term (output) that was not finite. */
     readonly term: string,
+    /** The non-finite value (NaN, Infinity or -Infinity), when known. */
+    readonly value?: number,
+    /** Training phase (`pretraining`, `clustering`), when known. */
+    readonly phase?: string,
   ) {
     super(message);
   }

@@ -367,6 +367,7 @@ export class TrainingStep {
             `training diverged at step ${step}: '${key}' is ${d[i]} (lower the learning rate, check the input for extreme values, or use another seed)`,
             step,
             key,
+            d[i],
           );
         }
       }

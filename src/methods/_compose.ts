@@ -3,7 +3,7 @@
  * the phases (pretraining → initial clustering → clustering phase → optional re-clustering) and
  * reports progress. Presets never contain loops; they only choose blocks.
  */
-import { DataError } from '../errors.ts';
+import { DataError, DivergenceError } from '../errors.ts';
 import {
   type CompiledFunction,
   Graph,
@@ -201,6 +201,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
 
   // ---- phase 1: pretraining
   let pretrainedStore: ParameterStore | undefined;
+  let pretrainSteps = 0;
   if (m.pretrain && !input.pretrained && m.pretrain.epochs > 0) {
     const t0 = performance.now();
     const p = m.pretrain;
@@ -254,7 +255,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
             feeds.groups = { data: gbuf.subarray(0, rows), dims: [run.steps, run.batch, 1] };
           }
         }
-        const out = await step.run(feeds, { steps: run.steps });
+        const out = await runInPhase(step, feeds, run.steps, 'pretraining', p.optimizer.lr);
         for (const [key, v] of Object.entries(out)) for (const e of v.data as Float32Array) sums[key] = (sums[key] ?? 0) + e;
         count += run.steps;
       }
@@ -263,6 +264,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       history.push({ phase: 'pretrain', step: epoch + 1, losses });
       input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
     }
+    pretrainSteps = step.step;
     await step.dispose();
     pretrainedStore = store.clone();
     timings.pretrain = (performance.now() - t0) / 1000;
@@ -276,6 +278,8 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   let t0 = performance.now();
   const featureFn = await compileFeatures(m, net, store, d, input.runtime);
   let z = await embed(featureFn, x, n, d, input.inferenceBatch ?? 4096);
+  // the last pretraining update may leave non-finite weights although its own loss was finite
+  if (pretrainSteps > 0) assertFiniteAfter(z, 'pretraining', pretrainSteps, 'embedding', m.pretrain!.optimizer.lr);
   await featureFn.fn.dispose();
   input.onProgress?.({ phase: 'init', done: 0, total: 1 });
   const initK = initialClusterCount(m, n, k);
@@ -480,7 +484,12 @@ async function clusterPhase(
     assign = soft ? studentTAssignment(za, ca, alpha) : mul(pairwiseSquaredDistances(za, ca), -1);
   }
   const assignFn = await compileFunction(ga, { outputs: { q: assign }, store, runtime: input.runtime });
-  const assignAll = async () => (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, input.inferenceBatch ?? 4096)).q!.data as Float32Array;
+  const assignAll = async () => {
+    const q = (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, input.inferenceBatch ?? 4096)).q!.data as Float32Array;
+    // weights a step left non-finite show here first (that step's loss was still finite)
+    if (step.step > 0) assertFiniteAfter(q, 'clustering', step.step, 'assignments', t.optimizer.lr);
+    return q;
+  };
 
   let labels = labels0;
   let hard: HardClusters | undefined;
@@ -546,7 +555,7 @@ async function clusterPhase(
     if (cursor + B > n) {
       // the epoch's remainder batch (if any) alone, then a new permutation
       const rem = n - cursor;
-      if (rem > 0) await runSteps(step, x, d, perm, cursor, 1, rem, rowFeeds, xb, sums, scalars(1), locality);
+      if (rem > 0) await runSteps(step, x, d, perm, cursor, 1, rem, rowFeeds, xb, sums, scalars(1), t.optimizer.lr, locality);
       cursor = 0;
       perm = rng.fork(`cluster-${++epoch}`).permutation(n);
       if (rem > 0) {
@@ -556,7 +565,7 @@ async function clusterPhase(
       continue;
     }
     steps = Math.min(steps, Math.floor((n - cursor) / B));
-    await runSteps(step, x, d, perm, cursor, steps, B, rowFeeds, xb, sums, scalars(steps), locality);
+    await runSteps(step, x, d, perm, cursor, steps, B, rowFeeds, xb, sums, scalars(steps), t.optimizer.lr, locality);
     cursor += steps * B;
     count += steps;
     ite += steps;
@@ -613,6 +622,7 @@ async function runSteps(
   xb: Float32Array,
   sums: Record<string, number>,
   scalars: Record<string, Float32Array>,
+  lr: number,
   locality?: Extract<RegularizerConfig, { kind: 'locality' }>,
 ): Promise<void> {
   const rows = steps * batch;
@@ -629,12 +639,48 @@ async function runSteps(
     feeds[f.name] = { data: f.scratch.subarray(0, rows * f.width), dims: [steps, batch, f.width] };
   }
   for (const [name, v] of Object.entries(scalars)) feeds[name] = { data: v, dims: [steps] };
-  const out = await step.run(feeds, { steps });
+  const out = await runInPhase(step, feeds, steps, 'clustering', lr);
   for (const [key, v] of Object.entries(out)) {
     let s = 0;
     for (const e of v.data as Float32Array) s += e;
     sums[key] = (sums[key] ?? 0) + s;
   }
+}
+
+/**
+ * Runs training steps; a divergence is re-thrown naming the phase and the learning rate to lower
+ * (the engine knows only the step and the loss term).
+ */
+async function runInPhase(
+  step: TrainingStep,
+  feeds: Parameters<TrainingStep['run']>[0],
+  steps: number,
+  phase: 'pretraining' | 'clustering',
+  lr: number,
+): ReturnType<TrainingStep['run']> {
+  try {
+    return await step.run(feeds, { steps });
+  } catch (err) {
+    if (!(err instanceof DivergenceError)) throw err;
+    throw divergence(phase, err.step, err.term, `loss term '${err.term}' is`, err.value, lr);
+  }
+}
+
+/** Throws a {@link divergence} when `values` (computed after `step` updates) hold a non-finite value. */
+function assertFiniteAfter(values: Float32Array, phase: 'pretraining' | 'clustering', step: number, term: string, lr: number): void {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) throw divergence(phase, step, term, `the ${term} after it holds`, values[i], lr);
+}
+
+/** The one-line DivergenceError of a phase: where it happened, and which learning rate to lower. */
+function divergence(phase: 'pretraining' | 'clustering', step: number, term: string, what: string, value: number | undefined, lr: number): DivergenceError {
+  const option = phase === 'clustering' ? '--lr, i.e. train.optimizer.lr' : 'pretrain.optimizer.lr of the method config';
+  return new DivergenceError(
+    `training diverged in the ${phase} phase at step ${step}: ${what} ${value ?? 'a non-finite value'}; lower the learning rate (${option}, now ${lr}), check the data for extreme values, or try another seed`,
+    step,
+    term,
+    value,
+    phase,
+  );
 }
 
 // ClustPy's variant: the target distribution computed from the batch's own assignments.
@@ -646,8 +692,8 @@ function batchTarget(q: Tensor): Tensor {
 
 /** Throws unless the data is finite and non-empty. */
 export function checkData(x: Float32Array, n: number, d: number): void {
-  if (n < 1 || d < 1) throw new DataError(`the data is empty (${n} rows × ${d} columns)`);
-  if (x.length !== n * d) throw new DataError(`the data has ${x.length} values, expected ${n} × ${d} = ${n * d}`);
+  if (n < 1 || d < 1) throw new DataError(`the data is empty (${n} rows × ${d} columns); pass at least one row of at least one feature`);
+  if (x.length !== n * d) throw new DataError(`the data has ${x.length} values, expected ${n} × ${d} = ${n * d}; make rows × cols match the length of the values`);
   for (let i = 0; i < x.length; i++)
     if (!Number.isFinite(x[i]!)) throw new DataError(`the data has a non-finite value (${x[i]}) at row ${Math.floor(i / d)}, column ${i % d}; remove or impute it first`);
 }
