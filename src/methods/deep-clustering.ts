@@ -91,7 +91,7 @@ export class DeepClustering {
     const method = resolveMethod(this.options.method, this.options.overrides);
     const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
     checkData(data, x.rows, x.cols);
-    if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples`);
+    if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples; pass one label per row of x`);
     if (k > x.rows) throw new DataError(`DeepClustering: nClusters = ${k} is larger than the ${x.rows} samples; use at most ${x.rows} clusters`);
     const t0 = performance.now();
     // Pretrained-network cache: a hit stands in for the pretraining phase, history included.
