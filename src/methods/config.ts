@@ -171,6 +171,24 @@ export interface MethodConfig {
   readonly regularizers?: readonly RegularizerConfig[];
   /** Notes on deviations from the paper (shown by `deepclust describe`). */
   readonly notes?: readonly string[];
+  /**
+   * The paper's settings that differ per data set (e.g. IDEC's update interval T = 30 on USPS),
+   * keyed by the named data set (`usps`, `reuters-10k`, …); applied by {@link applyDatasetDefaults}
+   * before the user's own overrides.
+   */
+  readonly perDataset?: Readonly<Record<string, DeepPartial<MethodConfig>>>;
+}
+
+/**
+ * The method with its per-data-set settings for `dataset` merged in (the named set's base name:
+ * `usps:test` → `usps`), and a note saying so; the method itself when none apply.
+ */
+export function applyDatasetDefaults(m: MethodConfig, dataset: string | undefined): MethodConfig {
+  const base = dataset?.toLowerCase().split(':')[0];
+  const over = base ? m.perDataset?.[base] : undefined;
+  if (!over) return m;
+  const merged = mergeConfig(m, over);
+  return { ...merged, notes: [...(m.notes ?? []), `Per-data-set settings of the paper for ${base}: ${JSON.stringify(over)}.`] };
 }
 
 /** Deep partial of a config, for overrides. */
@@ -199,6 +217,71 @@ function oneOf<T extends string>(where: string, v: unknown, options: readonly T[
   if (!options.includes(v as T)) throw new ParamError(`${where} must be one of ${options.join(', ')}, got ${JSON.stringify(v)}`);
 }
 
+const OPTIMIZER_KEYS = { adam: ['name', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay'], sgd: ['name', 'lr', 'momentum', 'nesterov', 'weightDecay'] } as const;
+/** The keys each part of a method config may have (a typo in a user's config must not be ignored). */
+const METHOD_KEYS = {
+  method: ['name', 'reference', 'architecture', 'features', 'pretrain', 'initNInit', 'nonClusteringLoss', 'clusteringLoss', 'combination', 'clusterUpdate', 'train', 'reclusterAfterTraining', 'regularizers', 'notes', 'perDataset'],
+  mlp: ['kind', 'hidden', 'embeddingDim', 'activation', 'codeActivation', 'outputActivation', 'init'],
+  conv: ['kind', 'channels', 'kernels', 'strides', 'embeddingDim', 'activation', 'batchNorm', 'outputActivation', 'init'],
+  features: ['kind', 'layers'],
+  pretrain: ['loss', 'epochs', 'batchSize', 'optimizer', 'corruption', 'snnl', 'correlation'],
+  snnl: ['alpha', 'temperature', 'layers', 'supervised', 'distance'],
+  corruption: ['kind', 'rate'],
+  correlation: ['lambda'],
+  nonClusteringLoss: ['kind', 'loss', 'reduction'],
+  clusteringLoss: ['kind', 'alpha', 'eta', 'beta', 'lambda'],
+  combination: ['clusteringWeight', 'nonClusteringWeight', 'rampIterations'],
+  clusterUpdate: ['kind', 'updateInterval', 'targetScope', 'tol', 'centerLr', 'initialCount', 'initialClusters', 'mergeRate'],
+  train: ['maxIter', 'batchSize', 'optimizer', 'keepDecoder'],
+  regularizer: ['kind', 'weight', 'groups', 'neighbors', 'bandwidth'],
+} as const;
+
+/** Edit distance, for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
+function knownKeys(where: string, obj: unknown, keys: readonly string[]): void {
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return;
+  for (const k of Object.keys(obj)) {
+    if (keys.includes(k) || (obj as Record<string, unknown>)[k] === undefined) continue;
+    const best = [...keys].sort((x, y) => editDistance(k, x) - editDistance(k, y))[0]!;
+    throw new ParamError(`${where}.${k} is not a method option${editDistance(k, best) <= Math.max(2, k.length / 3) ? ` (did you mean '${best}'?)` : ''}; ${where} takes ${keys.join(', ')}`);
+  }
+}
+
+/** Rejects keys a method config does not have, naming the closest valid one. */
+function checkKeys(m: MethodConfig): void {
+  knownKeys('method', m, METHOD_KEYS.method);
+  // both kinds' keys: a config that extends an MLP preset with a conv architecture keeps the MLP keys
+  knownKeys('method.architecture', m.architecture, [...new Set([...METHOD_KEYS.mlp, ...METHOD_KEYS.conv])]);
+  knownKeys('method.features', m.features, METHOD_KEYS.features);
+  if (m.pretrain) {
+    knownKeys('method.pretrain', m.pretrain, METHOD_KEYS.pretrain);
+    knownKeys('method.pretrain.snnl', m.pretrain.snnl, METHOD_KEYS.snnl);
+    knownKeys('method.pretrain.corruption', m.pretrain.corruption, METHOD_KEYS.corruption);
+    knownKeys('method.pretrain.correlation', m.pretrain.correlation, METHOD_KEYS.correlation);
+    const o = m.pretrain.optimizer as { name?: string } | undefined;
+    if (o?.name === 'adam' || o?.name === 'sgd') knownKeys('method.pretrain.optimizer', o, [...new Set([...OPTIMIZER_KEYS.adam, ...OPTIMIZER_KEYS.sgd])]);
+  }
+  knownKeys('method.nonClusteringLoss', m.nonClusteringLoss, METHOD_KEYS.nonClusteringLoss);
+  knownKeys('method.clusteringLoss', m.clusteringLoss, METHOD_KEYS.clusteringLoss);
+  knownKeys('method.combination', m.combination, METHOD_KEYS.combination);
+  knownKeys('method.clusterUpdate', m.clusterUpdate, METHOD_KEYS.clusterUpdate);
+  if (m.train) {
+    knownKeys('method.train', m.train, METHOD_KEYS.train);
+    const o = m.train.optimizer as { name?: string } | undefined;
+    if (o?.name === 'adam' || o?.name === 'sgd') knownKeys('method.train.optimizer', o, [...new Set([...OPTIMIZER_KEYS.adam, ...OPTIMIZER_KEYS.sgd])]);
+  }
+  (m.regularizers ?? []).forEach((r, i) => knownKeys(`method.regularizers[${i}]`, r, METHOD_KEYS.regularizer));
+  if (m.perDataset !== undefined && (typeof m.perDataset !== 'object' || m.perDataset === null || Array.isArray(m.perDataset)))
+    throw new ParamError('method.perDataset must map data set names to settings, e.g. { usps: { clusterUpdate: { updateInterval: 30 } } }');
+}
+
 const ACTIVATIONS = ['linear', 'relu', 'leakyRelu', 'sigmoid', 'tanh'] as const;
 const INITS = ['heNormal', 'heUniform', 'glorotUniform', 'glorotNormal', 'decUniform'] as const;
 
@@ -213,6 +296,7 @@ function checkOptimizer(where: string, o: OptimizerConfig): void {
  * (`method.train.batchSize must be an integer >= 1, got 0`).
  */
 export function validateMethod(m: MethodConfig): MethodConfig {
+  checkKeys(m);
   const a = m.architecture;
   oneOf('method.architecture.kind', a?.kind, ['mlp', 'conv']);
   posInt('method.architecture.embeddingDim', a.embeddingDim);

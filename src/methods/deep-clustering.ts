@@ -12,7 +12,7 @@ import type { RuntimeOptions } from '../engine/session.ts';
 import { studentTAssignment } from '../losses/clustering.ts';
 import type { Matrix } from '../matrix.ts';
 import { type Autoencoder, type HistoryRow, type ProgressEvent, buildNetwork, checkData, features, runMethod } from './_compose.ts';
-import { type DeepPartial, type MethodConfig, mergeConfig, validateMethod } from './config.ts';
+import { type DeepPartial, type MethodConfig, applyDatasetDefaults, mergeConfig, validateMethod } from './config.ts';
 import { preset } from './presets.ts';
 import { checkPretrainCacheDir, loadPretrain, pretrainCacheKey, savePretrain } from './pretrain-cache.ts';
 
@@ -42,6 +42,11 @@ export interface DeepClusteringOptions {
    * `dec` and `idec` then share one autoencoder, as the papers do. @defaultValue no cache
    */
   readonly pretrainCache?: string;
+  /**
+   * Name of the named data set being clustered (`usps`, `reuters-10k`, …), so the method's
+   * per-data-set paper settings apply (e.g. IDEC's T = 30 and SGD 0.1/0.99 on USPS). @defaultValue none
+   */
+  readonly dataset?: string;
 }
 
 /** How a fit got its pretrained network. */
@@ -64,10 +69,10 @@ export interface FitOptions {
   readonly labels?: Int32Array;
 }
 
-/** Resolves a method option (name or config) plus overrides into a validated config. */
-export function resolveMethod(method: string | MethodConfig | undefined, overrides?: DeepPartial<MethodConfig>): MethodConfig {
+/** Resolves a method option (name or config), its per-data-set settings for `dataset` (a named set) and overrides into a validated config. */
+export function resolveMethod(method: string | MethodConfig | undefined, overrides?: DeepPartial<MethodConfig>, dataset?: string): MethodConfig {
   const base = typeof method === 'string' || method === undefined ? preset(method ?? 'idec') : method;
-  return validateMethod(mergeConfig(base, overrides));
+  return validateMethod(mergeConfig(applyDatasetDefaults(base, dataset), overrides));
 }
 
 /** The estimator: stores options; `fit` does the work. */
@@ -88,7 +93,7 @@ export class DeepClustering {
     if (!Number.isInteger(k) || k < 2) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2, got ${JSON.stringify(k)}`);
     const seed = this.options.seed ?? 0;
     if (!Number.isInteger(seed) || seed < 0) throw new ParamError(`DeepClustering: option 'seed' must be an integer >= 0, got ${JSON.stringify(seed)}`);
-    const method = resolveMethod(this.options.method, this.options.overrides);
+    const method = resolveMethod(this.options.method, this.options.overrides, this.options.dataset);
     const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
     checkData(data, x.rows, x.cols);
     if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples; pass one label per row of x`);

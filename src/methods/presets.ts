@@ -41,6 +41,8 @@ export const DEC: MethodConfig = {
   combination: { clusteringWeight: 1, nonClusteringWeight: 0 },
   clusterUpdate: { kind: 'joint', updateInterval: 140, targetScope: 'all', tol: 0.001 },
   train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 }, keepDecoder: false },
+  // T per data set: DEC-keras 30 on USPS, the Caffe DEC 20 on Reuters (docs/papers.md §1.2)
+  perDataset: { usps: { clusterUpdate: { updateInterval: 30 } }, 'reuters-10k': { clusterUpdate: { updateInterval: 20 } } },
   notes: [
     'Pretraining: end-to-end autoencoder with Adam for at most 100 epochs (the paper: greedy layer-wise denoising pretraining, then 100k end-to-end SGD iterations).',
     'Clustering phase as the DEC Keras code: SGD lr 0.01 momentum 0.9, batch 256, T = 140 for MNIST, tol 0.1%, at most 20k iterations.',
@@ -55,6 +57,11 @@ export const IDEC: MethodConfig = {
   nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' },
   combination: { clusteringWeight: 0.1, nonClusteringWeight: 1 },
   train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 }, keepDecoder: true },
+  // the IDEC code: USPS T = 30, Reuters-10K T = 3, both with SGD lr 0.1 momentum 0.99 (docs/papers.md §1.2)
+  perDataset: {
+    usps: { clusterUpdate: { updateInterval: 30 }, train: { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.99 } } },
+    'reuters-10k': { clusterUpdate: { updateInterval: 3 }, train: { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.99 } } },
+  },
   notes: ['Pretraining for at most 100 epochs (the paper: 200).', 'Clustering phase: Adam lr 1e-3, batch 256, γ = 0.1, T = 140 (MNIST), tol 0.1%, at most 20k iterations.'],
 };
 

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { DataError, ParamError } from '../../errors.ts';
 import { atomicWrite } from '../../engine/index.ts';
 import { DeepClustering, resolveMethod } from '../../methods/deep-clustering.ts';
+import { applyDatasetDefaults } from '../../methods/config.ts';
 import type { DeepPartial, MethodConfig } from '../../methods/config.ts';
 import { PRESETS } from '../../methods/presets.ts';
 import type { ProgressEvent } from '../../methods/_compose.ts';
@@ -154,7 +155,8 @@ Examples:
 /** Runs `fit` from parsed options and returns the result object. */
 export async function runFit(opts: FitCliOptions): Promise<Record<string, unknown>> {
   const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force)) : undefined;
-  const base = opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method);
+  // the paper's per-data-set settings (e.g. IDEC's T on USPS) when --data names a known set
+  const base = applyDatasetDefaults(opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method), typeof opts.data === 'string' ? opts.data : undefined);
   const overrides: Record<string, unknown> = {};
   // the short budget only shortens the phases the method has
   const budget: DeepPartial<MethodConfig> =
