@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { DeepclustError } from '../errors.ts';
 import { commands } from './commands/index.ts';
+import { registerConfigFile } from './config-file.ts';
 
 const program = new Command('deepclust')
   .description('Deep clustering in TypeScript: autoencoders, DEC, IDEC, DCN, SNNL, CDC and more.')
@@ -13,6 +14,7 @@ const program = new Command('deepclust')
   .exitOverride();
 
 for (const register of commands) register(program);
+registerConfigFile(program); // --config <file> on every command, after all are registered
 
 const debug = process.argv.includes('--debug');
 // Ctrl-C: outputs are only ever written whole (temp file + rename), so stopping leaves no partial file.
