@@ -10,7 +10,8 @@ import { registerConfigFile } from './config-file.ts';
 const program = new Command('deepclust')
   .description('Deep clustering in TypeScript: autoencoders, DEC, IDEC, DCN, SNNL, CDC and more.')
   .option('--debug', 'print stack traces for errors')
-  .showHelpAfterError('(run with --help for usage)')
+  // commander's own errors (unknown option, missing argument…) on one line, like ours
+  .configureOutput({ outputError: (str, write) => write(`deepclust: ${oneLine(str)} (run with --help for usage)\n`) })
   .exitOverride();
 
 for (const register of commands) register(program);
@@ -35,13 +36,17 @@ function reportError(err: unknown, withStack: boolean): number {
     return err.exitCode === 0 ? 0 : 2;
   }
   if (err instanceof DeepclustError) {
-    process.stderr.write(`deepclust: error: ${err.message}\n`);
+    process.stderr.write(`deepclust: error: ${oneLine(err.message)}\n`);
     if (withStack && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`deepclust: internal error: ${message}\n`);
-  if (withStack && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-  else process.stderr.write('(run again with --debug for the stack trace, and please report it)\n');
+  const message = oneLine(err instanceof Error ? err.message : String(err));
+  if (withStack && err instanceof Error && err.stack) process.stderr.write(`deepclust: internal error: ${message}\n${err.stack}\n`);
+  else process.stderr.write(`deepclust: internal error: ${message} (run again with --debug for the stack trace, and please report it)\n`);
   return 1;
+}
+
+/** Joins a message's lines (a library's multi-line text, commander's suggestion) into one. */
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' ');
 }

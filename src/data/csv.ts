@@ -56,7 +56,7 @@ export function parseDelimited(text: string, source: string, options: DelimitedO
     lines.shift();
     lineNo.shift();
   }
-  if (lines.length === 0) throw new DataError(`'${source}' has a header but no data rows`);
+  if (lines.length === 0) throw new DataError(`'${source}' has a header but no data rows; add one sample per line below it`);
   const width = header?.length ?? split(lines[0]!).length;
   let labelIdx = -1;
   if (options.labelColumn !== undefined && options.labelColumn !== '') {
@@ -67,7 +67,7 @@ export function parseDelimited(text: string, source: string, options: DelimitedO
     } else labelIdx = (header ?? []).indexOf(lc);
     if (labelIdx < 0 || labelIdx >= width)
       throw new DataError(
-        `'${source}': label column ${JSON.stringify(lc)} not found${header ? ` (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''})` : ` (the file has no header; use a 0-based index below ${width})`}`,
+        `'${source}': label column ${JSON.stringify(lc)} not found${header ? ` (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}); name one of them or give a 0-based index` : ` (the file has no header; use a 0-based index below ${width})`}`,
       );
   }
   const cols = labelIdx >= 0 ? width - 1 : width;

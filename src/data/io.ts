@@ -37,7 +37,7 @@ export function gunzip(bytes: Uint8Array, source: string): Buffer {
 /** Reads a file, gunzipping it when it starts with the gzip magic (whatever its extension). */
 export function readMaybeGzip(path: string, what = 'data file'): Buffer {
   const bytes = readBytes(path, what);
-  if (bytes.length === 0) throw new DataError(`${what} '${path}' is empty (0 bytes)`);
+  if (bytes.length === 0) throw new DataError(`${what} '${path}' is empty (0 bytes); write it again or pass another file`);
   return isGzip(bytes) ? gunzip(bytes, path) : bytes;
 }
 

@@ -27,7 +27,7 @@ export interface MatContents {
  */
 export async function readMat(path: string): Promise<MatContents> {
   const bytes = readBytes(path);
-  if (bytes.length === 0) throw new DataError(`data file '${path}' is empty (0 bytes)`);
+  if (bytes.length === 0) throw new DataError(`data file '${path}' is empty (0 bytes); write it again or pass another file`);
   if (hasHdf5Signature(bytes.subarray(0, 4096))) {
     const c = await openH5(path, true);
     return { version: 7.3, entries: c.entries, skipped: [], close: c.close };

@@ -84,7 +84,7 @@ export function readMethodConfig(path: string): MethodConfig {
     return resolveMethod(parsed as MethodConfig);
   } catch (err) {
     if (err instanceof ParamError || err instanceof DataError) throw err;
-    throw new DataError(`the method config '${path}' is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    throw new DataError(`the method config '${path}' is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}; fix its syntax (see examples/methods)`);
   }
 }
 
