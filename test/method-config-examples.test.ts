@@ -28,7 +28,7 @@ for (const file of readdirSync(dir).sort()) {
       method,
       nClusters: 3,
       seed: 1,
-      overrides: { architecture: { hidden: [32, 32, 32], embeddingDim: 4 }, pretrain: { epochs: 30, batchSize: 20 }, train: { maxIter: 80, batchSize: 20 }, clusterUpdate: { updateInterval: 20, ...(method.clusterUpdate.kind === 'agglomerative' ? { initialClusters: 12 } : {}) } },
+      overrides: { architecture: { hidden: [32, 32, 32], embeddingDim: 4 }, pretrain: { epochs: 30, batchSize: 20, ...(method.pretrain?.greedy ? { greedy: { epochs: 5 } } : {}) }, train: { maxIter: 80, batchSize: 20 }, clusterUpdate: { updateInterval: 20, ...(method.clusterUpdate.kind === 'agglomerative' ? { initialClusters: 12 } : {}) } },
     }).fit(x);
     assert.equal(new Set(fitted.labels).size, 3);
     let agree = 0;

@@ -49,6 +49,7 @@ import { Rng } from '../random.ts';
 import type { MethodConfig, OptimizerConfig, RegularizerConfig } from './config.ts';
 import { balancedAssignmentLoss, clusterClassificationLoss, groupSparsityLoss, knnSimilarity, localityPreservingLoss } from '../losses/taxonomy.ts';
 import { runKMeans } from './_kmeans.ts';
+import { greedyPretrain } from './_greedy.ts';
 import { type HardClusters, centroidsOf, compact, lloydRefine, nextClusterCount, wardMerge } from './_hard-clusters.ts';
 import { ParamError } from '../errors.ts';
 
@@ -80,8 +81,8 @@ export function makeOptimizer(o: OptimizerConfig): Optimizer {
 
 /** One progress event. */
 export interface ProgressEvent {
-  readonly phase: 'pretrain' | 'init' | 'cluster' | 'recluster';
-  /** Epoch (pretraining) or iteration (clustering) done so far, and the total. */
+  readonly phase: 'greedy' | 'pretrain' | 'init' | 'cluster' | 'recluster';
+  /** Epoch (greedy: over all layer pairs; pretraining) or iteration (clustering) done so far, and the total. */
   readonly done: number;
   readonly total: number;
   /** Loss terms of the last epoch / interval. */
@@ -172,13 +173,13 @@ export function features(m: MethodConfig, enc: Encoded): Tensor {
   return m.features.layers.length === 1 ? enc.layers[m.features.layers[0]!]! : concat(m.features.layers.map((l) => enc.layers[l]!), 1);
 }
 
-// Copies rows `idx` of x (width d) into out at row offset o.
-function gatherRows(x: Float32Array, d: number, idx: ArrayLike<number>, from: number, to: number, out: Float32Array, o: number): void {
+/** Copies rows `idx[from..to)` of x (width d) into out at row offset o. */
+export function gatherRows(x: Float32Array, d: number, idx: ArrayLike<number>, from: number, to: number, out: Float32Array, o: number): void {
   for (let r = from; r < to; r++) out.set(x.subarray(idx[r]! * d, (idx[r]! + 1) * d), (o + r - from) * d);
 }
 
 /** Batches of one epoch: full batches in runs of K steps, then the remainder batch alone. */
-function* epochRuns(perm: Int32Array, batch: number, K: number): Generator<{ from: number; steps: number; batch: number }> {
+export function* epochRuns(perm: Int32Array, batch: number, K: number): Generator<{ from: number; steps: number; batch: number }> {
   const n = perm.length;
   const full = Math.floor(n / batch);
   for (let s = 0; s < full; s += K) yield { from: s * batch, steps: Math.min(K, full - s), batch };
@@ -202,9 +203,11 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   // ---- phase 1: pretraining
   let pretrainedStore: ParameterStore | undefined;
   let pretrainSteps = 0;
-  if (m.pretrain && !input.pretrained && m.pretrain.epochs > 0) {
+  if (m.pretrain && !input.pretrained && (m.pretrain.epochs > 0 || (m.pretrain.greedy?.epochs ?? 0) > 0)) {
     const t0 = performance.now();
     const p = m.pretrain;
+    if (p.greedy && p.greedy.epochs > 0)
+      await greedyPretrain({ net, pretrain: p, greedy: p.greedy, x, n, store, seed, stepsPerRun: K, runtime: input.runtime, history, onProgress: input.onProgress });
     const g = new Graph();
     const xin = g.input('x', ['batch', d]);
     let corrupted = xin;

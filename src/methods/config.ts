@@ -54,6 +54,18 @@ export interface PretrainConfig {
   readonly snnl?: SnnlConfig;
   /** CDC's pretraining regulariser λ[L_cr(Z, X) + L_cr(Z, X′)] (Trinh & Pham). */
   readonly correlation?: { readonly lambda: number };
+  /** Greedy layer-wise denoising pretraining before the end-to-end epochs (DEC; MLP only). */
+  readonly greedy?: GreedyPretrainConfig;
+}
+
+/** DEC's greedy layer-wise pretraining: each encoder/decoder layer pair as a denoising autoencoder. */
+export interface GreedyPretrainConfig {
+  /** Epochs per layer pair (DEC: 50,000 iterations of batch 256 per layer). */
+  readonly epochs: number;
+  /** Dropout rate of each pair's input. @defaultValue 0.2 */
+  readonly corruption?: number;
+  /** Optimizer of the layer pairs (DEC: SGD lr 0.1, momentum 0.9). @defaultValue the pretraining optimizer */
+  readonly optimizer?: OptimizerConfig;
 }
 
 /** The SNNL block of the SNNL autoencoder. */
@@ -224,7 +236,8 @@ const METHOD_KEYS = {
   mlp: ['kind', 'hidden', 'embeddingDim', 'activation', 'codeActivation', 'outputActivation', 'init'],
   conv: ['kind', 'channels', 'kernels', 'strides', 'embeddingDim', 'activation', 'batchNorm', 'outputActivation', 'init'],
   features: ['kind', 'layers'],
-  pretrain: ['loss', 'epochs', 'batchSize', 'optimizer', 'corruption', 'snnl', 'correlation'],
+  pretrain: ['loss', 'epochs', 'batchSize', 'optimizer', 'corruption', 'snnl', 'correlation', 'greedy'],
+  greedy: ['epochs', 'corruption', 'optimizer'],
   snnl: ['alpha', 'temperature', 'layers', 'supervised', 'distance'],
   corruption: ['kind', 'rate'],
   correlation: ['lambda'],
@@ -265,6 +278,7 @@ function checkKeys(m: MethodConfig): void {
     knownKeys('method.pretrain.snnl', m.pretrain.snnl, METHOD_KEYS.snnl);
     knownKeys('method.pretrain.corruption', m.pretrain.corruption, METHOD_KEYS.corruption);
     knownKeys('method.pretrain.correlation', m.pretrain.correlation, METHOD_KEYS.correlation);
+    knownKeys('method.pretrain.greedy', m.pretrain.greedy, METHOD_KEYS.greedy);
     const o = m.pretrain.optimizer as { name?: string } | undefined;
     if (o?.name === 'adam' || o?.name === 'sgd') knownKeys('method.pretrain.optimizer', o, [...new Set([...OPTIMIZER_KEYS.adam, ...OPTIMIZER_KEYS.sgd])]);
   }
@@ -335,6 +349,13 @@ export function validateMethod(m: MethodConfig): MethodConfig {
       if (sn.temperature !== 'annealed') posNum('method.pretrain.snnl.temperature', sn.temperature);
       oneOf('method.pretrain.snnl.layers', sn.layers, ['sum', 'min']);
       oneOf('method.pretrain.snnl.distance', sn.distance, ['cosine', 'euclidean']);
+    }
+    if (m.pretrain.greedy) {
+      const gr = m.pretrain.greedy;
+      if (a.kind !== 'mlp') throw new ParamError("method.pretrain.greedy needs an MLP autoencoder (architecture.kind: 'mlp'); remove it for a conv network");
+      posInt('method.pretrain.greedy.epochs', gr.epochs, 0);
+      if (gr.corruption !== undefined && !(typeof gr.corruption === 'number' && gr.corruption >= 0 && gr.corruption < 1)) throw new ParamError(`method.pretrain.greedy.corruption must be a dropout rate in [0, 1), got ${JSON.stringify(gr.corruption)}`);
+      if (gr.optimizer) checkOptimizer('method.pretrain.greedy.optimizer', gr.optimizer);
     }
     if (m.pretrain.corruption) {
       oneOf('method.pretrain.corruption.kind', m.pretrain.corruption.kind, ['dropout', 'gaussian']);

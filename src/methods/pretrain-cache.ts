@@ -53,7 +53,7 @@ function canonical(value: unknown): string {
 /** The cache key (64 hex digits) of a method's pretraining on some data, or null when the method does not pretrain. */
 export function pretrainCacheKey(method: MethodConfig, inputs: PretrainInputs): string | null {
   const p = method.pretrain;
-  if (!p || p.epochs <= 0) return null;
+  if (!p || (p.epochs <= 0 && (p.greedy?.epochs ?? 0) <= 0)) return null;
   const h = createHash('sha256');
   h.update(canonical({ format: PRETRAIN_CACHE_FORMAT, architecture: method.architecture, pretrain: p, seed: inputs.seed, rows: inputs.rows, cols: inputs.cols, imageShape: inputs.imageShape ?? null }));
   h.update(new Uint8Array(inputs.x.buffer, inputs.x.byteOffset, inputs.rows * inputs.cols * 4));
@@ -101,6 +101,6 @@ export function loadPretrain(dir: string, key: string): CachedPretrain | null {
 export function savePretrain(dir: string, key: string, store: ParameterStore, history: readonly HistoryRow[], seconds: number): string {
   ensureDir(dir);
   const path = pretrainCachePath(dir, key);
-  saveCheckpoint(path, store, undefined, { cacheFormat: PRETRAIN_CACHE_FORMAT, key, history: JSON.stringify(history.filter((r) => r.phase === 'pretrain')), seconds: String(seconds) });
+  saveCheckpoint(path, store, undefined, { cacheFormat: PRETRAIN_CACHE_FORMAT, key, history: JSON.stringify(history.filter((r) => r.phase === 'pretrain' || r.phase === 'greedy')), seconds: String(seconds) });
   return path;
 }

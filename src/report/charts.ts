@@ -44,8 +44,8 @@ function scheme(n: number): 'category10' | 'tableau20' {
 }
 
 /** Loss terms of one phase over epochs/iterations: one small panel per term (own y scale). */
-export async function lossChart(history: readonly HistoryRow[], phase: 'pretrain' | 'cluster', name: string, title: string): Promise<Chart | null> {
-  const xName = phase === 'pretrain' ? 'epoch' : 'iteration';
+export async function lossChart(history: readonly HistoryRow[], phase: 'greedy' | 'pretrain' | 'cluster', name: string, title: string): Promise<Chart | null> {
+  const xName = phase === 'cluster' ? 'iteration' : 'epoch';
   const values: Array<Record<string, number | string>> = [];
   for (const row of history) {
     if (row.phase !== phase) continue;

@@ -228,6 +228,11 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
 
   // ---- training curves
   const curves: string[] = [];
+  const greedy = await lossChart(history, 'greedy', 'greedy-losses', 'Greedy layer-wise pretraining: reconstruction loss of each layer pair per epoch (epochs counted over all pairs)');
+  if (greedy) {
+    charts.push(greedy);
+    curves.push(chartFigure(greedy));
+  }
   const pre = await lossChart(history, 'pretrain', 'pretrain-losses', 'Pretraining loss per epoch');
   if (pre) {
     charts.push(pre);
