@@ -224,7 +224,7 @@ export class FittedDeepClustering {
   }
 
   private checkInput(x: Matrix): Float32Array {
-    if (x.cols !== this.nFeatures) throw new DataError(`the model was trained on rows of ${this.nFeatures} features, got ${x.cols}`);
+    if (x.cols !== this.nFeatures) throw new DataError(`the model was trained on rows of ${this.nFeatures} features, got ${x.cols}; pass data preprocessed like the training data`);
     const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
     checkData(data, x.rows, x.cols);
     return data;
