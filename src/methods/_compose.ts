@@ -71,7 +71,21 @@ export function buildNetwork(m: MethodConfig, d: number, imageShape?: readonly [
   }
   if (!imageShape) throw new DataError(`method '${m.name}' uses a convolutional network, but the data has no image shape; use an image data set or pass imageShape (e.g. [1, 28, 28])`);
   if (imageShape[0] * imageShape[1] * imageShape[2] !== d) throw new DataError(`imageShape [${imageShape.join(',')}] does not match the data width ${d}`);
-  return new ConvAutoencoder({ imageShape, channels: a.channels, kernels: a.kernels, strides: a.strides, embeddingDim: a.embeddingDim, activation: a.activation, batchNorm: a.batchNorm, outputActivation: a.outputActivation, init: a.init });
+  return new ConvAutoencoder({
+    imageShape,
+    channels: a.channels,
+    kernels: a.kernels,
+    strides: a.strides,
+    ...(a.pools ? { pools: a.pools } : {}),
+    ...(a.padding ? { padding: a.padding } : {}),
+    ...(a.denseCode !== undefined ? { denseCode: a.denseCode } : {}),
+    ...(a.unpool ? { unpool: a.unpool } : {}),
+    embeddingDim: a.embeddingDim,
+    activation: a.activation,
+    batchNorm: a.batchNorm,
+    outputActivation: a.outputActivation,
+    init: a.init,
+  });
 }
 
 /** Creates the engine optimizer of a config. */

@@ -32,6 +32,14 @@ export type ArchitectureConfig =
       readonly kernels: readonly number[];
       /** Stride of each conv layer (2 halves the image). */
       readonly strides: readonly number[];
+      /** Max-pooling window after each conv (1 = none). @defaultValue all 1 */
+      readonly pools?: readonly number[];
+      /** 'same' or 'valid' conv padding. @defaultValue 'same' */
+      readonly padding?: 'same' | 'valid';
+      /** A dense code layer (DCEC) or the last conv's output as the code (Aljalbout). @defaultValue true */
+      readonly denseCode?: boolean;
+      /** Decoder unpooling: to the encoder's switches or nearest-neighbour. @defaultValue 'switches' */
+      readonly unpool?: 'switches' | 'nearest';
       readonly embeddingDim: number;
       readonly activation: Activation;
       readonly batchNorm: boolean;
@@ -234,7 +242,7 @@ const OPTIMIZER_KEYS = { adam: ['name', 'lr', 'beta1', 'beta2', 'eps', 'weightDe
 const METHOD_KEYS = {
   method: ['name', 'reference', 'architecture', 'features', 'pretrain', 'initNInit', 'nonClusteringLoss', 'clusteringLoss', 'combination', 'clusterUpdate', 'train', 'reclusterAfterTraining', 'regularizers', 'notes', 'perDataset'],
   mlp: ['kind', 'hidden', 'embeddingDim', 'activation', 'codeActivation', 'outputActivation', 'init'],
-  conv: ['kind', 'channels', 'kernels', 'strides', 'embeddingDim', 'activation', 'batchNorm', 'outputActivation', 'init'],
+  conv: ['kind', 'channels', 'kernels', 'strides', 'pools', 'padding', 'denseCode', 'unpool', 'embeddingDim', 'activation', 'batchNorm', 'outputActivation', 'init'],
   features: ['kind', 'layers'],
   pretrain: ['loss', 'epochs', 'batchSize', 'optimizer', 'corruption', 'snnl', 'correlation', 'greedy'],
   greedy: ['epochs', 'corruption', 'optimizer'],
@@ -328,6 +336,13 @@ export function validateMethod(m: MethodConfig): MethodConfig {
     a.channels.forEach((c, i) => posInt(`method.architecture.channels[${i}]`, c));
     a.kernels.forEach((c, i) => posInt(`method.architecture.kernels[${i}]`, c));
     a.strides.forEach((c, i) => posInt(`method.architecture.strides[${i}]`, c));
+    if (a.pools !== undefined) {
+      if (!Array.isArray(a.pools) || a.pools.length !== a.channels.length) throw new ParamError(`method.architecture.pools must list one pool size per conv layer (${a.channels.length}), e.g. [2, 2, 1]`);
+      a.pools.forEach((c, i) => posInt(`method.architecture.pools[${i}]`, c));
+    }
+    if (a.padding !== undefined) oneOf('method.architecture.padding', a.padding, ['same', 'valid']);
+    if (a.unpool !== undefined) oneOf('method.architecture.unpool', a.unpool, ['switches', 'nearest']);
+    if (a.denseCode !== undefined && typeof a.denseCode !== 'boolean') throw new ParamError(`method.architecture.denseCode must be true or false, got ${JSON.stringify(a.denseCode)}`);
   }
   oneOf('method.features.kind', m.features?.kind, ['code', 'layers']);
   if (m.features.kind === 'layers') {

@@ -27,7 +27,7 @@ function blobs(n = 96, d = 64, seed = 1) {
 const tiny: Record<string, DeepPartial<MethodConfig>> = {
   mlp: { architecture: { kind: 'mlp', hidden: [16], embeddingDim: 4 }, pretrain: { epochs: 40, batchSize: 16 }, train: { maxIter: 30, batchSize: 20, optimizer: { name: 'adam', lr: 1e-3 } }, clusterUpdate: { updateInterval: 10 }, initNInit: 3 },
   snnl: { architecture: { kind: 'mlp', hidden: [16], embeddingDim: 4 }, pretrain: { epochs: 20, batchSize: 16 }, initNInit: 3 },
-  conv: { architecture: { kind: 'conv', channels: [4, 8], kernels: [3, 3], strides: [2, 2], embeddingDim: 4 }, pretrain: { epochs: 3, batchSize: 16 }, train: { maxIter: 30, batchSize: 16 }, clusterUpdate: { updateInterval: 10 }, initNInit: 3 },
+  conv: { architecture: { kind: 'conv', channels: [4, 8], kernels: [3, 3], strides: [2, 2], pools: [1, 1], padding: 'same', denseCode: true, embeddingDim: 4 }, pretrain: { epochs: 40, batchSize: 16 }, train: { maxIter: 30, batchSize: 16 }, clusterUpdate: { updateInterval: 10 }, initNInit: 3 },
 };
 
 function ari(a: Int32Array, b: Int32Array): number {
@@ -43,7 +43,7 @@ function ari(a: Int32Array, b: Int32Array): number {
 for (const name of Object.keys(PRESETS)) {
   test(`preset ${name}: contract, determinism, predict(train) = labels`, async () => {
     const { x, y } = blobs();
-    const overrides = name === 'conv-dec' ? tiny.conv : name.startsWith('snnl') ? tiny.snnl : tiny.mlp;
+    const overrides = name === 'conv-dec' || name === 'dcec' ? tiny.conv : name.startsWith('snnl') ? tiny.snnl : tiny.mlp;
     const fit = () => new DeepClustering({ method: name, nClusters: 3, seed: 7, overrides }).fit(x, { imageShape: [1, 8, 8], labels: y });
     const a = await fit();
     assert.ok(a.labels instanceof Int32Array);

@@ -87,31 +87,63 @@ export const DCN: MethodConfig = {
   ],
 };
 
-/** Aljalbout et al. §4: convolutional AE, pretrained on reconstruction, then reconstruction + cluster hardening jointly, then k-means. */
+/**
+ * Aljalbout et al. §4, as their code's MNIST network: conv 50@5×5 → pool → conv 50@5×5 → pool →
+ * conv 120@4×4 (the 120-d code), valid padding, batch norm, ReLU, a mirrored decoder that unpools
+ * to the recorded switches; pretrained on MSE + L2, then MSE + cluster hardening (KL summed over
+ * the batch, P once per epoch), then k-means on the final embedding. Needs 28×28 images.
+ */
 export const CONV_DEC: MethodConfig = {
   name: 'conv-dec',
   reference: 'Aljalbout, Golkov, Siddiqui, Strobel & Cremers, "Clustering with Deep Learning: Taxonomy and New Methods", 2018, §4',
   architecture: {
     kind: 'conv',
-    channels: [32, 64, 128],
-    kernels: [5, 5, 3],
-    strides: [2, 2, 2],
-    embeddingDim: 10,
+    channels: [50, 50, 120],
+    kernels: [5, 5, 4],
+    strides: [1, 1, 1],
+    pools: [2, 2, 1],
+    padding: 'valid',
+    denseCode: false,
+    unpool: 'switches',
+    embeddingDim: 120,
     activation: 'relu',
-    batchNorm: false,
-    outputActivation: 'linear',
+    batchNorm: true,
+    outputActivation: 'relu',
     init: 'glorotUniform',
   },
   features: { kind: 'code' },
-  pretrain: { loss: 'mse', epochs: 50, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 } },
+  // 5e-5·Σ‖W‖² in the loss is a gradient of 1e-4·W: weight decay 1e-4
+  pretrain: { loss: 'mse', epochs: 50, batchSize: 100, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 } },
   initNInit: 20,
   nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' },
   clusteringLoss: { kind: 'dec', alpha: 1 },
+  // KL summed over the batch of 100 against an element-mean MSE: weight 100 on our batch-mean KL
+  combination: { clusteringWeight: 100, nonClusteringWeight: 1 },
+  clusterUpdate: { kind: 'joint', updateInterval: 700, targetScope: 'all', tol: 0 },
+  train: { maxIter: 35000, batchSize: 100, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9, nesterov: true }, keepDecoder: true },
+  reclusterAfterTraining: true,
+  notes: [
+    'The network of the authors\' code for MNIST (archs/mnist.json, architecture 1): 28×28 inputs only; other image sizes need their own architecture (method config).',
+    'Pretraining and clustering epochs are command-line arguments in the code (unverified): 50 pretraining epochs; 35,000 clustering iterations = 50 epochs of MNIST-70k at batch 100, P refreshed every 700 iterations (one epoch of 70,000), no tolerance stop.',
+    'The L2 penalty is applied as weight decay 1e-4 to every parameter (the code: to the weights only); the learning-rate decay ×0.9999 per pretraining epoch is left out.',
+  ],
+};
+
+/**
+ * DCEC-style convolutional IDEC (Guo et al. 2017): strided conv AE 32-64-128 (5,5,3 kernels,
+ * same padding) with a dense 10-d code, then reconstruction + γ·KL with γ = 0.1, as IDEC.
+ */
+export const DCEC: MethodConfig = {
+  ...CONV_DEC,
+  name: 'dcec',
+  reference: 'Guo, Liu, Zhu & Yin, "Deep Clustering with Convolutional Autoencoders", ICONIP 2017',
+  architecture: { kind: 'conv', channels: [32, 64, 128], kernels: [5, 5, 3], strides: [2, 2, 2], embeddingDim: 10, activation: 'relu', batchNorm: false, outputActivation: 'linear', init: 'glorotUniform' },
+  pretrain: { loss: 'mse', epochs: 50, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 } },
   combination: { clusteringWeight: 0.1, nonClusteringWeight: 1 },
   clusterUpdate: { kind: 'joint', updateInterval: 140, targetScope: 'all', tol: 0.001 },
   train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 }, keepDecoder: true },
-  reclusterAfterTraining: true,
-  notes: ['Convolutional autoencoder 32-64-128 (5,5,3 kernels, stride 2, same padding) and a dense 10-d code, as DCEC.'],
+  reclusterAfterTraining: false,
+  notes: ['Any image size (strided same-padded convs); pretraining 50 epochs (the paper: 200).'],
 };
 
 /**
@@ -200,6 +232,7 @@ export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   idec: IDEC,
   dcn: DCN,
   'conv-dec': CONV_DEC,
+  dcec: DCEC,
   cdc: CDC,
   'cdc-ae': CDC_AE,
   'cdc-ae-cr': CDC_AE_CR,

@@ -1,10 +1,12 @@
 /**
- * Convolutional autoencoder (as DCEC and Aljalbout et al. §4): strided conv layers with 'same'
- * padding, a dense code, and a mirrored decoder of transposed convs whose output padding restores
- * each encoder size exactly.
+ * Convolutional autoencoder: conv layers (strided, or followed by max pooling; 'same' or 'valid'
+ * padding, optional batch norm), a code that is a dense layer (DCEC) or the last conv's output
+ * itself (Aljalbout et al. §4), and a mirrored decoder: upsampling (max-unpooling to the
+ * encoder's recorded switches, or nearest-neighbour) and transposed convs whose output padding
+ * restores each encoder size exactly.
  */
 import { ParamError } from '../errors.ts';
-import { Graph, type ParameterStore, type Tensor, initParameters, reshape } from '../engine/index.ts';
+import { Graph, type ParameterStore, type Tensor, initParameters, maxPool2dWithIndices, maxUnpool2d, reshape, upsample2d } from '../engine/index.ts';
 import { type Activation, Conv2d, Dense, type InitName, type InitPlan, activate } from './layers.ts';
 import type { Decoded, Encoded } from './mlp-autoencoder.ts';
 
@@ -18,6 +20,14 @@ export interface ConvAutoencoderOptions {
   readonly kernels?: readonly number[];
   /** Stride of each conv. @defaultValue [2, 2, 2] */
   readonly strides?: readonly number[];
+  /** Max-pooling window (and stride) after each conv; 1 = none. @defaultValue all 1 */
+  readonly pools?: readonly number[];
+  /** 'same' (⌊k/2⌋ zero padding) or 'valid' (none). @defaultValue 'same' */
+  readonly padding?: 'same' | 'valid';
+  /** A dense code layer after the convs (DCEC), or the last conv's flattened output as the code (Aljalbout). @defaultValue true */
+  readonly denseCode?: boolean;
+  /** How the decoder undoes pooling: to the encoder's arg-max positions, or nearest-neighbour. @defaultValue 'switches' */
+  readonly unpool?: 'switches' | 'nearest';
   /** Code width. @defaultValue 10 */
   readonly embeddingDim?: number;
   /** Hidden activation. @defaultValue 'relu' */
@@ -40,13 +50,21 @@ export class ConvAutoencoder {
   readonly decoderConvs: readonly Conv2d[];
   /** Spatial size after each encoder conv, input first: `[[28,28],[14,14],[7,7],[4,4]]`. */
   readonly sizes: ReadonlyArray<readonly [number, number]>;
+  /** Spatial size right after each encoder conv, before its pooling. */
+  readonly convSizes: ReadonlyArray<readonly [number, number]>;
   readonly options: Required<ConvAutoencoderOptions>;
+  /** The pooling switches of each code this autoencoder encoded, for the decoder's unpooling. */
+  private readonly switches = new WeakMap<Tensor, Array<{ indices: Tensor; like: Tensor } | null>>();
 
   constructor(options: ConvAutoencoderOptions) {
     const o: Required<ConvAutoencoderOptions> = {
       channels: [32, 64, 128],
       kernels: [5, 5, 3],
       strides: [2, 2, 2],
+      pools: (options.channels ?? [32, 64, 128]).map(() => 1),
+      padding: 'same',
+      denseCode: true,
+      unpool: 'switches',
       embeddingDim: 10,
       activation: 'relu',
       batchNorm: false,
@@ -58,43 +76,60 @@ export class ConvAutoencoder {
     const [c0, h0, w0] = o.imageShape;
     if (![c0, h0, w0].every((v) => Number.isInteger(v) && v >= 1)) throw new ParamError(`ConvAutoencoder: imageShape must be three positive integers, got [${o.imageShape.join(',')}]`);
     this.options = o;
+    const n = o.channels.length;
+    if (o.kernels.length !== n || o.strides.length !== n || o.pools.length !== n)
+      throw new ParamError(`ConvAutoencoder: channels, kernels, strides and pools must have the same length, got ${n}, ${o.kernels.length}, ${o.strides.length}, ${o.pools.length}`);
+    const pad = (k: number) => (o.padding === 'valid' ? 0 : Math.floor(k / 2));
     const sizes: Array<[number, number]> = [[h0, w0]];
-    for (let i = 0; i < o.channels.length; i++) {
+    const convSizes: Array<[number, number]> = [];
+    for (let i = 0; i < n; i++) {
       const [h, w] = sizes[i]!;
       const k = o.kernels[i]!;
       const s = o.strides[i]!;
-      const p = Math.floor(k / 2);
-      const next: [number, number] = [Math.floor((h + 2 * p - k) / s) + 1, Math.floor((w + 2 * p - k) / s) + 1];
-      if (next[0] < 1 || next[1] < 1) throw new ParamError(`ConvAutoencoder: layer ${i} shrinks the image to ${next.join('×')}; use fewer or smaller-stride layers for ${h0}×${w0} inputs`);
-      sizes.push(next);
+      const q = o.pools[i]!;
+      if (!Number.isInteger(q) || q < 1) throw new ParamError(`ConvAutoencoder: pools[${i}] must be an integer >= 1, got ${q}`);
+      const conv: [number, number] = [Math.floor((h + 2 * pad(k) - k) / s) + 1, Math.floor((w + 2 * pad(k) - k) / s) + 1];
+      if (conv[0] < 1 || conv[1] < 1) throw new ParamError(`ConvAutoencoder: layer ${i} shrinks the image to ${conv.join('×')}; use fewer, smaller or 'same'-padded layers for ${h0}×${w0} inputs`);
+      if (conv[0] % q || conv[1] % q) throw new ParamError(`ConvAutoencoder: layer ${i}'s ${conv.join('×')} output cannot be pooled by ${q} and restored exactly; pick a pool size dividing it`);
+      convSizes.push(conv);
+      sizes.push([conv[0] / q, conv[1] / q]);
     }
     this.sizes = sizes;
+    this.convSizes = convSizes;
     const chans = [c0, ...o.channels];
+    const [hl, wl] = sizes[n]!;
+    const flat = chans[n]! * hl * wl;
+    if (!o.denseCode && o.embeddingDim !== flat)
+      throw new ParamError(`ConvAutoencoder: without a dense code layer the code is the last conv's output, ${chans[n]}×${hl}×${wl} = ${flat} values; set embeddingDim to ${flat}`);
     this.encoderConvs = o.channels.map(
-      (c, i) => new Conv2d(`${o.name}.conv${i}`, chans[i]!, c, o.kernels[i]!, { stride: o.strides[i]!, padding: Math.floor(o.kernels[i]! / 2), activation: o.activation, batchNorm: o.batchNorm, init: o.init }),
+      (c, i) =>
+        new Conv2d(`${o.name}.conv${i}`, chans[i]!, c, o.kernels[i]!, {
+          stride: o.strides[i]!,
+          padding: pad(o.kernels[i]!),
+          // without a dense code, the last conv is the code: linear, as Aljalbout et al.'s
+          activation: !o.denseCode && i === n - 1 ? 'linear' : o.activation,
+          batchNorm: o.batchNorm,
+          init: o.init,
+        }),
     );
-    const [hl, wl] = sizes[sizes.length - 1]!;
-    const flat = chans[chans.length - 1]! * hl * wl;
     this.toCode = new Dense(`${o.name}.code`, flat, o.embeddingDim, 'linear', o.init);
     this.fromCode = new Dense(`${o.name}.uncode`, o.embeddingDim, flat, o.activation, o.init);
-    const n = o.channels.length;
     this.decoderConvs = o.channels.map((_, j) => {
-      const i = n - 1 - j; // mirrors encoder layer i
-      const [hin, win] = sizes[i + 1]!;
-      const [hout] = sizes[i]!;
+      const i = n - 1 - j; // mirrors encoder layer i: from its conv output size back to its input size
+      const [hin, win] = convSizes[i]!;
+      const [hout, wout] = sizes[i]!;
       const k = o.kernels[i]!;
       const s = o.strides[i]!;
-      const p = Math.floor(k / 2);
+      const p = pad(k);
       const op = hout - (s * (hin - 1) + k - 2 * p);
-      if (op < 0 || op >= s || sizes[i]![1] - (s * (win - 1) + k - 2 * p) !== op)
-        throw new ParamError(`ConvAutoencoder: cannot mirror layer ${i} (${hin}→${hout}) with kernel ${k}, stride ${s}`);
+      if (op < 0 || op >= s || wout - (s * (win - 1) + k - 2 * p) !== op) throw new ParamError(`ConvAutoencoder: cannot mirror layer ${i} (${hin}→${hout}) with kernel ${k}, stride ${s}`);
       const last = j === n - 1;
       return new Conv2d(`${o.name}.deconv${j}`, chans[i + 1]!, chans[i]!, k, {
         stride: s,
         padding: p,
         outputPadding: op,
         transposed: true,
-        activation: last ? 'linear' : o.activation,
+        activation: last ? 'linear' : !o.denseCode && j === 0 ? 'linear' : o.activation,
         batchNorm: last ? false : o.batchNorm,
         init: o.init,
       });
@@ -111,19 +146,23 @@ export class ConvAutoencoder {
   plan(): InitPlan {
     const plan: InitPlan = new Map();
     for (const l of [...this.encoderConvs, ...this.decoderConvs]) l.plan(plan);
-    this.toCode.plan(plan);
-    this.fromCode.plan(plan);
+    if (this.options.denseCode) {
+      this.toCode.plan(plan);
+      this.fromCode.plan(plan);
+    }
     return plan;
   }
 
   /** Names of the encoder's parameters. */
   encoderParamNames(): string[] {
-    return [...[...this.plan().keys()].filter((k) => k.startsWith(`${this.options.name}.conv`)), `${this.toCode.name}.weight`, `${this.toCode.name}.bias`];
+    const convs = [...this.plan().keys()].filter((k) => k.startsWith(`${this.options.name}.conv`));
+    return this.options.denseCode ? [...convs, `${this.toCode.name}.weight`, `${this.toCode.name}.bias`] : convs;
   }
 
   /** Names of the decoder's parameters. */
   decoderParamNames(): string[] {
-    return [`${this.fromCode.name}.weight`, `${this.fromCode.name}.bias`, ...[...this.plan().keys()].filter((k) => k.startsWith(`${this.options.name}.deconv`))];
+    const deconvs = [...this.plan().keys()].filter((k) => k.startsWith(`${this.options.name}.deconv`));
+    return this.options.denseCode ? [`${this.fromCode.name}.weight`, `${this.fromCode.name}.bias`, ...deconvs] : deconvs;
   }
 
   /** Fresh seeded parameters, and the batch-norm buffers at their initial values. */
@@ -147,22 +186,41 @@ export class ConvAutoencoder {
     const [c, h, w] = this.options.imageShape;
     let t = reshape(x, [-1, c, h, w]);
     const layers: Tensor[] = [];
-    for (const conv of this.encoderConvs) {
+    const switches: Array<{ indices: Tensor; like: Tensor } | null> = [];
+    this.encoderConvs.forEach((conv, i) => {
       t = conv.apply(g, t, training);
-      layers.push(reshape(t, [0, -1]));
-    }
-    const code = this.toCode.apply(g, reshape(t, [0, -1]));
-    layers.push(code);
+      const q = this.options.pools[i]!;
+      if (q > 1) {
+        const pooled = maxPool2dWithIndices(t, { kernel: q });
+        switches.push({ indices: pooled.indices, like: t });
+        t = pooled.y;
+      } else switches.push(null);
+      const [hh, ww] = this.sizes[i + 1]!;
+      layers.push(reshape(t, [0, this.options.channels[i]! * hh * ww])); // static width: the code's size must be known
+    });
+    const code = this.options.denseCode ? this.toCode.apply(g, reshape(t, [0, -1])) : layers[layers.length - 1]!;
+    if (this.options.denseCode) layers.push(code);
+    this.switches.set(code, switches);
     return { code, layers };
   }
 
-  /** Builds the decoder on a code `z`; outputs are flat rows like the input. */
+  /**
+   * Builds the decoder on a code `z`; outputs are flat rows like the input. With pooling undone
+   * by switches, `z` must be (a tensor computed from) the code this autoencoder's `encode` gave.
+   */
   decode(g: Graph, z: Tensor, training = false): Decoded {
     const n = this.options.channels.length;
     const [hl, wl] = this.sizes[n]!;
-    let t = reshape(this.fromCode.apply(g, z), [-1, this.options.channels[n - 1]!, hl, wl]);
+    const c = this.options.channels[n - 1]!;
+    let t = reshape(this.options.denseCode ? this.fromCode.apply(g, z) : z, [-1, c, hl, wl]);
+    const usesSwitches = this.options.unpool === 'switches' && this.options.pools.some((q) => q > 1);
+    const switches = this.switches.get(z);
+    if (usesSwitches && !switches) throw new ParamError('ConvAutoencoder: unpooling to switches needs the code from encode() in the same graph; use unpool: nearest to decode other codes');
     const layers: Tensor[] = [];
     this.decoderConvs.forEach((d, j) => {
+      const i = n - 1 - j;
+      const q = this.options.pools[i]!;
+      if (q > 1) t = usesSwitches ? maxUnpool2d(t, switches![i]!.indices, switches![i]!.like) : upsample2d(t, q);
       t = d.apply(g, t, training);
       if (j < n - 1) layers.push(reshape(t, [0, -1]));
     });

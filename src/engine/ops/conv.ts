@@ -145,6 +145,14 @@ export interface PoolOptions {
  * output scattered back with ScatterElements add).
  */
 export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {
+  return maxPool2dWithIndices(x, options).y;
+}
+
+/**
+ * 2-D max pooling that also returns where each maximum came from ("switches"): int64 indices
+ * into the flattened input (batch included, as ONNX MaxPool gives them), for {@link maxUnpool2d}.
+ */
+export function maxPool2dWithIndices(x: Tensor, options: PoolOptions): { y: Tensor; indices: Tensor } {
   const { kernel, stride = kernel, padding = 0 } = options;
   checkOpts('maxPool2d', stride, padding);
   if (!Number.isInteger(kernel) || kernel < 1) throw new GraphError(`maxPool2d: kernel must be an integer >= 1, got ${kernel}`);
@@ -157,16 +165,36 @@ export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {
   let indices: Tensor | undefined;
   const [y, idx] = g.node('MaxPool', [x], [{ shape: outShape, dtype: x.dtype }, { shape: outShape, dtype: 'int64' }], {
     attrs: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding] },
-    backward: (gy) => {
-      const flatZeros = reshape(zerosLike(x), [-1]);
-      const scattered = g.node1('ScatterElements', [flatZeros, reshape(indices!, [-1]), reshape(gy, [-1])], flatZeros.shape, x.dtype, {
-        attrs: { axis: 0, reduction: 'add' },
-      });
-      return [reshapeLike(scattered, x)];
-    },
+    backward: (gy) => [maxUnpool2d(gy, indices!, x)],
   });
   indices = idx;
-  return y!;
+  return { y: y!, indices: idx! };
+}
+
+/**
+ * Inverse max pooling (the decoder of Aljalbout et al.'s and SWWAE-style autoencoders): each
+ * value of `y` goes back to the position its window's maximum had in `like` (the tensor that was
+ * pooled, giving the output's shape), zeros elsewhere. The gradient gathers from those positions.
+ * @param indices - the switches from {@link maxPool2dWithIndices} of `like`
+ */
+export function maxUnpool2d(y: Tensor, indices: Tensor, like: Tensor): Tensor {
+  if (indices.dtype !== 'int64') throw new GraphError(`maxUnpool2d: indices must be int64, got ${indices}`);
+  spatial(like, 'maxUnpool2d');
+  checkSameDtype('maxUnpool2d', y, like);
+  const g = y.graph;
+  const flatZeros = reshape(zerosLike(like), [-1]);
+  const flatIdx = reshape(indices, [-1]);
+  const scattered = g.node1('ScatterElements', [flatZeros, flatIdx, reshape(y, [-1])], flatZeros.shape, y.dtype, {
+    attrs: { axis: 0, reduction: 'add' },
+    backward: (gs) => [null, null, g.node1('GatherElements', [gs, flatIdx], flatIdx.shape, gs.dtype, { attrs: { axis: 0 }, backward: (gg) => [maxUnpoolFlat(gg, flatIdx, gs), null] })],
+  });
+  return reshapeLike(scattered, like);
+}
+
+// The scatter of a flat gradient back to a flat tensor shaped like `likeFlat` (second-order rule).
+function maxUnpoolFlat(values: Tensor, flatIdx: Tensor, likeFlat: Tensor): Tensor {
+  const g = values.graph;
+  return g.node1('ScatterElements', [zerosLike(likeFlat), flatIdx, values], likeFlat.shape, values.dtype, { attrs: { axis: 0, reduction: 'add' } });
 }
 
 /**

@@ -1,0 +1,88 @@
+// The convolutional autoencoder's pooled variant (Aljalbout et al. §4): sizes, switch unpooling,
+// a code without a dense layer, and the errors of shapes that cannot be mirrored.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Graph, compileFunction, maxPool2dWithIndices, maxUnpool2d } from '../engine/index.ts';
+import { ConvAutoencoder } from './conv-autoencoder.ts';
+import { ParamError } from '../errors.ts';
+import { DeepClustering } from '../methods/deep-clustering.ts';
+import { Rng } from '../random.ts';
+
+const aljalbout = () =>
+  new ConvAutoencoder({ imageShape: [1, 28, 28], channels: [50, 50, 120], kernels: [5, 5, 4], strides: [1, 1, 1], pools: [2, 2, 1], padding: 'valid', denseCode: false, embeddingDim: 120, batchNorm: true, outputActivation: 'relu' });
+
+test("Aljalbout et al.'s MNIST network: 28 → 24 → 12 → 8 → 4 → 1×1×120 code and back to 28×28", async () => {
+  const net = aljalbout();
+  assert.deepEqual(net.convSizes, [[24, 24], [8, 8], [1, 1]]);
+  assert.deepEqual(net.sizes, [[28, 28], [12, 12], [4, 4], [1, 1]]);
+  assert.ok(!net.encoderParamNames().some((p) => p.includes('.code.')));
+  assert.ok(!net.decoderParamNames().some((p) => p.includes('.uncode.')));
+  const store = net.initParameters(1);
+  const g = new Graph();
+  const x = g.input('x', ['batch', 784]);
+  const enc = net.encode(g, x, false);
+  const dec = net.decode(g, enc.code, false);
+  const fn = await compileFunction(g, { outputs: { z: enc.code, y: dec.output }, store });
+  try {
+    const rng = new Rng(2);
+    const data = Float32Array.from({ length: 3 * 784 }, () => rng.random());
+    const out = await fn.runBatched({ x: { data, rowSize: 784 } }, 3, 3);
+    assert.equal(out.z!.data.length, 3 * 120);
+    assert.equal(out.y!.data.length, 3 * 784);
+    assert.ok(Array.from(out.y!.data as Float32Array).every((v) => Number.isFinite(v) && v >= 0)); // ReLU output
+  } finally {
+    await fn.dispose();
+  }
+});
+
+test('max-unpooling puts each maximum back where it was, zeros elsewhere', async () => {
+  const g = new Graph();
+  const x = g.input('x', ['batch', 1, 4, 4]);
+  const p = maxPool2dWithIndices(x, { kernel: 2 });
+  const fn = await compileFunction(g, { outputs: { y: p.y, u: maxUnpool2d(p.y, p.indices, x) } });
+  try {
+    const img = [1, 5, 2, 0, 3, 4, 8, 1, 0, 0, 1, 2, 9, 0, 3, 1];
+    const img2 = [2, 1, 0, 3, 1, 0, 4, 5, 6, 7, 0, 1, 2, 3, 4, 0]; // the maxima sit elsewhere
+    const out = await fn.run({ x: { data: Float32Array.from([...img, ...img2]), dims: [2, 1, 4, 4] } });
+    assert.deepEqual(Array.from(out.y!.data as Float32Array), [5, 8, 9, 3, 2, 5, 7, 4]);
+    const u = Array.from(out.u!.data as Float32Array);
+    assert.deepEqual(u.slice(0, 16), [0, 5, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 9, 0, 3, 0]);
+    assert.deepEqual(u.slice(16), [2, 0, 0, 0, 0, 0, 0, 5, 0, 7, 0, 0, 0, 0, 4, 0]);
+  } finally {
+    await fn.dispose();
+  }
+});
+
+test('shapes that cannot be pooled, mirrored or coded are refused with the fix', () => {
+  assert.throws(() => new ConvAutoencoder({ imageShape: [1, 28, 28], channels: [8], kernels: [5], strides: [1], pools: [5], padding: 'valid' }), (e: Error) => e instanceof ParamError && /24×24 output cannot be pooled by 5/.test(e.message));
+  assert.throws(() => new ConvAutoencoder({ imageShape: [1, 28, 28], channels: [50, 50, 120], kernels: [5, 5, 4], strides: [1, 1, 1], pools: [2, 2, 1], padding: 'valid', denseCode: false, embeddingDim: 10 }), /set embeddingDim to 120/);
+  assert.throws(() => new ConvAutoencoder({ imageShape: [1, 28, 28], channels: [8, 8], kernels: [5], strides: [1, 1] }), /must have the same length/);
+  const net = aljalbout();
+  const g = new Graph();
+  assert.throws(() => net.decode(g, g.input('z', ['batch', 120])), /needs the code from encode\(\)/);
+});
+
+test('a pooled conv autoencoder trains in a method (switch unpooling), deterministically', async () => {
+  const rng = new Rng(4);
+  const n = 60;
+  const x = new Float32Array(n * 64);
+  for (let i = 0; i < n; i++) for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === i % 3 ? 1 : 0) + 0.05 * rng.normal();
+  const fit = () =>
+    new DeepClustering({
+      method: 'conv-dec',
+      nClusters: 3,
+      seed: 1,
+      overrides: {
+        architecture: { kind: 'conv', channels: [4, 6], kernels: [3, 2], strides: [1, 1], pools: [2, 1], padding: 'valid', denseCode: false, embeddingDim: 24, batchNorm: true },
+        pretrain: { epochs: 3, batchSize: 12 },
+        train: { maxIter: 10, batchSize: 12 },
+        clusterUpdate: { updateInterval: 5 },
+        initNInit: 2,
+      } as never,
+    }).fit({ data: x, rows: n, cols: 64 }, { imageShape: [1, 8, 8] });
+  const a = await fit();
+  const b = await fit();
+  assert.equal(a.embeddingDim, 24); // 6 channels × 2 × 2
+  assert.deepEqual(a.labels, b.labels);
+  assert.ok(a.history.some((r) => r.phase === 'cluster'));
+});
