@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
 import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '../src/metrics/index.ts';
 import { DeepClustering } from '../src/methods/deep-clustering.ts';
+import { seedStats as stats } from '../src/reproduce/stats.ts';
 
 /** Options of {@link runMethodBench}. */
 export interface MethodBenchOptions {
@@ -25,14 +26,6 @@ export interface MethodBenchOptions {
   threads?: number;
   resultsDir?: string;
   log: (line: string) => void;
-}
-
-function stats(xs: number[]) {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
-  const s = [...xs].sort((a, b) => a - b);
-  const median = s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return { mean, std, median, best: Math.max(...xs) };
 }
 
 /** Runs the suite (see the module comment). */

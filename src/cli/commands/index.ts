@@ -8,6 +8,7 @@ import { register as fit } from './fit.ts';
 import { register as kmeans } from './kmeans.ts';
 import { register as model } from './model.ts';
 import { register as report } from './report.ts';
+import { register as reproduce } from './reproduce.ts';
 
 /** A sub-command module's registration function. */
 export type RegisterCommand = (program: Command) => void;
@@ -22,4 +23,5 @@ export const commands: RegisterCommand[] = [
   evaluate,
   datasets,
   bench,
+  reproduce,
 ];
