@@ -78,6 +78,12 @@ export function formatMarkdown(res: ReproduceResult): string {
     }
     out.push('');
   }
+  const failed = res.records.filter((r) => r.error);
+  if (failed.length) {
+    out.push('**Failed runs** (left out of the statistics)', '');
+    for (const r of failed) out.push(`- ${r.dataset} ${r.row} seed ${r.seed}: ${r.error}`);
+    out.push('');
+  }
   if (res.skipped.length) {
     out.push('**Skipped data sets**', '');
     for (const s of res.skipped) out.push(`- ${s.dataset}: ${s.message}`);
@@ -86,6 +92,11 @@ export function formatMarkdown(res: ReproduceResult): string {
   if (res.deviations.length) {
     out.push('**Deviations**', '');
     for (const d of res.deviations) out.push(`- ${d}`);
+    out.push('');
+  }
+  if (res.methodNotes.length) {
+    out.push('**Method notes** (deviations the presets document)', '');
+    for (const n of res.methodNotes) out.push(`- ${n}`);
     out.push('');
   }
   if (notes.keys.length) {

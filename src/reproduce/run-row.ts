@@ -4,6 +4,7 @@
  */
 import { KMeans, PCA } from '../cluster/index.ts';
 import type { Dataset } from '../data/types.ts';
+import { DeepclustError } from '../errors.ts';
 import type { ParameterStore } from '../engine/index.ts';
 import type { DeepPartial, MethodConfig } from '../methods/config.ts';
 import { DeepClustering, resolveMethod } from '../methods/deep-clustering.ts';
@@ -52,6 +53,8 @@ export interface RowOutcome {
   /** Label of the row whose pretrained autoencoder this one started from. */
   readonly pretrainedBy?: string;
   readonly notes?: readonly string[];
+  /** Why the run failed (a DeepclustError's message: divergence, unusable data, bad settings); no metrics then. */
+  readonly error?: string;
 }
 
 const INTERNAL: readonly MetricKey[] = ['sil', 'chs', 'dbi'];
@@ -115,7 +118,7 @@ export async function runRow(c: RowContext): Promise<RowOutcome> {
   const overrides = scheduleOverrides(base, c.pretrainEpochs, c.maxIter);
   const method = resolveMethod(row.method, overrides, c.dataset);
   const from = row.sharePretrainingOf ? c.shared.get(row.sharePretrainingOf) : undefined;
-  if (row.sharePretrainingOf && !from) throw new Error(`reproduce: row '${row.label}' shares the pretraining of '${row.sharePretrainingOf}', which has not run`);
+  if (row.sharePretrainingOf && !from) throw new DeepclustError(`it starts from the autoencoder of '${row.sharePretrainingOf}', which failed on this seed`);
   if (from && from.key !== pretrainingKey(method)) throw new Error(`reproduce: row '${row.label}' cannot share the pretraining of '${row.sharePretrainingOf}': their architecture or pretraining settings differ`);
   const usedLabels = Boolean(method.pretrain?.snnl?.supervised);
   const fitted = await new DeepClustering({ method: row.method, nClusters: c.k, seed: c.seed, overrides, dataset: c.dataset, runtime: { threads: c.threads } }).fit(c.train.x, {
@@ -137,5 +140,6 @@ export async function runRow(c: RowContext): Promise<RowOutcome> {
     iterations: fitted.iterations,
     stoppedBy: fitted.stoppedBy,
     ...(from ? { pretrainedBy: row.sharePretrainingOf } : {}),
+    notes: fitted.method.notes ?? [],
   };
 }

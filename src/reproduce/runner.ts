@@ -5,7 +5,7 @@
  */
 import { loadDataset } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
-import { ParamError } from '../errors.ts';
+import { DeepclustError, ParamError } from '../errors.ts';
 import type { ProgressEvent } from '../methods/_compose.ts';
 import { missingDataMessage } from './availability.ts';
 import { type Experiment, type Group, type Headline, LOWER_IS_BETTER, type MetricKey, type PaperValue, type ShortSchedule, experiment as findExperiment } from './registry.ts';
@@ -69,7 +69,9 @@ export interface RowSummary {
   readonly protocol: string;
   readonly row: string;
   readonly method: string;
+  /** Seeds that ran to the end, and seeds that failed (see the records' `error`). */
   readonly seeds: number;
+  readonly failed: number;
   readonly metrics: Partial<Record<MetricKey, MetricSummary>>;
   readonly paper: Partial<Record<MetricKey, PaperValue>>;
   readonly wallSeconds: SeedStats;
@@ -97,6 +99,8 @@ export interface ReproduceResult {
   readonly seeds: number[];
   readonly protocol: string;
   readonly deviations: string[];
+  /** The notes of the methods that ran (their presets' documented deviations), without repeats. */
+  readonly methodNotes: string[];
   readonly metrics: readonly MetricKey[];
   readonly skipped: Array<{ readonly dataset: string; readonly message: string }>;
   readonly rows: RowSummary[];
@@ -156,6 +160,16 @@ function progressLogger(log: (l: string) => void, prefix: string): (e: ProgressE
   };
 }
 
+/** Runs a row; a user-facing failure (divergence, data too small for a batch…) becomes a failed record so the other runs go on. */
+async function runRowSafely(c: Parameters<typeof runRow>[0]): Promise<RowOutcome> {
+  try {
+    return await runRow(c);
+  } catch (err) {
+    if (!(err instanceof DeepclustError)) throw err;
+    return { method: c.row.kind === 'deep' ? (typeof c.row.method === 'string' ? c.row.method : c.row.method.name) : c.row.kind, metrics: {}, usedLabels: false, error: err.message };
+  }
+}
+
 function fmtMetrics(m: RowOutcome['metrics']): string {
   return Object.entries(m)
     .map(([k, v]) => `${k.toUpperCase()} ${v === null || v === undefined ? '—' : v.toFixed(4)}`)
@@ -167,8 +181,9 @@ export function summarizeRecords(e: Experiment, records: readonly RunRecord[]): 
   const out: RowSummary[] = [];
   for (const [gi, g] of e.groups.entries()) {
     for (const row of g.rows) {
-      const rs = records.filter((r) => r.groupIndex === gi && r.row === row.label);
-      if (rs.length === 0) continue;
+      const all = records.filter((r) => r.groupIndex === gi && r.row === row.label);
+      const rs = all.filter((r) => !r.error);
+      if (all.length === 0) continue;
       const metrics: Partial<Record<MetricKey, MetricSummary>> = {};
       for (const m of e.metrics) {
         const xs = rs.map((r) => r.metrics[m]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
@@ -176,13 +191,14 @@ export function summarizeRecords(e: Experiment, records: readonly RunRecord[]): 
       }
       out.push({
         dataset: g.dataset,
-        protocol: rs[0]!.protocol,
+        protocol: all[0]!.protocol,
         row: row.label,
-        method: rs[0]!.method,
+        method: all[0]!.method,
         seeds: rs.length,
+        failed: all.length - rs.length,
         metrics,
         paper: g.paper?.[row.label] ?? {},
-        wallSeconds: seedStats(rs.map((r) => r.wallSeconds)),
+        wallSeconds: seedStats(all.map((r) => r.wallSeconds)),
         usedLabels: rs.some((r) => r.usedLabels),
       });
     }
@@ -238,7 +254,7 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
         const prefix = `[${e.name}] ${g.dataset}${g.protocol.kind === 'split' ? ` (${labelled} labelled)` : ''} seed ${seed} ${row.label}:`;
         log(`${prefix} start`);
         const r0 = performance.now();
-        const outcome = await runRow({
+        const outcome = await runRowSafely({
           row,
           dataset: g.dataset,
           train: tr.ds,
@@ -252,6 +268,7 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
           shared,
           onProgress: progressLogger(log, prefix),
         });
+        if (outcome.error) log(`${prefix} failed: ${outcome.error}`);
         const wallSeconds = (performance.now() - r0) / 1000;
         const sharedFrom = outcome.pretrainedBy ? shared.get(outcome.pretrainedBy) : undefined;
         const record: RunRecord = {
@@ -273,7 +290,7 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
           date: new Date().toISOString(),
         };
         records.push(record);
-        log(`${prefix} ${fmtMetrics(outcome.metrics)} (${wallSeconds.toFixed(1)} s)`);
+        if (!outcome.error) log(`${prefix} ${fmtMetrics(outcome.metrics)} (${wallSeconds.toFixed(1)} s)`);
         o.onRecord?.(record);
       }
     }
@@ -292,6 +309,7 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
     seeds,
     protocol: e.protocol,
     deviations,
+    methodNotes: [...new Set(records.flatMap((r) => r.notes ?? []))],
     metrics: e.metrics,
     skipped,
     rows: summarizeRecords(e, records),
