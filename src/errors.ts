@@ -50,3 +50,18 @@ export function describeValue(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
+
+/**
+ * Training was stopped by its abort signal (Ctrl-C in the CLI). `checkpoint` is the file written
+ * at the stop, from which the run can resume, when checkpointing was on.
+ */
+export class InterruptedError extends DeepclustError {
+  override readonly exitCode: number = 130;
+  constructor(
+    message: string,
+    /** The checkpoint file written when training stopped, if any. */
+    readonly checkpoint?: string,
+  ) {
+    super(message);
+  }
+}

@@ -2,7 +2,8 @@
  * deepclust's public library API. Everything a user needs is exported here; deeper modules are
  * implementation details.
  */
-export { DeepClustering, FittedDeepClustering, resolveMethod, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
+export { DeepClustering, FittedDeepClustering, resolveMethod, type CheckpointOptions, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
+export { type CheckpointInfo, hasCheckpoint, readCheckpointInfo, removeCheckpoint } from './methods/checkpoint.ts';
 export { PRESETS, preset, snnlPreset } from './methods/presets.ts';
 export type { MethodConfig, DeepPartial } from './methods/config.ts';
 export type { ProgressEvent, HistoryRow } from './methods/_compose.ts';
@@ -10,5 +11,5 @@ export { loadDataset, type Dataset } from './data/index.ts';
 export * as metrics from './metrics/index.ts';
 export * as cluster from './cluster/index.ts';
 export * as engine from './engine/index.ts';
-export { DeepclustError, ParamError, DataError, GraphError, DivergenceError } from './errors.ts';
+export { DeepclustError, ParamError, DataError, GraphError, DivergenceError, InterruptedError } from './errors.ts';
 export type { Matrix } from './matrix.ts';

@@ -3,6 +3,12 @@
  * The generator is xoshiro128** (fast 32-bit arithmetic in JS), seeded through splitmix32.
  */
 
+/** The whole state of an {@link Rng}, plain JSON: four 32-bit words and the cached normal value. */
+export interface RngState {
+  readonly s: readonly [number, number, number, number];
+  readonly spare: number | null;
+}
+
 /** A seeded random number generator. */
 export class Rng {
   private s0: number;
@@ -26,6 +32,24 @@ export class Rng {
     this.s2 = next();
     this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** The generator's state, so a checkpoint can continue the same stream ({@link Rng.fromState}). */
+  getState(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare ?? null };
+  }
+
+  /**
+   * A generator continuing exactly where the one that gave `state` was.
+   * @throws TypeError when `state` is not an {@link RngState}
+   */
+  static fromState(state: RngState): Rng {
+    const ok = Array.isArray(state?.s) && state.s.length === 4 && state.s.every((v) => Number.isInteger(v)) && (state.spare === null || typeof state.spare === 'number');
+    if (!ok) throw new TypeError(`Rng.fromState: not a generator state: ${JSON.stringify(state)?.slice(0, 80)}`);
+    const r = new Rng(0);
+    [r.s0, r.s1, r.s2, r.s3] = state.s;
+    r.spare = state.spare ?? undefined;
+    return r;
   }
 
   /** Next unsigned 32-bit integer. */

@@ -408,23 +408,28 @@ export class TrainingStep {
 
   /**
    * Optimizer state in standard form (e.g. PyTorch's Adam m and v), keyed `<param>/<slot>`, plus
-   * the step count, for checkpoints.
+   * the step count, for checkpoints. With `{ standard: false }` the slots are the step's own
+   * (e.g. Adam's rescaled moments): the conversion to standard form rounds, so resuming a run
+   * bit for bit needs this form (and the same in {@link loadOptimizerState}).
    */
-  optimizerState(): { step: number; tensors: Map<string, { shape: readonly number[]; data: Float32Array | Float64Array }> } {
+  optimizerState(options: { standard?: boolean } = {}): { step: number; tensors: Map<string, { shape: readonly number[]; data: Float32Array | Float64Array }> } {
     const tensors = new Map<string, { shape: readonly number[]; data: Float32Array | Float64Array }>();
     for (const gp of this.groups)
       gp.params.forEach((p, i) =>
         gp.optimizer.stateSlots.forEach((slot, j) => {
           const data = this.optState.get(gp.state[i]![j]!.name)!.slice();
-          gp.optimizer.toStandardState?.(slot, data);
+          if (options.standard !== false) gp.optimizer.toStandardState?.(slot, data);
           tensors.set(`${p.name}/${slot}`, { shape: p.shape as number[], data });
         }),
       );
     return { step: this.t, tensors };
   }
 
-  /** Restores state saved by {@link optimizerState}. Missing entries keep their current values. */
-  loadOptimizerState(state: { step: number; tensors: ReadonlyMap<string, { data: Float32Array | Float64Array }> }): void {
+  /**
+   * Restores state saved by {@link optimizerState} (in standard form unless `{ standard: false }`,
+   * which must match how it was saved). Missing entries keep their current values.
+   */
+  loadOptimizerState(state: { step: number; tensors: ReadonlyMap<string, { data: Float32Array | Float64Array }> }, options: { standard?: boolean } = {}): void {
     for (const gp of this.groups)
       gp.params.forEach((p, i) =>
         gp.optimizer.stateSlots.forEach((slot, j) => {
@@ -434,7 +439,7 @@ export class TrainingStep {
           const cur = this.optState.get(name)!;
           if (e.data.length !== cur.length) throw new GraphError(`loadOptimizerState: '${p.name}/${slot}' has ${e.data.length} values, expected ${cur.length}`);
           const data = cur instanceof Float64Array ? Float64Array.from(e.data) : Float32Array.from(e.data);
-          gp.optimizer.fromStandardState?.(slot, data);
+          if (options.standard !== false) gp.optimizer.fromStandardState?.(slot, data);
           this.optState.set(name, data);
         }),
       );

@@ -52,6 +52,7 @@ import { runKMeans } from './_kmeans.ts';
 import { greedyPretrain } from './_greedy.ts';
 import { type HardClusters, centroidsOf, compact, lloydRefine, nextClusterCount, wardMerge } from './_hard-clusters.ts';
 import { ParamError } from '../errors.ts';
+import type { ClusterState, InitState, RunState, SafePoints } from './_run-state.ts';
 
 /** The autoencoder contract the runner needs (MLP and conv autoencoders implement it). */
 export interface Autoencoder {
@@ -137,6 +138,8 @@ export interface RunInput {
   readonly labels?: Int32Array;
   /** Bytes the b×b matrices of pairwise losses may take per step. @defaultValue 2 GiB */
   readonly pairwiseMemoryLimit?: number;
+  /** Checkpointing: a state to resume from, and the safe points where the run may be saved or stopped. */
+  readonly checkpoint?: SafePoints;
 }
 
 /** Float32 b×b temporaries a pairwise loss keeps alive per layer (forward and backward), a measured upper bound. */
@@ -205,22 +208,44 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const { x, n, d, k, seed } = input;
   const K = input.stepsPerRun ?? 16;
   const net = buildNetwork(m, d, input.imageShape);
-  const timings: Record<string, number> = {};
-  const history: HistoryRow[] = [];
-  const rng = new Rng(seed);
-  let store = input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
+  const cp = input.checkpoint;
+  const resume = cp?.resume;
+  // a resumed run continues from the saved state: timings so far, history, generator, parameters
+  const timings: Record<string, number> = resume ? { ...resume.timings } : {};
+  const history: HistoryRow[] = resume ? resume.history : [];
+  const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
+  let store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
   checkPairwiseMemory(m, input.pairwiseMemoryLimit);
   if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
   for (const [phase, b] of [['pretraining', m.pretrain?.batchSize], ['clustering', m.clusteringLoss.kind === 'none' ? undefined : m.train?.batchSize]] as const)
     if (b !== undefined && b > n) throw new DataError(`the ${phase} batch size ${b} is larger than the ${n} samples; lower it (e.g. --batch-size ${Math.max(1, Math.floor(n / 4))})`);
 
+  let pretrainedStore: ParameterStore | undefined = resume?.pretrainedStore;
+  let pretrainSteps = resume?.pretrainSteps ?? 0;
+  // The parts of the state every phase shares; `current` names the phase whose seconds so far count.
+  const common = (phase: RunState['phase'], steps: number, current?: string, t0?: number) => ({
+    phase,
+    steps,
+    rng: rng.getState(),
+    history,
+    timings: current ? { ...timings, [current]: (performance.now() - t0!) / 1000 } : { ...timings },
+    store,
+    pretrainedStore,
+    pretrainSteps,
+  });
+  // the clock of a phase, counting the seconds it ran before the run was resumed
+  const clock = (phase: string) => performance.now() - 1000 * (resume?.timings[phase] ?? 0);
+  if (resume?.phase === 'done') {
+    const r = resume.done!;
+    return { net, store, labels: r.labels, centers: r.centers, embeddingDim: r.embeddingDim, history, timings, iterations: r.iterations, stoppedBy: r.stoppedBy, pretrainedStore };
+  }
+
   // ---- phase 1: pretraining
-  let pretrainedStore: ParameterStore | undefined;
-  let pretrainSteps = 0;
-  if (m.pretrain && !input.pretrained && (m.pretrain.epochs > 0 || (m.pretrain.greedy?.epochs ?? 0) > 0)) {
-    const t0 = performance.now();
-    const p = m.pretrain;
-    if (p.greedy && p.greedy.epochs > 0)
+  const resumePretrain = resume?.phase === 'pretrain' ? resume.pretrain : undefined;
+  if (resumePretrain || (!resume && m.pretrain && !input.pretrained && (m.pretrain.epochs > 0 || (m.pretrain.greedy?.epochs ?? 0) > 0))) {
+    const t0 = clock('pretrain');
+    const p = m.pretrain!;
+    if (!resumePretrain && p.greedy && p.greedy.epochs > 0)
       await greedyPretrain({ net, pretrain: p, greedy: p.greedy, x, n, store, seed, stepsPerRun: K, runtime: input.runtime, history, onProgress: input.onProgress });
     const g = new Graph();
     const xin = g.input('x', ['batch', d]);
@@ -254,14 +279,19 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       outputs.loss = loss;
     }
     const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed, runtime: input.runtime, outputs });
+    if (resumePretrain) step.loadOptimizerState(resumePretrain.optimizer, { standard: false });
     const buf = new Float32Array(K * p.batchSize * d);
     const gbuf = new Float32Array(K * p.batchSize);
-    for (let epoch = 0; epoch < p.epochs; epoch++) {
-      const perm = rng.fork(`pretrain-${epoch}`).permutation(n);
-      const sums: Record<string, number> = {};
-      let count = 0;
+    for (let epoch = resumePretrain?.epoch ?? 0; epoch < p.epochs; epoch++) {
+      // the epoch a resumed run stopped in continues with its order, position and sums
+      const again = resumePretrain?.epoch === epoch ? resumePretrain : undefined;
+      const perm = again ? again.perm : rng.fork(`pretrain-${epoch}`).permutation(n);
+      const sums: Record<string, number> = again ? { ...again.sums } : {};
+      let count = again ? again.count : 0;
       const temperature = sn ? (sn.temperature === 'annealed' ? annealedTemperature(epoch) : sn.temperature) : 0;
       for (const run of epochRuns(perm, p.batchSize, K)) {
+        if (again && run.from < again.cursor) continue;
+        cp?.at(step.step, () => ({ ...common('pretrain', step.step, 'pretrain', t0), pretrain: { epoch, cursor: run.from, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) } }));
         const rows = run.steps * run.batch;
         gatherRows(x, d, perm, run.from, run.from + rows, buf, 0);
         const feeds: Record<string, { data: Float32Array; dims: number[] }> = { x: { data: buf.subarray(0, rows * d), dims: [run.steps, run.batch, d] } };
@@ -285,16 +315,58 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     await step.dispose();
     pretrainedStore = store.clone();
     timings.pretrain = (performance.now() - t0) / 1000;
-  } else if (m.pretrain && input.pretrained) {
+  } else if (!resume && m.pretrain && input.pretrained) {
     // A given (or cached) network stands for the pretraining: draw what pretraining draws, so the
     // later phases make the random choices of a fit that pretrains, and give its result.
     for (let epoch = 0; epoch < m.pretrain.epochs; epoch++) rng.fork(`pretrain-${epoch}`);
   }
 
-  // ---- phase 2: initial clustering on the features
-  let t0 = performance.now();
+  // ---- phase 2: initial clustering on the features (a resumed clustering phase has it)
+  const init = resume?.init ?? (await initialClustering(m, input, net, store, pretrainSteps, timings, history));
+  let { labels, centers } = init;
+  const dim = init.dim;
+
+  // ---- phase 3: clustering
+  let iterations = 0;
+  let stoppedBy: RunOutput['stoppedBy'] = 'none';
+  if (m.clusteringLoss.kind !== 'none' && m.train && m.train.maxIter > 0) {
+    const t0 = clock('cluster');
+    const safe: ClusterSafePoints = {
+      resume: resume?.cluster,
+      at: (steps, state, reason) => cp?.at(pretrainSteps + steps, () => ({ ...common('cluster', pretrainSteps + steps, 'cluster', t0), init, cluster: state() }), reason),
+    };
+    const r = await clusterPhase(m, input, net, store, centers, labels, dim, rng, history, safe);
+    store = r.store;
+    centers = r.centers;
+    labels = r.labels;
+    iterations = r.iterations;
+    stoppedBy = r.stoppedBy;
+    timings.cluster = (performance.now() - t0) / 1000;
+  }
+
+  // ---- phase 4: re-cluster on the final embedding
+  if (m.reclusterAfterTraining) {
+    const t0 = performance.now();
+    const f = await compileFeatures(m, net, store, d, input.runtime);
+    const z = await embed(f, x, n, d, input.inferenceBatch ?? 4096);
+    await f.fn.dispose();
+    const km2 = await runKMeans(z, n, f.dim, k, m.initNInit, seed + 1, input.runtime?.threads);
+    labels = km2.labels;
+    centers = km2.centers;
+    timings.recluster = (performance.now() - t0) / 1000;
+    input.onProgress?.({ phase: 'recluster', done: 1, total: 1, labels });
+  }
+  const steps = pretrainSteps + iterations; // every clustering iteration is one step
+  cp?.at(steps, () => ({ ...common('done', steps), done: { labels, centers, iterations, stoppedBy, embeddingDim: dim } }), 'end');
+  return { net, store, labels, centers, embeddingDim: dim, history, timings, iterations, stoppedBy, pretrainedStore };
+}
+
+/** Phase 2: features of the (pretrained) network and k-means on them; pushes its history row and timing. */
+async function initialClustering(m: MethodConfig, input: RunInput, net: Autoencoder, store: ParameterStore, pretrainSteps: number, timings: Record<string, number>, history: HistoryRow[]): Promise<InitState> {
+  const { x, n, d, k, seed } = input;
+  const t0 = performance.now();
   const featureFn = await compileFeatures(m, net, store, d, input.runtime);
-  let z = await embed(featureFn, x, n, d, input.inferenceBatch ?? 4096);
+  const z = await embed(featureFn, x, n, d, input.inferenceBatch ?? 4096);
   // the last pretraining update may leave non-finite weights although its own loss was finite
   if (pretrainSteps > 0) assertFiniteAfter(z, 'pretraining', pretrainSteps, 'embedding', m.pretrain!.optimizer.lr);
   await featureFn.fn.dispose();
@@ -312,34 +384,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   timings.init = (performance.now() - t0) / 1000;
   input.onProgress?.({ phase: 'init', done: 1, total: 1, labels });
   history.push({ phase: 'init', step: 0, losses: { inertia: km.inertia } });
-
-  // ---- phase 3: clustering
-  let iterations = 0;
-  let stoppedBy: RunOutput['stoppedBy'] = 'none';
-  if (m.clusteringLoss.kind !== 'none' && m.train && m.train.maxIter > 0) {
-    t0 = performance.now();
-    const r = await clusterPhase(m, input, net, store, centers, labels, featureFn.dim, rng, history);
-    store = r.store;
-    centers = r.centers;
-    labels = r.labels;
-    iterations = r.iterations;
-    stoppedBy = r.stoppedBy;
-    timings.cluster = (performance.now() - t0) / 1000;
-  }
-
-  // ---- phase 4: re-cluster on the final embedding
-  if (m.reclusterAfterTraining) {
-    t0 = performance.now();
-    const f = await compileFeatures(m, net, store, d, input.runtime);
-    z = await embed(f, x, n, d, input.inferenceBatch ?? 4096);
-    await f.fn.dispose();
-    const km2 = await runKMeans(z, n, f.dim, k, m.initNInit, seed + 1, input.runtime?.threads);
-    labels = km2.labels;
-    centers = km2.centers;
-    timings.recluster = (performance.now() - t0) / 1000;
-    input.onProgress?.({ phase: 'recluster', done: 1, total: 1, labels });
-  }
-  return { net, store, labels, centers, embeddingDim: featureFn.dim, history, timings, iterations, stoppedBy, pretrainedStore };
+  return { labels, centers, dim: featureFn.dim, inertia: km.inertia };
 }
 
 /** Clusters the first k-means makes: k, or the agglomerative update's starting number. */
@@ -381,6 +426,7 @@ async function clusterPhase(
   dim: number,
   rng: Rng,
   history: HistoryRow[],
+  safe: ClusterSafePoints,
 ): Promise<{ store: ParameterStore; centers: Float32Array; labels: Int32Array; iterations: number; stoppedBy: RunOutput['stoppedBy'] }> {
   const { x, n, d, k } = input;
   const K = input.stepsPerRun ?? 16;
@@ -392,8 +438,9 @@ async function clusterPhase(
   // Hard-target losses: the clusters live outside the graph and reach it as per-point feeds.
   const hardTargets = kind === 'classification' || (kind === 'kmeans' && cu.kind === 'agglomerative');
   const count0 = centers0.length / dim;
-  // Centres live in the store: trainable (joint) or a buffer with per-cluster counts (DCN).
-  if (!hardTargets) {
+  const rc = safe.resume;
+  // Centres live in the store: trainable (joint) or a buffer with per-cluster counts (DCN); a resumed run has them.
+  if (!hardTargets && !rc) {
     store.add('clusters.centers', [k, dim], centers0.slice(), joint);
     if (!joint) store.add('clusters.counts', [k], new Float32Array(k).fill(cu.initialCount ?? 1), false);
   }
@@ -488,6 +535,7 @@ async function clusterPhase(
   }
   // The decoder's parameters may be absent from this graph (keepDecoder false): the store keeps them.
   const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: input.seed, runtime: input.runtime, outputs: terms });
+  if (rc) step.loadOptimizerState(rc.optimizer, { standard: false });
 
   // Assignments of all data at each refresh: soft (DEC, CDC), distances (DCN) or the features (hard targets).
   const ga = new Graph();
@@ -508,8 +556,8 @@ async function clusterPhase(
     return q;
   };
 
-  let labels = labels0;
-  let hard: HardClusters | undefined;
+  let labels = rc ? rc.labels : labels0;
+  let hard: HardClusters | undefined = rc?.hard;
   // Per-point rows fed with each batch (P, pseudo-labels or centroid targets), gathered by the permutation.
   const rowFeeds: RowFeed[] = [];
   if (soft && !usePerBatchTarget) rowFeeds.push({ name: 'p', width: k, data: new Float32Array(0), scratch: new Float32Array(K * B * k) });
@@ -517,21 +565,27 @@ async function clusterPhase(
     const width = kind === 'classification' ? count0 : dim;
     rowFeeds.push({ name: kind === 'classification' ? 'pseudo' : 'target', width, data: new Float32Array(n * width), scratch: new Float32Array(K * B * width) });
   }
+  if (rc?.feed && rowFeeds[0]) rowFeeds[0].data = rc.feed;
   const xb = new Float32Array(K * B * d);
-  let perm = rng.fork('cluster-0').permutation(n);
-  let cursor = 0;
-  let epoch = 0;
-  let ite = 0;
+  // a resumed run continues the epoch order at its position (the generator is already past its forks)
+  let perm = rc ? rc.perm : rng.fork('cluster-0').permutation(n);
+  let cursor = rc?.cursor ?? 0;
+  let epoch = rc?.epoch ?? 0;
+  let ite = rc?.ite ?? 0;
   let stoppedBy: RunOutput['stoppedBy'] = 'maxIter';
-  const sums: Record<string, number> = {};
-  let count = 0;
+  const sums: Record<string, number> = rc ? { ...rc.sums } : {};
+  let count = rc?.count ?? 0;
   const scalars = (steps: number): Record<string, Float32Array> => {
     if (ramp <= 0) return {};
     const w = new Float32Array(steps);
     for (let s = 0; s < steps; s++) w[s] = m.combination.clusteringWeight * Math.min(1, (ite + s) / ramp);
     return { clusteringWeight: w };
   };
+  let first = !rc;
   while (ite < t.maxIter) {
+    // the safe point: everything the loop carries is in the state (a save when the phase starts)
+    safe.at(step.step, () => ({ ite, cursor, epoch, perm, sums: { ...sums }, count, labels, feed: rowFeeds[0]?.data, hard, optimizer: step.optimizerState({ standard: false }) }), first ? 'phase' : undefined);
+    first = false;
     if (ite % cu.updateInterval === 0) {
       const q = await assignAll();
       let labelChange: number;
@@ -602,6 +656,12 @@ async function clusterPhase(
   await step.dispose();
   await assignFn.dispose();
   return { store, centers, labels, iterations: ite, stoppedBy };
+}
+
+/** The clustering phase's view of the safe points: it builds only its own part of the state. */
+interface ClusterSafePoints {
+  readonly resume?: ClusterState;
+  at(steps: number, state: () => ClusterState, reason?: 'phase'): void;
 }
 
 function changedFraction(a: Int32Array, b: Int32Array): number {

@@ -5,7 +5,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { ensureDir } from '../data/atomic.ts';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DataError, ParamError } from '../errors.ts';
 import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFunction, exportOnnx, loadCheckpoint, saveCheckpoint } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
@@ -15,6 +15,7 @@ import { type Autoencoder, type HistoryRow, type ProgressEvent, buildNetwork, ch
 import { type DeepPartial, type MethodConfig, applyDatasetDefaults, mergeConfig, validateMethod } from './config.ts';
 import { preset } from './presets.ts';
 import { checkPretrainCacheDir, loadPretrain, pretrainCacheKey, savePretrain } from './pretrain-cache.ts';
+import { type Checkpoint, Checkpointer, DEFAULT_CHECKPOINT_EVERY, checkFingerprint, checkpointPath, fingerprint, readRunCheckpoint, removeCheckpoint } from './checkpoint.ts';
 
 /** Options of {@link DeepClustering}. */
 export interface DeepClusteringOptions {
@@ -67,6 +68,48 @@ export interface FitOptions {
   readonly pretrained?: ParameterStore;
   /** Ground-truth labels `[nSamples]`, used only by supervised blocks (supervised SNNL presets). */
   readonly labels?: Int32Array;
+  /**
+   * Write checkpoints while training, so that an interrupted fit can continue with
+   * {@link FitOptions.resumeFrom} and give the same result, bit for bit, as a fit never stopped.
+   * A fresh fit replaces a checkpoint left in the directory. @defaultValue no checkpoints
+   */
+  readonly checkpoint?: CheckpointOptions;
+  /**
+   * Continue the fit whose checkpoint is in this directory (call `fit` with the same data and
+   * options). Checkpoints go on being written there unless `checkpoint` names another directory.
+   * @throws DataError when the directory holds no checkpoint, a damaged one, or one made for
+   * other data, settings or seed
+   */
+  readonly resumeFrom?: string;
+  /**
+   * Stops training at the next safe point (a few steps at most): with `checkpoint` (or
+   * `resumeFrom`) a checkpoint is written first; then `fit` rejects with an InterruptedError.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Checkpointing of {@link DeepClustering.fit}. */
+export interface CheckpointOptions {
+  /** Directory of the checkpoint (`checkpoint.safetensors`, replaced atomically at each save). */
+  readonly dir: string;
+  /**
+   * Training steps (pretraining and clustering iterations together) between two checkpoints;
+   * 0 writes one only when stopped, when the clustering phase starts and when training ends.
+   * @defaultValue 1000
+   */
+  readonly every?: number;
+  /** Your own JSON, stored with each checkpoint; read it back with `readCheckpointInfo(dir).extra.caller`. */
+  readonly extra?: () => Record<string, unknown>;
+  /** Called after each checkpoint written. */
+  readonly onSaved?: (e: { path: string; phase: string; steps: number; reason: string }) => void;
+}
+
+/** What the estimator keeps in a checkpoint besides the run's state. */
+interface FitCheckpointExtra {
+  /** Seconds the fit had run when saved. */
+  readonly elapsed: number;
+  /** The cached pretraining the fit started from, if any. */
+  readonly cache: { readonly file: string; readonly key: string } | null;
 }
 
 /** Resolves a method option (name or config), its per-data-set settings for `dataset` (a named set) and overrides into a validated config. */
@@ -98,13 +141,17 @@ export class DeepClustering {
     checkData(data, x.rows, x.cols);
     if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples; pass one label per row of x`);
     if (k > x.rows) throw new DataError(`DeepClustering: nClusters = ${k} is larger than the ${x.rows} samples; use at most ${x.rows} clusters`);
-    const t0 = performance.now();
+    const saved = this.openResume(options, method, data, x, seed);
+    const fitExtra = saved?.extra.fit as FitCheckpointExtra | undefined;
+    const t0 = performance.now() - 1000 * (fitExtra?.elapsed ?? 0);
     // Pretrained-network cache: a hit stands in for the pretraining phase, history included.
     const cacheDir = this.options.pretrainCache;
     if (cacheDir !== undefined) checkPretrainCacheDir(cacheDir);
     const cacheKey = cacheDir && !options.pretrained ? pretrainCacheKey(method, { x: data, rows: x.rows, cols: x.cols, seed, imageShape: options.imageShape, labels: options.labels }) : null;
-    const hit = cacheDir && cacheKey ? loadPretrain(cacheDir, cacheKey) : null;
-    if (hit) options.onProgress?.({ phase: 'pretrain', done: method.pretrain!.epochs, total: method.pretrain!.epochs, losses: hit.history.at(-1)?.losses ?? {} });
+    // a resumed fit uses the cache entry it started from (and no other)
+    const hit = saved ? resumedCacheHit(fitExtra) : cacheDir && cacheKey ? loadPretrain(cacheDir, cacheKey) : null;
+    if (hit && !saved) options.onProgress?.({ phase: 'pretrain', done: method.pretrain!.epochs, total: method.pretrain!.epochs, losses: hit.history.at(-1)?.losses ?? {} });
+    const checkpoint = this.checkpointer(options, method, data, x, seed, saved, () => ({ fit: { elapsed: (performance.now() - t0) / 1000, cache: hit && cacheKey ? { file: hit.path, key: cacheKey } : hit ? (fitExtra?.cache ?? null) : null } satisfies FitCheckpointExtra }));
     const out = await runMethod(method, {
       x: data,
       n: x.rows,
@@ -118,6 +165,7 @@ export class DeepClustering {
       onProgress: options.onProgress,
       pretrained: options.pretrained ?? hit?.store,
       labels: options.labels,
+      checkpoint,
     });
     let pretrainSource: PretrainSource | undefined;
     if (hit) pretrainSource = { kind: 'cache', cacheFile: hit.path };
@@ -144,6 +192,48 @@ export class DeepClustering {
       runtime: this.options.runtime,
     });
   }
+
+  /** The checkpoint to resume from, checked against this fit's data and settings. */
+  private openResume(options: FitOptions, method: MethodConfig, data: Float32Array, x: Matrix, seed: number): Checkpoint | undefined {
+    if (options.resumeFrom === undefined) return undefined;
+    const saved = readRunCheckpoint(options.resumeFrom);
+    checkFingerprint(checkpointPath(options.resumeFrom), saved.fingerprint, this.fingerprintOf(options, method, data, x, seed));
+    return saved;
+  }
+
+  private fingerprintOf(options: FitOptions, method: MethodConfig, data: Float32Array, x: Matrix, seed: number) {
+    // everything that changes the numbers: the config, the steps per engine call, a given network
+    const config = { method, stepsPerRun: this.options.stepsPerRun ?? 16, executionProvider: this.options.runtime?.executionProvider ?? 'cpu' };
+    return fingerprint({ x: data, rows: x.rows, cols: x.cols, imageShape: options.imageShape, labels: options.labels, config, pretrained: options.pretrained, seed, k: this.options.nClusters });
+  }
+
+  /** The checkpoint policy of a fit, or undefined when it neither checkpoints, resumes nor can be stopped. */
+  private checkpointer(options: FitOptions, method: MethodConfig, data: Float32Array, x: Matrix, seed: number, saved: Checkpoint | undefined, fitExtra: () => Record<string, unknown>): Checkpointer | undefined {
+    const dir = options.checkpoint?.dir ?? options.resumeFrom;
+    if (dir === undefined && !options.signal) return undefined;
+    const every = options.checkpoint?.every ?? DEFAULT_CHECKPOINT_EVERY;
+    if (!Number.isInteger(every) || every < 0) throw new ParamError(`DeepClustering.fit: option 'checkpoint.every' must be an integer >= 0, got ${JSON.stringify(every)}`);
+    // a fresh fit must never leave an older run's checkpoint to be resumed by mistake
+    if (dir !== undefined && !saved) removeCheckpoint(dir);
+    const caller = options.checkpoint?.extra;
+    return new Checkpointer({
+      dir,
+      every,
+      signal: options.signal,
+      fingerprint: dir !== undefined ? (saved?.fingerprint ?? this.fingerprintOf(options, method, data, x, seed)) : undefined,
+      resume: saved?.state,
+      extra: () => ({ ...fitExtra(), ...(caller ? { caller: caller() } : {}) }),
+      onSaved: options.checkpoint?.onSaved,
+    });
+  }
+}
+
+/** The cache entry a resumed fit had started from. */
+function resumedCacheHit(extra: FitCheckpointExtra | undefined): ReturnType<typeof loadPretrain> {
+  if (!extra?.cache) return null;
+  const hit = loadPretrain(dirname(extra.cache.file), extra.cache.key);
+  if (!hit) throw new DataError(`the run started from the cached pretrained network '${extra.cache.file}', which is gone; it cannot resume, start it again`);
+  return hit;
 }
 
 interface FittedState {
