@@ -214,7 +214,8 @@ const SNNL_FIG3: Experiment = {
   ],
   sources: {},
   defaultBudget: 'full',
-  short: SHORT_SCHEDULE,
+  // the labelled counts are what the figure varies, so the short budget keeps them
+  short: { ...SHORT_SCHEDULE, trainRows: undefined },
   fullSchedule: `${PRESET_SCHEDULE}: Adam 1e-3, batch 256, 50 epochs`,
 };
 
