@@ -10,7 +10,7 @@
  * leaves the previous checkpoint or the new one, never half of one.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWriteFile, ensureDir } from '../data/atomic.ts';
 import { ParameterStore, type SavedTensor, decodeSafetensors, encodeSafetensors } from '../engine/index.ts';
@@ -68,7 +68,7 @@ export function hasCheckpoint(dir: string): boolean {
 export function removeCheckpoint(dir: string): void {
   rmSync(checkpointPath(dir), { force: true });
   try {
-    rmSync(dir); // only succeeds when empty: never removes anything else
+    rmdirSync(dir); // only succeeds when empty: never removes anything else
   } catch {
     /* not empty or gone */
   }

@@ -159,14 +159,25 @@ export async function collectReportData(input: ReportDataInput): Promise<ReportD
   };
 }
 
+/** What a {@link historyMetricsTracker} has recorded, as JSON (kept in checkpoints so a resumed fit annotates its whole history). */
+export interface TrackerState {
+  readonly metrics: ReadonlyArray<[string, { acc: number; nmi: number }]>;
+  readonly init: number[] | null;
+}
+
 /**
  * Records ACC and NMI against the ground truth at every progress event that carries labels (the
  * initial k-means and each target refresh), and writes them into the matching history rows.
+ * `from` continues what an earlier tracker recorded ({@link TrackerState}).
  */
-export function historyMetricsTracker(truth: Int32Array | undefined): { onProgress(e: ProgressEvent): void; annotate(history: readonly HistoryRow[]): void; initLabels(): Int32Array | undefined } {
-  const byKey = new Map<string, { acc: number; nmi: number }>();
-  let init: Int32Array | undefined;
+export function historyMetricsTracker(
+  truth: Int32Array | undefined,
+  from?: TrackerState,
+): { onProgress(e: ProgressEvent): void; annotate(history: readonly HistoryRow[]): void; initLabels(): Int32Array | undefined; snapshot(): TrackerState } {
+  const byKey = new Map<string, { acc: number; nmi: number }>(from?.metrics ?? []);
+  let init: Int32Array | undefined = from?.init ? Int32Array.from(from.init) : undefined;
   return {
+    snapshot: () => ({ metrics: [...byKey], init: init ? Array.from(init) : null }),
     onProgress(e) {
       if (!e.labels) return;
       if (e.phase === 'init') init = e.labels;

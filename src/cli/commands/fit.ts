@@ -20,6 +20,9 @@ import { printJson } from '../output.ts';
 import { collectReportData, historyMetricsTracker } from '../../report/data.ts';
 import { createProgress } from '../progress.ts';
 import { parse as parseYaml } from 'yaml';
+import { InterruptedError } from '../../errors.ts';
+import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
+import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
 
 /** Reduced schedules for smoke runs and the quickstart (`--budget short`). */
 export const SHORT_BUDGET: DeepPartial<MethodConfig> = {
@@ -51,6 +54,8 @@ interface FitCliOptions {
   report?: boolean;
   labelled?: string;
   eval?: string;
+  checkpointEvery?: string;
+  resume?: string;
   [key: string]: unknown;
 }
 
@@ -130,6 +135,8 @@ export function register(program: Command): void {
     .option('--eval <spec>', 'also assign this data set with the trained model and report its metrics (e.g. mnist:test)')
     .option('--out <dir>', 'write model/, labels.csv, result.json here')
     .option('--force', 'overwrite a non-empty --out directory')
+    .option('--checkpoint-every <n>', `with --out: training steps between checkpoints in <out>/checkpoint (Ctrl-C always saves one; 0: only then) (default: ${DEFAULT_CHECKPOINT_EVERY})`)
+    .option('--resume <dir>', 'continue the interrupted fit whose --out was <dir> from its checkpoint, with its options')
     .option('--no-report', 'with --out: skip report.html, charts/ and report-data.json')
     .option('--threads <n>', 'CPU threads of the engine (default: all cores)')
     .option('--pretrain-cache <dir>', 'reuse a pretrained autoencoder stored here for the same architecture, pretraining settings, seed and data (ae-kmeans, dec and idec share one), and store new ones')
@@ -144,9 +151,12 @@ Examples:
   deepclust fit --data mnist-10k --method idec --budget short --out runs/idec
   deepclust fit --data mnist --data-dir ~/data --method dec --seed 1 --json
   deepclust fit --data my.csv --label-column label --method ae-kmeans --k 5
-  deepclust fit --data mnist:train --labelled 10000 --eval mnist:test --method snnl-5 --data-dir ~/data`,
+  deepclust fit --data mnist:train --labelled 10000 --eval mnist:test --method snnl-5 --data-dir ~/data
+  deepclust fit --resume runs/idec        (after Ctrl-C: continue from the checkpoint)`,
   );
-  cmd.action(async (opts: FitCliOptions) => {
+  cmd.action(async (cliOpts: FitCliOptions, command: Command) => {
+    // a resumed fit runs with the options saved in its checkpoint
+    const opts = cliOpts.resume !== undefined ? resumeOptions(cliOpts, command) : cliOpts;
     const result = await runFit(opts);
     if (opts.json) printJson(result);
   });
@@ -154,7 +164,11 @@ Examples:
 
 /** Runs `fit` from parsed options and returns the result object. */
 export async function runFit(opts: FitCliOptions): Promise<Record<string, unknown>> {
-  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force)) : undefined;
+  if (opts.out && opts.resume === undefined) refuseStaleCheckpoint(opts.out, Boolean(opts.force));
+  // a resumed fit writes into its own directory, which holds the checkpoint
+  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force) || opts.resume !== undefined) : undefined;
+  const checkpointEvery = int('checkpoint-every', opts.checkpointEvery, 0);
+  if (checkpointEvery !== undefined && !outDir) throw new ParamError("fit: '--checkpoint-every' needs --out (checkpoints are written into <out>/checkpoint)");
   // the paper's per-data-set settings (e.g. IDEC's T on USPS) when --data names a known set
   const base = applyDatasetDefaults(opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method), typeof opts.data === 'string' ? opts.data : undefined);
   const overrides: Record<string, unknown> = {};
@@ -193,15 +207,32 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   // Supervised blocks (SNNL presets with odd numbers) train with the ground truth; say so in the result.
   const usesLabels = Boolean(method.pretrain?.snnl?.supervised);
   const progress = createProgress({ quiet: Boolean(opts.quiet), labels: data.labels });
-  const tracker = historyMetricsTracker(data.labels); // ACC/NMI per update into the history
+  // With --out: checkpoints in <out>/checkpoint, holding the options and the history metrics so far.
+  const ckDir = outDir ? checkpointDirOf(outDir) : undefined;
+  const cliState = ckDir && opts.resume !== undefined ? (readCheckpointInfo(ckDir).extra.caller as { cli: CliCheckpointState }).cli : undefined;
+  const tracker = historyMetricsTracker(data.labels, cliState?.tracker); // ACC/NMI per update into the history
   const est = new DeepClustering({ method, nClusters: k, seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
-  const t0 = performance.now();
-  let fitted;
-  try {
-    fitted = await est.fit(data.x, { imageShape: data.imageShape, labels: usesLabels ? data.labels : undefined, onProgress: (e: ProgressEvent) => (tracker.onProgress(e), progress.update(e)) });
-  } finally {
-    progress.stop();
+  const interrupt = outDir ? takeOverSigint(outDir, opts.resume ?? opts.out!) : undefined;
+  const saved = savedOptions(opts);
+  const cwd = cliState?.cwd ?? process.cwd();
+  const checkpoint = ckDir ? { dir: ckDir, every: checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY, extra: () => ({ cli: { options: saved, cwd, tracker: tracker.snapshot() } satisfies CliCheckpointState }) } : undefined;
+  const notice = outDir && opts.resume !== undefined ? resumeNotice(outDir, Boolean(opts.quiet)) : () => {};
+  const onProgress = (e: ProgressEvent) => (notice(), tracker.onProgress(e), progress.update(e));
+  const outcome = await est
+    .fit(data.x, { imageShape: data.imageShape, labels: usesLabels ? data.labels : undefined, onProgress, checkpoint, resumeFrom: opts.resume !== undefined ? ckDir : undefined, signal: interrupt?.signal })
+    .then((f) => ({ f }), (e: unknown) => ({ e }));
+  progress.stop();
+  if ('e' in outcome) {
+    if (outcome.e instanceof InterruptedError && interrupt) interrupt.exit();
+    interrupt?.release();
+    // a fresh fit that failed leaves no partial output; a resumed one keeps the checkpoint it came from
+    if (outDir && opts.resume === undefined) finishCheckpoint(outDir);
+    throw outcome.e;
   }
+  const fitted = outcome.f;
+  notice();
+  const tFitted = performance.now();
+  interrupt?.trainingDone(); // a Ctrl-C from here on removes the outputs written so far
   tracker.annotate(fitted.history);
   const embedding = await fitted.transform(data.x);
   const metrics = await evaluateLabels(data.labels, fitted.labels, embedding, { silhouetteSample: data.x.rows > 20000 ? 20000 : undefined, seed });
@@ -221,7 +252,8 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     usedLabels: usesLabels,
     metrics,
     ...(evaluation ? { evaluation } : {}),
-    timings: { ...fitted.timings, total: (performance.now() - t0) / 1000 },
+    // the fit's own total counts the time before an interruption too
+    timings: { ...fitted.timings, total: (fitted.timings.total ?? 0) + (performance.now() - tFitted) / 1000 },
     iterations: fitted.iterations,
     stoppedBy: fitted.stoppedBy,
     ...(fitted.pretrainSource ? { pretrainSource: fitted.pretrainSource } : {}),
@@ -251,5 +283,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     }
     if (outDir) process.stderr.write(`results in ${outDir}\n`);
   }
+  if (outDir) finishCheckpoint(outDir); // the outputs are written: nothing left to resume
+  interrupt?.release();
   return result;
 }
