@@ -3,6 +3,7 @@
  * implementation details.
  */
 export { DeepClustering, FittedDeepClustering, resolveMethod, type CheckpointOptions, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
+export { fitInWorker, type WorkerFitOptions, type WorkerCheckpointOptions } from './worker/fit-in-worker.ts';
 export { type CheckpointInfo, hasCheckpoint, readCheckpointInfo, removeCheckpoint } from './methods/checkpoint.ts';
 export { PRESETS, preset, snnlPreset } from './methods/presets.ts';
 export type { MethodConfig, DeepPartial } from './methods/config.ts';
