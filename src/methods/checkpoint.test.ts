@@ -70,12 +70,13 @@ async function fitStopped(method: string, dir: string, stopAfter: number, resume
 
 // Methods covering the state kinds: Adam + soft targets P (idec), SGD with momentum and dropout
 // masks drawn per step (dec, denoising), hard assignments with a centre buffer (dcn), three
-// parameter groups with their own optimizers (cdc).
+// parameter groups with their own optimizers (cdc); greedy pretraining before the end-to-end epochs.
 const cases: Array<[string, string, DeepPartial<MethodConfig>, number[]]> = [
   ['idec', 'idec', tiny, [2, 5, 9, 13, 16]],
   ['denoising dec', 'dec', { ...tiny, pretrain: { ...tiny.pretrain, corruption: { kind: 'dropout', rate: 0.2 } } } as DeepPartial<MethodConfig>, [3, 11]],
   ['dcn', 'dcn', tiny, [4, 12]],
   ['cdc', 'cdc', tiny, [5, 12]],
+  ['dec with greedy layer-wise pretraining', 'dec', { ...tiny, pretrain: { ...tiny.pretrain, greedy: { epochs: 2 } } } as DeepPartial<MethodConfig>, [3, 10]],
 ];
 
 for (const [label, method, overrides, stops] of cases) {
@@ -184,4 +185,20 @@ test('Rng state round-trips exactly, the cached normal included', () => {
   for (let i = 0; i < 5; i++) assert.equal(copy.normal(), r.normal());
   assert.equal(copy.nextUint32(), r.nextUint32());
   assert.throws(() => Rng.fromState({ s: [1, 2], spare: null } as never), /not a generator state/);
+});
+
+test('a fit that started from the pretrained-network cache resumes with its source and history', async () => {
+  const cache = tmp();
+  const withCache = (method: string) => new DeepClustering({ method, nClusters: 3, seed: 5, overrides: tiny, stepsPerRun: 2, pretrainCache: cache });
+  await withCache('ae-kmeans').fit(x); // stores the pretraining
+  const a = await withCache('idec').fit(x);
+  assert.equal(a.pretrainSource?.kind, 'cache');
+  const dir = tmp();
+  const ctl = new AbortController();
+  let saves = 0;
+  await assert.rejects(withCache('idec').fit(x, { signal: ctl.signal, checkpoint: { dir, every: 1, onSaved: () => ++saves === 4 && ctl.abort() } }), InterruptedError);
+  assert.equal(readCheckpointInfo(dir).phase, 'cluster');
+  const b = await withCache('idec').fit(x, { resumeFrom: dir });
+  assert.deepEqual(b.pretrainSource, a.pretrainSource);
+  assertSameFit(b, a, 'cached pretraining');
 });
