@@ -33,20 +33,24 @@ export { atomicWriteFile } from './atomic.ts';
 
 /** Format readers, for tools that need the raw arrays. */
 export { readIdx, decodeIdx, encodeIdx } from './idx.ts';
-export type { IdxArray } from './idx.ts';
+export type { IdxArray, IdxData } from './idx.ts';
 export { parseDelimited, readDelimited } from './csv.ts';
+export type { Table, DelimitedOptions } from './csv.ts';
 export { readMat } from './mat.ts';
+export type { MatContents } from './mat.ts';
 export { openH5 } from './h5.ts';
+export type { H5Container, ContainerEntry } from './h5.ts';
 export { unpickle } from './pickle.ts';
-export type { NdArray } from './ndarray.ts';
+export type { NdArray, NumericData } from './ndarray.ts';
 export { FILE_FORMATS } from './files.ts';
 
 /** The named data sets, file lookup and downloads. */
 export { NAMED_DATASETS, searchDirs, searchRoots } from './registry.ts';
-export type { NamedDataset, Variant, FileSpec } from './registry.ts';
+export type { NamedDataset, Variant, FileSpec, FileSplit, Located, LookupOptions } from './registry.ts';
 export { cacheDir, downloadFile, DownloadError } from './download.ts';
-export type { DownloadProgress } from './download.ts';
+export type { DownloadProgress, DownloadOptions } from './download.ts';
 export { fetchNamed } from './named.ts';
+export type { FetchOptions } from './named.ts';
 
 import { parseLabelsFile } from './labels.ts';
 /**

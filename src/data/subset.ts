@@ -102,7 +102,7 @@ export function selectSplit(ds: Dataset, split: string): Dataset {
 
 /**
  * Splits rows at random into two disjoint sets (seeded; stratified by default when labels exist).
- * @param testSize - a fraction in (0, 1) or a row count
+ * @param options.testSize - a fraction in (0, 1) or a row count
  * @returns `train` and `test` data sets; each records `split(train|test,<testSize>,seed=<seed>)`
  */
 export function trainTestSplit(ds: Dataset, options: { testSize: number; seed?: number; stratified?: boolean }): { train: Dataset; test: Dataset } {

@@ -254,7 +254,7 @@ export class Graph {
   /**
    * Records one ONNX node and returns its output tensors. Ops call this; user code rarely needs to.
    * @param outputs - inferred dtype/shape of each output
-   * @param backward - gradient rule for the FIRST output; omit for non-differentiable nodes
+   * @param options.backward - gradient rule for the FIRST output; omit for non-differentiable nodes
    */
   node(
     opType: string,

@@ -23,5 +23,7 @@ export { adam, type AdamOptions } from './optim/adam.ts';
 export * from './params.ts';
 export { type RuntimeOptions, type TensorData, type TensorValue, executionProviderAvailable, ortVersion } from './session.ts';
 export * from './runner.ts';
-export { encodeModel, graphProto, OPSET } from './onnx.ts';
+export { encodeModel, graphProto, OPSET, type GraphProtoSpec, type ValueSpec } from './onnx.ts';
+/** The seeded random generator that {@link initialize} draws from. */
+export { Rng, type RngState } from '../random.ts';
 export * from './persistence.ts';

@@ -311,7 +311,7 @@ export function readRunCheckpoint(dir: string): Checkpoint {
 
 /**
  * Reads only a checkpoint's header: its phase, step count, fingerprint and the caller's JSON.
- * @throws DataError as {@link readRunCheckpoint} (integrity is checked by that one only)
+ * @throws DataError as `readRunCheckpoint` (integrity is checked by that one only)
  */
 export function readCheckpointInfo(dir: string): CheckpointInfo {
   const path = checkpointPath(dir);

@@ -193,7 +193,7 @@ export interface MethodConfig {
   readonly notes?: readonly string[];
   /**
    * The paper's settings that differ per data set (e.g. IDEC's update interval T = 30 on USPS),
-   * keyed by the named data set (`usps`, `reuters-10k`, …); applied by {@link applyDatasetDefaults}
+   * keyed by the named data set (`usps`, `reuters-10k`, …); applied by `applyDatasetDefaults`
    * before the user's own overrides.
    */
   readonly perDataset?: Readonly<Record<string, DeepPartial<MethodConfig>>>;
