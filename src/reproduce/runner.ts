@@ -152,11 +152,18 @@ function dataLoader(o: ReproduceOptions) {
   };
 }
 
+/** Progress lines of one run: every 10 pretraining epochs, and about every tenth of the clustering phase. */
 function progressLogger(log: (l: string) => void, prefix: string): (e: ProgressEvent) => void {
+  let lastTenth = -1;
   return (e) => {
-    const losses = e.losses ? ` ${Object.entries(e.losses).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}` : '';
+    const terms = Object.entries(e.losses ?? {}).map(([k, v]) => `${k} ${v.toPrecision(4)}`);
+    const losses = terms.length ? ` ${terms.join(', ')}` : '';
     if (e.phase === 'pretrain' && (e.done % 10 === 0 || e.done === e.total)) log(`${prefix} pretrain ${e.done}/${e.total}${losses}`);
-    else if (e.phase === 'cluster' && (e.done % 1000 < 50 || e.done === e.total)) log(`${prefix} cluster ${e.done}/${e.total}${e.labelChange !== undefined ? ` changed ${(e.labelChange * 100).toFixed(2)}%` : ''}`);
+    if (e.phase !== 'cluster') return;
+    const tenth = Math.floor((10 * e.done) / Math.max(1, e.total));
+    if (tenth === lastTenth) return;
+    lastTenth = tenth;
+    log(`${prefix} cluster ${e.done}/${e.total}${losses}${e.labelChange !== undefined ? `, labels changed ${(e.labelChange * 100).toFixed(2)}%` : ''}`);
   };
 }
 
