@@ -39,8 +39,11 @@ export interface KMeansOptions {
 
 /** Per-run record in {@link KMeansDiagnostics}. */
 export interface KMeansRunInfo {
+  /** Final inertia of the run. */
   readonly inertia: number;
+  /** Lloyd iterations it took. */
   readonly nIter: number;
+  /** Whether it met the tolerance before `maxIter`. */
   readonly converged: boolean;
 }
 
@@ -68,7 +71,9 @@ export interface FittedKMeans<D = KMeansDiagnostics> {
   readonly inertia: number;
   /** Lloyd iterations of the kept run. */
   readonly nIter: number;
+  /** Width of the training rows. */
   readonly nFeatures: number;
+  /** What happened during the fit (restarts, relocations, warnings). */
   readonly diagnostics: D;
   /**
    * Nearest centre of each row of `x` (`[n, nFeatures]`).
@@ -94,10 +99,24 @@ export interface FittedKMeans<D = KMeansDiagnostics> {
  */
 export class KMeans {
   /** Default option values. */
-  static readonly defaults = { nInit: 10, maxIter: 300, tol: 1e-4, init: 'k-means++', seed: 0 } as const;
+  static readonly defaults = {
+    /** Initialisations; the one of least inertia is kept. */
+    nInit: 10,
+    /** Most Lloyd iterations per run. */
+    maxIter: 300,
+    /** Relative tolerance on the centre shift. */
+    tol: 1e-4,
+    /** Initialisation method. */
+    init: 'k-means++',
+    /** Seed. */
+    seed: 0,
+  } as const;
 
   /** Stores the options; they are checked by {@link KMeans.fit}. */
-  constructor(readonly options: Readonly<KMeansOptions>) {}
+  constructor(
+    /** The options, as given. */
+    readonly options: Readonly<KMeansOptions>,
+  ) {}
 
   /**
    * Clusters the rows of `x` (`[nSamples, nFeatures]`).

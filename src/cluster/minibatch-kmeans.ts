@@ -62,10 +62,28 @@ export interface MiniBatchDiagnostics {
  */
 export class MiniBatchKMeans {
   /** Default option values. */
-  static readonly defaults = { batchSize: 1024, maxIter: 100, nInit: 3, tol: 0, maxNoImprovement: 10, reassignmentRatio: 0.01, seed: 0 } as const;
+  static readonly defaults = {
+    /** Rows per mini-batch. */
+    batchSize: 1024,
+    /** Most passes over the data. */
+    maxIter: 100,
+    /** Initialisations; the best on a validation batch is kept. */
+    nInit: 3,
+    /** Centre-change tolerance (0: off). */
+    tol: 0,
+    /** Steps without inertia improvement before stopping. */
+    maxNoImprovement: 10,
+    /** Fraction of the largest count below which a centre is reassigned. */
+    reassignmentRatio: 0.01,
+    /** Seed. */
+    seed: 0,
+  } as const;
 
   /** Stores the options; they are checked by {@link MiniBatchKMeans.fit}. */
-  constructor(readonly options: Readonly<MiniBatchKMeansOptions>) {}
+  constructor(
+    /** The options, as given. */
+    readonly options: Readonly<MiniBatchKMeansOptions>,
+  ) {}
 
   /**
    * Clusters the rows of `x` (`[nSamples, nFeatures]`).

@@ -47,11 +47,15 @@ export interface FittedPCA {
   readonly mean: Float64Array;
   /** Average variance of the dropped directions (probabilistic PCA noise), 0 when none were dropped. */
   readonly noiseVariance: number;
+  /** Components kept. */
   readonly nComponents: number;
+  /** Width of the training rows. */
   readonly nFeatures: number;
+  /** Rows it was fitted on. */
   readonly nSamples: number;
   /** The solver used after resolving `'auto'`. */
   readonly svdSolver: 'full' | 'randomized';
+  /** Whether projections are whitened. */
   readonly whiten: boolean;
   /**
    * Projects rows `[n, nFeatures]` onto the components: `[n, nComponents]`, in the dtype of `x`
@@ -76,10 +80,24 @@ const ROW_CHUNK = 8192;
  */
 export class PCA {
   /** Default option values. */
-  static readonly defaults = { svdSolver: 'auto', whiten: false, nOversamples: 10, iteratedPower: 'auto', seed: 0 } as const;
+  static readonly defaults = {
+    /** Solver choice. */
+    svdSolver: 'auto',
+    /** Whitening of projections. */
+    whiten: false,
+    /** Extra random directions of the randomized solver. */
+    nOversamples: 10,
+    /** Power iterations of the randomized solver. */
+    iteratedPower: 'auto',
+    /** Seed. */
+    seed: 0,
+  } as const;
 
   /** Stores the options; they are checked by {@link PCA.fit}. */
-  constructor(readonly options: Readonly<PCAOptions>) {}
+  constructor(
+    /** The options, as given. */
+    readonly options: Readonly<PCAOptions>,
+  ) {}
 
   /**
    * Fits the components to the rows of `x` (`[nSamples, nFeatures]`, nSamples >= 2).

@@ -56,7 +56,27 @@ export function datasetNames(): string[] {
 }
 
 /** A parsed `--data` spec. */
-export type DataSpec = { kind: 'embedded' } | { kind: 'named'; ds: NamedDataset; split: FileSplit } | { kind: 'file'; path: string; features: boolean };
+export type DataSpec =
+  | {
+      /** The embedded `mnist-10k`. */
+      kind: 'embedded';
+    }
+  | {
+      /** A named benchmark data set. */
+      kind: 'named';
+      /** Its registry entry. */
+      ds: NamedDataset;
+      /** The split asked for. */
+      split: FileSplit;
+    }
+  | {
+      /** A user's file. */
+      kind: 'file';
+      /** Its path. */
+      path: string;
+      /** Given as `features:<file>`: precomputed features (e.g. a pretrained network's embedding). */
+      features: boolean;
+    };
 
 /** Levenshtein distance (for "did you mean"). */
 function editDistance(a: string, b: string): number {
@@ -226,15 +246,21 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
 
 /** What {@link listDatasets} reports for each name. */
 export interface DatasetInfo {
+  /** The name `--data` takes. */
   readonly name: string;
+  /** One line on what it holds. */
   readonly description: string;
+  /** Where it comes from (paper or site). */
   readonly reference: string;
   /** Splits `--data <name>:<split>` accepts. */
   readonly splits: string[];
   /** `[nSamples, nFeatures]` of the whole set (and of each split). */
   readonly shape: readonly [number, number];
+  /** `[nSamples, nFeatures]` of each split. */
   readonly shapes: Readonly<Record<string, readonly [number, number]>>;
+  /** Number of classes. */
   readonly classes: number;
+  /** `[channels, height, width]` of image data sets. */
   readonly imageShape?: readonly [number, number, number];
   /** True when every file is present (always for the embedded set). */
   readonly found: boolean;
@@ -304,22 +330,33 @@ export function listDatasets(options: Pick<LoadOptions, 'dataDir' | 'cacheDir'> 
 
 /** Summary of a loaded data set (what `deepclust datasets show` prints). */
 export interface DatasetSummary {
+  /** The data set's name (with split and subset, when taken). */
   readonly name: string;
+  /** Number of samples. */
   readonly n: number;
+  /** Number of features. */
   readonly d: number;
   /** Number of classes (0 without labels). */
   readonly classes: number;
   /** Samples per class, index = label. */
   readonly histogram: number[];
+  /** Names of the classes, index = label, when known. */
   readonly classNames?: readonly string[];
+  /** `[channels, height, width]` of image rows. */
   readonly imageShape?: readonly [number, number, number];
+  /** Samples per predefined split, when the data has splits. */
   readonly splits?: Record<string, number>;
+  /** Preprocessing steps applied, in order. */
   readonly preprocessing: readonly string[];
+  /** Files the data was read from. */
   readonly sources: readonly string[];
   /** Smallest, largest and mean value, and the mean of ‖x‖²/d over rows. */
   readonly min: number;
+  /** Largest value. */
   readonly max: number;
+  /** Mean value. */
   readonly mean: number;
+  /** Mean of ‖x‖²/d over rows. */
   readonly meanSquaredNormPerDim: number;
 }
 

@@ -22,13 +22,21 @@ export interface FileSpec {
   /** SHA-256 of the official file, when known. */
   readonly sha256?: string;
   /** When the file is only distributed inside a zip archive: the archive and the member's path. */
-  readonly archive?: { readonly url: string; readonly member: string; readonly sha256?: string };
+  readonly archive?: {
+    /** Download location of the zip archive. */
+    readonly url: string;
+    /** Path of the file inside the archive. */
+    readonly member: string;
+    /** SHA-256 of the archive, when pinned. */
+    readonly sha256?: string;
+  };
 }
 
 /** One way of having a data set on disk (e.g. USPS as the ESL files or as DEC's `.jf` files). */
 export interface Variant {
   /** Short id recorded in listings: `idx`, `esl`, `jf`, `npy`, `mat`. */
   readonly id: string;
+  /** One line on this layout. */
   readonly description: string;
   /** Files per split (`train` + `test`, or a single `all`). */
   readonly files: Readonly<Partial<Record<FileSplit, readonly FileSpec[]>>>;
@@ -38,7 +46,9 @@ export interface Variant {
 
 /** A named data set. */
 export interface NamedDataset {
+  /** The name `--data` takes. */
   readonly name: string;
+  /** One line on what it holds. */
   readonly description: string;
   /** Paper or page that defines it. */
   readonly reference: string;
@@ -46,8 +56,11 @@ export interface NamedDataset {
   readonly folders: readonly string[];
   /** Expected `[nSamples, nFeatures]` per split (`all` = everything). */
   readonly shapes: Readonly<Partial<Record<FileSplit, readonly [number, number]>>>;
+  /** Number of classes. */
   readonly classes: number;
+  /** Names of the classes, index = label. */
   readonly classNames?: readonly string[];
+  /** `[channels, height, width]` of image data sets. */
   readonly imageShape?: readonly [number, number, number];
   /** Subtracted from the labels in the files (1 when they count from 1, as EMNIST letters and MATLAB files do). @defaultValue 0 */
   readonly labelOffset?: number;
@@ -252,7 +265,9 @@ export function splitsFor(v: Variant, split: FileSplit): FileSplit[] {
 
 /** A data set found on disk. */
 export interface Located {
+  /** The layout found. */
   readonly variant: Variant;
+  /** Folder holding the files. */
   readonly dir: string;
   /** Absolute path of each file, by its canonical name. */
   readonly paths: Readonly<Record<string, string>>;

@@ -21,15 +21,36 @@ export type Shape = readonly Dim[];
 export const ONNX_DTYPE: Record<DType, number> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11 };
 
 /** An attribute value of an ONNX node. `{ float: x }` forces a FLOAT attribute for an integer-valued x. */
-export type AttrValue = number | number[] | string | { float: number } | { floats: number[] } | { graph: unknown };
+export type AttrValue =
+  | number
+  | number[]
+  | string
+  | {
+      /** A FLOAT attribute. */
+      float: number;
+    }
+  | {
+      /** A FLOATS attribute. */
+      floats: number[];
+    }
+  | {
+      /** A GRAPH attribute (a serialised sub-graph). */
+      graph: unknown;
+    };
 
 /** One recorded ONNX node. `graph` attributes hold serialised sub-graphs (Loop bodies). */
 export interface NodeSpec {
+  /** ONNX operator type, e.g. `MatMul`. */
   readonly opType: string;
+  /** Operator domain (`''` for the default ONNX domain). */
   readonly domain: string;
+  /** Input value names (`''` for an omitted optional input). */
   readonly inputs: string[];
+  /** Output value names. */
   readonly outputs: string[];
+  /** Node attributes. */
   readonly attrs: Readonly<Record<string, AttrValue>>;
+  /** Unique node name. */
   readonly name: string;
 }
 
@@ -45,19 +66,55 @@ export type BackwardRule = (gy: Tensor, y: Tensor, needs: readonly boolean[]) =>
  * that dropout and noise are reproducible: the same seed gives the same masks.
  */
 export type RandomSpec =
-  | { readonly kind: 'bernoulli'; /** probability of a 1 */ readonly p: number }
-  | { readonly kind: 'normal'; readonly std: number }
-  | { readonly kind: 'uniform'; readonly low: number; readonly high: number };
+  | {
+      /** 0/1 values. */
+      readonly kind: 'bernoulli';
+      /** Probability of a 1. */
+      readonly p: number;
+    }
+  | {
+      /** Zero-mean Gaussian values. */
+      readonly kind: 'normal';
+      /** Standard deviation. */
+      readonly std: number;
+    }
+  | {
+      /** Uniform values in [low, high). */
+      readonly kind: 'uniform';
+      /** Lower bound. */
+      readonly low: number;
+      /** Upper bound. */
+      readonly high: number;
+    };
 
 /** How a tensor came to be. */
 export type Origin =
-  | { readonly kind: 'input'; readonly perStep: boolean; readonly random?: RandomSpec }
-  | { readonly kind: 'param' }
-  | { readonly kind: 'buffer' }
-  | { readonly kind: 'constant' }
   | {
+      /** A graph input. */
+      readonly kind: 'input';
+      /** Fed anew at each step of a multi-step run (data), or once per run. */
+      readonly perStep: boolean;
+      /** Filled by the runner with random values (dropout masks, noise). */
+      readonly random?: RandomSpec;
+    }
+  | {
+      /** A trainable parameter. */
+      readonly kind: 'param';
+    }
+  | {
+      /** A non-trainable carried state. */
+      readonly kind: 'buffer';
+    }
+  | {
+      /** A constant (ONNX initializer). */
+      readonly kind: 'constant';
+    }
+  | {
+      /** The output of an op. */
       readonly kind: 'op';
+      /** The ONNX operator type. */
       readonly op: string;
+      /** The op's inputs. */
       readonly inputs: readonly Tensor[];
       /** Absent: the op is not differentiable (masks, shapes, stop-gradient). */
       readonly backward?: BackwardRule;
@@ -100,8 +157,11 @@ export interface GraphOptions {
 
 /** A declared parameter: its name in the parameter store, shape and dtype. */
 export interface ParamSpec {
+  /** Name in the parameter store. */
   readonly name: string;
+  /** Fixed shape. */
   readonly shape: readonly number[];
+  /** Float dtype. */
   readonly dtype: FloatDType;
 }
 
@@ -124,7 +184,15 @@ export class Graph {
   /** Buffers (non-trainable carried state), in declaration order. */
   readonly buffers: Tensor[] = [];
   /** Constant tensors (become ONNX initializers). */
-  readonly constants = new Map<string, { tensor: Tensor; values: ArrayLike<number> | bigint[] }>();
+  readonly constants = new Map<
+    string,
+    {
+      /** The constant's tensor. */
+      tensor: Tensor;
+      /** Its values, row-major. */
+      values: ArrayLike<number> | bigint[];
+    }
+  >();
   private readonly bufferUpdates = new Map<string, Tensor>();
   private readonly names = new Set<string>();
   private readonly constCache = new Map<string, Tensor>();

@@ -8,8 +8,11 @@ import type { FloatDType, ParamSpec } from './graph.ts';
 
 /** One stored tensor. */
 export interface StoredTensor {
+  /** Shape. */
   readonly shape: readonly number[];
+  /** Float dtype of `data`. */
   readonly dtype: FloatDType;
+  /** Row-major values. */
   data: Float32Array | Float64Array;
   /** False for buffers (running statistics…) that no optimizer updates. */
   readonly trainable: boolean;
@@ -75,14 +78,40 @@ export type WeightLayout = 'dense' | 'conv' | 'convTranspose' | 'vector';
 
 /** Serializable description of an initialiser. */
 export type Init =
-  | { readonly kind: 'zeros' }
-  | { readonly kind: 'constant'; readonly value: number }
-  | { readonly kind: 'normal'; readonly std: number; readonly mean?: number }
-  | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
   | {
+      /** All zeros. */
+      readonly kind: 'zeros';
+    }
+  | {
+      /** One value everywhere. */
+      readonly kind: 'constant';
+      /** The value. */
+      readonly value: number;
+    }
+  | {
+      /** Gaussian values. */
+      readonly kind: 'normal';
+      /** Standard deviation. */
+      readonly std: number;
+      /** Mean. @defaultValue 0 */
+      readonly mean?: number;
+    }
+  | {
+      /** Uniform values in [low, high). */
+      readonly kind: 'uniform';
+      /** Lower bound. */
+      readonly low: number;
+      /** Upper bound. */
+      readonly high: number;
+    }
+  | {
+      /** Variance `scale / fan` (He, Glorot, LeCun…). */
       readonly kind: 'varianceScaling';
+      /** Numerator of the variance. */
       readonly scale: number;
+      /** Which fan divides it: fan-in, fan-out or their mean. */
       readonly mode: 'fanIn' | 'fanOut' | 'fanAvg';
+      /** Distribution of the values (truncated normal: cut at 2 std, std corrected). */
       readonly distribution: 'normal' | 'truncatedNormal' | 'uniform';
     };
 
@@ -105,7 +134,15 @@ export const varianceScaling = (scale: number, mode: 'fanIn' | 'fanOut' | 'fanAv
 export const zeros = (): Init => ({ kind: 'zeros' });
 
 /** Fan-in and fan-out of a weight shape. */
-export function fans(shape: readonly number[], layout: WeightLayout): { fanIn: number; fanOut: number } {
+export function fans(
+  shape: readonly number[],
+  layout: WeightLayout,
+): {
+  /** Inputs feeding one output unit. */
+  fanIn: number;
+  /** Outputs one input unit feeds. */
+  fanOut: number;
+} {
   if (layout === 'dense') return { fanIn: shape[0]!, fanOut: shape[1] ?? 1 };
   const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
   if (layout === 'conv') return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
@@ -156,7 +193,9 @@ export function initialize(init: Init, shape: readonly number[], layout: WeightL
 
 /** An initialiser plan for one parameter. */
 export interface ParamInit {
+  /** The initialiser. */
   readonly init: Init;
+  /** How to read fan-in and fan-out from the parameter's shape. */
   readonly layout: WeightLayout;
 }
 

@@ -11,7 +11,9 @@ import { buildFunctionModel } from './runner.ts';
 
 /** One tensor in a safetensors file. */
 export interface SavedTensor {
+  /** Shape. */
   readonly shape: readonly number[];
+  /** Row-major values (the dtype follows the array). */
   readonly data: Float32Array | Float64Array;
 }
 
@@ -56,7 +58,12 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, SavedTensor>, met
  * Decodes safetensors bytes (F32 and F64 tensors).
  * @throws DataError for truncated or corrupt files, naming what is wrong.
  */
-export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): { tensors: Map<string, SavedTensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): {
+  /** The tensors by name. */
+  tensors: Map<string, SavedTensor>;
+  /** The header's `__metadata__` strings. */
+  metadata: Record<string, string>;
+} {
   if (bytes.length < 8) throw new DataError(`${source}: file is truncated (${bytes.length} bytes; not a safetensors file)`);
   const headLen = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   if (headLen > bytes.length - 8 || headLen > 100_000_000) throw new DataError(`${source}: header length ${headLen} exceeds the file size ${bytes.length} (truncated or not a safetensors file)`);
@@ -93,7 +100,12 @@ export function saveSafetensors(path: string, tensors: ReadonlyMap<string, Saved
 }
 
 /** Loads a safetensors file. @throws DataError for a missing, truncated or corrupt file. */
-export function loadSafetensors(path: string): { tensors: Map<string, SavedTensor>; metadata: Record<string, string> } {
+export function loadSafetensors(path: string): {
+  /** The tensors by name. */
+  tensors: Map<string, SavedTensor>;
+  /** The header's `__metadata__` strings. */
+  metadata: Record<string, string>;
+} {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -105,7 +117,9 @@ export function loadSafetensors(path: string): { tensors: Map<string, SavedTenso
 
 /** Optimizer state as {@link TrainingStep.optimizerState} returns it. */
 export interface OptimizerSnapshot {
+  /** Optimizer steps taken (Adam's bias correction depends on it). */
   readonly step: number;
+  /** Slot tensors by `<param>/<slot>` (e.g. `enc.0.weight/m`). */
   readonly tensors: ReadonlyMap<string, SavedTensor>;
 }
 
@@ -130,7 +144,14 @@ export function saveCheckpoint(path: string, store: ParameterStore, optimizer?: 
 }
 
 /** Loads a checkpoint written by {@link saveCheckpoint}. */
-export function loadCheckpoint(path: string): { store: ParameterStore; optimizer?: OptimizerSnapshot; metadata: Record<string, string> } {
+export function loadCheckpoint(path: string): {
+  /** Parameters and buffers (with their trainability). */
+  store: ParameterStore;
+  /** Optimizer state, when saved. */
+  optimizer?: OptimizerSnapshot;
+  /** String metadata. */
+  metadata: Record<string, string>;
+} {
   const { tensors, metadata } = loadSafetensors(path);
   const frozen = new Set<string>(metadata.buffers ? (JSON.parse(metadata.buffers) as string[]) : []);
   const store = new ParameterStore();

@@ -99,6 +99,7 @@ export interface FunctionSpec {
    * `'initializers'`: values are frozen into the model now (faster; used for export).
    */
   readonly params?: 'inputs' | 'initializers';
+  /** Where the session runs (threads, execution provider). */
   readonly runtime?: RuntimeOptions;
 }
 
@@ -189,7 +190,9 @@ function concatRows(list: TensorValue[]): TensorValue {
 
 /** A serialised inference model and the value name of each requested output. */
 export interface FunctionModel {
+  /** The serialised ONNX ModelProto. */
   readonly model: Uint8Array;
+  /** Each requested output's key and its ONNX value name in the model. */
   readonly outputs: ReadonlyArray<[key: string, valueName: string]>;
 }
 
@@ -239,6 +242,7 @@ export interface ParamGroup {
   readonly name?: string;
   /** Parameters of this group. */
   readonly params: readonly Tensor[];
+  /** The optimizer updating them. */
   readonly optimizer: Optimizer;
   /** The loss these parameters descend; default the step's `loss`. */
   readonly loss?: Tensor;
@@ -262,6 +266,7 @@ export interface TrainingStepSpec {
   readonly seed?: number;
   /** Stop with a DivergenceError when an output is NaN/Inf. @defaultValue true */
   readonly checkFinite?: boolean;
+  /** Where the session runs (threads, execution provider). */
   readonly runtime?: RuntimeOptions;
 }
 
@@ -412,7 +417,20 @@ export class TrainingStep {
    * (e.g. Adam's rescaled moments): the conversion to standard form rounds, so resuming a run
    * bit for bit needs this form (and the same in {@link loadOptimizerState}).
    */
-  optimizerState(options: { standard?: boolean } = {}): { step: number; tensors: Map<string, { shape: readonly number[]; data: Float32Array | Float64Array }> } {
+  optimizerState(options: { standard?: boolean } = {}): {
+    /** Optimizer steps taken. */
+    step: number;
+    /** Slot tensors by `<param>/<slot>`. */
+    tensors: Map<
+      string,
+      {
+        /** The parameter's shape. */
+        shape: readonly number[];
+        /** The slot's values. */
+        data: Float32Array | Float64Array;
+      }
+    >;
+  } {
     const tensors = new Map<string, { shape: readonly number[]; data: Float32Array | Float64Array }>();
     for (const gp of this.groups)
       gp.params.forEach((p, i) =>

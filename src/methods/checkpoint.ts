@@ -32,7 +32,9 @@ export interface Fingerprint {
   readonly data: string;
   /** SHA-256 of the resolved method config and the run settings that change its numbers. */
   readonly config: string;
+  /** The run's seed. */
   readonly seed: number;
+  /** Number of clusters. */
   readonly k: number;
 }
 
@@ -46,11 +48,15 @@ export interface Checkpoint {
 
 /** The cheap part of a checkpoint (its header), for tools that only need to know what it is. */
 export interface CheckpointInfo {
+  /** The checkpoint file. */
   readonly path: string;
+  /** Training phase it was saved in. */
   readonly phase: RunState['phase'];
   /** Training steps done (all phases). */
   readonly steps: number;
+  /** What the run depends on (data, config, seed, k). */
   readonly fingerprint: Fingerprint;
+  /** JSON saved with it: the estimator's (`fit`) and the caller's own (`caller`). */
   readonly extra: Record<string, unknown>;
 }
 

@@ -9,22 +9,53 @@ import type { Activation, InitName } from '../nn/layers.ts';
 
 /** Optimizer settings (see the engine's `sgd` / `adam`). */
 export type OptimizerConfig =
-  | { readonly name: 'adam'; readonly lr: number; readonly beta1?: number; readonly beta2?: number; readonly eps?: number; readonly weightDecay?: number }
-  | { readonly name: 'sgd'; readonly lr: number; readonly momentum?: number; readonly nesterov?: boolean; readonly weightDecay?: number };
+  | {
+      /** Adam (Kingma & Ba). */
+      readonly name: 'adam';
+      /** Learning rate. */
+      readonly lr: number;
+      /** Decay of the first-moment average. @defaultValue 0.9 */
+      readonly beta1?: number;
+      /** Decay of the second-moment average. @defaultValue 0.999 */
+      readonly beta2?: number;
+      /** Added to the root of the second moment. @defaultValue 1e-8 */
+      readonly eps?: number;
+      /** L2 penalty added to the gradient. @defaultValue 0 */
+      readonly weightDecay?: number;
+    }
+  | {
+      /** Stochastic gradient descent. */
+      readonly name: 'sgd';
+      /** Learning rate. */
+      readonly lr: number;
+      /** Momentum factor. @defaultValue 0 */
+      readonly momentum?: number;
+      /** Nesterov momentum. @defaultValue false */
+      readonly nesterov?: boolean;
+      /** L2 penalty added to the gradient. @defaultValue 0 */
+      readonly weightDecay?: number;
+    };
 
 /** Network architecture. */
 export type ArchitectureConfig =
   | {
+      /** A fully connected autoencoder. */
       readonly kind: 'mlp';
       /** Encoder hidden widths; the decoder mirrors them. */
       readonly hidden: readonly number[];
+      /** Width of the code (embedding) layer. */
       readonly embeddingDim: number;
+      /** Activation of the hidden layers. */
       readonly activation: Activation;
+      /** Activation of the code layer (usually linear). */
       readonly codeActivation: Activation;
+      /** Activation of the reconstruction (linear, or sigmoid for data in [0, 1]). */
       readonly outputActivation: Activation;
+      /** Weight initialiser. */
       readonly init: InitName;
     }
   | {
+      /** A convolutional autoencoder (image rows). */
       readonly kind: 'conv';
       /** Output channels of each strided conv layer of the encoder; the decoder mirrors them. */
       readonly channels: readonly number[];
@@ -40,28 +71,55 @@ export type ArchitectureConfig =
       readonly denseCode?: boolean;
       /** Decoder unpooling: to the encoder's switches or nearest-neighbour. @defaultValue 'switches' */
       readonly unpool?: 'switches' | 'nearest';
+      /** Width of the dense code layer (with `denseCode`). */
       readonly embeddingDim: number;
+      /** Activation of the conv layers. */
       readonly activation: Activation;
+      /** Batch normalisation after each conv layer. */
       readonly batchNorm: boolean;
+      /** Activation of the reconstruction. */
       readonly outputActivation: Activation;
+      /** Weight initialiser. */
       readonly init: InitName;
     };
 
 /** Which representation the clustering sees. */
-export type FeaturesConfig = { readonly kind: 'code' } | { readonly kind: 'layers'; /** encoder layer indices (0 = first hidden); concatenated */ readonly layers: readonly number[] };
+export type FeaturesConfig =
+  | {
+      /** The code (embedding) layer. */
+      readonly kind: 'code';
+    }
+  | {
+      /** Several encoder layers, concatenated. */
+      readonly kind: 'layers';
+      /** Encoder layer indices (0 = first hidden); concatenated. */
+      readonly layers: readonly number[];
+    };
 
 /** Autoencoder pretraining (phase 1). */
 export interface PretrainConfig {
+  /** Reconstruction loss: mean squared error, or binary cross-entropy (data in [0, 1]). */
   readonly loss: 'mse' | 'bce';
+  /** Epochs (passes over the data). */
   readonly epochs: number;
+  /** Mini-batch size. */
   readonly batchSize: number;
+  /** Optimizer of the pretraining. */
   readonly optimizer: OptimizerConfig;
   /** Input corruption while pretraining (denoising autoencoder). */
-  readonly corruption?: { readonly kind: 'dropout' | 'gaussian'; readonly rate: number };
+  readonly corruption?: {
+    /** Drop inputs to 0 (scaled), or add Gaussian noise. */
+    readonly kind: 'dropout' | 'gaussian';
+    /** Dropout probability, or the noise's standard deviation. */
+    readonly rate: number;
+  };
   /** Soft nearest neighbour loss on the hidden layers (Agarap & Azcarraga 2020), added with weight α. */
   readonly snnl?: SnnlConfig;
   /** CDC's pretraining regulariser λ[L_cr(Z, X) + L_cr(Z, X′)] (Trinh & Pham). */
-  readonly correlation?: { readonly lambda: number };
+  readonly correlation?: {
+    /** Weight λ of the regulariser. */
+    readonly lambda: number;
+  };
   /** Greedy layer-wise denoising pretraining before the end-to-end epochs (DEC; MLP only). */
   readonly greedy?: GreedyPretrainConfig;
 }
@@ -86,33 +144,66 @@ export interface SnnlConfig {
   readonly layers: 'sum' | 'min';
   /** Groups are the ground-truth labels (supervised) or all other points (unsupervised). */
   readonly supervised: boolean;
+  /** Distance between points in the loss's kernel. */
   readonly distance: 'cosine' | 'euclidean';
 }
 
 /** Non-clustering loss of the clustering phase. */
 export type NonClusteringLossConfig =
-  | { readonly kind: 'none' }
-  /** `reduction`: 'mean' over every element (default) or 'sum' over features, mean over the batch. */
-  | { readonly kind: 'reconstruction'; readonly loss: 'mse' | 'bce'; readonly reduction?: 'mean' | 'sum' };
+  | {
+      /** No non-clustering loss (the decoder is dropped). */
+      readonly kind: 'none';
+    }
+  | {
+      /** The autoencoder's reconstruction loss. */
+      readonly kind: 'reconstruction';
+      /** Mean squared error, or binary cross-entropy (data in [0, 1]). */
+      readonly loss: 'mse' | 'bce';
+      /** 'mean' over every element, or 'sum' over features then mean over the batch. @defaultValue 'mean' */
+      readonly reduction?: 'mean' | 'sum';
+    };
 
 /** Clustering loss of the clustering phase. */
 export type ClusteringLossConfig =
-  | { readonly kind: 'none' }
+  | {
+      /** No clustering loss: k-means on the pretrained embedding (AE + k-means). */
+      readonly kind: 'none';
+    }
   /** Cluster assignment hardening (DEC): KL(P‖Q) with Student-t Q of ν = alpha. */
-  | { readonly kind: 'dec'; readonly alpha: number }
+  | {
+      /** Cluster assignment hardening (DEC). */
+      readonly kind: 'dec';
+      /** Degrees of freedom ν of the Student-t kernel (DEC: 1). */
+      readonly alpha: number;
+    }
   /** k-means loss (DCN): ½‖z − μ_s‖² with hard assignments. */
-  | { readonly kind: 'kmeans' }
+  | {
+      /** k-means loss (DCN). */
+      readonly kind: 'kmeans';
+    }
   /**
    * CDC (Trinh & Pham): L_c = KL(P‖Q), affinity L_a = KL(C_Q‖C_Z), regulariser L_re = L_cr(Z,X) +
    * L_cr(Z,X′); centres descend L_c + ηL_a, the decoder L_AE = λL_re + L_r, the encoder
    * L_DC = L_c + ηL_a + βL_re (Algorithm 1).
    */
-  | { readonly kind: 'cdc'; readonly eta: number; readonly beta: number; readonly lambda: number }
+  | {
+      /** Deep clustering with an affinity loss and a correlation regulariser (CDC). */
+      readonly kind: 'cdc';
+      /** Weight η of the affinity loss L_a. */
+      readonly eta: number;
+      /** Weight β of the regulariser L_re in the encoder's loss. */
+      readonly beta: number;
+      /** Weight λ of the regulariser L_re in the decoder's loss. */
+      readonly lambda: number;
+    }
   /**
    * Cluster classification: a softmax head on the features, trained with cross-entropy against
    * hard pseudo-labels from k-means steps on the embedding (refreshed every T iterations).
    */
-  | { readonly kind: 'classification' };
+  | {
+      /** Cluster classification against pseudo-labels. */
+      readonly kind: 'classification';
+    };
 
 /** How the losses combine. */
 export interface CombinationConfig {
@@ -156,7 +247,9 @@ export interface ClusterUpdateConfig {
 export interface TrainConfig {
   /** Maximum iterations (mini-batches). */
   readonly maxIter: number;
+  /** Mini-batch size. */
   readonly batchSize: number;
+  /** Optimizer of the clustering phase. */
   readonly optimizer: OptimizerConfig;
   /** Keep training the decoder (with a reconstruction loss) or drop it. */
   readonly keepDecoder: boolean;
@@ -165,25 +258,56 @@ export interface TrainConfig {
 /** Extra clustering-phase terms from the taxonomy, added to the loss with their weights. */
 export type RegularizerConfig =
   /** KL(G‖U) of the batch's cluster distribution against the uniform prior (needs soft assignments). */
-  | { readonly kind: 'balanced'; readonly weight: number }
+  | {
+      /** Balanced assignments. */
+      readonly kind: 'balanced';
+      /** Weight of the term. */
+      readonly weight: number;
+    }
   /** Σ_g λ√n_g‖z_g‖ over consecutive groups of the features. */
-  | { readonly kind: 'groupSparsity'; readonly weight: number; readonly groups: readonly number[] }
+  | {
+      /** Group sparsity. */
+      readonly kind: 'groupSparsity';
+      /** Weight λ of the term. */
+      readonly weight: number;
+      /** Sizes of the consecutive feature groups (summing to the feature width). */
+      readonly groups: readonly number[];
+    }
   /** Σ_j s_ij‖z_i − z_j‖² over each point's k nearest input-space neighbours in the batch. */
-  | { readonly kind: 'locality'; readonly weight: number; readonly neighbors: number; readonly bandwidth: number };
+  | {
+      /** Locality preservation. */
+      readonly kind: 'locality';
+      /** Weight of the term. */
+      readonly weight: number;
+      /** Neighbours k of each point within the batch. */
+      readonly neighbors: number;
+      /** Heat-kernel bandwidth t: s_ij = exp(−‖x_i − x_j‖² / t). */
+      readonly bandwidth: number;
+    };
 
 /** A whole method. */
 export interface MethodConfig {
+  /** Name of the method (a preset's name, or your own). */
   readonly name: string;
+  /** The paper (or source) the method follows. */
   readonly reference: string;
+  /** The network. */
   readonly architecture: ArchitectureConfig;
+  /** The representation the clustering sees. */
   readonly features: FeaturesConfig;
+  /** Autoencoder pretraining, or null for none. */
   readonly pretrain: PretrainConfig | null;
   /** k-means restarts for the initial centres. */
   readonly initNInit: number;
+  /** Non-clustering loss of the clustering phase. */
   readonly nonClusteringLoss: NonClusteringLossConfig;
+  /** Clustering loss of the clustering phase. */
   readonly clusteringLoss: ClusteringLossConfig;
+  /** How the two losses combine. */
   readonly combination: CombinationConfig;
+  /** How centres and targets are updated. */
   readonly clusterUpdate: ClusterUpdateConfig;
+  /** The clustering phase, or null for none (AE + k-means). */
   readonly train: TrainConfig | null;
   /** Re-run k-means on the final embedding and report those labels. */
   readonly reclusterAfterTraining: boolean;

@@ -71,10 +71,15 @@ export type InitPlan = Map<string, ParamInit>;
 /** A dense (fully connected) layer `act(x W + b)`, W stored as `[in, out]`. */
 export class Dense {
   constructor(
+    /** Parameter name prefix (`<name>.weight`, `<name>.bias`). */
     readonly name: string,
+    /** Input width. */
     readonly inDim: number,
+    /** Output width. */
     readonly outDim: number,
+    /** Activation after the affine map. */
     readonly activation: Activation = 'linear',
+    /** Weight initialiser (biases start at 0). */
     readonly init: InitName | Init = 'glorotUniform',
   ) {
     for (const [k, v] of [['inDim', inDim], ['outDim', outDim]] as const)
@@ -101,11 +106,31 @@ export class Dense {
 /** A 2-D convolution layer (NCHW, weight `[out, in, k, k]`), optional batch-norm, then activation. */
 export class Conv2d {
   constructor(
+    /** Parameter name prefix (`<name>.weight`, `<name>.bias`, `<name>.bn.*`). */
     readonly name: string,
+    /** Input channels. */
     readonly inChannels: number,
+    /** Output channels. */
     readonly outChannels: number,
+    /** Kernel size (square). */
     readonly kernel: number,
-    readonly options: { stride?: number; padding?: number; activation?: Activation; batchNorm?: boolean; transposed?: boolean; outputPadding?: number; init?: InitName | Init } = {},
+    /** Stride, padding, activation, batch-norm, transposition and initialiser. */
+    readonly options: {
+      /** Stride. @defaultValue 1 */
+      stride?: number;
+      /** Zero padding on each side. @defaultValue 0 */
+      padding?: number;
+      /** Activation after the (normalised) convolution. @defaultValue 'relu' */
+      activation?: Activation;
+      /** Batch normalisation before the activation. @defaultValue false */
+      batchNorm?: boolean;
+      /** A transposed convolution (upsampling), weight `[in, out, k, k]`. @defaultValue false */
+      transposed?: boolean;
+      /** Extra rows/columns added to one side of a transposed convolution's output. @defaultValue 0 */
+      outputPadding?: number;
+      /** Weight initialiser (biases start at 0). @defaultValue 'heNormal' */
+      init?: InitName | Init;
+    } = {},
   ) {
     for (const [k, v] of [['inChannels', inChannels], ['outChannels', outChannels], ['kernel', kernel]] as const)
       if (!Number.isInteger(v) || v < 1) throw new ParamError(`Conv2d(${name}): ${k} must be an integer >= 1, got ${v}`);
@@ -127,7 +152,14 @@ export class Conv2d {
   }
 
   /** Names and shapes of this layer's buffers (batch-norm running statistics), with initial values. */
-  buffers(): Array<{ name: string; shape: number[]; value: number }> {
+  buffers(): Array<{
+    /** Name in the parameter store. */
+    name: string;
+    /** Shape (`[outChannels]`). */
+    shape: number[];
+    /** Initial value of every element. */
+    value: number;
+  }> {
     if (!this.options.batchNorm) return [];
     return [
       { name: `${this.name}.bn.runningMean`, shape: [this.outChannels], value: 0 },
