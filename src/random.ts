@@ -5,7 +5,9 @@
 
 /** The whole state of an {@link Rng}, plain JSON: four 32-bit words and the cached normal value. */
 export interface RngState {
+  /** The four 32-bit state words. */
   readonly s: readonly [number, number, number, number];
+  /** The second normal value of the last Box–Muller pair, when not yet used. */
   readonly spare: number | null;
 }
 

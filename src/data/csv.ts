@@ -10,7 +10,9 @@ import { type EncodedLabels, detectDelimiter, encodeLabels, splitLine } from './
 export interface Table {
   /** Feature values, row-major `[rows, cols]`. */
   readonly x: Float32Array;
+  /** Number of data rows. */
   readonly rows: number;
+  /** Number of feature columns (the label column excluded). */
   readonly cols: number;
   /** The label column, encoded 0..C-1, when one was asked for. */
   readonly labels?: EncodedLabels;

@@ -14,6 +14,7 @@ import { ensureDir } from './atomic.ts';
 export interface DownloadProgress {
   /** File name being written. */
   readonly file: string;
+  /** Where it comes from. */
   readonly url: string;
   /** Bytes received so far. */
   readonly received: number;
@@ -65,7 +66,14 @@ function reason(err: unknown): string {
  * @throws DownloadError for a network failure, an HTTP error status, a truncated body or a
  *   checksum mismatch; no partial file is left at `dest`
  */
-export async function downloadFile(url: string, dest: string, options: DownloadOptions = {}): Promise<{ path: string; sha256: string; bytes: number }> {
+export async function downloadFile(url: string, dest: string, options: DownloadOptions = {}): Promise<{
+  /** The file written (`dest`). */
+  path: string;
+  /** SHA-256 of its bytes (hex). */
+  sha256: string;
+  /** Its size. */
+  bytes: number;
+}> {
   const file = basename(dest);
   const tmp = join(dirname(dest), `.${file}.${process.pid}.download`);
   const idle = options.idleTimeoutMs ?? 30000;

@@ -39,7 +39,9 @@ function h5Reason(err: unknown): string {
 export interface ContainerEntry {
   /** Path or name inside the file (`x`, `/group/features`). */
   readonly name: string;
+  /** Shape. */
   readonly shape: readonly number[];
+  /** Element type as the file names it. */
   readonly dtype: string;
   /** Reads the values (row-major). */
   read(): NdArray;
@@ -56,7 +58,9 @@ export function hasHdf5Signature(head: Uint8Array): boolean {
 
 /** An opened HDF5 file: its numeric datasets; call `close()` when done. */
 export interface H5Container {
+  /** The numeric datasets of the file. */
   readonly entries: ContainerEntry[];
+  /** Releases the file. */
   close(): void;
 }
 

@@ -14,6 +14,7 @@ import type { NdArray } from './ndarray.ts';
 export interface MatContents {
   /** `5` for Level 5 files, `7.3` for HDF5-based files. */
   readonly version: 5 | 7.3;
+  /** The numeric variables. */
   readonly entries: ContainerEntry[];
   /** Variables that are not numeric arrays (strings, cells, structs, complex), by name. */
   readonly skipped: string[];

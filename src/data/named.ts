@@ -180,6 +180,7 @@ export async function loadNamed(ds: NamedDataset, split: FileSplit, loc: Located
 export interface FetchOptions extends LookupOptions {
   /** Base URL replacing each file's official folder (a mirror; tests use a local server). */
   readonly mirror?: string;
+  /** Called as each file downloads. */
   readonly onProgress?: (p: DownloadProgress) => void;
 }
 

@@ -105,7 +105,15 @@ export function selectSplit(ds: Dataset, split: string): Dataset {
  * @param options.testSize - a fraction in (0, 1) or a row count
  * @returns `train` and `test` data sets; each records `split(train|test,<testSize>,seed=<seed>)`
  */
-export function trainTestSplit(ds: Dataset, options: { testSize: number; seed?: number; stratified?: boolean }): { train: Dataset; test: Dataset } {
+export function trainTestSplit(
+  ds: Dataset,
+  options: { testSize: number; seed?: number; stratified?: boolean },
+): {
+  /** The training rows. */
+  train: Dataset;
+  /** The test rows. */
+  test: Dataset;
+} {
   const n = ds.x.rows;
   const t = options.testSize;
   const size = t > 0 && t < 1 ? Math.round(t * n) : t;

@@ -13,8 +13,11 @@ export const IR_VERSION = 8;
 
 /** A name, dtype and shape, as graph inputs/outputs are declared. */
 export interface ValueSpec {
+  /** Value name. */
   readonly name: string;
+  /** Element type. */
   readonly dtype: DType;
+  /** Shape (symbolic dimensions allowed). */
   readonly shape: Shape;
 }
 
@@ -100,7 +103,9 @@ export function pruneNodes(nodes: readonly NodeSpec[], outputs: readonly string[
 
 /** What {@link graphProto} needs to assemble a graph. */
 export interface GraphProtoSpec {
+  /** Name of the GraphProto. */
   readonly name: string;
+  /** The graph whose nodes are serialised. */
   readonly graph: Graph;
   /** Extra nodes placed before the graph's own (e.g. Gathers of a Loop body). */
   readonly prelude?: readonly NodeSpec[];
@@ -111,7 +116,17 @@ export interface GraphProtoSpec {
   /** Declared graph outputs, in order (value names must be produced by kept nodes or be inputs). */
   readonly outputs: readonly ValueSpec[];
   /** Values given as initializers (e.g. frozen parameters), by name. */
-  readonly initializers?: ReadonlyMap<string, { dtype: DType; dims: readonly number[]; data: ArrayBufferView }>;
+  readonly initializers?: ReadonlyMap<
+    string,
+    {
+      /** Element type. */
+      dtype: DType;
+      /** Shape. */
+      dims: readonly number[];
+      /** Row-major values. */
+      data: ArrayBufferView;
+    }
+  >;
   /** Names that may be read from an enclosing graph (Loop bodies). */
   readonly outerScope?: ReadonlySet<string>;
 }

@@ -13,7 +13,9 @@ export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Arra
 
 /** A tensor value: flat data plus its dims. */
 export interface TensorValue {
+  /** Row-major values. */
   readonly data: TensorData;
+  /** Shape. */
   readonly dims: readonly number[];
 }
 

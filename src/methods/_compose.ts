@@ -96,9 +96,11 @@ export function makeOptimizer(o: OptimizerConfig): Optimizer {
 
 /** One progress event. */
 export interface ProgressEvent {
+  /** Greedy layer-wise pretraining, pretraining, initial k-means, clustering, final re-clustering. */
   readonly phase: 'greedy' | 'pretrain' | 'init' | 'cluster' | 'recluster';
   /** Epoch (greedy: over all layer pairs; pretraining) or iteration (clustering) done so far, and the total. */
   readonly done: number;
+  /** Epochs or iterations of the whole phase. */
   readonly total: number;
   /** Loss terms of the last epoch / interval. */
   readonly losses?: Readonly<Record<string, number>>;
@@ -110,11 +112,17 @@ export interface ProgressEvent {
 
 /** One row of the training history. */
 export interface HistoryRow {
+  /** The phase (`greedy`, `pretrain`, `init`, `cluster`). */
   readonly phase: string;
+  /** Epoch (pretraining) or iteration (clustering) at the row's end; 0 for the initial k-means. */
   readonly step: number;
+  /** Loss terms (and the initial k-means inertia). */
   readonly losses: Record<string, number>;
+  /** Fraction of labels changed since the last refresh (clustering). */
   readonly labelChange?: number;
+  /** Clustering accuracy against ground truth, filled in by callers that have labels. */
   acc?: number;
+  /** Normalised mutual information against ground truth, filled in by callers that have labels. */
   nmi?: number;
 }
 

@@ -120,6 +120,7 @@ export function resolveMethod(method: string | MethodConfig | undefined, overrid
 
 /** The estimator: stores options; `fit` does the work. */
 export class DeepClustering {
+  /** The options, frozen. */
   readonly options: Readonly<DeepClusteringOptions>;
 
   constructor(options: DeepClusteringOptions) {
@@ -276,6 +277,7 @@ export class FittedDeepClustering {
   readonly timings: Readonly<Record<string, number>>;
   /** Clustering-phase iterations run, and why training stopped. */
   readonly iterations: number;
+  /** Why training stopped: `tolerance` (few labels changed), `maxIter`, or `none` (no clustering phase). */
   readonly stoppedBy: string;
   /** Where the pretrained network came from (undefined for methods without pretraining, or a loaded model). */
   readonly pretrainSource?: PretrainSource;

@@ -57,7 +57,9 @@ function marginals(c: Float64Array, rows: number, cols: number): { a: Float64Arr
 export interface Contingency {
   /** Row-major counts `[classes.length, clusters.length]`: samples of class i in cluster j. */
   readonly counts: Float64Array;
+  /** Number of classes (rows). */
   readonly rows: number;
+  /** Number of clusters (columns). */
   readonly cols: number;
   /** Sorted distinct true labels (row order). */
   readonly classes: Int32Array;

@@ -44,14 +44,19 @@ export interface ConvAutoencoderOptions {
 
 /** A convolutional autoencoder on NCHW images (inputs are flat rows, reshaped inside). */
 export class ConvAutoencoder {
+  /** The encoder's conv layers, input first. */
   readonly encoderConvs: readonly Conv2d[];
+  /** Dense layer from the flattened last conv to the code (used with `denseCode`). */
   readonly toCode: Dense;
+  /** Dense layer from the code back to the flattened last conv's shape (used with `denseCode`). */
   readonly fromCode: Dense;
+  /** The decoder's (transposed) conv layers, code side first. */
   readonly decoderConvs: readonly Conv2d[];
   /** Spatial size after each encoder conv, input first: `[[28,28],[14,14],[7,7],[4,4]]`. */
   readonly sizes: ReadonlyArray<readonly [number, number]>;
   /** Spatial size right after each encoder conv, before its pooling. */
   readonly convSizes: ReadonlyArray<readonly [number, number]>;
+  /** The options with their defaults filled in. */
   readonly options: Required<ConvAutoencoderOptions>;
   /** The pooling switches of each code this autoencoder encoded, for the decoder's unpooling. */
   private readonly switches = new WeakMap<Tensor, Array<{ indices: Tensor; like: Tensor } | null>>();

@@ -47,9 +47,15 @@ export interface Decoded {
 
 /** A symmetric fully connected autoencoder. */
 export class MlpAutoencoder {
+  /** Encoder layers, input first (the last one outputs the code). */
   readonly encoder: readonly Dense[];
+  /** Decoder layers, code first (the last one outputs the reconstruction). */
   readonly decoder: readonly Dense[];
-  readonly options: Required<Omit<MlpAutoencoderOptions, 'init'>> & { init: InitName | Init };
+  /** The options with their defaults filled in. */
+  readonly options: Required<Omit<MlpAutoencoderOptions, 'init'>> & {
+    /** Weight initialiser. */
+    init: InitName | Init;
+  };
 
   constructor(options: MlpAutoencoderOptions) {
     const o = {

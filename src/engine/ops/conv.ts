@@ -152,7 +152,15 @@ export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {
  * 2-D max pooling that also returns where each maximum came from ("switches"): int64 indices
  * into the flattened input (batch included, as ONNX MaxPool gives them), for {@link maxUnpool2d}.
  */
-export function maxPool2dWithIndices(x: Tensor, options: PoolOptions): { y: Tensor; indices: Tensor } {
+export function maxPool2dWithIndices(
+  x: Tensor,
+  options: PoolOptions,
+): {
+  /** The pooled output. */
+  y: Tensor;
+  /** Int64 flat input index of each output's maximum. */
+  indices: Tensor;
+} {
   const { kernel, stride = kernel, padding = 0 } = options;
   checkOpts('maxPool2d', stride, padding);
   if (!Number.isInteger(kernel) || kernel < 1) throw new GraphError(`maxPool2d: kernel must be an integer >= 1, got ${kernel}`);

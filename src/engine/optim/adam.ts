@@ -32,7 +32,10 @@ export interface AdamOptions {
  * The Adam optimizer as a graph transform.
  * @throws ParamError for out-of-range options.
  */
-export function adam(options: AdamOptions = {}): Optimizer & { readonly lr: number } {
+export function adam(options: AdamOptions = {}): Optimizer & {
+  /** The learning rate (the default of each run). */
+  readonly lr: number;
+} {
   const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0, decay = 'l2' } = options;
   if (!(lr > 0) || !Number.isFinite(lr)) throw new ParamError(`adam: option 'lr' must be a finite number > 0, got ${lr}`);
   if (!(beta1 >= 0 && beta1 < 1)) throw new ParamError(`adam: option 'beta1' must be in [0, 1), got ${beta1}`);

@@ -22,7 +22,10 @@ export interface SgdOptions {
  * SGD: `buf ← μ·buf + g`, `p ← p − lr·(nesterov ? g + μ·buf : buf)` (with `g += wd·p` first).
  * @throws ParamError for out-of-range options.
  */
-export function sgd(options: SgdOptions): Optimizer & { readonly lr: number } {
+export function sgd(options: SgdOptions): Optimizer & {
+  /** The learning rate (the default of each run). */
+  readonly lr: number;
+} {
   const { lr, momentum = 0, nesterov = false, weightDecay = 0 } = options;
   if (!(lr > 0) || !Number.isFinite(lr)) throw new ParamError(`sgd: option 'lr' must be a finite number > 0, got ${lr}`);
   if (!(momentum >= 0 && momentum < 1)) throw new ParamError(`sgd: option 'momentum' must be in [0, 1), got ${momentum}`);

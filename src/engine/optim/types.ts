@@ -20,7 +20,9 @@ export interface UpdateContext {
 
 /** Result of one parameter's update. */
 export interface UpdateResult {
+  /** The parameter's new value. */
   readonly param: Tensor;
+  /** The new values of its state slots, in `stateSlots` order. */
   readonly state: readonly Tensor[];
 }
 
