@@ -89,6 +89,14 @@ test('fitInWorker takes float64 rows, shared memory, and a transferred buffer', 
   assertSameModel(ref.fitted, await fitInWorker(options, { data: wide, rows: n, cols: d }));
 });
 
+test('fitInWorker starts from a given pretrained network as fit does', async () => {
+  const pretrained = (await reference()).fitted.pretrainedParameters!;
+  const a = await new DeepClustering(options).fit(x, { pretrained });
+  const b = await fitInWorker(options, x, { pretrained });
+  assertSameModel(a, b);
+  assert.deepEqual(b.pretrainSource, { kind: 'given' });
+});
+
 test('errors in the worker arrive with their class, message and fields', async () => {
   const nan = values.slice();
   nan[7] = Number.NaN;
