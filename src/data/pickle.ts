@@ -51,6 +51,18 @@ export type PyValue = unknown;
  * @throws DataError for a truncated/corrupt pickle or an unsupported Python class
  */
 export function unpickle(bytes: Uint8Array, source: string): PyValue {
+  try {
+    return run(bytes, source);
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    // A pickle is a program: a corrupt one puts values of the wrong kind where an opcode expects a
+    // list, dict or class (TypeError), or nests them too deep (RangeError); say so, not that.
+    throw new DataError(`'${source}': cannot read the pickled data (corrupt pickle: operands of the wrong kind or nesting too deep); save the arrays again with np.save / np.savez`);
+  }
+}
+
+/** The pickle machine of {@link unpickle}, which turns what it throws into a DataError. */
+function run(bytes: Uint8Array, source: string): PyValue {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dec = new TextDecoder('utf-8');
   let pos = 0;
