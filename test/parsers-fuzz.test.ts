@@ -176,3 +176,15 @@ test('MAT files that sent mat-for-js into minutes of work or out of memory are r
     assert.ok(performance.now() - t0 < 2000, `${what}: took ${(performance.now() - t0).toFixed(0)} ms`);
   }
 });
+
+test('fuzz: HDF5 files (h5wasm)', async () => {
+  const h5wasm = (await import('h5wasm/node')).default;
+  await h5wasm.ready;
+  const seedFile = join(dir, 'seed.h5');
+  const f = new h5wasm.File(seedFile, 'w');
+  f.create_dataset({ name: 'x', data: Float32Array.from({ length: 12 }, (_, i) => i / 2), shape: [4, 3] });
+  f.create_dataset({ name: 'y', data: Int32Array.from([0, 1, 0, 1]), shape: [4] });
+  f.close();
+  const h5 = new Uint8Array(readFileSync(seedFile));
+  await fuzzFile('fuzz.h5', mutations(h5, Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])), (p) => loadDataset(p), 100);
+});
