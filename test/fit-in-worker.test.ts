@@ -125,7 +125,7 @@ test('an exception in onProgress ends the fit with that exception', async () => 
   await assert.rejects(fitInWorker(options, x, { onProgress: () => { throw boom; } }), (e) => e === boom);
 });
 
-test('abort terminates the worker and rejects with an InterruptedError', async () => {
+test('abort rejects with an InterruptedError at once, and the worker thread ends by itself', async () => {
   const stop = new AbortController();
   const ev: ProgressEvent[] = [];
   const t0 = performance.now();
@@ -136,7 +136,7 @@ test('abort terminates the worker and rejects with an InterruptedError', async (
       stop.abort();
     },
   });
-  await assert.rejects(p, (e) => e instanceof InterruptedError && /training interrupted; the worker thread was stopped/.test(e.message) && e.checkpoint === undefined);
+  await assert.rejects(p, (e) => e instanceof InterruptedError && /training interrupted; the worker thread stops at its next safe point/.test(e.message) && e.checkpoint === undefined);
   assert.equal(ev.length, 1, 'no event after the abort');
   assert.ok(performance.now() - t0 < 30_000);
   // an already aborted signal starts no worker
@@ -159,4 +159,9 @@ test('abort with checkpointing saves a checkpoint from which a worker fit resume
   assert.ok(saved.includes('interrupt'), saved.join());
   const resumed = await fitInWorker(options, x, { resumeFrom: cp });
   assertSameModel(ref.fitted, resumed);
+});
+
+test('options that cannot cross to the worker are refused with the clone error', async () => {
+  const bad = { ...options, overrides: { ...options.overrides, hook: () => 0 } } as unknown as DeepClusteringOptions;
+  await assert.rejects(fitInWorker(bad, x), (e: Error) => e.name === 'DataCloneError');
 });

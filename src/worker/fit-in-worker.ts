@@ -23,9 +23,10 @@ export interface WorkerFitOptions extends Omit<FitOptions, 'checkpoint'> {
   /** Write checkpoints while training (see {@link FitOptions.checkpoint}). @defaultValue no checkpoints */
   readonly checkpoint?: WorkerCheckpointOptions;
   /**
-   * Stops the fit, which then rejects with an InterruptedError. Without checkpointing the worker
-   * thread is terminated at once; with `checkpoint` or `resumeFrom` it stops at the next safe
-   * point (a few steps at most) after writing a checkpoint, as an in-thread fit does.
+   * Stops the fit. Without checkpointing the promise rejects at once with an InterruptedError and
+   * the worker thread stops at its next safe point (a few steps at most), then ends; with
+   * `checkpoint` or `resumeFrom` the promise rejects once the worker has written its checkpoint
+   * there, with the InterruptedError naming it, as an in-thread fit does.
    */
   readonly signal?: AbortSignal;
   /**
@@ -79,11 +80,14 @@ export function fitInWorker(options: DeepClusteringOptions, x: Matrix, fitOption
   return new Promise<FittedDeepClustering>((resolve, reject) => {
     const worker = new Worker(new URL('./bootstrap.mjs', import.meta.url));
     let settled = false;
+    let finished = false; // the worker has sent its last message (or is gone)
     const settle = (result: { fitted: FittedDeepClustering } | { error: unknown }) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      // Not worker.terminate(): ending the thread while an onnxruntime run is in flight aborts the
+      // whole process when the run calls back. The worker stops at its next safe point and ends.
+      if (!('fitted' in result) && !finished) worker.postMessage({ type: 'abort' });
       if ('fitted' in result) resolve(result.fitted);
       else reject(result.error);
     };
@@ -94,6 +98,7 @@ export function fitInWorker(options: DeepClusteringOptions, x: Matrix, fitOption
     signal?.addEventListener('abort', onAbort, { once: true });
 
     worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'done' || m.type === 'error') finished = true;
       if (settled) return; // stopped or failed: nothing more reaches the caller
       try {
         if (m.type === 'progress') onProgress?.(m.event);
@@ -105,12 +110,20 @@ export function fitInWorker(options: DeepClusteringOptions, x: Matrix, fitOption
       }
     });
     // the thread itself failed (e.g. the module could not load): not an error of the fit
-    worker.on('error', (e) => settle({ error: e }));
-    worker.on('exit', (code) => settle({ error: new Error(`fitInWorker: the worker thread exited (code ${code}) before the fit finished`) }));
+    worker.on('error', (e) => {
+      finished = true;
+      settle({ error: e });
+    });
+    worker.on('exit', (code) => {
+      finished = true;
+      settle({ error: new Error(`fitInWorker: the worker thread exited (code ${code}) before the fit finished`) });
+    });
     try {
       worker.postMessage(job, transfer);
     } catch (e) {
-      // e.g. a DataCloneError for options holding functions
+      // e.g. a DataCloneError for options holding functions; nothing runs yet, so ending it is safe
+      finished = true;
+      void worker.terminate();
       settle({ error: e });
     }
   });
@@ -118,7 +131,7 @@ export function fitInWorker(options: DeepClusteringOptions, x: Matrix, fitOption
 
 /** The error of a fit stopped by its signal without a checkpoint. */
 function stopped(): InterruptedError {
-  return new InterruptedError('training interrupted; the worker thread was stopped');
+  return new InterruptedError('training interrupted; the worker thread stops at its next safe point');
 }
 
 /**

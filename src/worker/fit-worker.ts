@@ -20,7 +20,6 @@ port.on('message', (m: FitJob | { type: 'abort' }) => {
 
 async function run(job: FitJob): Promise<void> {
   try {
-    const checkpointing = job.checkpoint !== undefined || job.resumeFrom !== undefined;
     const extra = job.checkpoint?.extra;
     const options: FitOptions = {
       imageShape: job.imageShape,
@@ -34,8 +33,9 @@ async function run(job: FitJob): Promise<void> {
         onSaved: job.saved ? (event) => post({ type: 'saved', event }) : undefined,
       },
       resumeFrom: job.resumeFrom,
-      // only a checkpointing fit is stopped from inside (to save first); otherwise the caller terminates the thread
-      signal: checkpointing ? stop.signal : undefined,
+      // the thread is never terminated from outside: an onnxruntime run still in flight would abort
+      // the whole process when it calls back, so a stop waits for the next safe point
+      signal: stop.signal,
     };
     // onnxruntime refuses tensors in shared memory ('Invalid argument'): own a copy
     const x = job.x.data.buffer instanceof SharedArrayBuffer ? { ...job.x, data: job.x.data.slice() } : job.x;
@@ -45,6 +45,7 @@ async function run(job: FitJob): Promise<void> {
   } catch (e) {
     post({ type: 'error', error: packError(e) });
   } finally {
+    // nothing else keeps the thread alive: it ends by itself, its native work done
     port.close();
   }
 }
