@@ -47,11 +47,12 @@ export const benchSuites: Record<string, BenchSuite> = {
     run: async ({ options, log }) => (await import('./silhouette.ts')).runSilhouetteBench({ n: num(options, 'n'), d: num(options, 'd'), k: num(options, 'k'), rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), precision: options.precision as 'float64' | 'float32' | undefined, noSklearn: options.sklearn === 'false', log }),
   },
   method: {
-    description: 'one method over seeds, optionally trained on a stratified subset of one split and evaluated on another (options: method, data, eval, data-dir, limit, seeds, pretrainEpochs, maxIter, threads)',
+    description: 'one method over seeds, optionally trained on a stratified subset of one split and evaluated on another (options: method, method-config, data, eval, data-dir, limit, seeds, pretrainEpochs, maxIter, threads)',
     run: async ({ options, log }) => {
       const { runMethodBench } = await import('./method.ts');
       return runMethodBench({
         method: options.method ?? 'idec',
+        methodConfig: options['method-config'],
         data: options.data ?? 'mnist-10k',
         eval: options.eval,
         dataDir: options['data-dir'],

@@ -39,3 +39,11 @@ test('per-data-set settings: IDEC on USPS and Reuters-10K as its code, user over
   assert.equal(applyDatasetDefaults(m, 'usps'), m);
   assert.throws(() => validateMethod({ ...resolveMethod('idec'), perDataset: [] as unknown as MethodConfig['perDataset'] }), /perDataset must map/);
 });
+
+test('an override naming another optimizer replaces the old one whole; the same optimizer merges', () => {
+  const adam = resolveMethod('cdc', { pretrain: { optimizer: { name: 'adam', lr: 0.001 } } });
+  assert.deepEqual(adam.pretrain!.optimizer, { name: 'adam', lr: 0.001 }, 'no momentum left over from SGD');
+  const sgd = resolveMethod('cdc', { pretrain: { optimizer: { lr: 0.1 } } });
+  assert.deepEqual(sgd.pretrain!.optimizer, { name: 'sgd', lr: 0.1, momentum: 0.9 });
+  assert.equal(resolveMethod('cdc', { name: 'mine' }).clusteringLoss.kind, 'cdc', 'a new method name does not replace the config');
+});

@@ -338,7 +338,7 @@ export function applyDatasetDefaults(m: MethodConfig, dataset: string | undefine
 /** Deep partial of a config, for overrides. */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends ReadonlyArray<unknown> ? T[K] : T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | null : T[K] };
 
-/** Merges overrides into a config (objects merge, arrays and scalars replace, null clears). */
+/** Merges overrides into a config (objects merge, arrays and scalars replace, null clears; an optimizer with another `name` replaces the old one whole). */
 export function mergeConfig<T>(base: T, over: DeepPartial<T> | undefined): T {
   if (over === undefined) return base;
   if (over === null) return null as T;
@@ -346,9 +346,19 @@ export function mergeConfig<T>(base: T, over: DeepPartial<T> | undefined): T {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
     if (v === undefined) continue;
+    // another optimizer is a fresh one: SGD's momentum must not linger in an Adam override
+    if (k === 'optimizer' && isOptimizerSwitch(out[k], v)) {
+      out[k] = v;
+      continue;
+    }
     out[k] = k in out && out[k] !== null && typeof out[k] === 'object' && v !== null && typeof v === 'object' && !Array.isArray(v) ? mergeConfig(out[k], v as never) : v;
   }
   return out as T;
+}
+
+function isOptimizerSwitch(base: unknown, over: unknown): boolean {
+  const name = (o: unknown) => (o !== null && typeof o === 'object' ? (o as { name?: unknown }).name : undefined);
+  return name(over) !== undefined && name(base) !== undefined && name(over) !== name(base);
 }
 
 function posInt(where: string, v: unknown, min = 1): void {
