@@ -3,7 +3,7 @@
  * baseline) on a data set; prints inertia, iterations and, when the data has labels, ACC/NMI/ARI.
  */
 import { type Command, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { atomicWriteFile } from '../../data/atomic.ts';
 import { ParamError } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
 import { KMeans, MiniBatchKMeans, PCA } from '../../cluster/index.ts';
@@ -140,7 +140,7 @@ export async function runKMeansCommand(opts: KMeansCliOptions): Promise<Record<s
   }
   if (opts.out) {
     try {
-      writeFileSync(opts.out, `${Array.from(model.labels).join('\n')}\n`);
+      atomicWriteFile(opts.out, `${Array.from(model.labels).join('\n')}\n`); // temp file + rename: never half-written
     } catch (err) {
       throw new ParamError(`${c}: cannot write the labels to '${opts.out}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable --out`);
     }
