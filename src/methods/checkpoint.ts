@@ -18,6 +18,7 @@ import { DataError, InterruptedError } from '../errors.ts';
 import type { RngState } from '../random.ts';
 import type { HistoryRow } from './_compose.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
+import { canonical } from './_canonical.ts';
 
 /** Format tag of checkpoint files; bump it when {@link RunState} changes meaning. */
 export const CHECKPOINT_FORMAT = 'deepclust-run-checkpoint-1';
@@ -78,18 +79,6 @@ export function removeCheckpoint(dir: string): void {
   } catch {
     /* not empty or gone */
   }
-}
-
-/** JSON with object keys sorted, so equal configs give equal strings whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
 }
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

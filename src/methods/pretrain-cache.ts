@@ -14,6 +14,7 @@ import { type ParameterStore, loadCheckpoint, saveCheckpoint } from '../engine/i
 import type { HistoryRow } from './_compose.ts';
 import type { MethodConfig } from './config.ts';
 import { ParamError } from '../errors.ts';
+import { canonical } from './_canonical.ts';
 
 /** Format tag stored in every cache file; bump it when pretraining changes what it computes. */
 export const PRETRAIN_CACHE_FORMAT = 'deepclust-pretrain-cache-1';
@@ -36,18 +37,6 @@ export interface CachedPretrain {
   /** Seconds the original pretraining took. */
   readonly seconds: number;
   readonly path: string;
-}
-
-/** JSON with object keys sorted, so equal configs give equal strings whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
 }
 
 /** The cache key (64 hex digits) of a method's pretraining on some data, or null when the method does not pretrain. */
