@@ -69,7 +69,7 @@ const cases: Case[] = [
   { name: 'empty x', call: () => fit({}, matrix(new Float32Array(0), 0, D)), error: DataError, message: /the data is empty \(0 rows × 4 columns\); pass at least one row/ },
   { name: 'rows × cols differ from the values', call: () => fit({}, matrix(X, N + 1, D)), error: DataError, message: /the data has 120 values, expected 31 × 4 = 124; make rows × cols match/ },
   { name: 'labels of another length', call: () => fit({ method: 'snnl-1' }, matrix(), new Int32Array(5)), error: DataError, message: /5 labels for 30 samples; pass one label per row of x/ },
-  { name: 'conv method without an image shape', call: () => fit({ method: 'conv-dec' }), error: DataError, message: /uses a convolutional network, but the data has no image shape; use an image data set or pass imageShape/ },
+  { name: 'conv method without an image shape', call: () => fit({ method: 'conv-dec' }), error: DataError, message: /uses a convolutional network, but the data has no image shape; use an image data set or pass the image shape \(fit option imageShape/ },
   // clusters and options
   { name: 'k > n', call: () => fit({ nClusters: 31 }), error: DataError, message: /nClusters = 31 is larger than the 30 samples; use at most 30 clusters/ },
   { name: 'k < 2', call: () => fit({ nClusters: 1 }), error: ParamError, message: /option 'nClusters' must be an integer >= 2, got 1/ },

@@ -70,7 +70,7 @@ export function buildNetwork(m: MethodConfig, d: number, imageShape?: readonly [
   if (a.kind === 'mlp') {
     return new MlpAutoencoder({ inputDim: d, hidden: a.hidden, embeddingDim: a.embeddingDim, activation: a.activation, codeActivation: a.codeActivation, outputActivation: a.outputActivation, init: a.init });
   }
-  if (!imageShape) throw new DataError(`method '${m.name}' uses a convolutional network, but the data has no image shape; use an image data set or pass imageShape (e.g. [1, 28, 28])`);
+  if (!imageShape) throw new DataError(`method '${m.name}' uses a convolutional network, but the data has no image shape; use an image data set or pass the image shape (fit option imageShape: [1, 28, 28]; CLI: --image-shape 1,28,28)`);
   if (imageShape[0] * imageShape[1] * imageShape[2] !== d) throw new DataError(`imageShape [${imageShape.join(',')}] does not match the data width ${d}`);
   return new ConvAutoencoder({
     imageShape,
