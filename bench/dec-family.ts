@@ -4,6 +4,8 @@
  * per (method, seed) written to bench/results/ and a mean over seeds.
  *
  *   deepclust bench dec-family -o data=mnist -o data-dir=../shared/data -o seeds=0,1,2 --json
+ *
+ * `-o cache=DIR` keeps each seed's pretrained autoencoder, so a rerun after an interruption skips it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +23,8 @@ export interface DecFamilyOptions {
   maxIter?: number;
   threads?: number;
   methods?: string[];
+  /** Pretraining cache directory: a rerun after an interruption reuses each seed's finished autoencoder. */
+  pretrainCache?: string;
   resultsDir?: string;
   log: (line: string) => void;
 }
@@ -40,7 +44,7 @@ export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, 
       ...(o.maxIter !== undefined && m !== 'ae-kmeans' ? { train: { maxIter: o.maxIter } } : {}),
     });
     const runtime = { threads: o.threads };
-    const ae = await new DeepClustering({ method: 'ae-kmeans', nClusters: k, seed, overrides: over('ae-kmeans'), runtime }).fit(ds.x, {
+    const ae = await new DeepClustering({ method: 'ae-kmeans', nClusters: k, seed, overrides: over('ae-kmeans'), runtime, pretrainCache: o.pretrainCache }).fit(ds.x, {
       onProgress: (e) => e.phase === 'pretrain' && e.done % 10 === 0 && o.log(`seed ${seed} pretrain ${e.done}/${e.total} ${JSON.stringify(e.losses)}`),
     });
     const pretrained = ae.pretrainedParameters!;

@@ -115,7 +115,7 @@ test('short schedule: the budget, the knobs and --limit as caps', () => {
   const s = scheduleFor(e, 'short', { limit: 500 });
   assert.deepEqual([s.pretrainEpochs, s.maxIter, s.trainRows, s.evalRows], [5, 300, 500, 500]);
   assert.equal(scheduleFor(e, 'full').pretrainEpochs, undefined);
-  assert.equal(scheduleFor(EXPERIMENTS.quickstart!, 'short').pretrainEpochs, 40);
+  assert.equal(scheduleFor(EXPERIMENTS.quickstart!, 'short').pretrainEpochs, 80);
 });
 
 const bad: Array<[string, string[], RegExp]> = [

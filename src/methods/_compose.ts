@@ -46,7 +46,8 @@ import { affinityLoss, correlationLoss } from '../losses/correlation.ts';
 import { ConvAutoencoder } from '../nn/conv-autoencoder.ts';
 import { MlpAutoencoder, type Decoded, type Encoded } from '../nn/mlp-autoencoder.ts';
 import { Rng } from '../random.ts';
-import type { MethodConfig, OptimizerConfig, RegularizerConfig } from './config.ts';
+import type { AugmentConfig, MethodConfig, OptimizerConfig, RegularizerConfig } from './config.ts';
+import { augmentImages, augmentRng } from '../data/augment.ts';
 import { balancedAssignmentLoss, clusterClassificationLoss, groupSparsityLoss, knnSimilarity, localityPreservingLoss } from '../losses/taxonomy.ts';
 import { runKMeans } from './_kmeans.ts';
 import { greedyPretrain } from './_greedy.ts';
@@ -224,6 +225,8 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
   let store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
   checkPairwiseMemory(m, input.pairwiseMemoryLimit);
+  if ((m.pretrain?.augment || m.train?.augment) && !input.imageShape)
+    throw new DataError(`method '${m.name}' augments images (rotations and shifts), but the data has no image shape; use an image data set or pass the image shape (fit option imageShape: [1, 28, 28]; CLI: --image-shape 1,28,28)`);
   if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
   for (const [phase, b] of [['pretraining', m.pretrain?.batchSize], ['clustering', m.clusteringLoss.kind === 'none' ? undefined : m.train?.batchSize]] as const)
     if (b !== undefined && b > n) throw new DataError(`the ${phase} batch size ${b} is larger than the ${n} samples; lower it (e.g. --batch-size ${Math.max(1, Math.floor(n / 4))})`);
@@ -290,6 +293,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     if (resumePretrain) step.loadOptimizerState(resumePretrain.optimizer, { standard: false });
     const buf = new Float32Array(K * p.batchSize * d);
     const gbuf = new Float32Array(K * p.batchSize);
+    const augment = imageAugmenter(p.augment, input, 'pretrain');
     for (let epoch = resumePretrain?.epoch ?? 0; epoch < p.epochs; epoch++) {
       // the epoch a resumed run stopped in continues with its order, position and sums
       const again = resumePretrain?.epoch === epoch ? resumePretrain : undefined;
@@ -302,6 +306,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
         cp?.at(step.step, () => ({ ...common('pretrain', step.step, 'pretrain', t0), pretrain: { epoch, cursor: run.from, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) } }));
         const rows = run.steps * run.batch;
         gatherRows(x, d, perm, run.from, run.from + rows, buf, 0);
+        augment?.(buf, rows, epoch, run.from);
         const feeds: Record<string, { data: Float32Array; dims: number[] }> = { x: { data: buf.subarray(0, rows * d), dims: [run.steps, run.batch, d] } };
         if (sn) {
           feeds.temperature = { data: new Float32Array(run.steps).fill(temperature), dims: [run.steps] };
@@ -367,6 +372,17 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const steps = pretrainSteps + iterations; // every clustering iteration is one step
   cp?.at(steps, () => ({ ...common('done', steps), done: { labels, centers, iterations, stoppedBy, embeddingDim: dim } }), 'end');
   return { net, store, labels, centers, embeddingDim: dim, history, timings, iterations, stoppedBy, pretrainedStore };
+}
+
+/**
+ * The augmentation of one phase, or undefined when it has none: each run of batches draws from a
+ * generator fixed by (seed, phase, epoch, position), so a resumed run augments as an uninterrupted one.
+ */
+function imageAugmenter(cfg: AugmentConfig | undefined, input: RunInput, phase: string): ((buf: Float32Array, rows: number, epoch: number, from: number) => void) | undefined {
+  if (!cfg || (cfg.rotate === 0 && cfg.shift === 0)) return undefined;
+  const shape = input.imageShape!;
+  const scratch = new Float32Array(shape[0] * shape[1] * shape[2]);
+  return (buf, rows, epoch, from) => augmentImages(buf, rows, shape, cfg, augmentRng(input.seed, phase, epoch, from), scratch);
 }
 
 /** Phase 2: features of the (pretrained) network and k-means on them; pushes its history row and timing. */
@@ -590,6 +606,8 @@ async function clusterPhase(
     return { clusteringWeight: w };
   };
   let first = !rc;
+  const augment = imageAugmenter(t.augment, input, 'cluster');
+  const augmentAt = (ep: number, from: number) => (augment ? (buf: Float32Array, rows: number) => augment(buf, rows, ep, from) : undefined);
   while (ite < t.maxIter) {
     // the safe point: everything the loop carries is in the state (a save when the phase starts)
     safe.at(step.step, () => ({ ite, cursor, epoch, perm, sums: { ...sums }, count, labels, feed: rowFeeds[0]?.data, hard, optimizer: step.optimizerState({ standard: false }) }), first ? 'phase' : undefined);
@@ -634,7 +652,7 @@ async function clusterPhase(
     if (cursor + B > n) {
       // the epoch's remainder batch (if any) alone, then a new permutation
       const rem = n - cursor;
-      if (rem > 0) await runSteps(step, x, d, perm, cursor, 1, rem, rowFeeds, xb, sums, scalars(1), t.optimizer.lr, locality);
+      if (rem > 0) await runSteps(step, x, d, perm, cursor, 1, rem, rowFeeds, xb, sums, scalars(1), t.optimizer.lr, locality, augmentAt(epoch, cursor));
       cursor = 0;
       perm = rng.fork(`cluster-${++epoch}`).permutation(n);
       if (rem > 0) {
@@ -644,7 +662,7 @@ async function clusterPhase(
       continue;
     }
     steps = Math.min(steps, Math.floor((n - cursor) / B));
-    await runSteps(step, x, d, perm, cursor, steps, B, rowFeeds, xb, sums, scalars(steps), t.optimizer.lr, locality);
+    await runSteps(step, x, d, perm, cursor, steps, B, rowFeeds, xb, sums, scalars(steps), t.optimizer.lr, locality, augmentAt(epoch, cursor));
     cursor += steps * B;
     count += steps;
     ite += steps;
@@ -709,9 +727,11 @@ async function runSteps(
   scalars: Record<string, Float32Array>,
   lr: number,
   locality?: Extract<RegularizerConfig, { kind: 'locality' }>,
+  augment?: (buf: Float32Array, rows: number) => void,
 ): Promise<void> {
   const rows = steps * batch;
   gatherRows(x, d, perm, from, from + rows, xb, 0);
+  augment?.(xb, rows);
   const feeds: Record<string, { data: Float32Array; dims: number[] }> = { x: { data: xb.subarray(0, rows * d), dims: [steps, batch, d] } };
   if (locality) {
     // k-nearest-neighbour heat-kernel weights of each batch, in input space

@@ -99,6 +99,21 @@ for (const [label, method, overrides, stops] of cases) {
   });
 }
 
+test('augmented images (idec-da): stopped in both phases and resumed, bit-identical to an uninterrupted fit', async () => {
+  // the 8 features as 2×4 images; each run of batches draws its transforms from (seed, phase, epoch, position)
+  const imageShape = [1, 2, 4] as const;
+  const over = { ...tiny, train: { ...tiny.train, optimizer: { name: 'adam', lr: 1e-3 } } } as DeepPartial<MethodConfig>; // lr 1 diverges on 60 rows
+  const a = await estimator('idec-da', 5, over).fit(x, { imageShape });
+  for (const stop of [3, 12]) {
+    const dir = tmp();
+    const ctl = new AbortController();
+    let saves = 0;
+    await assert.rejects(estimator('idec-da', 5, over).fit(x, { imageShape, signal: ctl.signal, checkpoint: { dir, every: 1, onSaved: () => ++saves === stop && ctl.abort() } }), InterruptedError);
+    const b = await estimator('idec-da', 5, over).fit(x, { imageShape, resumeFrom: dir });
+    assertSameFit(b, a, `idec-da stopped at save ${stop} (${readCheckpointInfo(dir).phase})`);
+  }
+});
+
 test('a resumed fit can be stopped and resumed again; a finished checkpoint resumes at once', async () => {
   const method = 'idec';
   const a = await estimator(method).fit(x);

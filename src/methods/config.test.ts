@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveMethod } from './deep-clustering.ts';
 import { PRESETS } from './presets.ts';
-import { applyDatasetDefaults, validateMethod, type MethodConfig } from './config.ts';
+import { DEFAULT_SHORT_BUDGET, applyDatasetDefaults, shortBudgetOverrides, validateMethod, type MethodConfig } from './config.ts';
 import { ParamError } from '../errors.ts';
 
 test('every preset passes the key check', () => {
@@ -46,4 +46,31 @@ test('an override naming another optimizer replaces the old one whole; the same 
   const sgd = resolveMethod('cdc', { pretrain: { optimizer: { lr: 0.1 } } });
   assert.deepEqual(sgd.pretrain!.optimizer, { name: 'sgd', lr: 0.1, momentum: 0.9 });
   assert.equal(resolveMethod('cdc', { name: 'mine' }).clusteringLoss.kind, 'cdc', 'a new method name does not replace the config');
+});
+
+test('the short budget: the method’s own (idec-da) or the default, only for the phases it has; overrides still win', () => {
+  const da = resolveMethod('idec-da', undefined, undefined, 'short');
+  assert.deepEqual([da.pretrain!.epochs, da.train!.maxIter], [80, 3000]);
+  const idec = resolveMethod('idec', undefined, undefined, 'short');
+  assert.deepEqual([idec.pretrain!.epochs, idec.train!.maxIter], [DEFAULT_SHORT_BUDGET.pretrainEpochs, DEFAULT_SHORT_BUDGET.maxIter]);
+  const ae = resolveMethod('ae-kmeans', undefined, undefined, 'short');
+  assert.equal(ae.train, null, 'AE + k-means gains no clustering phase');
+  assert.equal(resolveMethod('idec-da', { pretrain: { epochs: 5 } }, undefined, 'short').pretrain!.epochs, 5);
+  assert.equal(resolveMethod('idec-da').pretrain!.epochs, 500, 'the full budget is the paper’s');
+  assert.deepEqual(shortBudgetOverrides(resolveMethod('dec-da')), { pretrain: { epochs: 80 }, train: { maxIter: 3000 } });
+  assert.throws(() => resolveMethod('idec', undefined, undefined, 'long' as never), /budget must be 'full' or 'short', got "long"/);
+  assert.throws(() => resolveMethod('idec', { shortBudget: { pretrainEpochs: -1 } } as never), ParamError);
+  assert.throws(() => resolveMethod('idec', { shortBudget: { epochs: 3 } } as never), /method\.shortBudget\.epochs is not a method option/);
+});
+
+test('augmentation settings are checked: ranges, units and keys', () => {
+  assert.deepEqual(resolveMethod('idec-da').train!.augment, { rotate: 10, shift: 0.1 });
+  const bad: Array<[Record<string, unknown>, RegExp]> = [
+    [{ pretrain: { augment: { rotate: -1, shift: 0.1 } } }, /method\.pretrain\.augment\.rotate must be a number >= 0/],
+    [{ train: { augment: { rotate: 10, shift: 3 } } }, /method\.train\.augment\.shift is a fraction of the image size \(e\.g\. 0\.1\), at most 1; got 3/],
+    [{ train: { augment: { rotate: 400, shift: 0.1 } } }, /rotate is in degrees and at most 180/],
+    [{ train: { augment: { rotate: 10, shift: 'x' } } }, /shift must be a number >= 0/],
+    [{ pretrain: { augment: { rotation: 10, shift: 0.1 } } }, /method\.pretrain\.augment\.rotation is not a method option; method\.pretrain\.augment takes rotate, shift/],
+  ];
+  for (const [over, re] of bad) assert.throws(() => resolveMethod('idec', over as never), (e: Error) => e instanceof ParamError && re.test(e.message), JSON.stringify(over));
 });

@@ -122,6 +122,16 @@ export interface PretrainConfig {
   };
   /** Greedy layer-wise denoising pretraining before the end-to-end epochs (DEC; MLP only). */
   readonly greedy?: GreedyPretrainConfig;
+  /** Random rotations and shifts of the input images (DEC-DA); image data only. */
+  readonly augment?: AugmentConfig;
+}
+
+/** Random affine augmentation of image inputs (Guo et al., ACML 2018: rotation ≤ 10°, shift ≤ 10 %). */
+export interface AugmentConfig {
+  /** Largest rotation in degrees. */
+  readonly rotate: number;
+  /** Largest shift along each axis, as a fraction of the image's width and height (0.1: 2.8 pixels of 28). */
+  readonly shift: number;
 }
 
 /** DEC's greedy layer-wise pretraining: each encoder/decoder layer pair as a denoising autoencoder. */
@@ -253,6 +263,11 @@ export interface TrainConfig {
   readonly optimizer: OptimizerConfig;
   /** Keep training the decoder (with a reconstruction loss) or drop it. */
   readonly keepDecoder: boolean;
+  /**
+   * Train on randomly rotated and shifted images while the targets P come from the clean data
+   * (DEC-DA); image data only.
+   */
+  readonly augment?: AugmentConfig;
 }
 
 /** Extra clustering-phase terms from the taxonomy, added to the loss with their weights. */
@@ -321,6 +336,28 @@ export interface MethodConfig {
    * before the user's own overrides.
    */
   readonly perDataset?: Readonly<Record<string, DeepPartial<MethodConfig>>>;
+  /** The reduced schedule of the short budget (`--budget short`). @defaultValue {@link DEFAULT_SHORT_BUDGET} */
+  readonly shortBudget?: ShortBudget;
+}
+
+/** A reduced schedule for quick runs: fewer pretraining epochs and clustering iterations. */
+export interface ShortBudget {
+  /** Pretraining epochs. */
+  readonly pretrainEpochs: number;
+  /** Most clustering iterations. */
+  readonly maxIter: number;
+}
+
+/** The short budget of a method that names none: 40 pretraining epochs, 2,000 iterations. */
+export const DEFAULT_SHORT_BUDGET: ShortBudget = { pretrainEpochs: 40, maxIter: 2000 };
+
+/**
+ * The overrides that put a method on its short budget: only the phases the method has are
+ * shortened (AE + k-means has no clustering phase).
+ */
+export function shortBudgetOverrides(m: MethodConfig): DeepPartial<MethodConfig> {
+  const b = m.shortBudget ?? DEFAULT_SHORT_BUDGET;
+  return { ...(m.pretrain ? { pretrain: { epochs: b.pretrainEpochs } } : {}), ...(m.train ? { train: { maxIter: b.maxIter } } : {}) };
 }
 
 /**
@@ -374,11 +411,13 @@ function oneOf<T extends string>(where: string, v: unknown, options: readonly T[
 const OPTIMIZER_KEYS = { adam: ['name', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay'], sgd: ['name', 'lr', 'momentum', 'nesterov', 'weightDecay'] } as const;
 /** The keys each part of a method config may have (a typo in a user's config must not be ignored). */
 const METHOD_KEYS = {
-  method: ['name', 'reference', 'architecture', 'features', 'pretrain', 'initNInit', 'nonClusteringLoss', 'clusteringLoss', 'combination', 'clusterUpdate', 'train', 'reclusterAfterTraining', 'regularizers', 'notes', 'perDataset'],
+  method: ['name', 'reference', 'architecture', 'features', 'pretrain', 'initNInit', 'nonClusteringLoss', 'clusteringLoss', 'combination', 'clusterUpdate', 'train', 'reclusterAfterTraining', 'regularizers', 'notes', 'perDataset', 'shortBudget'],
+  shortBudget: ['pretrainEpochs', 'maxIter'],
   mlp: ['kind', 'hidden', 'embeddingDim', 'activation', 'codeActivation', 'outputActivation', 'init'],
   conv: ['kind', 'channels', 'kernels', 'strides', 'pools', 'padding', 'denseCode', 'unpool', 'embeddingDim', 'activation', 'batchNorm', 'outputActivation', 'init'],
   features: ['kind', 'layers'],
-  pretrain: ['loss', 'epochs', 'batchSize', 'optimizer', 'corruption', 'snnl', 'correlation', 'greedy'],
+  pretrain: ['loss', 'epochs', 'batchSize', 'optimizer', 'corruption', 'snnl', 'correlation', 'greedy', 'augment'],
+  augment: ['rotate', 'shift'],
   greedy: ['epochs', 'corruption', 'optimizer'],
   snnl: ['alpha', 'temperature', 'layers', 'supervised', 'distance'],
   corruption: ['kind', 'rate'],
@@ -387,9 +426,16 @@ const METHOD_KEYS = {
   clusteringLoss: ['kind', 'alpha', 'eta', 'beta', 'lambda'],
   combination: ['clusteringWeight', 'nonClusteringWeight', 'rampIterations'],
   clusterUpdate: ['kind', 'updateInterval', 'targetScope', 'tol', 'centerLr', 'initialCount', 'initialClusters', 'mergeRate'],
-  train: ['maxIter', 'batchSize', 'optimizer', 'keepDecoder'],
+  train: ['maxIter', 'batchSize', 'optimizer', 'keepDecoder', 'augment'],
   regularizer: ['kind', 'weight', 'groups', 'neighbors', 'bandwidth'],
 } as const;
+
+function checkAugment(where: string, a: AugmentConfig): void {
+  for (const key of ['rotate', 'shift'] as const)
+    if (!(typeof a[key] === 'number' && Number.isFinite(a[key]) && a[key] >= 0)) throw new ParamError(`${where}.${key} must be a number >= 0 (degrees for rotate, a fraction of the image size for shift), got ${JSON.stringify(a[key])}`);
+  if (a.rotate > 180) throw new ParamError(`${where}.rotate is in degrees and at most 180, got ${a.rotate}`);
+  if (a.shift > 1) throw new ParamError(`${where}.shift is a fraction of the image size (e.g. 0.1), at most 1; got ${a.shift}`);
+}
 
 /** Edit distance, for "did you mean" suggestions. */
 function editDistance(a: string, b: string): number {
@@ -421,6 +467,7 @@ function checkKeys(m: MethodConfig): void {
     knownKeys('method.pretrain.corruption', m.pretrain.corruption, METHOD_KEYS.corruption);
     knownKeys('method.pretrain.correlation', m.pretrain.correlation, METHOD_KEYS.correlation);
     knownKeys('method.pretrain.greedy', m.pretrain.greedy, METHOD_KEYS.greedy);
+    knownKeys('method.pretrain.augment', m.pretrain.augment, METHOD_KEYS.augment);
     const o = m.pretrain.optimizer as { name?: string } | undefined;
     if (o?.name === 'adam' || o?.name === 'sgd') knownKeys('method.pretrain.optimizer', o, [...new Set([...OPTIMIZER_KEYS.adam, ...OPTIMIZER_KEYS.sgd])]);
   }
@@ -430,10 +477,16 @@ function checkKeys(m: MethodConfig): void {
   knownKeys('method.clusterUpdate', m.clusterUpdate, METHOD_KEYS.clusterUpdate);
   if (m.train) {
     knownKeys('method.train', m.train, METHOD_KEYS.train);
+    knownKeys('method.train.augment', m.train.augment, METHOD_KEYS.augment);
     const o = m.train.optimizer as { name?: string } | undefined;
     if (o?.name === 'adam' || o?.name === 'sgd') knownKeys('method.train.optimizer', o, [...new Set([...OPTIMIZER_KEYS.adam, ...OPTIMIZER_KEYS.sgd])]);
   }
   (m.regularizers ?? []).forEach((r, i) => knownKeys(`method.regularizers[${i}]`, r, METHOD_KEYS.regularizer));
+  if (m.shortBudget !== undefined) {
+    knownKeys('method.shortBudget', m.shortBudget, METHOD_KEYS.shortBudget);
+    posInt('method.shortBudget.pretrainEpochs', m.shortBudget.pretrainEpochs, 0);
+    posInt('method.shortBudget.maxIter', m.shortBudget.maxIter, 0);
+  }
   if (m.perDataset !== undefined && (typeof m.perDataset !== 'object' || m.perDataset === null || Array.isArray(m.perDataset)))
     throw new ParamError('method.perDataset must map data set names to settings, e.g. { usps: { clusterUpdate: { updateInterval: 30 } } }');
 }
@@ -506,6 +559,7 @@ export function validateMethod(m: MethodConfig): MethodConfig {
       if (gr.corruption !== undefined && !(typeof gr.corruption === 'number' && gr.corruption >= 0 && gr.corruption < 1)) throw new ParamError(`method.pretrain.greedy.corruption must be a dropout rate in [0, 1), got ${JSON.stringify(gr.corruption)}`);
       if (gr.optimizer) checkOptimizer('method.pretrain.greedy.optimizer', gr.optimizer);
     }
+    if (m.pretrain.augment) checkAugment('method.pretrain.augment', m.pretrain.augment);
     if (m.pretrain.corruption) {
       oneOf('method.pretrain.corruption.kind', m.pretrain.corruption.kind, ['dropout', 'gaussian']);
       const r = m.pretrain.corruption.rate;
@@ -551,6 +605,7 @@ export function validateMethod(m: MethodConfig): MethodConfig {
     posInt('method.train.maxIter', m.train.maxIter, 0);
     posInt('method.train.batchSize', m.train.batchSize);
     checkOptimizer('method.train.optimizer', m.train.optimizer);
+    if (m.train.augment) checkAugment('method.train.augment', m.train.augment);
     if (m.nonClusteringLoss.kind === 'reconstruction' && !m.train.keepDecoder) throw new ParamError('method.train.keepDecoder must be true when the clustering phase has a reconstruction loss');
   }
   return m;

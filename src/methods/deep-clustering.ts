@@ -12,7 +12,7 @@ import type { RuntimeOptions } from '../engine/session.ts';
 import { studentTAssignment } from '../losses/clustering.ts';
 import type { Matrix } from '../matrix.ts';
 import { type Autoencoder, type HistoryRow, type ProgressEvent, buildNetwork, checkData, features, runMethod } from './_compose.ts';
-import { type DeepPartial, type MethodConfig, applyDatasetDefaults, mergeConfig, validateMethod } from './config.ts';
+import { type DeepPartial, type MethodConfig, applyDatasetDefaults, mergeConfig, shortBudgetOverrides, validateMethod } from './config.ts';
 import { preset } from './presets.ts';
 import { checkPretrainCacheDir, loadPretrain, pretrainCacheKey, savePretrain } from './pretrain-cache.ts';
 import { type Checkpoint, Checkpointer, DEFAULT_CHECKPOINT_EVERY, checkFingerprint, checkpointPath, fingerprint, readRunCheckpoint, removeCheckpoint } from './checkpoint.ts';
@@ -48,6 +48,12 @@ export interface DeepClusteringOptions {
    * per-data-set paper settings apply (e.g. IDEC's T = 30 and SGD 0.1/0.99 on USPS). @defaultValue none
    */
   readonly dataset?: string;
+  /**
+   * `'full'`: the method's paper schedule; `'short'`: its reduced schedule for quick runs
+   * (`shortBudget` of the method, by default 40 pretraining epochs and 2,000 iterations),
+   * applied before `overrides`. @defaultValue 'full'
+   */
+  readonly budget?: 'full' | 'short';
 }
 
 /** How a fit got its pretrained network. */
@@ -112,10 +118,15 @@ interface FitCheckpointExtra {
   readonly cache: { readonly file: string; readonly key: string } | null;
 }
 
-/** Resolves a method option (name or config), its per-data-set settings for `dataset` (a named set) and overrides into a validated config. */
-export function resolveMethod(method: string | MethodConfig | undefined, overrides?: DeepPartial<MethodConfig>, dataset?: string): MethodConfig {
-  const base = typeof method === 'string' || method === undefined ? preset(method ?? 'idec') : method;
-  return validateMethod(mergeConfig(applyDatasetDefaults(base, dataset), overrides));
+/**
+ * Resolves a method option (name or config) into a validated config: its per-data-set settings
+ * for `dataset` (a named set), then the short budget when asked for, then the overrides.
+ */
+export function resolveMethod(method: string | MethodConfig | undefined, overrides?: DeepPartial<MethodConfig>, dataset?: string, budget: 'full' | 'short' = 'full'): MethodConfig {
+  if (budget !== 'full' && budget !== 'short') throw new ParamError(`budget must be 'full' or 'short', got ${JSON.stringify(budget)}`);
+  const base = applyDatasetDefaults(typeof method === 'string' || method === undefined ? preset(method ?? 'idec') : method, dataset);
+  const budgeted = budget === 'short' ? mergeConfig(base, shortBudgetOverrides(base)) : base;
+  return validateMethod(mergeConfig(budgeted, overrides));
 }
 
 /** The estimator: stores options; `fit` does the work. */
@@ -137,7 +148,7 @@ export class DeepClustering {
     if (!Number.isInteger(k) || k < 2) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2, got ${JSON.stringify(k)}`);
     const seed = this.options.seed ?? 0;
     if (!Number.isInteger(seed) || seed < 0) throw new ParamError(`DeepClustering: option 'seed' must be an integer >= 0, got ${JSON.stringify(seed)}`);
-    const method = resolveMethod(this.options.method, this.options.overrides, this.options.dataset);
+    const method = resolveMethod(this.options.method, this.options.overrides, this.options.dataset, this.options.budget);
     const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
     checkData(data, x.rows, x.cols);
     if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples; pass one label per row of x`);

@@ -73,6 +73,11 @@ test('save → load gives the same predictions; exported ONNX exists', async () 
   assert.throws(() => FittedDeepClustering.load(join(dir, 'nope')), DataError);
 });
 
+test('augmentation needs image rows', async () => {
+  const { x } = blobs();
+  await assert.rejects(new DeepClustering({ method: 'idec-da', nClusters: 3, overrides: tiny.mlp }).fit(x), (e: Error) => e instanceof DataError && /augments images \(rotations and shifts\), but the data has no image shape; .*--image-shape 1,28,28/.test(e.message));
+});
+
 test('supervised SNNL needs labels', async () => {
   const { x } = blobs();
   await assert.rejects(new DeepClustering({ method: 'snnl-5', nClusters: 3, overrides: tiny.snnl }).fit(x), /uses the labels \(supervised SNNL\), but the data has none/);

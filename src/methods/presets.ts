@@ -225,11 +225,48 @@ export const CDC_LC: MethodConfig = { ...CDC, name: 'cdc-lc', clusteringLoss: { 
 /** CDC ablation ("L_c + L_a"): the affinity loss added, no correlation regulariser (β = 0). */
 export const CDC_LC_LA: MethodConfig = { ...CDC, name: 'cdc-lc-la', clusteringLoss: { kind: 'cdc', eta: 0.75, beta: 0, lambda: 0.001 }, notes: ['CDC ablation: fine-tuning with L_c + ηL_a (β = 0).', ...CDC.notes!] };
 
+/** DEC-DA's augmentation (the authors' ImageDataGenerator): rotations up to 10°, shifts up to 10 % of the width and height. */
+const DA_AUGMENT = { rotate: 10, shift: 0.1 } as const;
+const DA_NOTES = [
+  'Augmentation: each batch rotated by up to ±10° and shifted by up to ±10 % (bilinear); pixels from outside the image are 0 (the Keras generator repeats the edge). Targets P come from the clean data. Image data only.',
+  'Pretraining: end-to-end with Adam lr 1e-3 (the code: SGD lr 1.0 momentum 0.9 for the MLP methods) for the paper’s 500 epochs; Glorot-uniform init (the code: variance scaling 1/3, fan-in).',
+  'The short budget (`--budget short`, the quickstart): 80 pretraining epochs and 3,000 iterations.',
+];
+
+/**
+ * IDEC-DA (Guo, Zhu, Liu & Yin, "Deep Embedded Clustering with Data Augmentation", ACML 2018):
+ * IDEC with randomly rotated and shifted images in both phases, P from the clean images.
+ */
+export const IDEC_DA: MethodConfig = {
+  ...IDEC,
+  name: 'idec-da',
+  reference: 'Guo, Zhu, Liu & Yin, "Deep Embedded Clustering with Data Augmentation", ACML 2018 (FcIDEC-DA)',
+  pretrain: { ...IDEC.pretrain!, epochs: 500, augment: DA_AUGMENT },
+  train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'sgd', lr: 1, momentum: 0.9 }, keepDecoder: true, augment: DA_AUGMENT },
+  perDataset: { usps: { clusterUpdate: { updateInterval: 30 } } },
+  shortBudget: { pretrainEpochs: 80, maxIter: 3000 },
+  notes: [...DA_NOTES, 'Clustering phase as the authors’ run_exp.py: SGD lr 1.0 momentum 0.9, batch 256, γ = 0.1, T = 140 (MNIST; 30 on USPS), tol 0.1%, at most 20k iterations.'],
+};
+
+/** DEC-DA (Guo et al., ACML 2018; FcDEC-DA): DEC with augmented images in both phases. */
+export const DEC_DA: MethodConfig = {
+  ...DEC,
+  name: 'dec-da',
+  reference: IDEC_DA.reference.replace('FcIDEC-DA', 'FcDEC-DA'),
+  pretrain: IDEC_DA.pretrain,
+  train: { ...DEC.train!, augment: DA_AUGMENT },
+  perDataset: IDEC_DA.perDataset,
+  shortBudget: IDEC_DA.shortBudget,
+  notes: [...DA_NOTES, 'Clustering phase as the authors’ run_exp.py: SGD lr 0.01 momentum 0.9, batch 256, T = 140 (MNIST; 30 on USPS), tol 0.1%, at most 20k iterations.'],
+};
+
 /** Every preset by name. */
 export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   'ae-kmeans': AE_KMEANS,
   dec: DEC,
   idec: IDEC,
+  'dec-da': DEC_DA,
+  'idec-da': IDEC_DA,
   dcn: DCN,
   'conv-dec': CONV_DEC,
   dcec: DCEC,

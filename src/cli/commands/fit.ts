@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { DataError, ParamError } from '../../errors.ts';
 import { atomicWrite } from '../../engine/index.ts';
 import { DeepClustering, resolveMethod } from '../../methods/deep-clustering.ts';
-import { applyDatasetDefaults } from '../../methods/config.ts';
+import { applyDatasetDefaults, shortBudgetOverrides } from '../../methods/config.ts';
 import type { DeepPartial, MethodConfig } from '../../methods/config.ts';
 import { PRESETS } from '../../methods/presets.ts';
 import type { ProgressEvent } from '../../methods/_compose.ts';
@@ -24,11 +24,6 @@ import { InterruptedError } from '../../errors.ts';
 import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
 
-/** Reduced schedules for smoke runs and the quickstart (`--budget short`). */
-export const SHORT_BUDGET: DeepPartial<MethodConfig> = {
-  pretrain: { epochs: 40 },
-  train: { maxIter: 2000 },
-};
 
 /** Options of `deepclust fit` as commander parses them. */
 interface FitCliOptions {
@@ -173,8 +168,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const base = applyDatasetDefaults(opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method), typeof opts.data === 'string' ? opts.data : undefined);
   const overrides: Record<string, unknown> = {};
   // the short budget only shortens the phases the method has
-  const budget: DeepPartial<MethodConfig> =
-    opts.budget === 'short' ? { ...(base.pretrain ? { pretrain: SHORT_BUDGET.pretrain } : {}), ...(base.train ? { train: SHORT_BUDGET.train } : {}) } : {};
+  const budget: DeepPartial<MethodConfig> = opts.budget === 'short' ? shortBudgetOverrides(base) : {};
   const pretrainEpochs = int('pretrain-epochs', opts.pretrainEpochs, 0);
   const maxIter = int('max-iter', opts.maxIter, 0);
   const batchSize = int('batch-size', opts.batchSize, 1);
