@@ -100,6 +100,7 @@ const cases: Case[] = [
   { name: 'config file is not valid JSON', args: ['fit', ...BLOBS, '--method-config', at('broken.json')], message: /the method config '.*broken\.json' is not valid JSON: .*; fix its syntax/ },
   { name: 'unknown option', args: ['fit', ...BLOBS, '--epochs', '3'], message: /unknown option '--epochs' \(run with --help for usage\)/ },
   { name: 'unknown command', args: ['fti', ...BLOBS], message: /unknown command 'fti' \(Did you mean fit\?\) \(run with --help for usage\)/ },
+  { name: 'augmentation on rows that are not images', args: ['fit', ...BLOBS, ...TINY, '--method', 'idec-da'], message: /method 'idec-da' augments images \(rotations and shifts\), but the data has no image shape; .*CLI: --image-shape 1,28,28/ },
   { name: 'option value not among the choices', args: ['fit', ...BLOBS, '--budget', 'long'], message: /argument 'long' is invalid\. Allowed choices are full, short/ },
   { name: 'negative epochs', args: ['fit', ...BLOBS, '--pretrain-epochs', '-1'], message: /fit: option '--pretrain-epochs' must be an integer >= 0, got "-1"/ },
   { name: 'negative max-iter', args: ['fit', ...BLOBS, '--max-iter', '-5'], message: /fit: option '--max-iter' must be an integer >= 0, got "-5"/ },

@@ -21,6 +21,6 @@ export function register(program: Command): void {
       }
       const m = /\.(json|ya?ml)$/i.test(method) ? readMethodConfig(method) : resolveMethod(method);
       if (opts.json) printJson(m);
-      else process.stdout.write(stringify(m));
+      else process.stdout.write(stringify(m, { aliasDuplicateObjects: false }));
     });
 }
