@@ -32,6 +32,8 @@ export interface MethodBenchOptions {
   pretrainEpochs?: number;
   maxIter?: number;
   threads?: number;
+  /** Pretraining cache directory: a rerun after an interruption reuses each seed's finished pretraining. */
+  pretrainCache?: string;
   resultsDir?: string;
   log: (line: string) => void;
 }
@@ -54,7 +56,7 @@ export async function runMethodBench(o: MethodBenchOptions): Promise<Record<stri
       ...(o.maxIter !== undefined ? { train: { maxIter: o.maxIter } } : {}),
     };
     let initAcc: number | undefined;
-    const fitted = await new DeepClustering({ method, nClusters: k, seed, overrides, runtime: { threads: o.threads } }).fit(train.x, {
+    const fitted = await new DeepClustering({ method, nClusters: k, seed, overrides, runtime: { threads: o.threads }, pretrainCache: o.pretrainCache }).fit(train.x, {
       imageShape: train.imageShape as [number, number, number] | undefined,
       labels: train.labels,
       onProgress: (e) => {
@@ -76,6 +78,10 @@ export async function runMethodBench(o: MethodBenchOptions): Promise<Record<stri
       nmi: normalizedMutualInfoScore(truth.labels!, pred),
       ...(initAcc !== undefined ? { initAcc } : {}),
       ari: adjustedRandScore(truth.labels!, pred),
+      pretrainEpochs: fitted.method.pretrain?.epochs ?? null,
+      maxIter: fitted.method.train?.maxIter ?? null,
+      iterations: fitted.iterations,
+      stoppedBy: fitted.stoppedBy,
       timings: fitted.timings,
       date: new Date().toISOString(),
     };
