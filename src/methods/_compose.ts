@@ -225,8 +225,11 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
   let store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
   checkPairwiseMemory(m, input.pairwiseMemoryLimit);
-  if ((m.pretrain?.augment || m.train?.augment) && !input.imageShape)
-    throw new DataError(`method '${m.name}' augments images (rotations and shifts), but the data has no image shape; use an image data set or pass the image shape (fit option imageShape: [1, 28, 28]; CLI: --image-shape 1,28,28)`);
+  if (m.pretrain?.augment || m.train?.augment) {
+    const sh = input.imageShape;
+    if (!sh) throw new DataError(`method '${m.name}' augments images (rotations and shifts), but the data has no image shape; use an image data set or pass the image shape (fit option imageShape: [1, 28, 28]; CLI: --image-shape 1,28,28)`);
+    if (sh[0] * sh[1] * sh[2] !== d) throw new DataError(`imageShape [${sh.join(',')}] does not match the data width ${d}; give [channels, height, width] with channels × height × width = ${d}`);
+  }
   if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
   for (const [phase, b] of [['pretraining', m.pretrain?.batchSize], ['clustering', m.clusteringLoss.kind === 'none' ? undefined : m.train?.batchSize]] as const)
     if (b !== undefined && b > n) throw new DataError(`the ${phase} batch size ${b} is larger than the ${n} samples; lower it (e.g. --batch-size ${Math.max(1, Math.floor(n / 4))})`);
@@ -306,7 +309,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
         cp?.at(step.step, () => ({ ...common('pretrain', step.step, 'pretrain', t0), pretrain: { epoch, cursor: run.from, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) } }));
         const rows = run.steps * run.batch;
         gatherRows(x, d, perm, run.from, run.from + rows, buf, 0);
-        augment?.(buf, rows, epoch, run.from);
+        augment?.(buf, rows, run.batch, epoch, run.from);
         const feeds: Record<string, { data: Float32Array; dims: number[] }> = { x: { data: buf.subarray(0, rows * d), dims: [run.steps, run.batch, d] } };
         if (sn) {
           feeds.temperature = { data: new Float32Array(run.steps).fill(temperature), dims: [run.steps] };
@@ -375,14 +378,20 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
 }
 
 /**
- * The augmentation of one phase, or undefined when it has none: each run of batches draws from a
- * generator fixed by (seed, phase, epoch, position), so a resumed run augments as an uninterrupted one.
+ * The augmentation of one phase, or undefined when it has none. It augments `rows` gathered rows
+ * (whole batches of `batch` rows starting at position `from` of the epoch); each batch draws from
+ * a generator fixed by (seed, phase, epoch, its position), so neither the steps per engine call
+ * nor a resume changes what a batch sees.
  */
-function imageAugmenter(cfg: AugmentConfig | undefined, input: RunInput, phase: string): ((buf: Float32Array, rows: number, epoch: number, from: number) => void) | undefined {
+function imageAugmenter(cfg: AugmentConfig | undefined, input: RunInput, phase: string): ((buf: Float32Array, rows: number, batch: number, epoch: number, from: number) => void) | undefined {
   if (!cfg || (cfg.rotate === 0 && cfg.shift === 0)) return undefined;
   const shape = input.imageShape!;
-  const scratch = new Float32Array(shape[0] * shape[1] * shape[2]);
-  return (buf, rows, epoch, from) => augmentImages(buf, rows, shape, cfg, augmentRng(input.seed, phase, epoch, from), scratch);
+  const size = shape[0] * shape[1] * shape[2];
+  const scratch = new Float32Array(size);
+  return (buf, rows, batch, epoch, from) => {
+    for (let r = 0; r < rows; r += batch)
+      augmentImages(buf.subarray(r * size), Math.min(batch, rows - r), shape, cfg, augmentRng(input.seed, phase, epoch, from + r), scratch);
+  };
 }
 
 /** Phase 2: features of the (pretrained) network and k-means on them; pushes its history row and timing. */
@@ -607,7 +616,7 @@ async function clusterPhase(
   };
   let first = !rc;
   const augment = imageAugmenter(t.augment, input, 'cluster');
-  const augmentAt = (ep: number, from: number) => (augment ? (buf: Float32Array, rows: number) => augment(buf, rows, ep, from) : undefined);
+  const augmentAt = (ep: number, from: number, batch: number) => (augment ? (buf: Float32Array, rows: number) => augment(buf, rows, batch, ep, from) : undefined);
   while (ite < t.maxIter) {
     // the safe point: everything the loop carries is in the state (a save when the phase starts)
     safe.at(step.step, () => ({ ite, cursor, epoch, perm, sums: { ...sums }, count, labels, feed: rowFeeds[0]?.data, hard, optimizer: step.optimizerState({ standard: false }) }), first ? 'phase' : undefined);
@@ -652,7 +661,7 @@ async function clusterPhase(
     if (cursor + B > n) {
       // the epoch's remainder batch (if any) alone, then a new permutation
       const rem = n - cursor;
-      if (rem > 0) await runSteps(step, x, d, perm, cursor, 1, rem, rowFeeds, xb, sums, scalars(1), t.optimizer.lr, locality, augmentAt(epoch, cursor));
+      if (rem > 0) await runSteps(step, x, d, perm, cursor, 1, rem, rowFeeds, xb, sums, scalars(1), t.optimizer.lr, locality, augmentAt(epoch, cursor, rem));
       cursor = 0;
       perm = rng.fork(`cluster-${++epoch}`).permutation(n);
       if (rem > 0) {
@@ -662,7 +671,7 @@ async function clusterPhase(
       continue;
     }
     steps = Math.min(steps, Math.floor((n - cursor) / B));
-    await runSteps(step, x, d, perm, cursor, steps, B, rowFeeds, xb, sums, scalars(steps), t.optimizer.lr, locality, augmentAt(epoch, cursor));
+    await runSteps(step, x, d, perm, cursor, steps, B, rowFeeds, xb, sums, scalars(steps), t.optimizer.lr, locality, augmentAt(epoch, cursor, B));
     cursor += steps * B;
     count += steps;
     ite += steps;

@@ -104,6 +104,9 @@ test('augmented images (idec-da): stopped in both phases and resumed, bit-identi
   const imageShape = [1, 2, 4] as const;
   const over = { ...tiny, train: { ...tiny.train, optimizer: { name: 'adam', lr: 1e-3 } } } as DeepPartial<MethodConfig>; // lr 1 diverges on 60 rows
   const a = await estimator('idec-da', 5, over).fit(x, { imageShape });
+  // each batch's transforms depend on its position, not on how many steps one engine call runs
+  const k5 = await new DeepClustering({ method: 'idec-da', nClusters: 3, seed: 5, overrides: over, stepsPerRun: 5 }).fit(x, { imageShape });
+  assertSameFit(k5, a, 'idec-da with 5 steps per engine call');
   for (const stop of [3, 12]) {
     const dir = tmp();
     const ctl = new AbortController();

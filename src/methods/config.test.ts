@@ -74,3 +74,11 @@ test('augmentation settings are checked: ranges, units and keys', () => {
   ];
   for (const [over, re] of bad) assert.throws(() => resolveMethod('idec', over as never), (e: Error) => e instanceof ParamError && re.test(e.message), JSON.stringify(over));
 });
+
+test('augmentation is refused where targets or centres would come from augmented rows; short never lengthens', () => {
+  assert.throws(() => resolveMethod('idec-da', { clusterUpdate: { targetScope: 'batch' } }), /method\.train\.augment needs targets P from all \(clean\) data/);
+  assert.throws(() => resolveMethod('dcn', { train: { augment: { rotate: 5, shift: 0.1 } } }), /cannot be used with the DCN k-means loss/);
+  assert.doesNotThrow(() => resolveMethod('dcn', { pretrain: { augment: { rotate: 5, shift: 0.1 } } }), 'pretraining augmentation is fine for any method');
+  const short = resolveMethod('idec', { pretrain: { epochs: 3 }, train: { maxIter: 50 } });
+  assert.deepEqual(shortBudgetOverrides(short), { pretrain: { epochs: 3 }, train: { maxIter: 50 } });
+});

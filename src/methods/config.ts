@@ -122,7 +122,7 @@ export interface PretrainConfig {
   };
   /** Greedy layer-wise denoising pretraining before the end-to-end epochs (DEC; MLP only). */
   readonly greedy?: GreedyPretrainConfig;
-  /** Random rotations and shifts of the input images (DEC-DA); image data only. */
+  /** Random rotations and shifts of the input images (DEC-DA) in the end-to-end epochs (greedy layer-wise pairs train on clean rows); image data only. */
   readonly augment?: AugmentConfig;
 }
 
@@ -357,7 +357,8 @@ export const DEFAULT_SHORT_BUDGET: ShortBudget = { pretrainEpochs: 40, maxIter: 
  */
 export function shortBudgetOverrides(m: MethodConfig): DeepPartial<MethodConfig> {
   const b = m.shortBudget ?? DEFAULT_SHORT_BUDGET;
-  return { ...(m.pretrain ? { pretrain: { epochs: b.pretrainEpochs } } : {}), ...(m.train ? { train: { maxIter: b.maxIter } } : {}) };
+  // a method already shorter than the budget keeps its own schedule
+  return { ...(m.pretrain ? { pretrain: { epochs: Math.min(m.pretrain.epochs, b.pretrainEpochs) } } : {}), ...(m.train ? { train: { maxIter: Math.min(m.train.maxIter, b.maxIter) } } : {}) };
 }
 
 /**
@@ -605,7 +606,13 @@ export function validateMethod(m: MethodConfig): MethodConfig {
     posInt('method.train.maxIter', m.train.maxIter, 0);
     posInt('method.train.batchSize', m.train.batchSize);
     checkOptimizer('method.train.optimizer', m.train.optimizer);
-    if (m.train.augment) checkAugment('method.train.augment', m.train.augment);
+    if (m.train.augment) {
+      checkAugment('method.train.augment', m.train.augment);
+      // the clean-data targets are what make augmentation safe: refuse settings that would take them from augmented rows
+      if (m.clusterUpdate.targetScope === 'batch') throw new ParamError("method.train.augment needs targets P from all (clean) data: use clusterUpdate.targetScope 'all', or remove train.augment");
+      if (m.clusteringLoss.kind === 'kmeans' && m.clusterUpdate.kind !== 'agglomerative')
+        throw new ParamError('method.train.augment cannot be used with the DCN k-means loss: its centres are updated from the (augmented) batch codes; remove train.augment');
+    }
     if (m.nonClusteringLoss.kind === 'reconstruction' && !m.train.keepDecoder) throw new ParamError('method.train.keepDecoder must be true when the clustering phase has a reconstruction loss');
   }
   return m;

@@ -76,6 +76,7 @@ test('save → load gives the same predictions; exported ONNX exists', async () 
 test('augmentation needs image rows', async () => {
   const { x } = blobs();
   await assert.rejects(new DeepClustering({ method: 'idec-da', nClusters: 3, overrides: tiny.mlp }).fit(x), (e: Error) => e instanceof DataError && /augments images \(rotations and shifts\), but the data has no image shape; .*--image-shape 1,28,28/.test(e.message));
+  await assert.rejects(new DeepClustering({ method: 'idec-da', nClusters: 3, overrides: tiny.mlp }).fit(x, { imageShape: [1, 7, 7] }), /imageShape \[1,7,7\] does not match the data width 64; give \[channels, height, width\] with channels × height × width = 64/);
 });
 
 test('supervised SNNL needs labels', async () => {
