@@ -6,7 +6,8 @@ export { DeepClustering, FittedDeepClustering, resolveMethod, type CheckpointOpt
 export { fitInWorker, type WorkerFitOptions, type WorkerCheckpointOptions } from './worker/fit-in-worker.ts';
 export { type CheckpointInfo, type Fingerprint, hasCheckpoint, readCheckpointInfo, removeCheckpoint } from './methods/checkpoint.ts';
 export { PRESETS, preset, snnlPreset } from './methods/presets.ts';
-export type { MethodConfig, DeepPartial, OptimizerConfig, GreedyPretrainConfig, SnnlConfig, ArchitectureConfig, FeaturesConfig, PretrainConfig, NonClusteringLossConfig, ClusteringLossConfig, CombinationConfig, ClusterUpdateConfig, TrainConfig, RegularizerConfig } from './methods/config.ts';
+export type { MethodConfig, DeepPartial, OptimizerConfig, GreedyPretrainConfig, SnnlConfig, ArchitectureConfig, FeaturesConfig, PretrainConfig, NonClusteringLossConfig, ClusteringLossConfig, CombinationConfig, ClusterUpdateConfig, TrainConfig, RegularizerConfig, AugmentConfig, ShortBudget } from './methods/config.ts';
+export { DEFAULT_SHORT_BUDGET, shortBudgetOverrides } from './methods/config.ts';
 export type { ProgressEvent, HistoryRow } from './methods/_compose.ts';
 export { loadDataset, type Dataset } from './data/index.ts';
 export * as metrics from './metrics/index.ts';

@@ -173,8 +173,8 @@ test('quickstart end to end (tiny): JSON shape, Markdown file and per-run record
   assert.equal(res.rows.length, 1);
   const row = res.rows[0]!;
   assert.equal(row.dataset, 'mnist-10k');
-  assert.equal(row.row, 'IDEC');
-  assert.equal(row.method, 'idec');
+  assert.equal(row.row, 'IDEC-DA');
+  assert.equal(row.method, 'idec-da');
   assert.equal(row.seeds, 1);
   for (const m of ['acc', 'nmi', 'ari'] as const) {
     const s = row.metrics[m]!;
@@ -196,9 +196,9 @@ test('quickstart end to end (tiny): JSON shape, Markdown file and per-run record
   assert.equal(rec.metrics.acc, row.metrics.acc!.mean);
   // the Markdown went to stderr and to --out; each run went to <out>.runs.jsonl as it finished
   const md = readFileSync(out, 'utf8');
-  assert.match(md, /^## Quickstart: IDEC on the embedded mnist-10k/);
+  assert.match(md, /^## Quickstart: IDEC-DA on the embedded mnist-10k/);
   assert.match(md, /Not comparable to the paper/);
-  assert.match(md, /\| mnist-10k \| IDEC \| ACC \|/);
+  assert.match(md, /\| mnist-10k \| IDEC-DA \| ACC \|/);
   assert.ok(r.stderr.includes(md), 'the Markdown is printed too');
   assert.equal(res.recordsFile, join(dir, 'quick.runs.jsonl'));
   assert.ok(existsSync(res.recordsFile));
