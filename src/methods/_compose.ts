@@ -667,8 +667,10 @@ async function clusterPhase(
       if (rem > 0) {
         count++;
         ite += 1;
+        continue;
       }
-      continue;
+      // no remainder: the new epoch's first run follows at once (going round the loop would
+      // refresh the targets a second time at this iteration, see no label change and stop)
     }
     steps = Math.min(steps, Math.floor((n - cursor) / B));
     await runSteps(step, x, d, perm, cursor, steps, B, rowFeeds, xb, sums, scalars(steps), t.optimizer.lr, locality, augmentAt(epoch, cursor, B));

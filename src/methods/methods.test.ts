@@ -73,6 +73,14 @@ test('save → load gives the same predictions; exported ONNX exists', async () 
   assert.throws(() => FittedDeepClustering.load(join(dir, 'nope')), DataError);
 });
 
+test('an epoch that ends exactly at a target refresh does not refresh twice', async () => {
+  const { x } = blobs(); // 96 rows: 6 whole batches of 16, no remainder; T = 6 puts every epoch end on a refresh
+  const fitted = await new DeepClustering({ method: 'idec', nClusters: 3, seed: 2, overrides: { ...tiny.mlp, train: { maxIter: 30, batchSize: 16 }, clusterUpdate: { updateInterval: 6, tol: 0 } } }).fit(x);
+  // (a repeated refresh saw no label change, so with tol > 0 it stopped the run after one epoch)
+  assert.deepEqual(fitted.history.filter((h) => h.phase === 'cluster').map((h) => h.step), [0, 6, 12, 18, 24]);
+  assert.equal(fitted.iterations, 30);
+});
+
 test('augmentation needs image rows', async () => {
   const { x } = blobs();
   await assert.rejects(new DeepClustering({ method: 'idec-da', nClusters: 3, overrides: tiny.mlp }).fit(x), (e: Error) => e instanceof DataError && /augments images \(rotations and shifts\), but the data has no image shape; .*--image-shape 1,28,28/.test(e.message));
