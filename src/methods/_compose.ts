@@ -65,14 +65,20 @@ export interface Autoencoder {
   initParameters(seed: number): ParameterStore;
 }
 
+/** Refuses image-only settings (`why`) for rows without an image shape, or with one that does not fit the width `d`. */
+function requireImageShape(why: string, imageShape: readonly [number, number, number] | undefined, d: number): asserts imageShape is readonly [number, number, number] {
+  if (!imageShape) throw new DataError(`${why}, but the data has no image shape; use an image data set or pass the image shape (fit option imageShape: [1, 28, 28]; CLI: --image-shape 1,28,28)`);
+  if (imageShape[0] * imageShape[1] * imageShape[2] !== d)
+    throw new DataError(`imageShape [${imageShape.join(',')}] does not match the data width ${d}; give [channels, height, width] with channels × height × width = ${d}`);
+}
+
 /** Builds the method's network for data of width `d` (and image shape, for conv nets). */
 export function buildNetwork(m: MethodConfig, d: number, imageShape?: readonly [number, number, number]): Autoencoder {
   const a = m.architecture;
   if (a.kind === 'mlp') {
     return new MlpAutoencoder({ inputDim: d, hidden: a.hidden, embeddingDim: a.embeddingDim, activation: a.activation, codeActivation: a.codeActivation, outputActivation: a.outputActivation, init: a.init });
   }
-  if (!imageShape) throw new DataError(`method '${m.name}' uses a convolutional network, but the data has no image shape; use an image data set or pass the image shape (fit option imageShape: [1, 28, 28]; CLI: --image-shape 1,28,28)`);
-  if (imageShape[0] * imageShape[1] * imageShape[2] !== d) throw new DataError(`imageShape [${imageShape.join(',')}] does not match the data width ${d}`);
+  requireImageShape(`method '${m.name}' uses a convolutional network`, imageShape, d);
   return new ConvAutoencoder({
     imageShape,
     channels: a.channels,
@@ -225,11 +231,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
   let store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
   checkPairwiseMemory(m, input.pairwiseMemoryLimit);
-  if (m.pretrain?.augment || m.train?.augment) {
-    const sh = input.imageShape;
-    if (!sh) throw new DataError(`method '${m.name}' augments images (rotations and shifts), but the data has no image shape; use an image data set or pass the image shape (fit option imageShape: [1, 28, 28]; CLI: --image-shape 1,28,28)`);
-    if (sh[0] * sh[1] * sh[2] !== d) throw new DataError(`imageShape [${sh.join(',')}] does not match the data width ${d}; give [channels, height, width] with channels × height × width = ${d}`);
-  }
+  if (m.pretrain?.augment || m.train?.augment) requireImageShape(`method '${m.name}' augments images (rotations and shifts)`, input.imageShape, d);
   if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
   for (const [phase, b] of [['pretraining', m.pretrain?.batchSize], ['clustering', m.clusteringLoss.kind === 'none' ? undefined : m.train?.batchSize]] as const)
     if (b !== undefined && b > n) throw new DataError(`the ${phase} batch size ${b} is larger than the ${n} samples; lower it (e.g. --batch-size ${Math.max(1, Math.floor(n / 4))})`);

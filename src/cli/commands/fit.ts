@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { DataError, ParamError } from '../../errors.ts';
 import { atomicWrite } from '../../engine/index.ts';
 import { DeepClustering, resolveMethod } from '../../methods/deep-clustering.ts';
-import { applyDatasetDefaults, shortBudgetOverrides } from '../../methods/config.ts';
+import { applyDatasetDefaults } from '../../methods/config.ts';
 import type { DeepPartial, MethodConfig } from '../../methods/config.ts';
 import { PRESETS } from '../../methods/presets.ts';
 import type { ProgressEvent } from '../../methods/_compose.ts';
@@ -23,7 +23,6 @@ import { parse as parseYaml } from 'yaml';
 import { InterruptedError } from '../../errors.ts';
 import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
-
 
 /** Options of `deepclust fit` as commander parses them. */
 interface FitCliOptions {
@@ -167,8 +166,6 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   // the paper's per-data-set settings (e.g. IDEC's T on USPS) when --data names a known set
   const base = applyDatasetDefaults(opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method), typeof opts.data === 'string' ? opts.data : undefined);
   const overrides: Record<string, unknown> = {};
-  // the short budget only shortens the phases the method has
-  const budget: DeepPartial<MethodConfig> = opts.budget === 'short' ? shortBudgetOverrides(base) : {};
   const pretrainEpochs = int('pretrain-epochs', opts.pretrainEpochs, 0);
   const maxIter = int('max-iter', opts.maxIter, 0);
   const batchSize = int('batch-size', opts.batchSize, 1);
@@ -183,7 +180,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     overrides.train = { ...(maxIter !== undefined ? { maxIter } : {}), ...(batchSize ? { batchSize } : {}), ...(lr !== undefined ? { optimizer: { ...base.train.optimizer, lr } } : {}) };
   if (updateInterval !== undefined || tol !== undefined) overrides.clusterUpdate = { ...(updateInterval ? { updateInterval } : {}), ...(tol !== undefined ? { tol } : {}) };
   if (gamma !== undefined) overrides.combination = { clusteringWeight: gamma };
-  const method = resolveMethod(resolveMethod(base, budget), overrides as DeepPartial<MethodConfig>);
+  const method = resolveMethod(base, overrides as DeepPartial<MethodConfig>, undefined, opts.budget);
 
   const labelled = int('labelled', opts.labelled, 1);
   if (labelled !== undefined && opts.limit !== undefined) throw new ParamError("fit: use either '--labelled' or '--limit', not both");
