@@ -227,10 +227,11 @@ export const CDC_LC_LA: MethodConfig = { ...CDC, name: 'cdc-lc-la', clusteringLo
 
 /** DEC-DA's augmentation (the authors' ImageDataGenerator): rotations up to 10°, shifts up to 10 % of the width and height. */
 const DA_AUGMENT = { rotate: 10, shift: 0.1 } as const;
+const DA_SHORT_BUDGET = { pretrainEpochs: 80, maxIter: 3000 } as const;
 const DA_NOTES = [
   'Augmentation: each batch rotated by up to ±10° and shifted by up to ±10 % (bilinear); pixels from outside the image are 0 (the Keras generator repeats the edge). Targets P come from the clean data. Image data only.',
   'Pretraining: end-to-end with Adam lr 1e-3 (the code: SGD lr 1.0 momentum 0.9 for the MLP methods) for the paper’s 500 epochs; Glorot-uniform init (the code: variance scaling 1/3, fan-in).',
-  'The short budget (`--budget short`, the quickstart): 80 pretraining epochs and 3,000 iterations.',
+  `The short budget (\`--budget short\`, the quickstart): ${DA_SHORT_BUDGET.pretrainEpochs} pretraining epochs and ${DA_SHORT_BUDGET.maxIter.toLocaleString('en-US')} iterations.`,
 ];
 
 /**
@@ -244,7 +245,7 @@ export const IDEC_DA: MethodConfig = {
   pretrain: { ...IDEC.pretrain!, epochs: 500, augment: DA_AUGMENT },
   train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'sgd', lr: 1, momentum: 0.9 }, keepDecoder: true, augment: DA_AUGMENT },
   perDataset: { usps: { clusterUpdate: { updateInterval: 30 } } },
-  shortBudget: { pretrainEpochs: 80, maxIter: 3000 },
+  shortBudget: DA_SHORT_BUDGET,
   notes: [...DA_NOTES, 'Clustering phase as the authors’ run_exp.py: SGD lr 1.0 momentum 0.9, batch 256, γ = 0.1, T = 140 (MNIST; 30 on USPS), tol 0.1%, at most 20k iterations.'],
 };
 
@@ -256,7 +257,7 @@ export const DEC_DA: MethodConfig = {
   pretrain: IDEC_DA.pretrain,
   train: { ...DEC.train!, augment: DA_AUGMENT },
   perDataset: IDEC_DA.perDataset,
-  shortBudget: IDEC_DA.shortBudget,
+  shortBudget: DA_SHORT_BUDGET,
   notes: [...DA_NOTES, 'Clustering phase as the authors’ run_exp.py: SGD lr 0.01 momentum 0.9, batch 256, T = 140 (MNIST; 30 on USPS), tol 0.1%, at most 20k iterations.'],
 };
 
