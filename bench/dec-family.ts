@@ -5,6 +5,7 @@
  *
  *   deepclust bench dec-family -o data=mnist -o data-dir=../shared/data -o seeds=0,1,2 --json
  *
+ * `-o preprocess=dec-mnist` scales MNIST as the DEC and IDEC code do (×0.02) instead of /255.
  * `-o cache=DIR` keeps each seed's pretrained autoencoder, so a rerun after an interruption skips it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,13 +26,17 @@ export interface DecFamilyOptions {
   methods?: string[];
   /** Pretraining cache directory: a rerun after an interruption reuses each seed's finished autoencoder. */
   pretrainCache?: string;
+  /** Preprocessing steps replacing the data set's default (e.g. `['dec-mnist']`, the DEC/IDEC code's ×0.02). */
+  preprocess?: string[];
   resultsDir?: string;
   log: (line: string) => void;
 }
 
 /** Runs the protocol; returns per-run records and means. */
 export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, unknown>> {
-  const ds = await loadDataset(o.data, { dataDir: o.dataDir });
+  const ds = await loadDataset(o.data, { dataDir: o.dataDir, preprocess: o.preprocess });
+  // records of a non-default preprocessing get their own file names, so both can be kept
+  const tag = o.preprocess ? `-${o.preprocess.join('+')}` : '';
   if (!ds.labels) throw new Error('dec-family needs a labelled data set');
   const k = new Set(ds.labels).size;
   const methods = o.methods ?? ['ae-kmeans', 'dec', 'idec'];
@@ -68,6 +73,7 @@ export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, 
         iterations: fitted.iterations,
         stoppedBy: fitted.stoppedBy,
         timings: method === 'ae-kmeans' ? ae.timings : { ...fitted.timings, pretrain: ae.timings.pretrain },
+        preprocessing: ds.preprocessing,
         pretrainEpochs: fitted.method.pretrain?.epochs,
         maxIter: fitted.method.train?.maxIter ?? null,
         threads: o.threads ?? null,
@@ -75,7 +81,7 @@ export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, 
       };
       o.log(`seed ${seed} ${method}: ACC ${rec.acc.toFixed(4)} NMI ${rec.nmi.toFixed(4)} ARI ${rec.ari.toFixed(4)}`);
       records.push(rec);
-      writeFileSync(join(resultsDir, `dec-family-${ds.name.replace(/[^\w-]+/g, '_')}-${method}-seed${seed}.json`), `${JSON.stringify(rec, null, 2)}\n`);
+      writeFileSync(join(resultsDir, `dec-family-${ds.name.replace(/[^\w-]+/g, '_')}${tag}-${method}-seed${seed}.json`), `${JSON.stringify(rec, null, 2)}\n`);
     }
   }
   const summary: Record<string, unknown> = {};
@@ -84,5 +90,5 @@ export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, 
     const mean = (key: string) => rs.reduce((a, r) => a + (r[key] as number), 0) / rs.length;
     summary[m] = { acc: mean('acc'), nmi: mean('nmi'), ari: mean('ari'), seeds: rs.length };
   }
-  return { data: ds.name, seeds: o.seeds, summary, records };
+  return { data: ds.name, preprocessing: ds.preprocessing, seeds: o.seeds, summary, records };
 }

@@ -68,7 +68,7 @@ export const benchSuites: Record<string, BenchSuite> = {
     },
   },
   'dec-family': {
-    description: 'AE+k-means, DEC and IDEC sharing one pretrained autoencoder per seed (options: data, data-dir, seeds, pretrainEpochs, maxIter, threads, methods, cache)',
+    description: 'AE+k-means, DEC and IDEC sharing one pretrained autoencoder per seed (options: data, data-dir, preprocess, seeds, pretrainEpochs, maxIter, threads, methods, cache)',
     run: async ({ options, log }) => {
       const { runDecFamily } = await import('./dec-family.ts');
       return runDecFamily({
@@ -79,6 +79,7 @@ export const benchSuites: Record<string, BenchSuite> = {
         maxIter: num(options, 'maxIter'),
         threads: num(options, 'threads'),
         methods: options.methods?.split(','),
+        preprocess: options.preprocess?.split(','),
         pretrainCache: options.cache,
         resultsDir: options['results-dir'],
         log,
