@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/random.ts';
@@ -41,4 +41,23 @@ test('fit --labelled / --eval bad inputs', () => {
   const noLabels = run(['fit', '--data', train, '--labelled', '10', '--k', '3', '--quiet']);
   assert.match(noLabels.stderr, /needs a labelled data set/);
   assert.equal(noLabels.stderr.trim().split('\n').length, 1);
+});
+
+test('predict and embed preprocess the data as the model was trained, and refuse other explicit steps', () => {
+  const out = join(dir, 'minmax-model');
+  // minmax maps these blobs to [0, 1]; raw values (up to ~3) would land elsewhere in the code
+  const fit = run(['fit', '--data', train, '--label-column', 'label', '--preprocess', 'minmax', '--method', 'ae-kmeans', '--pretrain-epochs', '5', '--batch-size', '10', '--out', out, '--quiet', '--no-report']);
+  assert.equal(fit.status, 0, fit.stderr);
+  const trained = readFileSync(join(out, 'labels.csv'), 'utf8').trim().split('\n').slice(1);
+  const pred = run(['predict', '--model', out, '--data', train, '--label-column', 'label']);
+  assert.equal(pred.status, 0, pred.stderr);
+  assert.deepEqual(pred.stdout.trim().split('\n'), trained);
+  const explicit = run(['predict', '--model', out, '--data', train, '--label-column', 'label', '--preprocess', 'minmax']);
+  assert.deepEqual(explicit.stdout.trim().split('\n'), trained);
+  const other = run(['predict', '--model', out, '--data', train, '--label-column', 'label', '--preprocess', 'standardize']);
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /trained on data preprocessed with 'minmax', but --preprocess gives 'standardize'; omit --preprocess/);
+  const embed = run(['embed', '--model', out, '--data', train, '--label-column', 'label', '--preprocess', 'none', '--out', join(dir, 'z.npy')]);
+  assert.equal(embed.status, 2);
+  assert.match(embed.stderr, /preprocessed with 'minmax', but --preprocess gives 'none'/);
 });

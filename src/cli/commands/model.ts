@@ -2,20 +2,56 @@
  * Commands on a saved model: `deepclust predict`, `deepclust embed`, `deepclust export`.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { atomicWrite } from '../../engine/index.ts';
 import { writeNpy } from '../../data/npy.ts';
 import { FittedDeepClustering } from '../../methods/deep-clustering.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
+import { PREPROCESSING, type Dataset } from '../../data/index.ts';
 import { evaluateLabels } from '../evaluate-labels.ts';
 import { printJson } from '../output.ts';
-import { DataError } from '../../errors.ts';
+import { DataError, ParamError } from '../../errors.ts';
+
+function modelFolder(dir: string): string {
+  const inner = join(dir, 'model');
+  return existsSync(join(inner, 'model.json')) ? inner : dir;
+}
 
 /** Loads a model from a `fit --out` directory or its `model/` sub-folder. */
 export function loadModel(dir: string): FittedDeepClustering {
-  const inner = join(dir, 'model');
-  return FittedDeepClustering.load(existsSync(join(inner, 'model.json')) ? inner : dir);
+  return FittedDeepClustering.load(modelFolder(dir));
+}
+
+/**
+ * The preprocessing steps the model's training data went through, as `deepclust fit` records them
+ * in model.json (subsetting notes left out); undefined for a model saved without that record.
+ */
+export function trainingPreprocessing(dir: string): string[] | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(modelFolder(dir), 'model.json'), 'utf8')) as { dataset?: { preprocessing?: unknown } };
+    const notes = meta.dataset?.preprocessing;
+    return Array.isArray(notes) ? notes.filter((s): s is string => typeof s === 'string' && s in PREPROCESSING) : undefined;
+  } catch {
+    return undefined; // loadModel reports a missing or corrupt model.json
+  }
+}
+
+/**
+ * Loads the data for a saved model, preprocessed as its training data was: without
+ * `--preprocess` the model's recorded steps apply (not the data set's default, which may differ,
+ * e.g. DEC's ×0.02 MNIST scaling); a different explicit `--preprocess` is refused, because the
+ * network would see values on another scale and assign them silently wrong.
+ */
+export async function loadDataLikeTraining(modelDir: string, opts: Record<string, unknown>): Promise<Dataset> {
+  const steps = trainingPreprocessing(modelDir);
+  if (steps === undefined) return loadDataFromOptions(opts);
+  const trained = steps.length ? steps.join(',') : 'none';
+  if (opts.preprocess === undefined) return loadDataFromOptions({ ...opts, preprocess: trained });
+  const given = String(opts.preprocess).split(',').map((s) => s.trim()).filter(Boolean).join(',') || 'none';
+  if (given !== trained)
+    throw new ParamError(`the model was trained on data preprocessed with '${trained}', but --preprocess gives '${given}'; omit --preprocess to use the model's steps (or pass --preprocess ${trained})`);
+  return loadDataFromOptions(opts);
 }
 
 function checkWidth(model: FittedDeepClustering, cols: number): void {
@@ -34,7 +70,7 @@ export function register(program: Command): void {
   predict.addHelpText('after', '\nExample:\n  deepclust predict --model runs/idec --data mnist:test --data-dir ~/data --out test-labels.csv');
   predict.action(async (opts: Record<string, unknown>) => {
     const model = loadModel(String(opts.model));
-    const data = await loadDataFromOptions(opts);
+    const data = await loadDataLikeTraining(String(opts.model), opts);
     checkWidth(model, data.x.cols);
     const labels = await model.predict(data.x);
     if (opts.out) atomicWrite(resolve(String(opts.out)), `label\n${Array.from(labels).join('\n')}\n`);
@@ -54,7 +90,7 @@ export function register(program: Command): void {
   embed.addHelpText('after', '\nExample:\n  deepclust embed --model runs/idec --data mnist-10k --out z.npy');
   embed.action(async (opts: Record<string, unknown>) => {
     const model = loadModel(String(opts.model));
-    const data = await loadDataFromOptions(opts);
+    const data = await loadDataLikeTraining(String(opts.model), opts);
     checkWidth(model, data.x.cols);
     const z = await model.transform(data.x);
     writeNpy(resolve(String(opts.out)), z);
