@@ -5,14 +5,15 @@
  *
  *   deepclust bench dec-family -o data=mnist -o data-dir=../shared/data -o seeds=0,1,2 --json
  *
- * `-o preprocess=dec-mnist` scales MNIST as the DEC and IDEC code do (×0.02) instead of /255.
+ * The data are preprocessed as the presets' papers did (MNIST: ×0.02, as the DEC and IDEC code);
+ * `-o preprocess=<steps>` replaces that (e.g. `scale255`), and its records get the steps in their file names.
  * `-o cache=DIR` keeps each seed's pretrained autoencoder, so a rerun after an interruption skips it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
 import { clusterAccuracy, adjustedRandScore, normalizedMutualInfoScore } from '../src/metrics/index.ts';
-import { DeepClustering } from '../src/methods/deep-clustering.ts';
+import { DeepClustering, resolveMethod } from '../src/methods/deep-clustering.ts';
 import type { DeepPartial, MethodConfig } from '../src/methods/config.ts';
 
 /** Options of {@link runDecFamily}. */
@@ -26,7 +27,7 @@ export interface DecFamilyOptions {
   methods?: string[];
   /** Pretraining cache directory: a rerun after an interruption reuses each seed's finished autoencoder. */
   pretrainCache?: string;
-  /** Preprocessing steps replacing the data set's default (e.g. `['dec-mnist']`, the DEC/IDEC code's ×0.02). */
+  /** Preprocessing steps replacing the presets' (e.g. `['scale255']` instead of MNIST's `dec-mnist`). */
   preprocess?: string[];
   resultsDir?: string;
   log: (line: string) => void;
@@ -34,7 +35,9 @@ export interface DecFamilyOptions {
 
 /** Runs the protocol; returns per-run records and means. */
 export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, unknown>> {
-  const ds = await loadDataset(o.data, { dataDir: o.dataDir, preprocess: o.preprocess });
+  // the presets' preprocessing of this data set (MNIST: the DEC/IDEC code's ×0.02) unless given
+  const preprocess = o.preprocess ?? resolveMethod('ae-kmeans', undefined, o.data).preprocess;
+  const ds = await loadDataset(o.data, { dataDir: o.dataDir, preprocess });
   // records of a non-default preprocessing get their own file names, so both can be kept
   const tag = o.preprocess ? `-${o.preprocess.join('+')}` : '';
   if (!ds.labels) throw new Error('dec-family needs a labelled data set');

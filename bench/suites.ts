@@ -47,7 +47,7 @@ export const benchSuites: Record<string, BenchSuite> = {
     run: async ({ options, log }) => (await import('./silhouette.ts')).runSilhouetteBench({ n: num(options, 'n'), d: num(options, 'd'), k: num(options, 'k'), rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), precision: options.precision as 'float64' | 'float32' | undefined, noSklearn: options.sklearn === 'false', log }),
   },
   method: {
-    description: 'one method over seeds, optionally trained on a stratified subset of one split and evaluated on another (options: method, method-config, data, eval, data-dir, limit, seeds, pretrainEpochs, maxIter, threads, cache)',
+    description: 'one method over seeds, optionally trained on a stratified subset of one split and evaluated on another (options: method, method-config, data, eval, data-dir, preprocess, limit, seeds, pretrainEpochs, maxIter, threads, cache)',
     run: async ({ options, log }) => {
       const { runMethodBench } = await import('./method.ts');
       return runMethodBench({
@@ -62,6 +62,7 @@ export const benchSuites: Record<string, BenchSuite> = {
         maxIter: num(options, 'maxIter'),
         threads: num(options, 'threads'),
         pretrainCache: options.cache,
+        preprocess: options.preprocess?.split(','),
         resultsDir: options['results-dir'],
         log,
       });

@@ -61,3 +61,15 @@ test('predict and embed preprocess the data as the model was trained, and refuse
   assert.equal(embed.status, 2);
   assert.match(embed.stderr, /preprocessed with 'minmax', but --preprocess gives 'none'/);
 });
+
+test('fit loads MNIST digits as the method’s paper did (DEC/IDEC: ×0.02) unless --preprocess says otherwise', () => {
+  const base = ['fit', '--data', 'mnist-10k', '--limit', '300', '--pretrain-epochs', '1', '--max-iter', '2', '--batch-size', '100', '--json', '--quiet'];
+  const pre = (args: string[]) => {
+    const r = run([...base, ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { dataset: { preprocessing: string[] } }).dataset.preprocessing.filter((s) => !s.startsWith('limit('));
+  };
+  assert.deepEqual(pre(['--method', 'idec']), ['dec-mnist']);
+  assert.deepEqual(pre(['--method', 'idec', '--preprocess', 'scale255']), ['scale255']);
+  assert.deepEqual(pre(['--method', 'dcn']), ['scale255']);
+});

@@ -82,3 +82,18 @@ test('augmentation is refused where targets or centres would come from augmented
   const short = resolveMethod('idec', { pretrain: { epochs: 3 }, train: { maxIter: 50 } });
   assert.deepEqual(shortBudgetOverrides(short), { pretrain: { epochs: 3 }, train: { maxIter: 50 } });
 });
+
+test('per-data-set preprocessing: DEC, IDEC and AE + k-means scale MNIST × 0.02 as their code; checked step names', () => {
+  for (const name of ['ae-kmeans', 'dec', 'idec']) {
+    assert.deepEqual(resolveMethod(name, undefined, 'mnist').preprocess, ['dec-mnist'], name);
+    assert.deepEqual(resolveMethod(name, undefined, 'mnist:test').preprocess, ['dec-mnist'], name);
+    assert.deepEqual(resolveMethod(name, undefined, 'mnist-10k').preprocess, ['dec-mnist'], name);
+    assert.equal(resolveMethod(name, undefined, 'fashion-mnist').preprocess, undefined, name);
+  }
+  // methods whose papers' scaling we could not verify keep the data set's default
+  for (const name of ['dcn', 'cdc', 'conv-dec', 'snnl-5', 'idec-da']) assert.equal(resolveMethod(name, undefined, 'mnist').preprocess, undefined, name);
+  assert.deepEqual(resolveMethod('idec', { preprocess: ['scale255'] }, 'mnist').preprocess, ['scale255']);
+  assert.throws(() => resolveMethod('idec', { preprocess: ['scale256'] } as never), /unknown preprocessing step 'scale256'; choose from none, scale255/);
+  assert.throws(() => resolveMethod('idec', { preprocess: 'dec-mnist' } as never), /method\.preprocess must be a list of preprocessing step names/);
+  assert.throws(() => validateMethod({ ...PRESETS.idec!, perDataset: { mnist: { preprocess: ['x'] } } } as MethodConfig), /unknown preprocessing step 'x'/);
+});

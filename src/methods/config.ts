@@ -5,6 +5,7 @@
  * training. Presets (`presets.ts`) are literals of this type; users can write their own as JSON.
  */
 import { ParamError } from '../errors.ts';
+import { checkPreprocessing } from '../data/preprocess.ts';
 import type { Activation, InitName } from '../nn/layers.ts';
 
 /** Optimizer settings (see the engine's `sgd` / `adam`). */
@@ -338,6 +339,14 @@ export interface MethodConfig {
   readonly perDataset?: Readonly<Record<string, DeepPartial<MethodConfig>>>;
   /** The reduced schedule of the short budget (`--budget short`). @defaultValue {@link DEFAULT_SHORT_BUDGET} */
   readonly shortBudget?: ShortBudget;
+  /**
+   * The preprocessing the method's paper applied to the data (step names of `PREPROCESSING`), usually
+   * set per data set: DEC and IDEC scale MNIST pixels by 0.02 (`dec-mnist`), not /255. `fit` (library
+   * data: pass it to `loadDataset(name, { preprocess: method.preprocess })`) gets data as given;
+   * the CLI and the benchmarks load with these steps unless `--preprocess` says otherwise.
+   * @defaultValue the data set's own default
+   */
+  readonly preprocess?: readonly string[];
 }
 
 /** A reduced schedule for quick runs: fewer pretraining epochs and clustering iterations. */
@@ -412,7 +421,7 @@ function oneOf<T extends string>(where: string, v: unknown, options: readonly T[
 const OPTIMIZER_KEYS = { adam: ['name', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay'], sgd: ['name', 'lr', 'momentum', 'nesterov', 'weightDecay'] } as const;
 /** The keys each part of a method config may have (a typo in a user's config must not be ignored). */
 const METHOD_KEYS = {
-  method: ['name', 'reference', 'architecture', 'features', 'pretrain', 'initNInit', 'nonClusteringLoss', 'clusteringLoss', 'combination', 'clusterUpdate', 'train', 'reclusterAfterTraining', 'regularizers', 'notes', 'perDataset', 'shortBudget'],
+  method: ['name', 'reference', 'architecture', 'features', 'pretrain', 'initNInit', 'nonClusteringLoss', 'clusteringLoss', 'combination', 'clusterUpdate', 'train', 'reclusterAfterTraining', 'regularizers', 'notes', 'perDataset', 'shortBudget', 'preprocess'],
   shortBudget: ['pretrainEpochs', 'maxIter'],
   mlp: ['kind', 'hidden', 'embeddingDim', 'activation', 'codeActivation', 'outputActivation', 'init'],
   conv: ['kind', 'channels', 'kernels', 'strides', 'pools', 'padding', 'denseCode', 'unpool', 'embeddingDim', 'activation', 'batchNorm', 'outputActivation', 'init'],
@@ -490,6 +499,16 @@ function checkKeys(m: MethodConfig): void {
   }
   if (m.perDataset !== undefined && (typeof m.perDataset !== 'object' || m.perDataset === null || Array.isArray(m.perDataset)))
     throw new ParamError('method.perDataset must map data set names to settings, e.g. { usps: { clusterUpdate: { updateInterval: 30 } } }');
+  if (m.preprocess !== undefined) {
+    if (!Array.isArray(m.preprocess) || !m.preprocess.every((s) => typeof s === 'string'))
+      throw new ParamError(`method.preprocess must be a list of preprocessing step names, e.g. [dec-mnist], got ${JSON.stringify(m.preprocess)}`);
+    checkPreprocessing(m.preprocess);
+  }
+  for (const [name, over] of Object.entries(m.perDataset ?? {}))
+    if (over?.preprocess !== undefined) {
+      if (!Array.isArray(over.preprocess)) throw new ParamError(`method.perDataset.${name}.preprocess must be a list of preprocessing step names, e.g. [dec-mnist]`);
+      checkPreprocessing(over.preprocess);
+    }
 }
 
 const ACTIVATIONS = ['linear', 'relu', 'leakyRelu', 'sigmoid', 'tanh'] as const;

@@ -7,6 +7,7 @@ import { loadDataset } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { DeepclustError, ParamError } from '../errors.ts';
 import type { ProgressEvent } from '../methods/_compose.ts';
+import { resolveMethod } from '../methods/deep-clustering.ts';
 import { missingDataMessage } from './availability.ts';
 import { type Experiment, type Group, type Headline, LOWER_IS_BETTER, type MetricKey, type PaperValue, type ShortSchedule, experiment as findExperiment } from './registry.ts';
 import { type RowOutcome, type SharedPretraining, runRow } from './run-row.ts';
@@ -141,12 +142,12 @@ function protocolLabel(g: Group, trainRows: number | undefined): string {
 /** Loads a data set, keeping the last one: the same set with the same subset is read once. */
 function dataLoader(o: ReproduceOptions) {
   let last: { key: string; ds: Dataset } | undefined;
-  return async (spec: string, limit: number | undefined, seed: number): Promise<{ ds: Dataset; seconds: number }> => {
-    const key = `${spec}|${limit ?? ''}|${limit === undefined ? '' : seed}`;
+  return async (spec: string, limit: number | undefined, seed: number, preprocess?: readonly string[]): Promise<{ ds: Dataset; seconds: number }> => {
+    const key = `${spec}|${limit ?? ''}|${limit === undefined ? '' : seed}|${preprocess?.join(',') ?? ''}`;
     if (last?.key === key) return { ds: last.ds, seconds: 0 };
     last = undefined; // let the previous set be collected before reading the next
     const t0 = performance.now();
-    const ds = await loadDataset(spec, { dataDir: o.dataDir, cacheDir: o.cacheDir, download: false, limit, stratified: limit !== undefined, seed });
+    const ds = await loadDataset(spec, { dataDir: o.dataDir, cacheDir: o.cacheDir, download: false, limit, stratified: limit !== undefined, seed, preprocess });
     last = { key, ds };
     return { ds, seconds: (performance.now() - t0) / 1000 };
   };
@@ -250,14 +251,16 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
     for (const seed of seeds) {
       const labelled = g.protocol.kind === 'split' ? Math.min(g.protocol.labelled, schedule.trainRows ?? Infinity) : schedule.trainRows;
       const trainSpec = g.protocol.kind === 'split' ? `${g.dataset}:train` : g.dataset;
-      const tr = await loadTrain(trainSpec, labelled, seed);
-      // the test split: all of it, or a stratified subset with seed 0 (the same for every seed)
-      const ev = g.protocol.kind === 'split' ? await loadScored(`${g.dataset}:test`, schedule.evalRows, 0) : undefined;
-      const scored = ev?.ds ?? tr.ds;
-      if (!tr.ds.labels || !scored.labels) throw new ParamError(`reproduce: data set '${scored.name}' has no labels; the tables need ground truth`);
-      const k = new Set(scored.labels).size;
       const shared = new Map<string, SharedPretraining>();
       for (const row of g.rows) {
+        // a deep method's paper may preprocess this data set its own way (DEC/IDEC: MNIST × 0.02)
+        const preprocess = row.kind === 'deep' ? resolveMethod(row.method, undefined, g.dataset).preprocess : undefined;
+        const tr = await loadTrain(trainSpec, labelled, seed, preprocess);
+        // the test split: all of it, or a stratified subset with seed 0 (the same for every seed)
+        const ev = g.protocol.kind === 'split' ? await loadScored(`${g.dataset}:test`, schedule.evalRows, 0, preprocess) : undefined;
+        const scored = ev?.ds ?? tr.ds;
+        if (!tr.ds.labels || !scored.labels) throw new ParamError(`reproduce: data set '${scored.name}' has no labels; the tables need ground truth`);
+        const k = new Set(scored.labels).size;
         const prefix = `[${e.name}] ${g.dataset}${g.protocol.kind === 'split' ? ` (${labelled} labelled)` : ''} seed ${seed} ${row.label}:`;
         log(`${prefix} start`);
         const r0 = performance.now();
