@@ -20,6 +20,7 @@ const DEC_AE: ArchitectureConfig = {
  * scale matters: on MNIST-70k it lifted AE + k-means, DEC and IDEC by 0.03–0.05 ACC (README, Results).
  */
 const DEC_MNIST_SCALING = { mnist: { preprocess: ['dec-mnist'] }, 'mnist-10k': { preprocess: ['dec-mnist'] } } as const;
+const DEC_MNIST_NOTE = 'MNIST (and mnist-10k) pixels are scaled by 0.02 (`dec-mnist`) as in the DEC and IDEC code, when you give no --preprocess; `--preprocess scale255` gives [0, 1].';
 
 /** Autoencoder (MSE, Adam, batch 256) then k-means on the code: the baseline of DEC/IDEC's tables. */
 export const AE_KMEANS: MethodConfig = {
@@ -36,7 +37,7 @@ export const AE_KMEANS: MethodConfig = {
   train: null,
   reclusterAfterTraining: false,
   perDataset: DEC_MNIST_SCALING,
-  notes: ['The autoencoder is pretrained end-to-end with Adam (as the IDEC code does), not greedily layer by layer.'],
+  notes: ['The autoencoder is pretrained end-to-end with Adam (as the IDEC code does), not greedily layer by layer.', DEC_MNIST_NOTE],
 };
 
 /** DEC (Xie, Girshick & Farhadi, ICML 2016): pretrained AE, then KL(P‖Q) on the encoder and centres. */
@@ -53,6 +54,7 @@ export const DEC: MethodConfig = {
   notes: [
     'Pretraining: end-to-end autoencoder with Adam for at most 100 epochs (the paper: greedy layer-wise denoising pretraining, then 100k end-to-end SGD iterations).',
     'Clustering phase as the DEC Keras code: SGD lr 0.01 momentum 0.9, batch 256, T = 140 for MNIST, tol 0.1%, at most 20k iterations.',
+    DEC_MNIST_NOTE,
   ],
 };
 
@@ -70,7 +72,7 @@ export const IDEC: MethodConfig = {
     usps: { clusterUpdate: { updateInterval: 30 }, train: { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.99 } } },
     'reuters-10k': { clusterUpdate: { updateInterval: 3 }, train: { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.99 } } },
   },
-  notes: ['Pretraining for at most 100 epochs (the paper: 200).', 'Clustering phase: Adam lr 1e-3, batch 256, γ = 0.1, T = 140 (MNIST), tol 0.1%, at most 20k iterations.'],
+  notes: ['Pretraining for at most 100 epochs (the paper: 200).', 'Clustering phase: Adam lr 1e-3, batch 256, γ = 0.1, T = 140 (MNIST), tol 0.1%, at most 20k iterations.', DEC_MNIST_NOTE],
 };
 
 /**
