@@ -341,9 +341,10 @@ export interface MethodConfig {
   readonly shortBudget?: ShortBudget;
   /**
    * The preprocessing the method's paper applied to the data (step names of `PREPROCESSING`), usually
-   * set per data set: DEC and IDEC scale MNIST pixels by 0.02 (`dec-mnist`), not /255. `fit` (library
-   * data: pass it to `loadDataset(name, { preprocess: method.preprocess })`) gets data as given;
-   * the CLI and the benchmarks load with these steps unless `--preprocess` says otherwise.
+   * set per data set: DEC and IDEC scale MNIST pixels by 0.02 (`dec-mnist`), not /255. The CLI,
+   * `reproduce` and the benchmarks load data with these steps unless `--preprocess` says otherwise.
+   * The library's `fit(x)` takes `x` as given: load it with
+   * `loadDataset(name, { preprocess: resolveMethod(method, undefined, name).preprocess })`.
    * @defaultValue the data set's own default
    */
   readonly preprocess?: readonly string[];
