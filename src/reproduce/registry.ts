@@ -130,7 +130,7 @@ const IDEC_TABLE2: Experiment = {
     { dataset: 'reuters-10k', protocol: { kind: 'whole' }, rows: IDEC_ROWS, paper: idecPaper([0.52, 0.31], 0.705, 0.737, 0.756, 0.498) },
   ],
   protocol:
-    'Whole data set, fitted and scored on the same rows (MNIST: 70,000 = train + test; USPS: 9,298; Reuters-10K: 10,000). Per seed one autoencoder (d-500-500-2000-10, MSE) is pretrained by the AE+k-means row and shared by DEC and IDEC, as the papers do (bench dec-family). k-means: k-means++ with 20 restarts on the raw features. DEC/IDEC labels are argmax q.',
+    'Whole data set, fitted and scored on the same rows (MNIST: 70,000 = train + test; USPS: 9,298; Reuters-10K: 10,000). Per seed one autoencoder (d-500-500-2000-10, MSE) is pretrained by the AE+k-means row and shared by DEC and IDEC, as the papers do (bench dec-family). k-means: k-means++ with 20 restarts on the raw features. DEC/IDEC labels are argmax q. The deep rows read MNIST as the IDEC code does (pixels × 0.02, the presets’ per-data-set preprocessing).',
   deviations: [
     'Batches are a seeded permutation per epoch; the reference code walks the data in order (docs/papers.md §9.4). The pretraining is the presets’ (see the method notes).',
     'The k-means paper values are DEC-keras’s README means over 10 trials, not the IDEC paper’s k-means row (not recorded in docs/papers.md).',
