@@ -500,16 +500,16 @@ function checkKeys(m: MethodConfig): void {
   }
   if (m.perDataset !== undefined && (typeof m.perDataset !== 'object' || m.perDataset === null || Array.isArray(m.perDataset)))
     throw new ParamError('method.perDataset must map data set names to settings, e.g. { usps: { clusterUpdate: { updateInterval: 30 } } }');
-  if (m.preprocess !== undefined) {
-    if (!Array.isArray(m.preprocess) || !m.preprocess.every((s) => typeof s === 'string'))
-      throw new ParamError(`method.preprocess must be a list of preprocessing step names, e.g. [dec-mnist], got ${JSON.stringify(m.preprocess)}`);
-    checkPreprocessing(m.preprocess);
-  }
-  for (const [name, over] of Object.entries(m.perDataset ?? {}))
-    if (over?.preprocess !== undefined) {
-      if (!Array.isArray(over.preprocess)) throw new ParamError(`method.perDataset.${name}.preprocess must be a list of preprocessing step names, e.g. [dec-mnist]`);
-      checkPreprocessing(over.preprocess);
-    }
+  checkStepList('method.preprocess', m.preprocess);
+  for (const [name, over] of Object.entries(m.perDataset ?? {})) checkStepList(`method.perDataset.${name}.preprocess`, over?.preprocess);
+}
+
+/** A method's preprocessing: absent, or a list of known step names. */
+function checkStepList(where: string, steps: unknown): void {
+  if (steps === undefined) return;
+  if (!Array.isArray(steps) || !steps.every((s) => typeof s === 'string'))
+    throw new ParamError(`${where} must be a list of preprocessing step names, e.g. [dec-mnist], got ${JSON.stringify(steps)}`);
+  checkPreprocessing(steps);
 }
 
 const ACTIVATIONS = ['linear', 'relu', 'leakyRelu', 'sigmoid', 'tanh'] as const;
