@@ -23,7 +23,7 @@ const train = blobsCsv('train.csv', 90, 1);
 const held = blobsCsv('test.csv', 45, 2);
 
 test('fit --labelled trains on n stratified rows; --eval reports the metrics of another set', () => {
-  const r = run(['fit', '--data', train, '--label-column', 'label', '--labelled', '30', '--eval', held, '--method', 'snnl-5', '--pretrain-epochs', '5', '--batch-size', '10', '--json', '--quiet']);
+  const r = run(['fit', '--data', train, '--label-column', 'label', '--labelled', '30', '--eval', held, '--preprocess', 'minmax', '--method', 'snnl-5', '--pretrain-epochs', '5', '--batch-size', '10', '--json', '--quiet']);
   assert.equal(r.status, 0, r.stderr);
   const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { dataset: { n: number }; usedLabels: boolean; evaluation: { dataset: { n: number }; metrics: { acc: number } } };
   assert.equal(res.dataset.n, 30);

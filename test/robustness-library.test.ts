@@ -71,6 +71,12 @@ const cases: Case[] = [
   { name: 'labels of another length', call: () => fit({ method: 'snnl-1' }, matrix(), new Int32Array(5)), error: DataError, message: /5 labels for 30 samples; pass one label per row of x/ },
   { name: 'conv method without an image shape', call: () => fit({ method: 'conv-dec' }), error: DataError, message: /uses a convolutional network, but the data has no image shape; use an image data set or pass the image shape \(fit option imageShape/ },
   // clusters and options
+  {
+    name: 'BCE reconstruction on data outside [0, 1]',
+    call: () => fit({ over: { pretrain: { loss: 'bce' } } }),
+    error: DataError,
+    message: /method 'idec' reconstructs with binary cross-entropy, which needs data in \[0, 1\], but the values range over \[-?[\d.]+, [\d.]+\]; rescale them \(pixels: --preprocess scale255; features: minmax\) or reconstruct with mse/,
+  },
   { name: 'k > n', call: () => fit({ nClusters: 31 }), error: DataError, message: /nClusters = 31 is larger than the 30 samples; use at most 30 clusters/ },
   { name: 'k < 2', call: () => fit({ nClusters: 1 }), error: ParamError, message: /option 'nClusters' must be an integer >= 2, got 1/ },
   { name: 'fractional k', call: () => fit({ nClusters: 2.5 }), error: ParamError, message: /option 'nClusters' must be an integer >= 2, got 2\.5/ },

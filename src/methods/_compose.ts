@@ -808,6 +808,27 @@ function batchTarget(q: Tensor): Tensor {
   return div(w, reduceSum(w, [1], true));
 }
 
+/**
+ * Binary cross-entropy reconstruction reads each input as a probability: values outside [0, 1]
+ * would train towards an impossible target without any error. Refuse them before training.
+ */
+export function checkReconstructionRange(m: MethodConfig, x: Float32Array): void {
+  const clusteringBce = m.train !== null && m.nonClusteringLoss.kind === 'reconstruction' && m.nonClusteringLoss.loss === 'bce';
+  if (m.pretrain?.loss !== 'bce' && !clusteringBce) return;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  // float32 rounding of v / 255 may land a hair above 1
+  if (lo < 0 || hi > 1 + 1e-6)
+    throw new DataError(
+      `method '${m.name}' reconstructs with binary cross-entropy, which needs data in [0, 1], but the values range over [${lo}, ${hi}]; rescale them (pixels: --preprocess scale255; features: minmax) or reconstruct with mse`,
+    );
+}
+
 /** Throws unless the data is finite and non-empty. */
 export function checkData(x: Float32Array, n: number, d: number): void {
   if (n < 1 || d < 1) throw new DataError(`the data is empty (${n} rows × ${d} columns); pass at least one row of at least one feature`);

@@ -11,7 +11,7 @@ import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFu
 import type { RuntimeOptions } from '../engine/session.ts';
 import { studentTAssignment } from '../losses/clustering.ts';
 import type { Matrix } from '../matrix.ts';
-import { type Autoencoder, type HistoryRow, type ProgressEvent, buildNetwork, checkData, features, runMethod } from './_compose.ts';
+import { type Autoencoder, type HistoryRow, type ProgressEvent, buildNetwork, checkData, checkReconstructionRange, features, runMethod } from './_compose.ts';
 import { type DeepPartial, type MethodConfig, applyDatasetDefaults, mergeConfig, shortBudgetOverrides, validateMethod } from './config.ts';
 import { preset } from './presets.ts';
 import { checkPretrainCacheDir, loadPretrain, pretrainCacheKey, savePretrain } from './pretrain-cache.ts';
@@ -153,6 +153,7 @@ export class DeepClustering {
     checkData(data, x.rows, x.cols);
     if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples; pass one label per row of x`);
     if (k > x.rows) throw new DataError(`DeepClustering: nClusters = ${k} is larger than the ${x.rows} samples; use at most ${x.rows} clusters`);
+    checkReconstructionRange(method, data);
     const saved = this.openResume(options, method, data, x, seed);
     const fitExtra = saved?.extra.fit as FitCheckpointExtra | undefined;
     const t0 = performance.now() - 1000 * (fitExtra?.elapsed ?? 0);

@@ -19,7 +19,8 @@ function blobs(n = 96, d = 64, seed = 1) {
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = i % 3;
-    for (let j = 0; j < d; j++) x[i * d + j] = centers[y[i]!]![j]! + 0.05 * rng.normal();
+    // clamped to [0, 1]: the SNNL presets reconstruct with binary cross-entropy
+    for (let j = 0; j < d; j++) x[i * d + j] = Math.min(1, Math.max(0, centers[y[i]!]![j]! + 0.05 * rng.normal()));
   }
   return { x: { data: x, rows: n, cols: d }, y };
 }
