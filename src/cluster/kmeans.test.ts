@@ -145,6 +145,11 @@ test('KMeans and MiniBatchKMeans: bad options and data give one clear error each
   await assert.rejects(new MiniBatchKMeans({ nClusters: 101 }).fit(x), isParam(/^MiniBatchKMeans: option 'nClusters' must be an integer in \[1, nSamples=100\], got 101$/));
   await assert.rejects(new MiniBatchKMeans({ nClusters: 2, batchSize: 0 }).fit(x), isParam(/option 'batchSize' must be an integer >= 1, got 0/));
   await assert.rejects(new MiniBatchKMeans({ nClusters: 2 }).fit(bad), isData(/MiniBatchKMeans: x has a non-finite value/));
+  // explicit centres are checked the same way in both (MiniBatchKMeans once took NaN centres)
+  const nanInit = { data: Float64Array.from([0, 0, NaN, 1]), rows: 2, cols: 2 };
+  await assert.rejects(new KMeans({ nClusters: 2, init: nanInit }).fit(x), isParam(/^KMeans: option 'init' has a non-finite value at row 1, column 0$/));
+  await assert.rejects(new MiniBatchKMeans({ nClusters: 2, init: nanInit }).fit(x), isParam(/^MiniBatchKMeans: option 'init' has a non-finite value at row 1, column 0$/));
+  await assert.rejects(new MiniBatchKMeans({ nClusters: 2, init: { data: new Float64Array(3), rows: 1, cols: 3 } }).fit(x), isParam(/MiniBatchKMeans: option 'init' must have shape \[nClusters=2, nFeatures=2\], got \[1, 3\]/));
 });
 
 test('MiniBatchKMeans: close to Lloyd on blobs, reproducible, predict = labels', async () => {

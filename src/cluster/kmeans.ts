@@ -2,11 +2,10 @@
  * k-means (Lloyd) with k-means++ or random initialisation, `nInit` restarts, and scikit-learn's
  * stopping rules, re-seeding of empty clusters and data centring.
  */
-import { ParamError, describeValue } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
 import { absoluteTolerance, assignCentering, exactInertia, kmeansPlusPlus, lloyd, randomCenters, sameClustering, workData, type WorkData } from './_internal/lloyd.ts';
-import { checkMatrix, intOption, numberOption, seedOption, threadsOption } from './_internal/validate.ts';
+import { checkMatrix, initOption, intOption, numberOption, seedOption, threadsOption } from './_internal/validate.ts';
 
 /** How {@link KMeans} picks its initial centres. */
 export type KMeansInit = 'k-means++' | 'random' | Matrix;
@@ -128,34 +127,15 @@ export class KMeans {
     const o = (this.options ?? {}) as KMeansOptions;
     checkMatrix(where, x);
     const k = intOption(where, 'nClusters', o.nClusters, undefined, { min: 1, max: x.rows, maxLabel: `nSamples=${x.rows}` });
-    let nInit = intOption(where, 'nInit', o.nInit, KMeans.defaults.nInit, { min: 1 });
     const maxIter = intOption(where, 'maxIter', o.maxIter, KMeans.defaults.maxIter, { min: 1 });
     const tol = numberOption(where, 'tol', o.tol, KMeans.defaults.tol, 0);
     const seed = seedOption(where, o.seed);
     const threads = threadsOption(where, o.threads);
-    const init = o.init ?? 'k-means++';
     const warnings: string[] = [];
-    if (typeof init === 'string') {
-      if (init !== 'k-means++' && init !== 'random') throw new ParamError(`${where}: option 'init' must be 'k-means++', 'random' or a [nClusters, nFeatures] Matrix, got ${describeValue(init)}`);
-    } else {
-      checkInitMatrix(init, k, x.cols);
-      if (nInit !== 1) {
-        warnings.push(`explicit initial centres were given, so nInit=${nInit} was reduced to 1`);
-        nInit = 1;
-      }
-    }
+    const { init, nInit } = initOption(where, o.init, k, x.cols, intOption(where, 'nInit', o.nInit, KMeans.defaults.nInit, { min: 1 }), warnings);
     const w = workData(x.data, x.rows, x.cols, { threads });
     return fitKMeans(w, { k, nInit, maxIter, tol, init, seed, warnings });
   }
-}
-
-function checkInitMatrix(init: Matrix, k: number, d: number): void {
-  if (!init || typeof init !== 'object' || !(init.data instanceof Float32Array || init.data instanceof Float64Array))
-    throw new ParamError(`KMeans: option 'init' must be 'k-means++', 'random' or a [nClusters, nFeatures] Matrix, got ${describeValue(init)}`);
-  if (init.rows !== k || init.cols !== d || init.data.length !== k * d)
-    throw new ParamError(`KMeans: option 'init' must have shape [nClusters=${k}, nFeatures=${d}], got [${init.rows}, ${init.cols}]`);
-  for (let i = 0; i < init.data.length; i++)
-    if (!Number.isFinite(init.data[i]!)) throw new ParamError(`KMeans: option 'init' has a non-finite value at row ${Math.floor(i / d)}, column ${i % d}`);
 }
 
 interface ResolvedKMeans {

@@ -4,13 +4,13 @@
  * run stops early when a smoothed batch inertia stops improving. For data sets of 10⁶ rows and
  * more, where full Lloyd passes get expensive.
  */
-import { ParamError, describeValue } from '../errors.ts';
+import { ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
 import { type FittedKMeans, type KMeansInit, makeFitted } from './kmeans.ts';
 import { assignNearest, type FloatArray, type KernelRuntime } from './_internal/kernels.ts';
 import { assignAll, assignCentering, kmeansPlusPlus, randomCenters, type WorkData } from './_internal/lloyd.ts';
-import { checkMatrix, columnMeans, intOption, numberOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
+import { checkMatrix, columnMeans, initOption, intOption, numberOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
 
 /** Options of {@link MiniBatchKMeans}. */
 export interface MiniBatchKMeansOptions {
@@ -99,7 +99,6 @@ export class MiniBatchKMeans {
     const k = intOption(where, 'nClusters', o.nClusters, undefined, { min: 1, max: n, maxLabel: `nSamples=${n}` });
     const batchSize = intOption(where, 'batchSize', o.batchSize, D.batchSize, { min: 1 });
     const maxIter = intOption(where, 'maxIter', o.maxIter, D.maxIter, { min: 1 });
-    let nInit = intOption(where, 'nInit', o.nInit, D.nInit, { min: 1 });
     let initSize = intOption(where, 'initSize', o.initSize, Math.max(3 * batchSize, k), { min: 1 });
     if (initSize < k) throw new ParamError(`${where}: option 'initSize' must be >= nClusters=${k}, got ${initSize}`);
     initSize = Math.min(initSize, n);
@@ -108,18 +107,8 @@ export class MiniBatchKMeans {
     const reassignmentRatio = numberOption(where, 'reassignmentRatio', o.reassignmentRatio, D.reassignmentRatio, 0);
     const seed = seedOption(where, o.seed);
     const threads = threadsOption(where, o.threads);
-    const init = o.init ?? 'k-means++';
     const warnings: string[] = [];
-    if (typeof init === 'string') {
-      if (init !== 'k-means++' && init !== 'random') throw new ParamError(`${where}: option 'init' must be 'k-means++', 'random' or a [nClusters, nFeatures] Matrix, got ${describeValue(init)}`);
-    } else {
-      if (!init || !(init.data instanceof Float32Array || init.data instanceof Float64Array) || init.rows !== k || init.cols !== d)
-        throw new ParamError(`${where}: option 'init' must be a [nClusters=${k}, nFeatures=${d}] Matrix, got ${describeValue(init && { rows: init.rows, cols: init.cols })}`);
-      if (nInit !== 1) {
-        warnings.push(`explicit initial centres were given, so nInit=${nInit} was reduced to 1`);
-        nInit = 1;
-      }
-    }
+    const { init, nInit } = initOption(where, o.init, k, d, intOption(where, 'nInit', o.nInit, D.nInit, { min: 1 }), warnings);
     // No centred copy of the whole data (it may be large): batches and subsets are centred as drawn.
     const runtime = { threads };
     const mean = columnMeans(x.data, n, d);

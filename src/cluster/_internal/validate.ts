@@ -19,6 +19,26 @@ export function intOption(where: string, name: string, value: unknown, fallback:
   return value as number;
 }
 
+/**
+ * The k-means `init` option: `'k-means++'` (default), `'random'`, or a `[k, d]` Matrix of finite
+ * initial centres. Explicit centres make restarts pointless, so `nInit` drops to 1 with a warning.
+ */
+export function initOption<M extends Matrix>(where: string, value: 'k-means++' | 'random' | M | undefined, k: number, d: number, nInit: number, warnings: string[]): { init: 'k-means++' | 'random' | M; nInit: number } {
+  const init = value ?? 'k-means++';
+  if (typeof init === 'string') {
+    if (init !== 'k-means++' && init !== 'random') throw new ParamError(`${where}: option 'init' must be 'k-means++', 'random' or a [nClusters, nFeatures] Matrix, got ${describeValue(init)}`);
+    return { init, nInit };
+  }
+  if (!init || typeof init !== 'object' || !(init.data instanceof Float32Array || init.data instanceof Float64Array))
+    throw new ParamError(`${where}: option 'init' must be 'k-means++', 'random' or a [nClusters, nFeatures] Matrix, got ${describeValue(init)}`);
+  if (init.rows !== k || init.cols !== d || init.data.length !== k * d)
+    throw new ParamError(`${where}: option 'init' must have shape [nClusters=${k}, nFeatures=${d}], got [${init.rows}, ${init.cols}]`);
+  for (let i = 0; i < init.data.length; i++)
+    if (!Number.isFinite(init.data[i]!)) throw new ParamError(`${where}: option 'init' has a non-finite value at row ${Math.floor(i / d)}, column ${i % d}`);
+  if (nInit !== 1) warnings.push(`explicit initial centres were given, so nInit=${nInit} was reduced to 1`);
+  return { init, nInit: 1 };
+}
+
 /** A finite number option `>= min` (or `> min` when `exclusive`). */
 export function numberOption(where: string, name: string, value: unknown, fallback: number, min: number, options: { exclusive?: boolean; max?: number } = {}): number {
   if (value === undefined) return fallback;
