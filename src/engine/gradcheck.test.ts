@@ -72,6 +72,7 @@ const cases: Case[] = [
   ['maxPool2d', (_g, [x]) => E.maxPool2d(x!, { kernel: 2 }), [{ shape: [2, 1, 4, 4], values: awayFromKinks(32, 4) }]],
   ['upsample2d', (_g, [x]) => E.upsample2d(x!, 2), [{ shape: [1, 2, 2, 3] }]],
   ['maxUnpool2d', (_g, [x]) => { const p = E.maxPool2dWithIndices(x!, { kernel: 2 }); return E.maxUnpool2d(E.mul(p.y, p.y), p.indices, x!); }, [{ shape: [2, 2, 4, 4], values: awayFromKinks(64, 4) }]],
+  ['maxUnpool2dTies', (_g, [x]) => { const p = E.maxPool2dWithIndices(x!, { kernel: 2 }); return E.maxUnpool2dTies(E.mul(p.y, p.y), p.y, x!, 2); }, [{ shape: [2, 2, 4, 4], values: awayFromKinks(64, 4) }]],
   ['batchNorm (training)', (g, [x, gm, bt]) => E.batchNorm(x!, gm!, bt!, g.buffer('rm', [3]), g.buffer('rv', [3]), { training: true }), [{ shape: [4, 3] }, { shape: [3] }, { shape: [3] }]],
   ['batchNorm conv (training)', (g, [x, gm, bt]) => E.batchNorm(x!, gm!, bt!, g.buffer('rm', [2]), g.buffer('rv', [2]), { training: true }), [{ shape: [2, 2, 2, 2] }, { shape: [2] }, { shape: [2] }]],
 ];

@@ -70,8 +70,8 @@ export type ArchitectureConfig =
       readonly padding?: 'same' | 'valid';
       /** A dense code layer (DCEC) or the last conv's output as the code (Aljalbout). @defaultValue true */
       readonly denseCode?: boolean;
-      /** Decoder unpooling: to the encoder's switches or nearest-neighbour. @defaultValue 'switches' */
-      readonly unpool?: 'switches' | 'nearest';
+      /** Decoder unpooling: to the encoder's switches (arg-max, or every tied maximum) or nearest-neighbour. @defaultValue 'switches' */
+      readonly unpool?: 'switches' | 'switchesTies' | 'nearest';
       /** Width of the dense code layer (with `denseCode`). */
       readonly embeddingDim: number;
       /** Activation of the conv layers. */
@@ -549,7 +549,7 @@ export function validateMethod(m: MethodConfig): MethodConfig {
       a.pools.forEach((c, i) => posInt(`method.architecture.pools[${i}]`, c));
     }
     if (a.padding !== undefined) oneOf('method.architecture.padding', a.padding, ['same', 'valid']);
-    if (a.unpool !== undefined) oneOf('method.architecture.unpool', a.unpool, ['switches', 'nearest']);
+    if (a.unpool !== undefined) oneOf('method.architecture.unpool', a.unpool, ['switches', 'switchesTies', 'nearest']);
     if (a.denseCode !== undefined && typeof a.denseCode !== 'boolean') throw new ParamError(`method.architecture.denseCode must be true or false, got ${JSON.stringify(a.denseCode)}`);
   }
   oneOf('method.features.kind', m.features?.kind, ['code', 'layers']);

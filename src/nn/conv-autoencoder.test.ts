@@ -2,7 +2,7 @@
 // a code without a dense layer, and the errors of shapes that cannot be mirrored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Graph, compileFunction, maxPool2dWithIndices, maxUnpool2d } from '../engine/index.ts';
+import { Graph, add, compileFunction, maxPool2dWithIndices, maxUnpool2d, maxUnpool2dTies } from '../engine/index.ts';
 import { ConvAutoencoder } from './conv-autoencoder.ts';
 import { ParamError } from '../errors.ts';
 import { DeepClustering } from '../methods/deep-clustering.ts';
@@ -48,6 +48,27 @@ test('max-unpooling puts each maximum back where it was, zeros elsewhere', async
     const u = Array.from(out.u!.data as Float32Array);
     assert.deepEqual(u.slice(0, 16), [0, 5, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 9, 0, 3, 0]);
     assert.deepEqual(u.slice(16), [2, 0, 0, 0, 0, 0, 0, 5, 0, 7, 0, 0, 0, 0, 4, 0]);
+  } finally {
+    await fn.dispose();
+  }
+});
+
+test("max-unpooling with Theano's tie rule fills every position equal to its window's maximum", async () => {
+  const g = new Graph();
+  const x = g.input('x', ['batch', 1, 4, 4]);
+  const p = maxPool2dWithIndices(x, { kernel: 2 });
+  // the decoder unpools its own values (here: the maxima + 10) to the encoder's positions
+  const incoming = add(p.y, 10);
+  const fn = await compileFunction(g, { outputs: { u: maxUnpool2dTies(incoming, p.y, x, 2), one: maxUnpool2d(incoming, p.indices, x) } });
+  try {
+    // window 1: a tie of 5s; window 2: all zero (as after a ReLU); windows 3, 4: single maxima
+    const img = [5, 5, 0, 0, 1, 0, 0, 0, 9, 0, 3, 1, 0, 2, 0, 1];
+    const out = await fn.run({ x: { data: Float32Array.from(img), dims: [1, 1, 4, 4] } });
+    assert.deepEqual(Array.from(out.u!.data as Float32Array), [15, 15, 10, 10, 0, 0, 10, 10, 19, 0, 13, 0, 0, 0, 0, 0]);
+    // the arg-max rule keeps one position per window
+    const one = Array.from(out.one!.data as Float32Array);
+    assert.equal(one.filter((v) => v === 15).length, 1);
+    assert.equal(one.filter((v) => v === 10).length, 1);
   } finally {
     await fn.dispose();
   }

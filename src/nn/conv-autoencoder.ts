@@ -6,7 +6,7 @@
  * restores each encoder size exactly.
  */
 import { ParamError } from '../errors.ts';
-import { Graph, type ParameterStore, type Tensor, initParameters, maxPool2dWithIndices, maxUnpool2d, reshape, upsample2d } from '../engine/index.ts';
+import { Graph, type ParameterStore, type Tensor, initParameters, maxPool2dWithIndices, maxUnpool2d, maxUnpool2dTies, reshape, upsample2d } from '../engine/index.ts';
 import { type Activation, Conv2d, Dense, type InitName, type InitPlan, activate } from './layers.ts';
 import type { Decoded, Encoded } from './mlp-autoencoder.ts';
 
@@ -26,8 +26,13 @@ export interface ConvAutoencoderOptions {
   readonly padding?: 'same' | 'valid';
   /** A dense code layer after the convs (DCEC), or the last conv's flattened output as the code (Aljalbout). @defaultValue true */
   readonly denseCode?: boolean;
-  /** How the decoder undoes pooling: to the encoder's arg-max positions, or nearest-neighbour. @defaultValue 'switches' */
-  readonly unpool?: 'switches' | 'nearest';
+  /**
+   * How the decoder undoes pooling: to the encoder's arg-max position of each window
+   * (`'switches'`), to every position that equals its window's maximum (`'switchesTies'`: Theano's
+   * max-pool gradient, which Lasagne's InverseLayer in Aljalbout et al.'s code uses; all-zero
+   * windows after a ReLU get the value in all positions), or nearest-neighbour. @defaultValue 'switches'
+   */
+  readonly unpool?: 'switches' | 'switchesTies' | 'nearest';
   /** Code width. @defaultValue 10 */
   readonly embeddingDim?: number;
   /** Hidden activation. @defaultValue 'relu' */
@@ -59,7 +64,7 @@ export class ConvAutoencoder {
   /** The options with their defaults filled in. */
   readonly options: Required<ConvAutoencoderOptions>;
   /** The pooling switches of each code this autoencoder encoded, for the decoder's unpooling. */
-  private readonly switches = new WeakMap<Tensor, Array<{ indices: Tensor; like: Tensor } | null>>();
+  private readonly switches = new WeakMap<Tensor, Array<{ indices: Tensor; like: Tensor; pooled: Tensor } | null>>();
 
   constructor(options: ConvAutoencoderOptions) {
     const o: Required<ConvAutoencoderOptions> = {
@@ -191,13 +196,13 @@ export class ConvAutoencoder {
     const [c, h, w] = this.options.imageShape;
     let t = reshape(x, [-1, c, h, w]);
     const layers: Tensor[] = [];
-    const switches: Array<{ indices: Tensor; like: Tensor } | null> = [];
+    const switches: Array<{ indices: Tensor; like: Tensor; pooled: Tensor } | null> = [];
     this.encoderConvs.forEach((conv, i) => {
       t = conv.apply(g, t, training);
       const q = this.options.pools[i]!;
       if (q > 1) {
         const pooled = maxPool2dWithIndices(t, { kernel: q });
-        switches.push({ indices: pooled.indices, like: t });
+        switches.push({ indices: pooled.indices, like: t, pooled: pooled.y });
         t = pooled.y;
       } else switches.push(null);
       const [hh, ww] = this.sizes[i + 1]!;
@@ -218,14 +223,20 @@ export class ConvAutoencoder {
     const [hl, wl] = this.sizes[n]!;
     const c = this.options.channels[n - 1]!;
     let t = reshape(this.options.denseCode ? this.fromCode.apply(g, z) : z, [-1, c, hl, wl]);
-    const usesSwitches = this.options.unpool === 'switches' && this.options.pools.some((q) => q > 1);
+    const unpool = this.options.unpool ?? 'switches';
+    const usesSwitches = unpool !== 'nearest' && this.options.pools.some((q) => q > 1);
     const switches = this.switches.get(z);
     if (usesSwitches && !switches) throw new ParamError('ConvAutoencoder: unpooling to switches needs the code from encode() in the same graph; use unpool: nearest to decode other codes');
     const layers: Tensor[] = [];
     this.decoderConvs.forEach((d, j) => {
       const i = n - 1 - j;
       const q = this.options.pools[i]!;
-      if (q > 1) t = usesSwitches ? maxUnpool2d(t, switches![i]!.indices, switches![i]!.like) : upsample2d(t, q);
+      if (q > 1) {
+        const sw = switches?.[i];
+        if (!usesSwitches || !sw) t = upsample2d(t, q);
+        else if (unpool === 'switches') t = maxUnpool2d(t, sw.indices, sw.like);
+        else t = maxUnpool2dTies(t, sw.pooled, sw.like, q);
+      }
       t = d.apply(g, t, training);
       if (j < n - 1) layers.push(reshape(t, [0, -1]));
     });

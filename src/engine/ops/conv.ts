@@ -7,10 +7,10 @@
  */
 import { GraphError } from '../../errors.ts';
 import { type Dim, type Tensor, checkSameDtype } from '../graph.ts';
-import { add } from './elementwise.ts';
+import { add, equal, mul } from './elementwise.ts';
 import { gemm, matmul } from './matmul.ts';
 import { reduceSum } from './reduce.ts';
-import { expand, reshape, reshapeLike, slice, transpose, zerosLike } from './shape.ts';
+import { cast, expand, reshape, reshapeLike, slice, stopGradient, transpose, zerosLike } from './shape.ts';
 
 /** Options of {@link conv2d} and {@link convTranspose2d}. */
 export interface ConvOptions {
@@ -197,6 +197,19 @@ export function maxUnpool2d(y: Tensor, indices: Tensor, like: Tensor): Tensor {
     backward: (gs) => [null, null, g.node1('GatherElements', [gs, flatIdx], flatIdx.shape, gs.dtype, { attrs: { axis: 0 }, backward: (gg) => [maxUnpoolFlat(gg, flatIdx, gs), null] })],
   });
   return reshapeLike(scattered, like);
+}
+
+/**
+ * Inverse max pooling with Theano's tie rule: each value of `y` goes to every position of its
+ * window in `like` that equals the window's maximum (`pooled`, the max-pool output of `like`), zeros
+ * elsewhere. This is what Lasagne's InverseLayer of a max-pool layer computes (the pool's gradient);
+ * after a ReLU, an all-zero window passes its value to all its positions.
+ * @param factor - the pooling window (= stride) that gave `pooled` from `like`
+ */
+export function maxUnpool2dTies(y: Tensor, pooled: Tensor, like: Tensor, factor: number): Tensor {
+  checkSameDtype('maxUnpool2dTies', y, like);
+  const mask = stopGradient(cast(equal(like, upsample2d(pooled, factor)), y.dtype));
+  return mul(upsample2d(y, factor), mask);
 }
 
 // The scatter of a flat gradient back to a flat tensor shaped like `likeFlat` (second-order rule).
