@@ -83,27 +83,29 @@ test('shapes that cannot be pooled, mirrored or coded are refused with the fix',
   assert.throws(() => net.decode(g, g.input('z', ['batch', 120])), /needs the code from encode\(\)/);
 });
 
-test('a pooled conv autoencoder trains in a method (switch unpooling), deterministically', async () => {
-  const rng = new Rng(4);
-  const n = 60;
-  const x = new Float32Array(n * 64);
-  for (let i = 0; i < n; i++) for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === i % 3 ? 1 : 0) + 0.05 * rng.normal();
-  const fit = () =>
-    new DeepClustering({
-      method: 'conv-dec',
-      nClusters: 3,
-      seed: 1,
-      overrides: {
-        architecture: { kind: 'conv', channels: [4, 6], kernels: [3, 2], strides: [1, 1], pools: [2, 1], padding: 'valid', denseCode: false, embeddingDim: 24, batchNorm: true },
-        pretrain: { epochs: 3, batchSize: 12 },
-        train: { maxIter: 10, batchSize: 12 },
-        clusterUpdate: { updateInterval: 5 },
-        initNInit: 2,
-      } as never,
-    }).fit({ data: x, rows: n, cols: 64 }, { imageShape: [1, 8, 8] });
-  const a = await fit();
-  const b = await fit();
-  assert.equal(a.embeddingDim, 24); // 6 channels × 2 × 2
-  assert.deepEqual(a.labels, b.labels);
-  assert.ok(a.history.some((r) => r.phase === 'cluster'));
-});
+for (const unpool of ['switches', 'switchesTies'] as const) {
+  test(`a pooled conv autoencoder trains in a method (unpool: ${unpool}), deterministically`, async () => {
+    const rng = new Rng(4);
+    const n = 60;
+    const x = new Float32Array(n * 64);
+    for (let i = 0; i < n; i++) for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === i % 3 ? 1 : 0) + 0.05 * rng.normal();
+    const fit = () =>
+      new DeepClustering({
+        method: 'conv-dec',
+        nClusters: 3,
+        seed: 1,
+        overrides: {
+          architecture: { kind: 'conv', channels: [4, 6], kernels: [3, 2], strides: [1, 1], pools: [2, 1], padding: 'valid', denseCode: false, unpool, embeddingDim: 24, batchNorm: true },
+          pretrain: { epochs: 3, batchSize: 12 },
+          train: { maxIter: 10, batchSize: 12 },
+          clusterUpdate: { updateInterval: 5 },
+          initNInit: 2,
+        } as never,
+      }).fit({ data: x, rows: n, cols: 64 }, { imageShape: [1, 8, 8] });
+    const a = await fit();
+    const b = await fit();
+    assert.equal(a.embeddingDim, 24); // 6 channels × 2 × 2
+    assert.deepEqual(a.labels, b.labels);
+    assert.ok(a.history.some((r) => r.phase === 'cluster'));
+  });
+}

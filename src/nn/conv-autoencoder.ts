@@ -223,7 +223,7 @@ export class ConvAutoencoder {
     const [hl, wl] = this.sizes[n]!;
     const c = this.options.channels[n - 1]!;
     let t = reshape(this.options.denseCode ? this.fromCode.apply(g, z) : z, [-1, c, hl, wl]);
-    const unpool = this.options.unpool ?? 'switches';
+    const unpool = this.options.unpool;
     const usesSwitches = unpool !== 'nearest' && this.options.pools.some((q) => q > 1);
     const switches = this.switches.get(z);
     if (usesSwitches && !switches) throw new ParamError('ConvAutoencoder: unpooling to switches needs the code from encode() in the same graph; use unpool: nearest to decode other codes');
@@ -231,11 +231,10 @@ export class ConvAutoencoder {
     this.decoderConvs.forEach((d, j) => {
       const i = n - 1 - j;
       const q = this.options.pools[i]!;
-      if (q > 1) {
-        const sw = switches?.[i];
-        if (!usesSwitches || !sw) t = upsample2d(t, q);
-        else if (unpool === 'switches') t = maxUnpool2d(t, sw.indices, sw.like);
-        else t = maxUnpool2dTies(t, sw.pooled, sw.like, q);
+      if (q > 1 && !usesSwitches) t = upsample2d(t, q);
+      else if (q > 1) {
+        const sw = switches![i]!;
+        t = unpool === 'switches' ? maxUnpool2d(t, sw.indices, sw.like) : maxUnpool2dTies(t, sw.pooled, sw.like, q);
       }
       t = d.apply(g, t, training);
       if (j < n - 1) layers.push(reshape(t, [0, -1]));
