@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
 import { clusterAccuracy, adjustedRandScore, normalizedMutualInfoScore } from '../src/metrics/index.ts';
-import { DeepClustering, resolveMethod } from '../src/methods/deep-clustering.ts';
+import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { DeepPartial, MethodConfig } from '../src/methods/config.ts';
 
 /** Options of {@link runDecFamily}. */
@@ -35,8 +35,7 @@ export interface DecFamilyOptions {
 
 /** Runs the protocol; returns per-run records and means. */
 export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, unknown>> {
-  // the presets' preprocessing of this data set (MNIST: the DEC/IDEC code's ×0.02) unless given
-  const preprocess = o.preprocess ?? resolveMethod('ae-kmeans', undefined, o.data).preprocess;
+  const preprocess = methodPreprocessing('ae-kmeans', o.data, o.preprocess);
   const ds = await loadDataset(o.data, { dataDir: o.dataDir, preprocess });
   // records of a non-default preprocessing get their own file names, so both can be kept
   const tag = o.preprocess ? `-${o.preprocess.join('+')}` : '';

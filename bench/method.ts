@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
 import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '../src/metrics/index.ts';
-import { DeepClustering, resolveMethod } from '../src/methods/deep-clustering.ts';
+import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { MethodConfig } from '../src/methods/config.ts';
 import { readMethodConfig } from '../src/cli/commands/fit.ts';
 import { seedStats as stats } from '../src/reproduce/stats.ts';
@@ -45,8 +45,7 @@ export async function runMethodBench(o: MethodBenchOptions): Promise<Record<stri
   const resultsDir = o.resultsDir ?? join(import.meta.dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const method: string | MethodConfig = o.methodConfig ? readMethodConfig(o.methodConfig) : o.method;
-  // the method's paper's preprocessing of this data set (e.g. DEC on MNIST: ×0.02) unless given
-  const preprocess = o.preprocess ?? resolveMethod(method, undefined, o.data).preprocess;
+  const preprocess = methodPreprocessing(method, o.data, o.preprocess);
   const evalSet = o.eval ? await loadDataset(o.eval, { dataDir: o.dataDir, preprocess }) : undefined;
   const methodName = typeof method === 'string' ? method : method.name;
   const records: Array<Record<string, unknown> & { acc: number; nmi: number; ari: number }> = [];

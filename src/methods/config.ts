@@ -344,7 +344,7 @@ export interface MethodConfig {
    * set per data set: DEC and IDEC scale MNIST pixels by 0.02 (`dec-mnist`), not /255. The CLI,
    * `reproduce` and the benchmarks load data with these steps unless `--preprocess` says otherwise.
    * The library's `fit(x)` takes `x` as given: load it with
-   * `loadDataset(name, { preprocess: resolveMethod(method, undefined, name).preprocess })`.
+   * `loadDataset(name, { preprocess: methodPreprocessing(method, name) })`.
    * @defaultValue the data set's own default
    */
   readonly preprocess?: readonly string[];

@@ -129,6 +129,15 @@ export function resolveMethod(method: string | MethodConfig | undefined, overrid
   return validateMethod(mergeConfig(budgeted, overrides));
 }
 
+/**
+ * The preprocessing to load `dataset` with for `method`: `given` when set (e.g. from `--preprocess`),
+ * else the steps the method's paper used on that data set (DEC and IDEC on MNIST: `dec-mnist`, ×0.02),
+ * else `undefined`, the data set's own default. The CLI, `reproduce` and the benchmarks share it.
+ */
+export function methodPreprocessing(method: string | MethodConfig | undefined, dataset: string, given?: readonly string[]): readonly string[] | undefined {
+  return given ?? resolveMethod(method, undefined, dataset).preprocess;
+}
+
 /** The estimator: stores options; `fit` does the work. */
 export class DeepClustering {
   /** The options, frozen. */
