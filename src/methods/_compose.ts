@@ -575,7 +575,9 @@ async function clusterPhase(
   // Assignments of all data at each refresh: soft (DEC, CDC), distances (DCN) or the features (hard targets).
   const ga = new Graph();
   const xa = ga.input('x', ['batch', d]);
-  const za = features(m, net.encode(ga, xa, false));
+  // batch statistics (as the training steps see the data) when the method asks for them
+  const batchStatistics = cu.targetBatchNorm === 'batch';
+  const za = features(m, net.encode(ga, xa, batchStatistics));
   const soft = kind === 'dec' || kind === 'cdc';
   let assign: Tensor = za;
   if (!hardTargets) {
@@ -585,7 +587,7 @@ async function clusterPhase(
   }
   const assignFn = await compileFunction(ga, { outputs: { q: assign }, store, runtime: input.runtime });
   const assignAll = async () => {
-    const q = (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, input.inferenceBatch ?? 4096)).q!.data as Float32Array;
+    const q = (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, batchStatistics ? B : (input.inferenceBatch ?? 4096))).q!.data as Float32Array;
     // weights a step left non-finite show here first (that step's loss was still finite)
     if (step.step > 0) assertFiniteAfter(q, 'clustering', step.step, 'assignments', t.optimizer.lr);
     return q;

@@ -63,6 +63,12 @@ test('the short budget: the method’s own (idec-da) or the default, only for th
   assert.throws(() => resolveMethod('idec', { shortBudget: { epochs: 3 } } as never), /method\.shortBudget\.epochs is not a method option/);
 });
 
+test('the batch-norm statistics of the target pass: conv-dec uses batch statistics, a bad value is refused', () => {
+  assert.equal(resolveMethod('conv-dec').clusterUpdate.targetBatchNorm, 'batch');
+  assert.equal(resolveMethod('dcec').clusterUpdate.targetBatchNorm, undefined);
+  assert.throws(() => resolveMethod('conv-dec', { clusterUpdate: { targetBatchNorm: 'train' } } as never), /method\.clusterUpdate\.targetBatchNorm must be one of running, batch, got "train"/);
+});
+
 test('augmentation settings are checked: ranges, units and keys', () => {
   assert.deepEqual(resolveMethod('idec-da').train!.augment, { rotate: 10, shift: 0.1 });
   const bad: Array<[Record<string, unknown>, RegExp]> = [

@@ -242,6 +242,14 @@ export interface ClusterUpdateConfig {
   readonly updateInterval: number;
   /** `'all'`: P computed from ALL data every T iterations (paper); `'batch'`: from each batch (ClustPy). */
   readonly targetScope: 'all' | 'batch';
+  /**
+   * Batch-norm statistics of the pass that computes Q for the targets P (`targetScope: 'all'`):
+   * `'running'` normalises with the running averages (inference mode); `'batch'` runs the data in
+   * order in batches of `train.batchSize` with each batch's own statistics, as the training steps
+   * see it, as Aljalbout et al.'s Lasagne code does (its pass also nudges the running averages; ours
+   * leaves them alone). No effect on a network without batch norm. @defaultValue 'running'
+   */
+  readonly targetBatchNorm?: 'running' | 'batch';
   /** Stop when fewer than this fraction of labels change between refreshes (δ). */
   readonly tol: number;
   /** Learning rate of the centres when different from the network's (joint updates). */
@@ -436,7 +444,7 @@ const METHOD_KEYS = {
   nonClusteringLoss: ['kind', 'loss', 'reduction'],
   clusteringLoss: ['kind', 'alpha', 'eta', 'beta', 'lambda'],
   combination: ['clusteringWeight', 'nonClusteringWeight', 'rampIterations'],
-  clusterUpdate: ['kind', 'updateInterval', 'targetScope', 'tol', 'centerLr', 'initialCount', 'initialClusters', 'mergeRate'],
+  clusterUpdate: ['kind', 'updateInterval', 'targetScope', 'targetBatchNorm', 'tol', 'centerLr', 'initialCount', 'initialClusters', 'mergeRate'],
   train: ['maxIter', 'batchSize', 'optimizer', 'keepDecoder', 'augment'],
   regularizer: ['kind', 'weight', 'groups', 'neighbors', 'bandwidth'],
 } as const;
@@ -606,6 +614,7 @@ export function validateMethod(m: MethodConfig): MethodConfig {
   oneOf('method.clusterUpdate.kind', m.clusterUpdate?.kind, ['joint', 'alternating', 'agglomerative']);
   posInt('method.clusterUpdate.updateInterval', m.clusterUpdate.updateInterval);
   oneOf('method.clusterUpdate.targetScope', m.clusterUpdate.targetScope, ['all', 'batch']);
+  if (m.clusterUpdate.targetBatchNorm !== undefined) oneOf('method.clusterUpdate.targetBatchNorm', m.clusterUpdate.targetBatchNorm, ['running', 'batch']);
   posNum('method.clusterUpdate.tol', m.clusterUpdate.tol, true);
   const cl = m.clusteringLoss.kind;
   const cu = m.clusterUpdate.kind;

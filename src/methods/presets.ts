@@ -103,7 +103,8 @@ export const DCN: MethodConfig = {
  * Aljalbout et al. §4, as their code's MNIST network: conv 50@5×5 → pool → conv 50@5×5 → pool →
  * conv 120@4×4 (the 120-d code), valid padding, batch norm, ReLU, a mirrored decoder that unpools
  * to the recorded switches; pretrained on MSE + L2, then MSE + cluster hardening (KL summed over
- * the batch, P once per epoch), then k-means on the final embedding. Needs 28×28 images.
+ * the batch, P once per epoch from Q with batch statistics), then k-means on the final embedding.
+ * Needs 28×28 images.
  */
 export const CONV_DEC: MethodConfig = {
   name: 'conv-dec',
@@ -131,7 +132,8 @@ export const CONV_DEC: MethodConfig = {
   clusteringLoss: { kind: 'dec', alpha: 1 },
   // KL summed over the batch of 100 against an element-mean MSE: weight 100 on our batch-mean KL
   combination: { clusteringWeight: 100, nonClusteringWeight: 1 },
-  clusterUpdate: { kind: 'joint', updateInterval: 700, targetScope: 'all', tol: 0 },
+  // Q for P with each batch's batch-norm statistics, as their (non-deterministic) Lasagne expression
+  clusterUpdate: { kind: 'joint', updateInterval: 700, targetScope: 'all', targetBatchNorm: 'batch', tol: 0 },
   train: { maxIter: 35000, batchSize: 100, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9, nesterov: true }, keepDecoder: true },
   reclusterAfterTraining: true,
   notes: [

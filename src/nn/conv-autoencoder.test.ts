@@ -109,3 +109,31 @@ for (const unpool of ['switches', 'switchesTies'] as const) {
     assert.ok(a.history.some((r) => r.phase === 'cluster'));
   });
 }
+
+test("the target pass's batch-norm statistics (clusterUpdate.targetBatchNorm) change a batch-norm network's training, and nothing without batch norm", async () => {
+  const rng = new Rng(5);
+  const n = 60;
+  const x = new Float32Array(n * 64);
+  for (let i = 0; i < n; i++) for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === i % 3 ? 1 : 0) + 0.05 * rng.normal();
+  const fit = (batchNorm: boolean, targetBatchNorm: 'running' | 'batch') =>
+    new DeepClustering({
+      method: 'conv-dec',
+      nClusters: 3,
+      seed: 2,
+      overrides: {
+        architecture: { kind: 'conv', channels: [4, 6], kernels: [3, 2], strides: [1, 1], pools: [2, 1], padding: 'valid', denseCode: false, embeddingDim: 24, batchNorm },
+        pretrain: { epochs: 3, batchSize: 12 },
+        train: { maxIter: 12, batchSize: 12 },
+        clusterUpdate: { updateInterval: 4, targetBatchNorm },
+        initNInit: 2,
+      } as never,
+    }).fit({ data: x, rows: n, cols: 64 }, { imageShape: [1, 8, 8] });
+  const [bnBatch, bnBatchAgain, bnRunning, plainBatch, plainRunning] = await Promise.all([fit(true, 'batch'), fit(true, 'batch'), fit(true, 'running'), fit(false, 'batch'), fit(false, 'running')]);
+  assert.deepEqual(Array.from(bnBatch.clusterCenters), Array.from(bnBatchAgain.clusterCenters), 'deterministic');
+  // P differs (batch vs running statistics), so the centres trained towards it differ
+  assert.notDeepEqual(Array.from(bnBatch.clusterCenters), Array.from(bnRunning.clusterCenters));
+  // without batch norm the option has no effect (up to float rounding of a different chunking)
+  const gap = Math.max(...plainBatch.clusterCenters.map((v, i) => Math.abs(v - plainRunning.clusterCenters[i]!)));
+  assert.ok(gap < 1e-4, `centres differ by ${gap} without batch norm`);
+  assert.deepEqual(Array.from(plainBatch.labels), Array.from(plainRunning.labels));
+});
