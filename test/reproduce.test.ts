@@ -206,3 +206,20 @@ test('quickstart end to end (tiny): JSON shape, Markdown file and per-run record
   assert.equal(lines.length, 1);
   assert.deepEqual((JSON.parse(lines[0]!) as RunRecord).metrics, rec.metrics);
 });
+
+test('the data loader keeps the last two sets: rows alternating two preprocessings read each once', async () => {
+  const { dataLoader } = await import('../src/reproduce/runner.ts');
+  const load = dataLoader({ cacheDir: emptyCache });
+  const raw = await load('mnist-10k', 60, 0);
+  const scaled = await load('mnist-10k', 60, 0, ['dec-mnist']);
+  assert.ok(raw.seconds > 0 && scaled.seconds > 0, 'first reads take time');
+  const [rawAgain, scaledAgain] = [await load('mnist-10k', 60, 0), await load('mnist-10k', 60, 0, ['dec-mnist'])];
+  assert.equal(rawAgain.ds, raw.ds);
+  assert.equal(scaledAgain.ds, scaled.ds);
+  assert.deepEqual([rawAgain.seconds, scaledAgain.seconds], [0, 0]);
+  // ×0.02 against /255: the two kept sets really differ
+  assert.ok(Math.abs(scaled.ds.x.data[raw.ds.x.data.findIndex((v) => v > 0.5)]! / raw.ds.x.data[raw.ds.x.data.findIndex((v) => v > 0.5)]! - 255 * 0.02) < 1e-4);
+  // a third set evicts the oldest (raw), which is then read again
+  await load('mnist-10k', 30, 0);
+  assert.ok((await load('mnist-10k', 60, 0)).seconds > 0);
+});

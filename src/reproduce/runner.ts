@@ -142,8 +142,9 @@ function protocolLabel(g: Group, trainRows: number | undefined): string {
 /**
  * Loads a data set, keeping the last two: a table whose rows alternate between two preprocessings
  * (raw-feature k-means, DEC's ×0.02 MNIST) reads each once, not once per row and seed.
+ * @returns a loader giving the data set and the seconds its reading took (0 when kept)
  */
-function dataLoader(o: ReproduceOptions) {
+export function dataLoader(o: Pick<ReproduceOptions, 'dataDir' | 'cacheDir'>) {
   const kept: Array<{ key: string; ds: Dataset }> = [];
   return async (spec: string, limit: number | undefined, seed: number, preprocess?: readonly string[]): Promise<{ ds: Dataset; seconds: number }> => {
     const key = `${spec}|${limit ?? ''}|${limit === undefined ? '' : seed}|${preprocess?.join(',') ?? ''}`;
