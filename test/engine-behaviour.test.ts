@@ -196,6 +196,21 @@ test('batch-norm running statistics are buffers updated by the training step', a
   assert.ok(Math.abs(rv[0]! - (0.5 + 0.5 * 5 / 3)) < 1e-5 && Math.abs(rv[1]! - (0.5 + 0.5 * 500 / 3)) < 1e-3, `running var ${rv}`);
 });
 
+test('batch norm on one value per channel keeps the running variance finite (biased 0, not n/(n − 1) = ∞)', async () => {
+  const g = new E.Graph();
+  const x = g.input('x', ['batch', 2]);
+  const y = E.batchNorm(x, g.param('gamma', [2]), g.param('beta', [2]), g.buffer('rm', [2]), g.buffer('rv', [2]), { training: true, momentum: 0.5 });
+  const store = new E.ParameterStore();
+  store.add('gamma', [2], Float32Array.of(1, 1));
+  store.add('beta', [2], Float32Array.of(0, 0));
+  store.add('rm', [2], Float32Array.of(0, 0), false);
+  store.add('rv', [2], Float32Array.of(1, 1), false);
+  const step = await E.compileTrainingStep({ graph: g, loss: E.reduceMean(E.square(y)), optimizer: E.sgd({ lr: 0.1 }), store });
+  await step.run({ x: { data: Float32Array.of(3, 7), dims: [1, 1, 2] } }, { steps: 1 });
+  assert.deepEqual(Array.from(store.get('rv').data), [0.5, 0.5]);
+  assert.deepEqual(Array.from(store.get('rm').data), [1.5, 3.5]);
+});
+
 test("executionProvider 'cuda' without the CUDA build gives a clear error; bad runtime options are refused", async () => {
   const g = new E.Graph();
   const x = g.input('x', [2]);

@@ -210,12 +210,23 @@ export function gatherRows(x: Float32Array, d: number, idx: ArrayLike<number>, f
   for (let r = from; r < to; r++) out.set(x.subarray(idx[r]! * d, (idx[r]! + 1) * d), (o + r - from) * d);
 }
 
-/** Batches of one epoch: full batches in runs of K steps, then the remainder batch alone. */
-export function* epochRuns(perm: Int32Array, batch: number, K: number): Generator<{ from: number; steps: number; batch: number }> {
+/**
+ * Batches of one epoch: full batches in runs of K steps, then the remainder batch alone when it has
+ * at least `minRemainder` rows (a smaller one is skipped: its rows come again in the next epoch).
+ */
+export function* epochRuns(perm: Int32Array, batch: number, K: number, minRemainder = 1): Generator<{ from: number; steps: number; batch: number }> {
   const n = perm.length;
   const full = Math.floor(n / batch);
   for (let s = 0; s < full; s += K) yield { from: s * batch, steps: Math.min(K, full - s), batch };
-  if (n % batch) yield { from: full * batch, steps: 1, batch: n % batch };
+  if (n % batch >= Math.max(1, minRemainder)) yield { from: full * batch, steps: 1, batch: n % batch };
+}
+
+/**
+ * The smallest batch a training step may take: 2 with batch norm (one row has no batch statistics
+ * at a 1×1 feature map: its output would be β whatever the input), else 1.
+ */
+export function minTrainingBatch(m: MethodConfig): number {
+  return m.architecture.kind === 'conv' && m.architecture.batchNorm ? 2 : 1;
 }
 
 /** Runs a whole method; see the module comment. */
@@ -306,7 +317,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       const sums: Record<string, number> = again ? { ...again.sums } : {};
       let count = again ? again.count : 0;
       const temperature = sn ? (sn.temperature === 'annealed' ? annealedTemperature(epoch) : sn.temperature) : 0;
-      for (const run of epochRuns(perm, p.batchSize, K)) {
+      for (const run of epochRuns(perm, p.batchSize, K, minTrainingBatch(m))) {
         if (again && run.from < again.cursor) continue;
         cp?.at(step.step, () => ({ ...common('pretrain', step.step, 'pretrain', t0), pretrain: { epoch, cursor: run.from, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) } }));
         const rows = run.steps * run.batch;
@@ -586,8 +597,23 @@ async function clusterPhase(
     assign = soft ? studentTAssignment(za, ca, alpha) : mul(pairwiseSquaredDistances(za, ca), -1);
   }
   const assignFn = await compileFunction(ga, { outputs: { q: assign }, store, runtime: input.runtime });
+  const runAssign = async (from: number, to: number, chunk: number) =>
+    (await assignFn.runBatched({ x: { data: x.subarray(from * d, to * d), rowSize: d } }, to - from, chunk)).q!.data as Float32Array;
   const assignAll = async () => {
-    const q = (await assignFn.runBatched({ x: { data: x, rowSize: d } }, n, batchStatistics ? B : (input.inferenceBatch ?? 4096))).q!.data as Float32Array;
+    let q: Float32Array;
+    const rest = n % B;
+    if (!batchStatistics) q = await runAssign(0, n, input.inferenceBatch ?? 4096);
+    else if (rest === 0 || n < B) q = await runAssign(0, n, B);
+    else {
+      // every row in a batch of B: the last `rest` rows are normalised with the B − rest rows before
+      // them, not alone (a batch of one row would lose all its information to its own statistics)
+      const head = await runAssign(0, n - rest, B);
+      const tail = await runAssign(n - B, n, B);
+      const width = head.length / (n - rest);
+      q = new Float32Array(n * width);
+      q.set(head);
+      q.set(tail.subarray((B - rest) * width), (n - rest) * width);
+    }
     // weights a step left non-finite show here first (that step's loss was still finite)
     if (step.step > 0) assertFiniteAfter(q, 'clustering', step.step, 'assignments', t.optimizer.lr);
     return q;
@@ -663,8 +689,8 @@ async function clusterPhase(
     const untilRefresh = cu.updateInterval - (ite % cu.updateInterval);
     let steps = Math.min(K, untilRefresh, t.maxIter - ite);
     if (cursor + B > n) {
-      // the epoch's remainder batch (if any) alone, then a new permutation
-      const rem = n - cursor;
+      // the epoch's remainder batch (if any, and not too small for batch norm) alone, then a new permutation
+      const rem = n - cursor >= minTrainingBatch(m) ? n - cursor : 0;
       if (rem > 0) await runSteps(step, x, d, perm, cursor, 1, rem, rowFeeds, xb, sums, scalars(1), t.optimizer.lr, locality, augmentAt(epoch, cursor, rem));
       cursor = 0;
       perm = rng.fork(`cluster-${++epoch}`).permutation(n);

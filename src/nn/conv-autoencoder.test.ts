@@ -137,3 +137,37 @@ test("the target pass's batch-norm statistics (clusterUpdate.targetBatchNorm) ch
   assert.ok(gap < 1e-4, `centres differ by ${gap} without batch norm`);
   assert.deepEqual(Array.from(plainBatch.labels), Array.from(plainRunning.labels));
 });
+
+test('with batch statistics, rows left over after the last full batch are normalised within a full batch', async () => {
+  // 5 batches of 12 and one row left over; the left-over row's class rotates over three fits. A
+  // row normalised alone has batch-norm output = beta whatever it shows, so it could not follow.
+  const n = 61;
+  const lastLabelMatches: boolean[] = [];
+  for (const shift of [0, 1, 2]) {
+    const rng = new Rng(6);
+    const x = new Float32Array(n * 64);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = (i + shift) % 3;
+      for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === y[i] ? 1 : 0) + 0.05 * rng.normal();
+    }
+    const fitted = await new DeepClustering({
+      method: 'conv-dec',
+      nClusters: 3,
+      seed: 3,
+      overrides: {
+        // a 1×1 code, as conv-dec's: batch norm there has only the batch to average over
+        architecture: { kind: 'conv', channels: [4, 6], kernels: [3, 3], strides: [1, 1], pools: [2, 1], padding: 'valid', denseCode: false, embeddingDim: 6, batchNorm: true },
+        pretrain: { epochs: 3, batchSize: 12 },
+        train: { maxIter: 10, batchSize: 12 },
+        clusterUpdate: { updateInterval: 5, targetBatchNorm: 'batch' },
+        reclusterAfterTraining: false, // the final labels come from the batch-statistics pass
+        initNInit: 2,
+      } as never,
+    }).fit({ data: x, rows: n, cols: 64 }, { imageShape: [1, 8, 8] });
+    const votes = [0, 0, 0];
+    for (let i = 0; i < n - 1; i++) if (y[i] === y[n - 1]) votes[fitted.labels[i]!]!++;
+    lastLabelMatches.push(fitted.labels[n - 1] === votes.indexOf(Math.max(...votes)));
+  }
+  assert.deepEqual(lastLabelMatches, [true, true, true], 'the left-over row joins its blob');
+});

@@ -3,7 +3,7 @@
  */
 import { GraphError } from '../../errors.ts';
 import type { Tensor } from '../graph.ts';
-import { add, div, mul, sqrt, square, sub } from './elementwise.ts';
+import { add, div, maximum, mul, sqrt, square, sub } from './elementwise.ts';
 import { reduceMean } from './reduce.ts';
 import { reshape, stopGradient, sizeOf } from './shape.ts';
 
@@ -19,7 +19,8 @@ export interface BatchNormOptions {
 
 /**
  * Batch normalisation over all axes but the channel axis 1 (`[N, C]` or `[N, C, H, W]`).
- * In training mode the running mean/variance buffers are updated (unbiased variance, as PyTorch).
+ * In training mode the running mean/variance buffers are updated (unbiased variance, as PyTorch;
+ * with one value per channel, the biased 0).
  * @param gamma - scale `[C]`; @param beta - shift `[C]`
  * @param runningMean - buffer `[C]`; @param runningVar - buffer `[C]`
  */
@@ -39,7 +40,9 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: T
     variance = reduceMean(square(sub(x, mean)), axes, true);
     const g = x.graph;
     const n = div(sizeOf(x), sizeOf(mean));
-    const unbiased = mul(reshape(stopGradient(variance), [-1]), div(n, sub(n, 1)));
+    // n/(n − 1) is infinite for one value per channel (a one-row batch at a 1×1 feature map): the
+    // running variance then takes the biased 0 instead of NaN (training loops skip such batches)
+    const unbiased = mul(reshape(stopGradient(variance), [-1]), div(n, maximum(sub(n, 1), 1)));
     g.assign(runningMean, add(mul(runningMean, 1 - momentum), mul(reshape(stopGradient(mean), [-1]), momentum)));
     g.assign(runningVar, add(mul(runningVar, 1 - momentum), mul(unbiased, momentum)));
   } else {
