@@ -22,51 +22,12 @@ Usage (Debian's python3-torch and python3-sklearn):
       --subset train --limit 10000 --pretrain-epochs 50 --seed 0 --threads 1 [--out r.json]
 Prints progress lines and the result JSON as the last line.
 """
-import argparse, gzip, json, os, sys, time
-import numpy as np
+import argparse, json, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.cluster import KMeans
-from sklearn.metrics import normalized_mutual_info_score, adjusted_rand_score
-from scipy.optimize import linear_sum_assignment
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def load(root, subset, limit, seed):
-    parts = {"train": ["train"], "test": ["t10k"], "all": ["train", "t10k"]}[subset]
-    x = np.concatenate([read_idx(os.path.join(root, f"{p}-images-idx3-ubyte.gz")) for p in parts])
-    y = np.concatenate([read_idx(os.path.join(root, f"{p}-labels-idx1-ubyte.gz")) for p in parts]).astype(np.int64)
-    x = x.reshape(len(x), -1).astype(np.float32) / 255.0
-    if limit:
-        rng = np.random.default_rng(seed)
-        classes = np.unique(y)
-        take = []
-        for c in classes:  # the same share of every class
-            idx = np.flatnonzero(y == c)
-            take.append(rng.choice(idx, size=round(limit * len(idx) / len(y)), replace=False))
-        take = rng.permutation(np.concatenate(take))
-        x, y = x[take], y[take]
-    return x, y
-
-
-def cluster_acc(y, p):
-    k = max(p.max(), y.max()) + 1
-    w = np.zeros((k, k))
-    np.add.at(w, (p, y), 1)
-    r, c = linear_sum_assignment(-w)
-    return w[r, c].sum() / len(y)
-
-
-def metrics(y, p):
-    return {"acc": float(cluster_acc(y, p)), "nmi": float(normalized_mutual_info_score(y, p)), "ari": float(adjusted_rand_score(y, p))}
+from torch_common import load_idx, metrics, soft_assign, write_json
 
 
 def mlp(dims):
@@ -94,11 +55,6 @@ def l_cr(z, x):
     return kl(scores(z), scores(x).detach())
 
 
-def soft_assign(z, mu):
-    q = 1.0 / (1.0 + torch.cdist(z, mu) ** 2)
-    return q / q.sum(1, keepdim=True)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default="../shared/data/fashion-mnist")
@@ -116,7 +72,8 @@ def main():
     a = ap.parse_args()
     torch.manual_seed(a.seed); torch.set_num_threads(a.threads)
     gen = torch.Generator().manual_seed(a.seed)
-    x, y = load(a.data, a.subset, a.limit, a.seed)
+    x, y = load_idx(a.data, a.subset, a.limit, a.seed)
+    x = x.reshape(len(x), -1)
     X = torch.from_numpy(x)
     n, bs, k = len(X), 64, int(y.max()) + 1
     dims = [X.shape[1], 500, 500, 2000, 10]
@@ -191,9 +148,7 @@ def main():
         "seconds": {"pretrain": round(t_pre), "total": round(time.time() - t0)},
     }
     if a.out:
-        with open(a.out + ".tmp", "w") as f:
-            json.dump(result, f, indent=1)
-        os.replace(a.out + ".tmp", a.out)
+        write_json(a.out, result)
     print(json.dumps(result))
 
 

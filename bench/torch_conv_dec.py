@@ -28,38 +28,12 @@ Usage (Debian's python3-torch and python3-sklearn):
       --subset test --pretrain-epochs 50 --cluster-epochs 50 --seed 0 --threads 2 [--out r.json]
 Prints one progress line per evaluation and the result JSON as the last line.
 """
-import argparse, gzip, json, os, sys, time
-import numpy as np
+import argparse, json, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.cluster import KMeans
-from sklearn.metrics import normalized_mutual_info_score, adjusted_rand_score
-from scipy.optimize import linear_sum_assignment
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def load_mnist(root, subset):
-    parts = {"train": ["train"], "test": ["t10k"], "all": ["train", "t10k"]}[subset]
-    xs = [read_idx(os.path.join(root, f"{p}-images-idx3-ubyte.gz")) for p in parts]
-    ys = [read_idx(os.path.join(root, f"{p}-labels-idx1-ubyte.gz")) for p in parts]
-    x = np.concatenate(xs).astype(np.float32)[:, None, :, :] / 255.0
-    return x, np.concatenate(ys).astype(np.int64)
-
-
-def cluster_acc(y, p):
-    k = max(p.max(), y.max()) + 1
-    w = np.zeros((k, k))
-    np.add.at(w, (p, y), 1)
-    r, c = linear_sum_assignment(-w)
-    return w[r, c].sum() / len(y)
+from torch_common import load_idx, metrics, soft_assign, write_json
 
 
 def bn(c):
@@ -132,18 +106,9 @@ def encode_all(model, X, size, train_mode):
     return torch.cat(zs)
 
 
-def soft_assign(z, mu):
-    q = 1.0 / (1.0 + torch.cdist(z, mu) ** 2)
-    return q / q.sum(1, keepdim=True)
-
-
 def kmeans(z, k, seed):
     km = KMeans(n_clusters=k, n_init=20, random_state=seed).fit(z)
     return km.labels_, km.cluster_centers_
-
-
-def metrics(y, p):
-    return {"acc": float(cluster_acc(y, p)), "nmi": float(normalized_mutual_info_score(y, p)), "ari": float(adjusted_rand_score(y, p))}
 
 
 def main():
@@ -165,7 +130,8 @@ def main():
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
     gen = torch.Generator().manual_seed(a.seed)
-    x, y = load_mnist(a.data, a.subset)
+    x, y = load_idx(a.data, a.subset)
+    x = x[:, None, :, :]
     X = torch.from_numpy(x)
     n, bs, k = len(X), 100, 10
     model = ConvAE(a.unpool == "ties")
@@ -239,10 +205,7 @@ def main():
         "log": log,
     }
     if a.out:
-        tmp = a.out + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(result, f, indent=1)
-        os.replace(tmp, a.out)
+        write_json(a.out, result)
     print(json.dumps({k2: v for k2, v in result.items() if k2 != "log"}))
 
 
