@@ -155,6 +155,12 @@ export interface RunInput {
   readonly pairwiseMemoryLimit?: number;
   /** Checkpointing: a state to resume from, and the safe points where the run may be saved or stopped. */
   readonly checkpoint?: SafePoints;
+  /**
+   * Called once when the pretraining phase ends (the network, the history so far, its seconds), before
+   * the clustering phase: a pretraining cache stores it here, so a run that fails or stops later
+   * still leaves it for the next.
+   */
+  readonly onPretrained?: (store: ParameterStore, history: readonly HistoryRow[], seconds: number) => void;
 }
 
 /** Float32 b×b temporaries a pairwise loss keeps alive per layer (forward and backward), a measured upper bound. */
@@ -344,6 +350,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     await step.dispose();
     pretrainedStore = store.clone();
     timings.pretrain = (performance.now() - t0) / 1000;
+    input.onPretrained?.(pretrainedStore, history, timings.pretrain);
   } else if (!resume && m.pretrain && input.pretrained) {
     // A given (or cached) network stands for the pretraining: draw what pretraining draws, so the
     // later phases make the random choices of a fit that pretrains, and give its result.

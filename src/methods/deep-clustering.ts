@@ -173,6 +173,9 @@ export class DeepClustering {
     // a resumed fit uses the cache entry it started from (and no other)
     const hit = saved ? resumedCacheHit(fitExtra) : cacheDir && cacheKey ? loadPretrain(cacheDir, cacheKey) : null;
     if (hit && !saved) options.onProgress?.({ phase: 'pretrain', done: method.pretrain!.epochs, total: method.pretrain!.epochs, losses: hit.history.at(-1)?.losses ?? {} });
+    // the cache gets the pretrained network as soon as pretraining ends, not when the whole fit does
+    let cacheFile: string | undefined;
+    const cachePretraining = cacheDir && cacheKey && !hit ? (store: ParameterStore, history: readonly HistoryRow[], seconds: number) => void (cacheFile = savePretrain(cacheDir, cacheKey, store, history, seconds)) : undefined;
     const checkpoint = this.checkpointer(options, method, data, x, seed, saved, () => ({ fit: { elapsed: (performance.now() - t0) / 1000, cache: hit && cacheKey ? { file: hit.path, key: cacheKey } : hit ? (fitExtra?.cache ?? null) : null } satisfies FitCheckpointExtra }));
     const out = await runMethod(method, {
       x: data,
@@ -188,11 +191,12 @@ export class DeepClustering {
       pretrained: options.pretrained ?? hit?.store,
       labels: options.labels,
       checkpoint,
+      onPretrained: cachePretraining,
     });
     let pretrainSource: PretrainSource | undefined;
     if (hit) pretrainSource = { kind: 'cache', cacheFile: hit.path };
     else if (options.pretrained) pretrainSource = { kind: 'given' };
-    else if (out.pretrainedStore) pretrainSource = { kind: 'trained', cacheFile: cacheDir && cacheKey ? savePretrain(cacheDir, cacheKey, out.pretrainedStore, out.history, out.timings.pretrain ?? 0) : undefined };
+    else if (out.pretrainedStore) pretrainSource = { kind: 'trained', cacheFile: cacheDir && cacheKey ? (cacheFile ?? savePretrain(cacheDir, cacheKey, out.pretrainedStore, out.history, out.timings.pretrain ?? 0)) : undefined };
     const timings = { ...out.timings, total: (performance.now() - t0) / 1000 };
     return new FittedDeepClustering({
       method,

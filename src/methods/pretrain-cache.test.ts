@@ -81,3 +81,12 @@ test('a corrupt cache file is replaced by a new pretraining; an unusable cache d
     await assert.rejects(new DeepClustering({ method: 'idec', nClusters: 3, overrides: tiny, pretrainCache: ro }).fit(x), ParamError);
   }
 });
+
+test('the pretraining is cached when pretraining ends: a fit that fails in the clustering phase still leaves it', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'deepclust-pcache-'));
+  const diverging: DeepPartial<MethodConfig> = { ...tiny, train: { ...tiny.train, optimizer: { name: 'sgd', lr: 1e12 } } };
+  await assert.rejects(new DeepClustering({ method: 'dec', nClusters: 3, seed: 5, overrides: diverging, pretrainCache: cache }).fit(x), /diverged in the clustering phase/);
+  assert.equal(readdirSync(cache).filter((f) => f.endsWith('.safetensors')).length, 1);
+  const again = await new DeepClustering({ method: 'dec', nClusters: 3, seed: 5, overrides: tiny, pretrainCache: cache }).fit(x);
+  assert.equal(again.pretrainSource?.kind, 'cache');
+});
