@@ -132,7 +132,8 @@ export function resolveMethod(method: string | MethodConfig | undefined, overrid
 /**
  * The preprocessing to load `dataset` with for `method`: `given` when set (e.g. from `--preprocess`),
  * else the steps the method's paper used on that data set (DEC and IDEC on MNIST: `dec-mnist`, ×0.02),
- * else `undefined`, the data set's own default. The CLI, `reproduce` and the benchmarks share it.
+ * else `undefined`, the data set's own default. `reproduce` and the benchmarks use it; `deepclust fit`
+ * applies the same rule to the method it has already resolved (`--preprocess`, else `method.preprocess`).
  */
 export function methodPreprocessing(method: string | MethodConfig | undefined, dataset: string, given?: readonly string[]): readonly string[] | undefined {
   return given ?? resolveMethod(method, undefined, dataset).preprocess;

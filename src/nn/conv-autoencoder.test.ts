@@ -11,6 +11,18 @@ import { Rng } from '../random.ts';
 const aljalbout = () =>
   new ConvAutoencoder({ imageShape: [1, 28, 28], channels: [50, 50, 120], kernels: [5, 5, 4], strides: [1, 1, 1], pools: [2, 2, 1], padding: 'valid', denseCode: false, embeddingDim: 120, batchNorm: true, outputActivation: 'relu' });
 
+
+// n 8×8 images of class (i + shift) % 3: rows 3c..3c+2 lit for class c, plus noise.
+function stripes(n: number, seed: number, shift = 0): { x: Float32Array; y: Int32Array } {
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * 64);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = (i + shift) % 3;
+    for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === y[i] ? 1 : 0) + 0.05 * rng.normal();
+  }
+  return { x, y };
+}
 test("Aljalbout et al.'s MNIST network: 28 → 24 → 12 → 8 → 4 → 1×1×120 code and back to 28×28", async () => {
   const net = aljalbout();
   assert.deepEqual(net.convSizes, [[24, 24], [8, 8], [1, 1]]);
@@ -85,10 +97,8 @@ test('shapes that cannot be pooled, mirrored or coded are refused with the fix',
 
 for (const unpool of ['switches', 'switchesTies'] as const) {
   test(`a pooled conv autoencoder trains in a method (unpool: ${unpool}), deterministically`, async () => {
-    const rng = new Rng(4);
     const n = 60;
-    const x = new Float32Array(n * 64);
-    for (let i = 0; i < n; i++) for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === i % 3 ? 1 : 0) + 0.05 * rng.normal();
+    const { x } = stripes(n, 4);
     const fit = () =>
       new DeepClustering({
         method: 'conv-dec',
@@ -111,10 +121,8 @@ for (const unpool of ['switches', 'switchesTies'] as const) {
 }
 
 test("the target pass's batch-norm statistics (clusterUpdate.targetBatchNorm) change a batch-norm network's training, and nothing without batch norm", async () => {
-  const rng = new Rng(5);
   const n = 60;
-  const x = new Float32Array(n * 64);
-  for (let i = 0; i < n; i++) for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === i % 3 ? 1 : 0) + 0.05 * rng.normal();
+  const { x } = stripes(n, 5);
   const fit = (batchNorm: boolean, targetBatchNorm: 'running' | 'batch') =>
     new DeepClustering({
       method: 'conv-dec',
@@ -144,13 +152,7 @@ test('with batch statistics, rows left over after the last full batch are normal
   const n = 61;
   const lastLabelMatches: boolean[] = [];
   for (const shift of [0, 1, 2]) {
-    const rng = new Rng(6);
-    const x = new Float32Array(n * 64);
-    const y = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      y[i] = (i + shift) % 3;
-      for (let p = 0; p < 64; p++) x[i * 64 + p] = ((p >> 3) % 3 === y[i] ? 1 : 0) + 0.05 * rng.normal();
-    }
+    const { x, y } = stripes(n, 6, shift);
     const fitted = await new DeepClustering({
       method: 'conv-dec',
       nClusters: 3,
