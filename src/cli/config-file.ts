@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { ParamError } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
 
 /** Every command below `program` (sub-commands of sub-commands included). */
 function allCommands(cmd: Command): Command[] {
@@ -22,17 +23,6 @@ function commandPath(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
   return names.join(' ');
-}
-
-function closest(key: string, names: string[]): string | undefined {
-  const score = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length]![b.length]!;
-  };
-  const best = [...names].sort((a, b) => score(key, a) - score(key, b))[0];
-  return best !== undefined && score(key, best) <= Math.max(2, key.length / 3) ? best : undefined;
 }
 
 /** Reads a config file into a plain mapping. @throws ParamError naming the file and the problem */
@@ -84,8 +74,8 @@ export function applyConfigFile(cmd: Command): void {
     const opt = byName.get(name);
     if (!opt) {
       const names = [...byName.values()].map((o) => o.long!.replace(/^--(no-)?/, ''));
-      const hint = closest(key.replace(/^-+/, ''), names);
-      throw new ParamError(`config file '${path}': '${key}' is not an option of '${commandPath(cmd)}'${hint ? ` (did you mean '${hint}'?)` : ''}; see '${commandPath(cmd)} --help'`);
+      const hint = didYouMean(key.replace(/^-+/, ''), names);
+      throw new ParamError(`config file '${path}': '${key}' is not an option of '${commandPath(cmd)}'${hint}; see '${commandPath(cmd)} --help'`);
     }
     if (cmd.getOptionValueSource(name) === 'cli') continue; // a flag on the command line wins
     const v = optionValue(path, opt, key, value);

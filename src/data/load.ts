@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { DataError, ParamError } from '../errors.ts';
+import { closestMatch, didYouMean } from '../suggest.ts';
 import type { DownloadProgress } from './download.ts';
 import { loadMnist10kRaw, mnist10kDir } from './embedded.ts';
 import { fileFormat, loadFile } from './files.ts';
@@ -78,25 +79,14 @@ export type DataSpec =
       features: boolean;
     };
 
-/** Levenshtein distance (for "did you mean"). */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const t = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = t;
-    }
-  }
-  return d[b.length]!;
+/** Every data set spec a user can type by name: the data sets and their official splits. */
+function knownSpecs(): string[] {
+  return [...datasetNames(), ...Object.keys(NAMED_DATASETS).flatMap((n) => [`${n}:train`, `${n}:test`])];
 }
 
-/** The known name closest to `name`. */
-export function closestName(name: string): string {
-  const names = [...datasetNames(), ...Object.keys(NAMED_DATASETS).flatMap((n) => [`${n}:train`, `${n}:test`])];
-  return names.reduce((best, n) => (editDistance(n, name.toLowerCase()) < editDistance(best, name.toLowerCase()) ? n : best), names[0]!);
+/** The known data set name or `name:split` closest to `name`, or `undefined` when none is close (for "did you mean"). */
+export function closestName(name: string): string | undefined {
+  return closestMatch(name, knownSpecs());
 }
 
 /**
@@ -118,7 +108,7 @@ export function parseDataSpec(spec: string): DataSpec {
     return { kind: 'embedded' };
   }
   const ds = NAMED_DATASETS[name];
-  if (!ds) throw new ParamError(`unknown data set '${spec}' (did you mean '${closestName(s.toLowerCase())}'?); known: ${datasetNames().join(', ')}, or a file (.csv, .tsv, .npy, .npz, .mat, .h5, .idx(.gz))`);
+  if (!ds) throw new ParamError(`unknown data set '${spec}'${didYouMean(s, knownSpecs())}; known: ${datasetNames().join(', ')}, or a file (.csv, .tsv, .npy, .npz, .mat, .h5, .idx(.gz))`);
   const sp = (split ?? 'all') as FileSplit;
   if (extra !== undefined || !['train', 'test', 'all'].includes(sp)) throw new ParamError(`data set '${spec}': the split must be train, test or all, got '${split}${extra !== undefined ? `:${extra}` : ''}'`);
   if (sp !== 'all' && !ds.shapes[sp]) throw new ParamError(`data set '${ds.name}' has no official ${sp} split; use '${ds.name}' (and trainTestSplit for a random one)`);

@@ -5,6 +5,7 @@
  * training. Presets (`presets.ts`) are literals of this type; users can write their own as JSON.
  */
 import { ParamError } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
 import { checkPreprocessing } from '../data/preprocess.ts';
 import type { Activation, InitName } from '../nn/layers.ts';
 
@@ -456,21 +457,11 @@ function checkAugment(where: string, a: AugmentConfig): void {
   if (a.shift > 1) throw new ParamError(`${where}.shift is a fraction of the image size (e.g. 0.1), at most 1; got ${a.shift}`);
 }
 
-/** Edit distance, for "did you mean" suggestions. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
-
 function knownKeys(where: string, obj: unknown, keys: readonly string[]): void {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return;
   for (const k of Object.keys(obj)) {
     if (keys.includes(k) || (obj as Record<string, unknown>)[k] === undefined) continue;
-    const best = [...keys].sort((x, y) => editDistance(k, x) - editDistance(k, y))[0]!;
-    throw new ParamError(`${where}.${k} is not a method option${editDistance(k, best) <= Math.max(2, k.length / 3) ? ` (did you mean '${best}'?)` : ''}; ${where} takes ${keys.join(', ')}`);
+    throw new ParamError(`${where}.${k} is not a method option${didYouMean(k, keys)}; ${where} takes ${keys.join(', ')}`);
   }
 }
 

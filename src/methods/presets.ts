@@ -3,6 +3,7 @@
  * deviation written in `notes`. Sources are in docs/papers.md.
  */
 import { ParamError } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
 import type { ArchitectureConfig, MethodConfig } from './config.ts';
 
 const DEC_AE: ArchitectureConfig = {
@@ -300,21 +301,5 @@ export function preset(name: string): MethodConfig {
   const p = PRESETS[name];
   if (p) return p;
   const names = Object.keys(PRESETS);
-  const closest = [...names].sort((a, b) => editDistance(a, name) - editDistance(b, name))[0];
-  throw new ParamError(`unknown method '${name}'${closest ? ` (did you mean '${closest}'?)` : ''}; choose one of ${names.join(', ')}`);
-}
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return d[b.length]!;
+  throw new ParamError(`unknown method '${name}'${didYouMean(name, names)}; choose one of ${names.join(', ')}`);
 }

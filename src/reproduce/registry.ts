@@ -5,7 +5,8 @@
  */
 import { ParamError } from '../errors.ts';
 import type { MethodConfig } from '../methods/config.ts';
-import { CONV_DEC, IDEC_DA, editDistance, snnlPreset } from '../methods/presets.ts';
+import { CONV_DEC, IDEC_DA, snnlPreset } from '../methods/presets.ts';
+import { didYouMean } from '../suggest.ts';
 
 /** A metric of the tables: ACC, NMI, ARI (against the ground truth) and SIL, CHS, DBI (internal). */
 export type MetricKey = 'acc' | 'nmi' | 'ari' | 'sil' | 'chs' | 'dbi';
@@ -359,7 +360,5 @@ export function experiment(name: string): Experiment {
   const e = EXPERIMENTS[name];
   if (e) return e;
   const names = Object.keys(EXPERIMENTS);
-  const closest = [...names].sort((a, b) => editDistance(a, name) - editDistance(b, name))[0]!;
-  const hint = editDistance(closest, name) <= Math.max(2, name.length / 3) ? ` (did you mean '${closest}'?)` : '';
-  throw new ParamError(`reproduce: unknown experiment '${name}'${hint}; choose one of ${names.join(', ')}`);
+  throw new ParamError(`reproduce: unknown experiment '${name}'${didYouMean(name, names)}; choose one of ${names.join(', ')}`);
 }
