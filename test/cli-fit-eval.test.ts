@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/random.ts';
+import { readNpy } from '../src/data/npy.ts';
 
 const bin = new URL('../bin/deepclust.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'deepclust-fit-eval-'));
@@ -60,6 +61,21 @@ test('predict and embed preprocess the data as the model was trained, and refuse
   const embed = run(['embed', '--model', out, '--data', train, '--label-column', 'label', '--preprocess', 'none', '--out', join(dir, 'z.npy')]);
   assert.equal(embed.status, 2);
   assert.match(embed.stderr, /preprocessed with 'minmax', but --preprocess gives 'none'/);
+
+  // --limit draws a seeded subset: the same seed, the same rows; --quiet leaves stderr empty
+  const subset = (seed: string) => {
+    const r = run(['predict', '--model', out, '--data', train, '--label-column', 'label', '--limit', '20', '--seed', seed, '--json', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { n: number; metrics: { acc: number } };
+  };
+  assert.equal(subset('3').n, 20);
+  assert.deepEqual(subset('3'), subset('3'));
+  const z = join(dir, 'z20.npy');
+  const quietEmbed = run(['embed', '--model', out, '--data', train, '--label-column', 'label', '--limit', '20', '--seed', '3', '--out', z, '--quiet']);
+  assert.equal(quietEmbed.status, 0, quietEmbed.stderr);
+  assert.equal(quietEmbed.stderr, '');
+  assert.deepEqual(readNpy(z).shape, [20, 10]); // 20 rows of the 10-d code
 });
 
 test('fit loads MNIST digits as the method’s paper did (DEC/IDEC: ×0.02) unless --preprocess says otherwise', () => {

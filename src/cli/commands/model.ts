@@ -65,7 +65,9 @@ export function register(program: Command): void {
     .description('assign clusters to data with a saved model')
     .requiredOption('--model <dir>', "a 'deepclust fit --out' directory")
     .option('--out <file>', 'write the labels here (CSV with a header), atomically')
-    .option('--json', 'print a JSON summary (and metrics when labels exist) as the last stdout line');
+    .option('--json', 'print a JSON summary (and metrics when labels exist) as the last stdout line')
+    .option('--seed <n>', 'seed of the --limit subset', '0')
+    .option('--quiet', 'no download progress and no summary line on stderr');
   addDataOptions(predict);
   predict.addHelpText('after', '\nExample:\n  deepclust predict --model runs/idec --data mnist:test --data-dir ~/data --out test-labels.csv');
   predict.action(async (opts: Record<string, unknown>) => {
@@ -78,14 +80,16 @@ export function register(program: Command): void {
     const result = { model: String(opts.model), dataset: data.name, n: data.x.rows, metrics, out: opts.out ?? null };
     if (opts.json) printJson(result);
     else if (!opts.out) process.stdout.write(`${Array.from(labels).join('\n')}\n`);
-    else process.stderr.write(`wrote ${data.x.rows} labels to ${String(opts.out)}${metrics.acc !== null ? ` (ACC ${metrics.acc!.toFixed(4)})` : ''}\n`);
+    else if (!opts.quiet) process.stderr.write(`wrote ${data.x.rows} labels to ${String(opts.out)}${metrics.acc !== null ? ` (ACC ${metrics.acc!.toFixed(4)})` : ''}\n`);
   });
 
   const embed = program
     .command('embed')
     .description('write the learned embedding of data as a float32 .npy file')
     .requiredOption('--model <dir>', "a 'deepclust fit --out' directory")
-    .requiredOption('--out <file.npy>', 'output .npy file [rows, embeddingDim]');
+    .requiredOption('--out <file.npy>', 'output .npy file [rows, embeddingDim]')
+    .option('--seed <n>', 'seed of the --limit subset', '0')
+    .option('--quiet', 'no download progress and no summary line on stderr');
   addDataOptions(embed);
   embed.addHelpText('after', '\nExample:\n  deepclust embed --model runs/idec --data mnist-10k --out z.npy');
   embed.action(async (opts: Record<string, unknown>) => {
@@ -94,7 +98,7 @@ export function register(program: Command): void {
     checkWidth(model, data.x.cols);
     const z = await model.transform(data.x);
     writeNpy(resolve(String(opts.out)), z);
-    process.stderr.write(`wrote ${z.rows}×${z.cols} embedding to ${String(opts.out)}\n`);
+    if (!opts.quiet) process.stderr.write(`wrote ${z.rows}×${z.cols} embedding to ${String(opts.out)}\n`);
   });
 
   program
