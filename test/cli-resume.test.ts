@@ -69,7 +69,9 @@ async function interrupted(out: string, on: RegExp, args: readonly string[] = FI
   const r = await cli([...args, '--out', out], on);
   assert.equal(r.code, 130, r.stderr);
   const lines = r.stderr.trim().split('\n');
-  assert.match(lines.at(-1)!, new RegExp(`^deepclust: interrupted \\(no output file was left half-written\\); its checkpoint is kept, continue with: deepclust fit --resume ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`));
+  // the line repeats the flags of how it ran, which the checkpoint does not save
+  const how = `${args.includes('--checkpoint-every') ? ` --checkpoint-every ${args[args.indexOf('--checkpoint-every') + 1]}` : ''}${args.includes('--json') ? ' --json' : ''}`;
+  assert.match(lines.at(-1)!, new RegExp(`^deepclust: interrupted \\(no output file was left half-written\\); its checkpoint is kept, continue with: deepclust fit --resume ${(out + how).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`));
   assert.equal(lines.filter((l) => l.startsWith('deepclust:')).length, 1, 'one line about the interruption');
   assert.deepEqual(readdirSync(out), ['checkpoint'], 'nothing but the checkpoint: no model, labels, result or report');
   assert.deepEqual(readdirSync(join(out, 'checkpoint')), ['checkpoint.safetensors'], 'no temp files');
@@ -117,8 +119,9 @@ test('Ctrl-C in pretraining; a resume with a conflicting flag is refused, then r
   assert.equal(fresh.code, 2);
   assert.match(fresh.stderr, /holds the checkpoint of an interrupted fit; continue it with 'deepclust fit --resume .*', or pass --force to start again/);
   // resumed, and stopped again in the clustering phase, then resumed to the end (the same flags are fine)
-  const again = await cli(['fit', '--resume', out, '--seed', '0'], /cluster iter 0\//);
+  const again = await cli(['fit', '--resume', out, '--seed', '0', '--json'], /cluster iter 0\//);
   assert.equal(again.code, 130, again.stderr);
+  assert.ok(again.stderr.trim().endsWith(`continue with: deepclust fit --resume ${out} --json`), again.stderr); // this run's own output flags
   assert.match(again.stderr, /^resumed from the checkpoint in .* \(pretraining, step \d+\)$/m);
   assert.equal(readCheckpointInfo(join(out, 'checkpoint')).phase, 'cluster');
   await assertResumesToReference(out);

@@ -32,6 +32,19 @@ export interface CliCheckpointState {
   readonly tracker?: TrackerState;
 }
 
+/**
+ * The command that continues an interrupted fit in `dir`, with the flags of how it ran
+ * (`--checkpoint-every`, `--json`, `--quiet`): they are not saved, so the line repeats them.
+ */
+export function resumeCommand(dir: string, opts: { checkpointEvery?: unknown; json?: unknown; quiet?: unknown }): string {
+  const flags = [
+    opts.checkpointEvery !== undefined ? ` --checkpoint-every ${String(opts.checkpointEvery)}` : '',
+    opts.json ? ' --json' : '',
+    opts.quiet ? ' --quiet' : '',
+  ];
+  return `deepclust fit --resume ${dir}${flags.join('')}`;
+}
+
 /** The options of a fit that a resumed run must reuse (everything but how to run it). */
 export function savedOptions(opts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -116,11 +129,12 @@ export interface FitInterrupt {
 }
 
 /**
- * Takes over Ctrl-C for a fit writing into `outDir` (`display` is the path as the user typed it):
+ * Takes over Ctrl-C for a fit writing into `outDir` (`resumeLine`: the command that continues it,
+ * from {@link resumeCommand}, with the path as the user typed it):
  * the first one asks training to stop at its next safe point (which saves a checkpoint); a
  * second one, or one after training, exits at once.
  */
-export function takeOverSigint(outDir: string, display: string): FitInterrupt {
+export function takeOverSigint(outDir: string, resumeLine: string): FitInterrupt {
   const ctl = new AbortController();
   const previous = process.listeners('SIGINT');
   let writing = false;
@@ -128,7 +142,7 @@ export function takeOverSigint(outDir: string, display: string): FitInterrupt {
     // outputs are whole files (temp + rename), but a run stopped while writing them has only some: remove those
     if (writing) for (const name of OUTPUTS) rmSync(join(outDir, name), { recursive: true, force: true });
     const kept = hasCheckpoint(checkpointDirOf(outDir));
-    const how = kept ? `; its checkpoint is kept, continue with: deepclust fit --resume ${display}` : '; run again to redo it';
+    const how = kept ? `; its checkpoint is kept, continue with: ${resumeLine}` : '; run again to redo it';
     process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}deepclust: interrupted (no output file was left half-written${kept ? ')' : ''}${how}${kept ? '' : ')'}\n`);
     process.exit(130);
   };

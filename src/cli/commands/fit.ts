@@ -22,7 +22,7 @@ import { createProgress } from '../progress.ts';
 import { parse as parseYaml } from 'yaml';
 import { InterruptedError } from '../../errors.ts';
 import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
-import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
+import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeCommand, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
 
 /** Options of `deepclust fit` as commander parses them. */
 interface FitCliOptions {
@@ -205,7 +205,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const cliState = ckDir && opts.resume !== undefined ? (readCheckpointInfo(ckDir).extra.caller as { cli: CliCheckpointState }).cli : undefined;
   const tracker = historyMetricsTracker(data.labels, cliState?.tracker); // ACC/NMI per update into the history
   const est = new DeepClustering({ method, nClusters: k, seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
-  const interrupt = outDir ? takeOverSigint(outDir, opts.resume ?? opts.out!) : undefined;
+  const interrupt = outDir ? takeOverSigint(outDir, resumeCommand(opts.resume ?? opts.out!, opts)) : undefined;
   const saved = savedOptions(opts);
   const cwd = cliState?.cwd ?? process.cwd();
   const checkpoint = ckDir ? { dir: ckDir, every: checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY, extra: () => ({ cli: { options: saved, cwd, tracker: tracker.snapshot() } satisfies CliCheckpointState }) } : undefined;
