@@ -16,7 +16,8 @@ Unpooling is Lasagne's InverseLayer, i.e. Theano's max-pool gradient: the value 
 position equal to its window's maximum (`--unpool ties`, default) or, as PyTorch's MaxUnpool2d,
 to the first arg-max only (`--unpool argmax`).
 
-Pretraining: mean squared error + 5e-5 * sum of squared conv weights, Nesterov SGD lr 0.01
+Pretraining: mean squared error + 5e-5 * sum of squares of the conv weights and batch-norm gammas
+(Lasagne's regularizable parameters; `--l2-conv-only` leaves the gammas out), Nesterov SGD lr 0.01
 momentum 0.9, lr x0.9999 per epoch, batch 100, shuffled, last partial batch dropped.
 Clustering: k-means (20 inits) on the code (BN in inference mode) gives the centres; then each
 epoch Q is computed for all rows (BN in training mode, as their non-deterministic expression), P =
@@ -73,8 +74,12 @@ class ConvAE(nn.Module):
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
 
-    def weights(self):
-        return [self.c1.weight, self.c2.weight, self.c3.weight, self.d3.weight, self.d2.weight, self.d1.weight]
+    def weights(self, l2_gamma=True):
+        # Lasagne's regularize_network_params takes the parameters tagged regularizable: the conv
+        # weights and the batch-norm scales gamma (not beta, not the output bias)
+        ws = [self.c1.weight, self.c2.weight, self.c3.weight, self.d3.weight, self.d2.weight, self.d1.weight]
+        gammas = [b.weight for b in (self.b1, self.b2, self.b3, self.e3, self.e2)]
+        return ws + gammas if l2_gamma else ws
 
     def forward(self, x):
         h1 = F.relu(self.b1(self.c1(x)))            # 50x24x24
@@ -117,6 +122,7 @@ def main():
     ap.add_argument("--subset", choices=["train", "test", "all"], default="test")
     ap.add_argument("--pretrain-epochs", type=int, default=50)
     ap.add_argument("--cluster-epochs", type=int, default=50)
+    ap.add_argument("--l2-conv-only", action="store_true", help="L2 on the conv weights only, not on the batch-norm gammas (the records before 2026-12-07)")
     ap.add_argument("--eval-every", type=int, default=10)
     ap.add_argument("--unpool", choices=["ties", "argmax"], default="ties")
     ap.add_argument("--seed", type=int, default=0)
@@ -156,7 +162,7 @@ def main():
         for idx in batches(n, bs, True, gen):
             b = X[idx]
             _, out = model(b)
-            loss = F.mse_loss(out, b) + 5e-5 * sum((w ** 2).sum() for w in model.weights())
+            loss = F.mse_loss(out, b) + 5e-5 * sum((w ** 2).sum() for w in model.weights(not a.l2_conv_only))
             opt.zero_grad(); loss.backward(); opt.step()
             total += float(loss); count += 1
         lr *= 0.9999
@@ -198,7 +204,7 @@ def main():
     result = {
         "reference": "bench/torch_conv_dec.py (PyTorch re-implementation of Aljalbout et al.'s Lasagne code)",
         "subset": a.subset, "rows": n, "seed": a.seed, "unpool": a.unpool, "pBatchnorm": a.p_batchnorm,
-        "loadPretrained": a.load_pretrained,
+        "loadPretrained": a.load_pretrained, "l2": "conv weights" if a.l2_conv_only else "conv weights + batch-norm gammas",
         "pretrainEpochs": a.pretrain_epochs, "clusterEpochs": a.cluster_epochs, "threads": a.threads,
         "kmeansOnPretrainedCode": init, "final": metrics(y, final_pred),
         "seconds": {"pretrain": round(t_pre), "total": round(time.time() - t0)},
