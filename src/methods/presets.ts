@@ -140,7 +140,7 @@ export const CONV_DEC: MethodConfig = {
   notes: [
     'The network of the authors\' code for MNIST (archs/mnist.json, architecture 1): 28×28 inputs only; other image sizes need their own architecture (method config).',
     'Pretraining and clustering epochs are command-line arguments in the code (unverified): 50 pretraining epochs; 35,000 clustering iterations = 50 epochs of MNIST-70k at batch 100, P refreshed every 700 iterations (one epoch of 70,000), no tolerance stop.',
-    'The L2 penalty is applied as weight decay 1e-4 to every parameter (the code: to Lasagne's regularizable parameters, the conv weights and batch-norm scales γ, not the shifts β or the output bias); the learning-rate decay ×0.9999 per pretraining epoch is left out.',
+    'The L2 penalty is applied as weight decay 1e-4 to every parameter (the code: to Lasagne’s regularizable parameters, the conv weights and batch-norm scales γ, not the shifts β or the output bias); the learning-rate decay ×0.9999 per pretraining epoch is left out.',
     'Q for the targets P is computed with each batch\'s batch-norm statistics (batches of 100 in data order), as the code\'s non-deterministic expression; the code\'s pass also updates the running averages, ours does not.',
   ],
 };
