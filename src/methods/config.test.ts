@@ -69,6 +69,22 @@ test('the batch-norm statistics of the target pass: conv-dec uses batch statisti
   assert.throws(() => resolveMethod('conv-dec', { clusterUpdate: { targetBatchNorm: 'train' } } as never), /method\.clusterUpdate\.targetBatchNorm must be one of running, batch, got "train"/);
 });
 
+test('the conv DEC-DA presets: DCEC’s network, augmentation in both phases, Adam, /255 pixels; ConvIDEC-DA keeps the decoder', () => {
+  const dec = resolveMethod('convdec-da', undefined, 'mnist');
+  const idec = resolveMethod('convidec-da', undefined, 'mnist');
+  assert.deepEqual(dec.architecture, resolveMethod('dcec').architecture);
+  for (const m of [dec, idec]) {
+    assert.deepEqual([m.pretrain!.augment, m.train!.augment], [{ rotate: 10, shift: 0.1 }, { rotate: 10, shift: 0.1 }], m.name);
+    assert.deepEqual([m.pretrain!.optimizer, m.train!.optimizer], [{ name: 'adam', lr: 1e-3 }, { name: 'adam', lr: 1e-3 }], m.name);
+    assert.equal(m.preprocess, undefined, 'the data set’s /255, not DEC’s ×0.02');
+    assert.equal(m.pretrain!.epochs, 500);
+  }
+  assert.deepEqual([dec.train!.keepDecoder, dec.combination.nonClusteringWeight], [false, 0]);
+  assert.deepEqual([idec.train!.keepDecoder, idec.combination], [true, { clusteringWeight: 0.1, nonClusteringWeight: 1 }]);
+  assert.equal(resolveMethod('convdec-da', undefined, 'usps').clusterUpdate.updateInterval, 30);
+  assert.deepEqual(shortBudgetOverrides(dec), { pretrain: { epochs: 100 }, train: { maxIter: 6000 } });
+});
+
 test('augmentation settings are checked: ranges, units and keys', () => {
   assert.deepEqual(resolveMethod('idec-da').train!.augment, { rotate: 10, shift: 0.1 });
   const bad: Array<[Record<string, unknown>, RegExp]> = [

@@ -44,7 +44,7 @@ function ari(a: Int32Array, b: Int32Array): number {
 for (const name of Object.keys(PRESETS)) {
   test(`preset ${name}: contract, determinism, predict(train) = labels`, async () => {
     const { x, y } = blobs();
-    const overrides = name === 'conv-dec' || name === 'dcec' ? tiny.conv : name.startsWith('snnl') ? tiny.snnl : tiny.mlp;
+    const overrides = PRESETS[name]!.architecture?.kind === 'conv' ? tiny.conv : name.startsWith('snnl') ? tiny.snnl : tiny.mlp;
     const fit = () => new DeepClustering({ method: name, nClusters: 3, seed: 7, overrides }).fit(x, { imageShape: [1, 8, 8], labels: y });
     const a = await fit();
     assert.ok(a.labels instanceof Int32Array);

@@ -278,6 +278,37 @@ export const DEC_DA: MethodConfig = {
   notes: [...DA_NOTES, 'Clustering phase as the authors’ run_exp.py: SGD lr 0.01 momentum 0.9, batch 256, T = 140 (MNIST; 30 on USPS), tol 0.1%, at most 20k iterations.'],
 };
 
+/**
+ * ConvDEC-DA (Guo, Zhu, Liu & Yin, ACML 2018): DEC on DCEC's convolutional autoencoder, with
+ * rotated and shifted images in both phases, Adam throughout (the authors' run_exp.py).
+ */
+export const CONVDEC_DA: MethodConfig = {
+  ...DEC_DA,
+  name: 'convdec-da',
+  reference: IDEC_DA.reference.replace('FcIDEC-DA', 'ConvDEC-DA'),
+  architecture: DCEC.architecture,
+  pretrain: { loss: 'mse', epochs: 500, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 }, augment: DA_AUGMENT },
+  train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 }, keepDecoder: false, augment: DA_AUGMENT },
+  shortBudget: { pretrainEpochs: 100, maxIter: 6000 },
+  notes: [
+    'The network of DCEC and the DEC-DA code: conv 32@5×5, 64@5×5, 128@3×3, stride 2, ReLU, dense 10-d code, mirrored decoder, linear output. All convs use same padding (the code: the third is valid on 28×28 images, a 3×3 map; ours is 4×4). Image rows only.',
+    DA_NOTES[0]!,
+    'Pretraining and clustering with Adam lr 1e-3, batch 256, for the code’s 500 pretraining epochs; T = 140 (MNIST; the code: 30 on MNIST-test and USPS), tol 0.1%, at most 20k iterations; labels are argmax q.',
+    'The short budget (`--budget short`): 100 pretraining epochs and 6,000 iterations.',
+  ],
+};
+
+/** ConvIDEC-DA (Guo et al., ACML 2018): ConvDEC-DA keeping the decoder, 0.1·KL + MSE on the augmented batch. */
+export const CONVIDEC_DA: MethodConfig = {
+  ...CONVDEC_DA,
+  name: 'convidec-da',
+  reference: IDEC_DA.reference.replace('FcIDEC-DA', 'ConvIDEC-DA'),
+  nonClusteringLoss: IDEC.nonClusteringLoss,
+  combination: IDEC.combination,
+  train: { ...CONVDEC_DA.train!, keepDecoder: true },
+  notes: [...CONVDEC_DA.notes!.slice(0, 2), 'Clustering: 0.1·KL(P‖Q) + MSE reconstruction of the augmented batch (the code’s loss weights [0.1, 1.0]).', ...CONVDEC_DA.notes!.slice(2)],
+};
+
 /** Every preset by name. */
 export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   'ae-kmeans': AE_KMEANS,
@@ -288,6 +319,8 @@ export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   dcn: DCN,
   'conv-dec': CONV_DEC,
   dcec: DCEC,
+  'convdec-da': CONVDEC_DA,
+  'convidec-da': CONVIDEC_DA,
   cdc: CDC,
   'cdc-ae': CDC_AE,
   'cdc-ae-cr': CDC_AE_CR,
