@@ -278,6 +278,8 @@ export const DEC_DA: MethodConfig = {
   notes: [...DA_NOTES, 'Clustering phase as the authors’ run_exp.py: SGD lr 0.01 momentum 0.9, batch 256, T = 140 (MNIST; 30 on USPS), tol 0.1%, at most 20k iterations.'],
 };
 
+const CONV_DA_SHORT_BUDGET = { pretrainEpochs: 100, maxIter: 6000 } as const;
+
 /**
  * ConvDEC-DA (Guo, Zhu, Liu & Yin, ACML 2018): DEC on DCEC's convolutional autoencoder, with
  * rotated and shifted images in both phases, Adam throughout (the authors' run_exp.py).
@@ -289,12 +291,12 @@ export const CONVDEC_DA: MethodConfig = {
   architecture: DCEC.architecture,
   pretrain: { loss: 'mse', epochs: 500, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 }, augment: DA_AUGMENT },
   train: { maxIter: 20000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 }, keepDecoder: false, augment: DA_AUGMENT },
-  shortBudget: { pretrainEpochs: 100, maxIter: 6000 },
+  shortBudget: CONV_DA_SHORT_BUDGET,
   notes: [
     'The network of DCEC and the DEC-DA code: conv 32@5×5, 64@5×5, 128@3×3, stride 2, ReLU, dense 10-d code, mirrored decoder, linear output. All convs use same padding (the code: the third is valid on 28×28 images, a 3×3 map; ours is 4×4). Image rows only.',
     DA_NOTES[0]!,
     'Pretraining and clustering with Adam lr 1e-3, batch 256, for the code’s 500 pretraining epochs; T = 140 (MNIST; the code: 30 on MNIST-test and USPS), tol 0.1%, at most 20k iterations; labels are argmax q.',
-    'The short budget (`--budget short`): 100 pretraining epochs and 6,000 iterations.',
+    `The short budget (\`--budget short\`): ${CONV_DA_SHORT_BUDGET.pretrainEpochs} pretraining epochs and ${CONV_DA_SHORT_BUDGET.maxIter.toLocaleString('en-US')} iterations.`,
   ],
 };
 
@@ -329,7 +331,7 @@ export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`snnl-${n}`, snnlPreset(n)])),
 };
 
-/** The preset of that name, or a ParamError listing the known ones (with the closest first). */
+/** The preset of that name, or a ParamError listing the known ones (and the closest, when one is near). */
 export function preset(name: string): MethodConfig {
   const p = PRESETS[name];
   if (p) return p;
