@@ -39,6 +39,7 @@ def cluster_acc(y, p):
 
 
 def metrics(y, p):
+    """ACC, NMI and ARI of predicted clusters `p` against labels `y`."""
     return {"acc": float(cluster_acc(y, p)), "nmi": float(normalized_mutual_info_score(y, p)), "ari": float(adjusted_rand_score(y, p))}
 
 

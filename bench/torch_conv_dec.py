@@ -74,7 +74,7 @@ class ConvAE(nn.Module):
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
 
-    def weights(self, l2_gamma=True):
+    def regularized(self, l2_gamma=True):
         # Lasagne's regularize_network_params takes the parameters tagged regularizable: the conv
         # weights and the batch-norm scales gamma (not beta, not the output bias)
         ws = [self.c1.weight, self.c2.weight, self.c3.weight, self.d3.weight, self.d2.weight, self.d1.weight]
@@ -162,7 +162,7 @@ def main():
         for idx in batches(n, bs, True, gen):
             b = X[idx]
             _, out = model(b)
-            loss = F.mse_loss(out, b) + 5e-5 * sum((w ** 2).sum() for w in model.weights(not a.l2_conv_only))
+            loss = F.mse_loss(out, b) + 5e-5 * sum((w ** 2).sum() for w in model.regularized(not a.l2_conv_only))
             opt.zero_grad(); loss.backward(); opt.step()
             total += float(loss); count += 1
         lr *= 0.9999
