@@ -8,7 +8,7 @@ export { type CheckpointInfo, type Fingerprint, hasCheckpoint, readCheckpointInf
 export { PRESETS, preset, snnlPreset } from './methods/presets.ts';
 export type { MethodConfig, DeepPartial, OptimizerConfig, GreedyPretrainConfig, SnnlConfig, ArchitectureConfig, FeaturesConfig, PretrainConfig, NonClusteringLossConfig, ClusteringLossConfig, CombinationConfig, ClusterUpdateConfig, TrainConfig, RegularizerConfig, AugmentConfig, ShortBudget } from './methods/config.ts';
 export { DEFAULT_SHORT_BUDGET, shortBudgetOverrides } from './methods/config.ts';
-export type { ProgressEvent, HistoryRow } from './methods/_compose.ts';
+export type { ProgressEvent, HistoryRow, Autoencoder, FitRecord, StoppedBy } from './methods/types.ts';
 export { loadDataset, type Dataset } from './data/index.ts';
 export * as metrics from './metrics/index.ts';
 export * as cluster from './cluster/index.ts';

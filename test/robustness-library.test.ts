@@ -91,7 +91,7 @@ const cases: Case[] = [
     name: 'diverging learning rate (clustering phase)',
     call: () => fit({ over: { train: { optimizer: { name: 'adam', lr: 1e8 } } } }),
     error: DivergenceError,
-    message: /training diverged in the clustering phase at step \d+: .*(NaN|Infinity); lower the learning rate \(--lr, i\.e\. train\.optimizer\.lr, now 100000000\)/,
+    message: /training diverged in the clustering phase at step \d+: .*(NaN|Infinity); lower the learning rate \(overrides\.train\.optimizer\.lr, now 100000000\)/,
     check: (e) => {
       const d = e as DivergenceError;
       assert.equal(d.phase, 'clustering');
@@ -103,7 +103,7 @@ const cases: Case[] = [
     name: 'diverging learning rate (pretraining)',
     call: () => fit({ over: { pretrain: { optimizer: { name: 'adam', lr: 1e8 } } } }),
     error: DivergenceError,
-    message: /training diverged in the pretraining phase at step \d+: .*(NaN|Infinity); lower the learning rate \(pretrain\.optimizer\.lr/,
+    message: /training diverged in the pretraining phase at step \d+: .*(NaN|Infinity); lower the learning rate \(overrides\.pretrain\.optimizer\.lr/,
     check: (e) => assert.equal((e as DivergenceError).phase, 'pretraining'),
   },
   // loaders

@@ -100,7 +100,7 @@ const cases: Case[] = [
   { name: 'config file is not valid JSON', args: ['fit', ...BLOBS, '--method-config', at('broken.json')], message: /the method config '.*broken\.json' is not valid JSON: .*; fix its syntax/ },
   { name: 'unknown option', args: ['fit', ...BLOBS, '--epochs', '3'], message: /unknown option '--epochs' \(run with --help for usage\)/ },
   { name: 'unknown command', args: ['fti', ...BLOBS], message: /unknown command 'fti' \(Did you mean fit\?\) \(run with --help for usage\)/ },
-  { name: 'augmentation on rows that are not images', args: ['fit', ...BLOBS, ...TINY, '--method', 'idec-da'], message: /method 'idec-da' augments images \(rotations and shifts\), but the data has no image shape; .*CLI: --image-shape 1,28,28/ },
+  { name: 'augmentation on rows that are not images', args: ['fit', ...BLOBS, ...TINY, '--method', 'idec-da'], message: /method 'idec-da' augments images \(rotations and shifts\), but the data has no image shape; .*imageShape: \[1, 28, 28\]/ },
   { name: 'option value not among the choices', args: ['fit', ...BLOBS, '--budget', 'long'], message: /argument 'long' is invalid\. Allowed choices are full, short/ },
   { name: 'negative epochs', args: ['fit', ...BLOBS, '--pretrain-epochs', '-1'], message: /fit: option '--pretrain-epochs' must be an integer >= 0, got "-1"/ },
   { name: 'negative max-iter', args: ['fit', ...BLOBS, '--max-iter', '-5'], message: /fit: option '--max-iter' must be an integer >= 0, got "-5"/ },
@@ -112,8 +112,8 @@ const cases: Case[] = [
   { name: 'output folder not writable', args: ['fit', ...BLOBS, ...TINY, '--out', '/proc/deepclust-robustness'], message: /cannot write to the output directory '\/proc\/deepclust-robustness' \(.*\); choose a writable --out/ },
   { name: 'existing output folder without --force', args: ['fit', ...BLOBS, ...TINY, '--out', at('existing')], message: /the output directory '.*existing' exists and is not empty; pass --force to overwrite it or choose another --out/, outAfter: ['keep.txt'] },
   // training
-  { name: 'diverging learning rate (clustering phase)', args: ['fit', ...BLOBS, ...TINY, '--lr', '1e8'], message: /training diverged in the clustering phase at step \d+: .*(NaN|Infinity); lower the learning rate \(--lr, i\.e\. train\.optimizer\.lr, now 100000000\)/ },
-  { name: 'diverging learning rate (pretraining)', args: ['fit', ...BLOBS, ...TINY, '--method-config', at('pretrain-lr.json')], message: /training diverged in the pretraining phase at step \d+: .*(NaN|Infinity); lower the learning rate \(pretrain\.optimizer\.lr of the method config, now 100000000\)/ },
+  { name: 'diverging learning rate (clustering phase)', args: ['fit', ...BLOBS, ...TINY, '--lr', '1e8'], message: /training diverged in the clustering phase at step \d+: .*(NaN|Infinity); lower the learning rate \(overrides\.train\.optimizer\.lr, now 100000000\)/ },
+  { name: 'diverging learning rate (pretraining)', args: ['fit', ...BLOBS, ...TINY, '--method-config', at('pretrain-lr.json')], message: /training diverged in the pretraining phase at step \d+: .*(NaN|Infinity); lower the learning rate \(overrides\.pretrain\.optimizer\.lr, now 100000000\)/ },
 ];
 
 describe('bad input: non-zero exit, one line on stderr naming the problem and the fix, no stack trace, no partial output', { concurrency: 3 }, () => {

@@ -3,7 +3,7 @@
  * iteration, loss terms, label change, ACC when labels are known), plain lines otherwise.
  */
 import cliProgress from 'cli-progress';
-import type { ProgressEvent } from '../methods/_compose.ts';
+import type { ProgressEvent } from '../methods/types.ts';
 import { clusterAccuracy } from '../metrics/index.ts';
 import { isInteractive } from './output.ts';
 

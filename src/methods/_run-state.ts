@@ -4,8 +4,8 @@
  */
 import type { SavedTensor, ParameterStore } from '../engine/index.ts';
 import type { RngState } from '../random.ts';
-import type { HistoryRow } from './_compose.ts';
-import type { HardClusters } from './_hard-clusters.ts';
+import type { HardClusters } from './hard-clusters.ts';
+import type { FitRecord, HistoryRow } from './types.ts';
 
 /** Optimizer state in the step's own (raw) form, and its step count. */
 export interface RawOptimizerState {
@@ -53,13 +53,7 @@ export interface ClusterState {
 }
 
 /** Training finished: the run's outputs. */
-export interface DoneState {
-  readonly labels: Int32Array;
-  readonly centers: Float32Array;
-  readonly iterations: number;
-  readonly stoppedBy: 'tolerance' | 'maxIter' | 'none';
-  readonly embeddingDim: number;
-}
+export type DoneState = FitRecord;
 
 /** The whole state; the phase says which of the phase parts is set. */
 export interface RunState {

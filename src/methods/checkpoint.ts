@@ -16,7 +16,7 @@ import { atomicWriteFile, ensureDir } from '../data/atomic.ts';
 import { ParameterStore, type SavedTensor, decodeSafetensors, encodeSafetensors } from '../engine/index.ts';
 import { DataError, InterruptedError } from '../errors.ts';
 import type { RngState } from '../random.ts';
-import type { HistoryRow } from './_compose.ts';
+import type { HistoryRow } from './types.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
 import { canonical } from './_canonical.ts';
 

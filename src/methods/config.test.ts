@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveMethod } from './deep-clustering.ts';
 import { PRESETS } from './presets.ts';
-import { DEFAULT_SHORT_BUDGET, applyDatasetDefaults, shortBudgetOverrides, validateMethod, type MethodConfig } from './config.ts';
+import { DEFAULT_SHORT_BUDGET, applyDatasetDefaults, shortBudgetOverrides, type MethodConfig } from './config.ts';
+import { validateMethod } from './validate.ts';
 import { ParamError } from '../errors.ts';
 
 test('every preset passes the key check', () => {

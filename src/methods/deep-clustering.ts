@@ -11,8 +11,13 @@ import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFu
 import type { RuntimeOptions } from '../engine/session.ts';
 import { studentTAssignment } from '../losses/clustering.ts';
 import type { Matrix } from '../matrix.ts';
-import { type Autoencoder, type HistoryRow, type ProgressEvent, buildNetwork, checkData, checkReconstructionRange, features, runMethod } from './_compose.ts';
-import { type DeepPartial, type MethodConfig, applyDatasetDefaults, mergeConfig, shortBudgetOverrides, validateMethod } from './config.ts';
+import { clusteringLossBlock } from './blocks/registry.ts';
+import { checkData, checkReconstructionRange } from './checks.ts';
+import { type DeepPartial, type MethodConfig, applyDatasetDefaults, mergeConfig, shortBudgetOverrides } from './config.ts';
+import { buildNetwork, features } from './network.ts';
+import { runMethod } from './run.ts';
+import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
+import { validateMethod } from './validate.ts';
 import { preset } from './presets.ts';
 import { checkPretrainCacheDir, loadPretrain, pretrainCacheKey, savePretrain } from './pretrain-cache.ts';
 import { type Checkpoint, Checkpointer, DEFAULT_CHECKPOINT_EVERY, checkFingerprint, checkpointPath, fingerprint, readRunCheckpoint, removeCheckpoint } from './checkpoint.ts';
@@ -388,7 +393,7 @@ export class FittedDeepClustering {
   async softAssign(x: Matrix, batchSize = 4096): Promise<Matrix> {
     const data = this.checkInput(x);
     const { g, z, centers } = this.graphWithFeatures();
-    const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1; // CDC and the rest: ν = 1
+    const alpha = this.assignmentAlpha();
     const q = studentTAssignment(z, centers, alpha);
     const fn = await compileFunction(g, { outputs: { q }, store: this.state.store, runtime: this.state.runtime });
     try {
@@ -397,6 +402,11 @@ export class FittedDeepClustering {
     } finally {
       await fn.dispose();
     }
+  }
+
+  /** Student-t α of the soft assignments: the clustering-loss block's (ν = 1 for most). */
+  private assignmentAlpha(): number {
+    return clusteringLossBlock(this.method.clusteringLoss).alpha(this.method.clusteringLoss as never);
   }
 
   /** Cluster of each row: its nearest centre in the feature space. */
@@ -420,7 +430,7 @@ export class FittedDeepClustering {
     const { g, z, centers } = this.graphWithFeatures();
     const outputs: Record<string, Tensor> = { embedding: z };
     if (options.softAssignment ?? true) {
-      const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1; // CDC and the rest: ν = 1
+      const alpha = this.assignmentAlpha();
       const q = studentTAssignment(z, centers, alpha);
       outputs.q = q;
       outputs.label = argMax(q, 1);

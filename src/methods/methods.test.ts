@@ -6,7 +6,7 @@ import { PRESETS } from './presets.ts';
 import type { DeepPartial, MethodConfig } from './config.ts';
 import { Rng } from '../random.ts';
 import { DataError, ParamError } from '../errors.ts';
-import { checkPairwiseMemory } from './_compose.ts';
+import { checkPairwiseMemory } from './checks.ts';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +84,7 @@ test('an epoch that ends exactly at a target refresh does not refresh twice', as
 
 test('augmentation needs image rows', async () => {
   const { x } = blobs();
-  await assert.rejects(new DeepClustering({ method: 'idec-da', nClusters: 3, overrides: tiny.mlp }).fit(x), (e: Error) => e instanceof DataError && /augments images \(rotations and shifts\), but the data has no image shape; .*--image-shape 1,28,28/.test(e.message));
+  await assert.rejects(new DeepClustering({ method: 'idec-da', nClusters: 3, overrides: tiny.mlp }).fit(x), (e: Error) => e instanceof DataError && /augments images \(rotations and shifts\), but the data has no image shape; .*fit option imageShape: \[1, 28, 28\]/.test(e.message));
   await assert.rejects(new DeepClustering({ method: 'idec-da', nClusters: 3, overrides: tiny.mlp }).fit(x, { imageShape: [1, 7, 7] }), /imageShape \[1,7,7\] does not match the data width 64; give \[channels, height, width\] with channels × height × width = 64/);
 });
 

@@ -11,7 +11,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from '../data/atomic.ts';
 import { type ParameterStore, loadCheckpoint, saveCheckpoint } from '../engine/index.ts';
-import type { HistoryRow } from './_compose.ts';
+import type { HistoryRow } from './types.ts';
 import type { MethodConfig } from './config.ts';
 import { ParamError } from '../errors.ts';
 import { canonical } from './_canonical.ts';

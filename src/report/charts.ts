@@ -4,7 +4,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { HistoryRow } from '../methods/_compose.ts';
+import type { HistoryRow } from '../methods/types.ts';
 
 /** A rendered chart: file stem, heading and SVG text. */
 export interface Chart {

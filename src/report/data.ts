@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
-import type { HistoryRow, ProgressEvent } from '../methods/_compose.ts';
+import type { HistoryRow, ProgressEvent } from '../methods/types.ts';
 import type { FittedDeepClustering } from '../methods/deep-clustering.ts';
 import { clusterAccuracy, normalizedMutualInfoScore } from '../metrics/index.ts';
 import { Rng } from '../random.ts';

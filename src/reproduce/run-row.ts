@@ -8,7 +8,7 @@ import { DeepclustError } from '../errors.ts';
 import type { ParameterStore } from '../engine/index.ts';
 import type { DeepPartial, MethodConfig } from '../methods/config.ts';
 import { DeepClustering, resolveMethod } from '../methods/deep-clustering.ts';
-import type { ProgressEvent } from '../methods/_compose.ts';
+import type { ProgressEvent } from '../methods/types.ts';
 import type { Matrix } from '../matrix.ts';
 import { adjustedRandScore, calinskiHarabaszScore, clusterAccuracy, daviesBouldinScore, normalizedMutualInfoScore, silhouetteScore } from '../metrics/index.ts';
 import type { MetricKey, RowSpec } from './registry.ts';

@@ -6,7 +6,7 @@
 import { loadDataset } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { DeepclustError, ParamError } from '../errors.ts';
-import type { ProgressEvent } from '../methods/_compose.ts';
+import type { ProgressEvent } from '../methods/types.ts';
 import { methodPreprocessing } from '../methods/deep-clustering.ts';
 import { missingDataMessage } from './availability.ts';
 import { type Experiment, type Group, type Headline, LOWER_IS_BETTER, type MetricKey, type PaperValue, type ShortSchedule, experiment as findExperiment } from './registry.ts';

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { InterruptedError } from '../errors.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
 import type { Matrix } from '../matrix.ts';
-import { buildNetwork } from '../methods/_compose.ts';
+import { buildNetwork } from '../methods/network.ts';
 import { type CheckpointOptions, type DeepClusteringOptions, type FitOptions, FittedDeepClustering } from '../methods/deep-clustering.ts';
 import { type FitJob, type PackedFitted, type WorkerMessage, packStore, unpackError, unpackStore } from './protocol.ts';
 

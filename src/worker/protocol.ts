@@ -6,7 +6,7 @@
 import { DataError, DeepclustError, DivergenceError, GraphError, InterruptedError, ParamError } from '../errors.ts';
 import { ParameterStore } from '../engine/params.ts';
 import type { FloatDType } from '../engine/graph.ts';
-import type { HistoryRow, ProgressEvent } from '../methods/_compose.ts';
+import type { HistoryRow, ProgressEvent } from '../methods/types.ts';
 import type { MethodConfig } from '../methods/config.ts';
 import type { DeepClusteringOptions, PretrainSource } from '../methods/deep-clustering.ts';
 

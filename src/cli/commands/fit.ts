@@ -12,7 +12,7 @@ import { DeepClustering, resolveMethod } from '../../methods/deep-clustering.ts'
 import { applyDatasetDefaults } from '../../methods/config.ts';
 import type { DeepPartial, MethodConfig } from '../../methods/config.ts';
 import { PRESETS } from '../../methods/presets.ts';
-import type { ProgressEvent } from '../../methods/_compose.ts';
+import type { ProgressEvent } from '../../methods/types.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { subset } from '../../data/subset.ts';
 import { evaluateLabels } from '../evaluate-labels.ts';

@@ -12,8 +12,10 @@ import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { activate } from '../nn/layers.ts';
 import { MlpAutoencoder } from '../nn/mlp-autoencoder.ts';
 import { Rng } from '../random.ts';
-import { type Autoencoder, type HistoryRow, type ProgressEvent, epochRuns, gatherRows, makeOptimizer } from './_compose.ts';
 import type { GreedyPretrainConfig, PretrainConfig } from './config.ts';
+import { runEpochs } from './loop.ts';
+import { makeOptimizer } from './network.ts';
+import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
 
 /** What {@link greedyPretrain} needs. */
 export interface GreedyInput {
@@ -55,26 +57,31 @@ export async function greedyPretrain(input: GreedyInput): Promise<void> {
     const logits = dec.linear(g, enc.apply(g, corrupted));
     // only the first pair reconstructs the data (with the pretraining loss); inner pairs reconstruct activations
     const loss = reconstructionLoss(i === 0 ? p.loss : 'mse', { logits, output: activate(logits, dec.activation) }, hin);
-    const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(greedy.optimizer ?? p.optimizer), store, seed: seed + 7919 * (i + 1), runtime: input.runtime, outputs: { reconstruction: loss } });
-    const buf = new Float32Array(K * p.batchSize * w);
+    const optimizer = greedy.optimizer ?? p.optimizer;
+    const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(optimizer), store, seed: seed + 7919 * (i + 1), runtime: input.runtime, outputs: { reconstruction: loss } });
     const layerRng = rng.fork(i);
     try {
-      for (let epoch = 0; epoch < greedy.epochs; epoch++) {
-        const perm = layerRng.fork(epoch).permutation(n);
-        let sum = 0;
-        let count = 0;
-        for (const run of epochRuns(perm, p.batchSize, K)) {
-          const rows = run.steps * run.batch;
-          gatherRows(h, w, perm, run.from, run.from + rows, buf, 0);
-          const out = await step.run({ x: { data: buf.subarray(0, rows * w), dims: [run.steps, run.batch, w] } }, { steps: run.steps });
-          for (const e of out.reconstruction!.data as Float32Array) sum += e;
-          count += run.steps;
-        }
-        const done = i * greedy.epochs + epoch + 1;
-        const losses = { [`layer${i}`]: sum / count };
-        input.history.push({ phase: 'greedy', step: done, losses });
-        input.onProgress?.({ phase: 'greedy', done, total, losses });
-      }
+      await runEpochs({
+        step,
+        x: h,
+        width: w,
+        n,
+        batchSize: p.batchSize,
+        stepsPerRun: K,
+        buffer: new Float32Array(K * p.batchSize * w),
+        phase: 'pretraining',
+        lrOption: greedy.optimizer ? 'overrides.pretrain.greedy.optimizer.lr' : 'overrides.pretrain.optimizer.lr',
+        lr: optimizer.lr,
+        first: 0,
+        end: greedy.epochs,
+        order: (epoch) => layerRng.fork(epoch).permutation(n),
+        afterEpoch: (epoch, terms) => {
+          const done = i * greedy.epochs + epoch + 1;
+          const losses = { [`layer${i}`]: terms.reconstruction! };
+          input.history.push({ phase: 'greedy', step: done, losses });
+          input.onProgress?.({ phase: 'greedy', done, total, losses });
+        },
+      });
     } finally {
       await step.dispose();
     }

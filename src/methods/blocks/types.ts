@@ -1,0 +1,142 @@
+/**
+ * What a block is. The training loop never branches on a kind: it asks the method's
+ * clustering-loss block, cluster-update block and final-clustering block (see registry.ts).
+ *
+ * - A **clustering-loss block** owns its config (keys, checks), its graph terms, parameter groups
+ *   and per-point feeds, how its refresh turns assignments of all data into labels and targets,
+ *   and the Student-t α that `predict`, `softAssign` and `exportOnnx` use.
+ * - A **cluster-update block** owns where the centres live (trainable or a buffer), the number of
+ *   starting clusters, and the refresh of hard clusters (k-means steps, merges).
+ * - A **final-clustering block** clusters the final embedding after training.
+ */
+import type { Graph, Optimizer, ParamGroup, ParameterStore, Tensor } from '../../engine/index.ts';
+import type { Encoded } from '../../nn/mlp-autoencoder.ts';
+import type { Rng } from '../../random.ts';
+import type { ClusterUpdateConfig, MethodConfig, OptimizerConfig } from '../config.ts';
+import type { HardClusters } from '../hard-clusters.ts';
+import type { RowFeed } from '../loop.ts';
+import type { Autoencoder } from '../types.ts';
+
+/** The kinds of cluster update. */
+export type ClusterUpdateKind = ClusterUpdateConfig['kind'];
+
+/** What a clustering-loss block's {@link ClusteringLossBlock.build} gets. */
+export interface LossContext<C> {
+  /** The block's own config section (`method.clusteringLoss`). */
+  readonly config: C;
+  readonly method: MethodConfig;
+  readonly g: Graph;
+  readonly net: Autoencoder;
+  /** The batch input `[batch, d]`, its encoding (training mode) and its clustering features `[batch, dim]`. */
+  readonly x: Tensor;
+  readonly encoded: Encoded;
+  readonly z: Tensor;
+  /** Parameters; a block adds its own (e.g. a classification head) here. */
+  readonly store: ParameterStore;
+  /** Clusters asked for, width of the features, and clusters at the start (more than k for agglomerative updates). */
+  readonly k: number;
+  readonly dim: number;
+  readonly clusters: number;
+  /** The clusters live outside the graph and reach it as per-point feeds ({@link ClusteringLossBlock.hardFeed}). */
+  readonly hard: boolean;
+  /** Targets from the batch's own assignments (`clusterUpdate.targetScope: 'batch'`) instead of a fed P. */
+  readonly perBatchTarget: boolean;
+  /** The run's generator; fork it by a name of the block's own. */
+  readonly rng: Rng;
+  /** A fresh optimizer of the clustering phase's settings. */
+  optimizer(): Optimizer;
+}
+
+/** The graph part a clustering-loss block adds. */
+export interface LossGraph {
+  /** The clustering loss (history term `clustering`), weighted by `combination.clusteringWeight`. */
+  readonly clustering: Tensor;
+  /** Soft assignments of the batch (the `balanced` regulariser needs them). */
+  readonly q?: Tensor;
+  /** More terms to report (before `clustering` in the history). */
+  readonly terms?: Record<string, Tensor>;
+  /** Own parameter groups, each with its objective: the block then owns the whole objective `loss`. */
+  readonly groups?: ParamGroup[];
+  readonly loss?: Tensor;
+}
+
+/** The per-point feed of a hard-target loss, filled from the hard clusters at each refresh. */
+export interface HardTargetFeed {
+  /** The graph input's name. */
+  readonly name: string;
+  width(dim: number, clusters: number): number;
+  fill(f: RowFeed, h: HardClusters, dim: number): void;
+}
+
+/** A clustering-loss block: see the module comment. */
+export interface ClusteringLossBlock<C extends { readonly kind: string } = { readonly kind: string }> {
+  readonly kind: C['kind'];
+  /** One line for `describe` and the docs. */
+  readonly summary: string;
+  /** Its option keys besides `kind`. */
+  readonly keys: readonly string[];
+  /** False for a block without a clustering phase (`none`: k-means on the pretrained embedding). */
+  readonly trains: boolean;
+  /** The cluster updates it works with, and why (the error message's reason). */
+  readonly updates: readonly ClusterUpdateKind[];
+  readonly updatesWhy: string;
+  /** Its graph has soft assignments of the batch (LossGraph.q). */
+  readonly softAssignments: boolean;
+  /** Its objectives have fixed weights: no `combination.rampIterations`. */
+  readonly fixedWeights?: boolean;
+  /** Batch × batch matrices (float32) a clustering step keeps, for the pairwise-memory check. */
+  readonly pairwiseMatrices?: number;
+  /** Its refresh feeds the target distribution P of the soft assignments (DEC-style). */
+  readonly targetDistribution: boolean;
+  /** Per-point target feed of its hard-target form. */
+  readonly hardFeed?: HardTargetFeed;
+  /** Throws a ParamError naming the option (`where` is `method.clusteringLoss`). */
+  check(c: C, m: MethodConfig, where: string): void;
+  /** Whether its clusters live outside the graph (hard targets) under this cluster update. */
+  hardTargets(update: ClusterUpdateKind): boolean;
+  /** Student-t degrees of freedom of `softAssign`, `predict` and `exportOnnx`. */
+  alpha(c: C): number;
+  /** The clustering-phase graph terms. */
+  build(ctx: LossContext<C>): LossGraph;
+  /** Assignments `[rows, k]` of the features to the centres at a refresh (labels: the row's arg-max); not used with hard targets. */
+  assign(z: Tensor, centers: Tensor, c: C): Tensor;
+}
+
+/** A cluster-update block: see the module comment. */
+export interface ClusterUpdateBlock {
+  readonly kind: ClusterUpdateKind;
+  readonly summary: string;
+  /** Its own option keys (the shared ones: updateInterval, targetScope, targetBatchNorm, tol). */
+  readonly keys: readonly string[];
+  check(cu: ClusterUpdateConfig, m: MethodConfig): void;
+  /** Clusters of the first k-means. */
+  initialClusters(cu: ClusterUpdateConfig, n: number, k: number): number;
+  /** Puts the starting centres into the store (centre-based losses). */
+  addCentres(store: ParameterStore, centres: Float32Array, k: number, dim: number, cu: ClusterUpdateConfig): void;
+  /** Parameter groups it trains besides the network's. */
+  groups(g: Graph, cu: ClusterUpdateConfig, optimizer: OptimizerConfig, make: (o: OptimizerConfig) => Optimizer): ParamGroup[];
+  /** k-means steps of a hard-cluster refresh. */
+  readonly refineSteps: number;
+  /** A merge stage after the refresh (agglomerative), or undefined. */
+  merge?(h: HardClusters, dim: number, k: number, cu: ClusterUpdateConfig): HardClusters | undefined;
+}
+
+/** What a final-clustering block gets: the final embedding. */
+export interface FinalContext {
+  readonly z: Float32Array;
+  readonly n: number;
+  readonly dim: number;
+  readonly k: number;
+  readonly method: MethodConfig;
+  readonly seed: number;
+  readonly threads?: number;
+}
+
+/** A final-clustering block: clusters the final embedding (labels and centres in feature space). */
+export interface FinalClusteringBlock<C extends { readonly kind: string } = { readonly kind: string }> {
+  readonly kind: C['kind'];
+  readonly summary: string;
+  readonly keys: readonly string[];
+  check(c: C, where: string): void;
+  run(c: C, ctx: FinalContext): Promise<{ labels: Int32Array; centers: Float32Array }>;
+}

@@ -1,0 +1,131 @@
+/**
+ * Phase 1, pretraining: greedy layer pairs (when asked), then the end-to-end autoencoder epochs
+ * with the method's corruption, SNNL or correlation terms and augmentation.
+ */
+import { DataError } from '../errors.ts';
+import { Graph, type ParameterStore, type Tensor, add, addNoise, compileTrainingStep, dropout, mul } from '../engine/index.ts';
+import type { RuntimeOptions } from '../engine/session.ts';
+import { correlationLoss } from '../losses/correlation.ts';
+import { reconstructionLoss } from '../losses/reconstruction.ts';
+import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from '../losses/snnl.ts';
+import type { Rng } from '../random.ts';
+import type { MethodConfig } from './config.ts';
+import { greedyPretrain } from './greedy.ts';
+import { type Feeds, forkedOrder, imageAugmenter, runEpochs } from './loop.ts';
+import { makeOptimizer, minTrainingBatch } from './network.ts';
+import type { PretrainState } from './_run-state.ts';
+import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
+
+/** The option a pretraining divergence tells the user to lower. */
+export const PRETRAIN_LR_OPTION = 'overrides.pretrain.optimizer.lr';
+
+/** What {@link pretrainPhase} needs. */
+export interface PretrainInput {
+  readonly m: MethodConfig;
+  readonly net: Autoencoder;
+  readonly store: ParameterStore;
+  readonly x: Float32Array;
+  readonly n: number;
+  readonly d: number;
+  readonly imageShape?: readonly [number, number, number];
+  readonly labels?: Int32Array;
+  readonly seed: number;
+  /** The run's generator: epoch orders are its forks `pretrain-<epoch>`. */
+  readonly rng: Rng;
+  readonly stepsPerRun: number;
+  readonly runtime?: RuntimeOptions;
+  readonly history: HistoryRow[];
+  readonly onProgress?: (e: ProgressEvent) => void;
+  /** The pretraining state of a resumed run (then greedy pretraining is done). */
+  readonly resume?: PretrainState;
+  /** The safe point before each engine call. */
+  safePoint?(steps: number, state: () => PretrainState): void;
+}
+
+/** Trains the autoencoder in place in `store`; returns the steps it ran. */
+export async function pretrainPhase(input: PretrainInput): Promise<number> {
+  const { m, net, store, x, n, d, rng } = input;
+  const p = m.pretrain!;
+  const K = input.stepsPerRun;
+  if (!input.resume && p.greedy && p.greedy.epochs > 0)
+    await greedyPretrain({ net, pretrain: p, greedy: p.greedy, x, n, store, seed: input.seed, stepsPerRun: K, runtime: input.runtime, history: input.history, onProgress: input.onProgress });
+  const g = new Graph();
+  const xin = g.input('x', ['batch', d]);
+  let corrupted = xin;
+  if (p.corruption && p.corruption.rate > 0) {
+    corrupted =
+      p.corruption.kind === 'dropout'
+        ? dropout(xin, g.randomInput('mask', ['batch', d], { kind: 'bernoulli', p: 1 - p.corruption.rate }), p.corruption.rate)
+        : addNoise(xin, g.randomInput('noise', ['batch', d], { kind: 'normal', std: p.corruption.rate }));
+  }
+  const encoded = net.encode(g, corrupted, true);
+  const decoded = net.decode(g, encoded.code, true);
+  const rec = reconstructionLoss(p.loss, decoded, xin);
+  let loss = rec;
+  const outputs: Record<string, Tensor> = { reconstruction: rec };
+  if (p.correlation) {
+    const lcr = add(correlationLoss(encoded.code, xin), correlationLoss(encoded.code, decoded.output));
+    outputs.correlation = lcr;
+    loss = add(loss, mul(lcr, p.correlation.lambda));
+    outputs.loss = loss;
+  }
+  const sn = p.snnl;
+  if (sn) {
+    if (sn.supervised && !input.labels) throw new DataError(`method '${m.name}' uses the labels (supervised SNNL), but the data has none; use a labelled data set or an unsupervised preset`);
+    const groups = sn.supervised ? g.input('groups', ['batch', 1]) : undefined;
+    const temperature = g.input('temperature', []);
+    const hidden = [...encoded.layers, ...decoded.layers];
+    const snnl = combineLayerLosses(hidden.map((h) => softNearestNeighborLoss(h, groups, temperature, { distance: sn.distance })), sn.layers);
+    outputs.snnl = snnl;
+    loss = add(rec, mul(snnl, sn.alpha));
+    outputs.loss = loss;
+  }
+  const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed: input.seed, runtime: input.runtime, outputs });
+  const resume = input.resume;
+  if (resume) step.loadOptimizerState(resume.optimizer, { standard: false });
+  const gbuf = new Float32Array(K * p.batchSize);
+  const augment = imageAugmenter(p.augment, input.imageShape, input.seed, 'pretrain');
+  // SNNL's temperature (and supervised groups) are fed with each batch
+  const snnlFeeds = (epoch: number, from: number, batch: number, perm: Int32Array) => {
+    if (!sn) return undefined;
+    const temperature = sn.temperature === 'annealed' ? annealedTemperature(epoch) : sn.temperature;
+    return (_buf: Float32Array, rows: number, feeds: Feeds) => {
+      const steps = rows / batch;
+      feeds.temperature = { data: new Float32Array(steps).fill(temperature), dims: [steps] };
+      if (sn.supervised) {
+        for (let r = 0; r < rows; r++) gbuf[r] = input.labels![perm[from + r]!]!;
+        feeds.groups = { data: gbuf.subarray(0, rows), dims: [steps, batch, 1] };
+      }
+    };
+  };
+  try {
+    await runEpochs({
+      step,
+      x,
+      width: d,
+      n,
+      batchSize: p.batchSize,
+      stepsPerRun: K,
+      minRemainder: minTrainingBatch(m),
+      buffer: new Float32Array(K * p.batchSize * d),
+      phase: 'pretraining',
+      lrOption: PRETRAIN_LR_OPTION,
+      lr: p.optimizer.lr,
+      first: resume?.epoch ?? 0,
+      end: p.epochs,
+      order: forkedOrder(rng, 'pretrain', n),
+      resumed: (epoch) => (resume?.epoch === epoch ? resume : undefined),
+      beforeRun: (epoch, from, perm, sums, count) =>
+        input.safePoint?.(step.step, () => ({ epoch, cursor: from, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) })),
+      transform: augment,
+      extraFeeds: snnlFeeds,
+      afterEpoch: (epoch, losses) => {
+        input.history.push({ phase: 'pretrain', step: epoch + 1, losses });
+        input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
+      },
+    });
+    return step.step;
+  } finally {
+    await step.dispose();
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * A whole method run: builds the network, then the phases — pretraining → initial clustering →
+ * clustering phase → optional final clustering — with checkpoints at their safe points. Presets
+ * never contain loops; they only choose blocks, and the phases ask the blocks.
+ */
+import { DataError } from '../errors.ts';
+import type { ParameterStore } from '../engine/index.ts';
+import type { RuntimeOptions } from '../engine/session.ts';
+import { Rng } from '../random.ts';
+import { clusteringLossBlock, finalClusteringOf, hasClusteringPhase } from './blocks/registry.ts';
+import { checkPairwiseMemory } from './checks.ts';
+import { clusterPhase } from './cluster-phase.ts';
+import type { MethodConfig } from './config.ts';
+import { initialClustering } from './initial.ts';
+import { buildNetwork, compileFeatures, embed, requireImageShape } from './network.ts';
+import { pretrainPhase } from './pretrain.ts';
+import type { RunState, SafePoints } from './_run-state.ts';
+import type { Autoencoder, FitRecord, HistoryRow, ProgressEvent } from './types.ts';
+
+/** Everything the runner needs besides the method. */
+export interface RunInput {
+  readonly x: Float32Array;
+  readonly n: number;
+  readonly d: number;
+  readonly imageShape?: readonly [number, number, number];
+  readonly k: number;
+  readonly seed: number;
+  readonly runtime?: RuntimeOptions;
+  /** Steps per session.run in training phases. @defaultValue 16 */
+  readonly stepsPerRun?: number;
+  /** Rows per inference call when embedding data. @defaultValue 4096 */
+  readonly inferenceBatch?: number;
+  readonly onProgress?: (e: ProgressEvent) => void;
+  /** Parameters of a pretrained network to start from (skips pretraining). */
+  readonly pretrained?: ParameterStore;
+  /** Ground-truth labels, used only by supervised blocks (supervised SNNL). */
+  readonly labels?: Int32Array;
+  /** Bytes the b×b matrices of pairwise losses may take per step. @defaultValue 2 GiB */
+  readonly pairwiseMemoryLimit?: number;
+  /** Checkpointing: a state to resume from, and the safe points where the run may be saved or stopped. */
+  readonly checkpoint?: SafePoints;
+  /**
+   * Called once when the pretraining phase ends (the network, the history so far, its seconds), before
+   * the clustering phase: a pretraining cache stores it here, so a run that fails or stops later
+   * still leaves it for the next.
+   */
+  readonly onPretrained?: (store: ParameterStore, history: readonly HistoryRow[], seconds: number) => void;
+}
+
+/** What a run produces. */
+export interface RunOutput extends FitRecord {
+  readonly net: Autoencoder;
+  readonly store: ParameterStore;
+  readonly history: HistoryRow[];
+  readonly timings: Record<string, number>;
+  /** Parameters right after pretraining (for caching). */
+  readonly pretrainedStore?: ParameterStore;
+}
+
+/** Refuses data the method cannot train on (before any work). */
+function checkRunInput(m: MethodConfig, input: RunInput): void {
+  const { n, d, k } = input;
+  checkPairwiseMemory(m, input.pairwiseMemoryLimit);
+  if (m.pretrain?.augment || m.train?.augment) requireImageShape(`method '${m.name}' augments images (rotations and shifts)`, input.imageShape, d);
+  if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
+  const phases = [
+    ['pretraining', 'pretrain', m.pretrain?.batchSize],
+    ['clustering', 'train', clusteringLossBlock(m.clusteringLoss).trains ? m.train?.batchSize : undefined],
+  ] as const;
+  for (const [phase, section, b] of phases)
+    if (b !== undefined && b > n) throw new DataError(`the ${phase} batch size ${b} is larger than the ${n} samples; lower it (method option ${section}.batchSize, e.g. ${Math.max(1, Math.floor(n / 4))})`);
+}
+
+/** Runs a whole method; see the module comment. */
+export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOutput> {
+  const { x, n, d, k, seed } = input;
+  const K = input.stepsPerRun ?? 16;
+  const inferenceBatch = input.inferenceBatch ?? 4096;
+  const net = buildNetwork(m, d, input.imageShape);
+  const cp = input.checkpoint;
+  const resume = cp?.resume;
+  // a resumed run continues from the saved state: timings so far, history, generator, parameters
+  const timings: Record<string, number> = resume ? { ...resume.timings } : {};
+  const history: HistoryRow[] = resume ? resume.history : [];
+  const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
+  const store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
+  checkRunInput(m, input);
+
+  let pretrainedStore: ParameterStore | undefined = resume?.pretrainedStore;
+  let pretrainSteps = resume?.pretrainSteps ?? 0;
+  // The parts of the state every phase shares; `current` names the phase whose seconds so far count.
+  const common = (phase: RunState['phase'], steps: number, current?: string, t0?: number) => ({
+    phase,
+    steps,
+    rng: rng.getState(),
+    history,
+    timings: current ? { ...timings, [current]: (performance.now() - t0!) / 1000 } : { ...timings },
+    store,
+    pretrainedStore,
+    pretrainSteps,
+  });
+  // the clock of a phase, counting the seconds it ran before the run was resumed
+  const clock = (phase: string) => performance.now() - 1000 * (resume?.timings[phase] ?? 0);
+  if (resume?.phase === 'done') {
+    const r = resume.done!;
+    return { net, store, labels: r.labels, centers: r.centers, embeddingDim: r.embeddingDim, history, timings, iterations: r.iterations, stoppedBy: r.stoppedBy, pretrainedStore };
+  }
+
+  // ---- phase 1: pretraining
+  const resumePretrain = resume?.phase === 'pretrain' ? resume.pretrain : undefined;
+  if (resumePretrain || (!resume && m.pretrain && !input.pretrained && (m.pretrain.epochs > 0 || (m.pretrain.greedy?.epochs ?? 0) > 0))) {
+    const t0 = clock('pretrain');
+    pretrainSteps = await pretrainPhase({
+      m,
+      net,
+      store,
+      x,
+      n,
+      d,
+      imageShape: input.imageShape,
+      labels: input.labels,
+      seed,
+      rng,
+      stepsPerRun: K,
+      runtime: input.runtime,
+      history,
+      onProgress: input.onProgress,
+      resume: resumePretrain,
+      safePoint: cp && ((steps, state) => cp.at(steps, () => ({ ...common('pretrain', steps, 'pretrain', t0), pretrain: state() }))),
+    });
+    pretrainedStore = store.clone();
+    timings.pretrain = (performance.now() - t0) / 1000;
+    input.onPretrained?.(pretrainedStore, history, timings.pretrain);
+  } else if (!resume && m.pretrain && input.pretrained) {
+    // A given (or cached) network stands for the pretraining: draw what pretraining draws, so the
+    // later phases make the random choices of a fit that pretrains, and give its result.
+    for (let epoch = 0; epoch < m.pretrain.epochs; epoch++) rng.fork(`pretrain-${epoch}`);
+  }
+
+  // ---- phase 2: initial clustering on the features (a resumed clustering phase has it)
+  const init = resume?.init ?? (await initialClustering({ m, net, store, x, n, d, k, seed, runtime: input.runtime, inferenceBatch, pretrainSteps, timings, history, onProgress: input.onProgress }));
+  let { labels, centers } = init;
+  const dim = init.dim;
+
+  // ---- phase 3: clustering
+  let iterations = 0;
+  let stoppedBy: RunOutput['stoppedBy'] = 'none';
+  if (hasClusteringPhase(m)) {
+    const t0 = clock('cluster');
+    const safe = {
+      resume: resume?.cluster,
+      at: (steps: number, state: () => NonNullable<RunState['cluster']>, reason?: 'phase') =>
+        cp?.at(pretrainSteps + steps, () => ({ ...common('cluster', pretrainSteps + steps, 'cluster', t0), init, cluster: state() }), reason),
+    };
+    const r = await clusterPhase({ m, net, store, x, n, d, k, seed, imageShape: input.imageShape, stepsPerRun: K, inferenceBatch, runtime: input.runtime, centers, labels, dim, rng, history, onProgress: input.onProgress, safe });
+    ({ centers, labels, iterations, stoppedBy } = r);
+    timings.cluster = (performance.now() - t0) / 1000;
+  }
+
+  // ---- phase 4: the final clustering on the final embedding
+  const final = finalClusteringOf(m);
+  if (final) {
+    const t0 = performance.now();
+    const f = await compileFeatures(m, net, store, d, input.runtime);
+    const z = await embed(f, x, n, d, inferenceBatch);
+    await f.fn.dispose();
+    ({ labels, centers } = await final.block.run(final.config, { z, n, dim: f.dim, k, method: m, seed, threads: input.runtime?.threads }));
+    timings.recluster = (performance.now() - t0) / 1000;
+    input.onProgress?.({ phase: 'recluster', done: 1, total: 1, labels });
+  }
+  const steps = pretrainSteps + iterations; // every clustering iteration is one step
+  cp?.at(steps, () => ({ ...common('done', steps), done: { labels, centers, iterations, stoppedBy, embeddingDim: dim } }), 'end');
+  return { net, store, labels, centers, embeddingDim: dim, history, timings, iterations, stoppedBy, pretrainedStore };
+}

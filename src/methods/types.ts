@@ -1,0 +1,64 @@
+/**
+ * The public types of the methods: progress events, history rows, the autoencoder contract and the
+ * record a fit produces. Other folders (cli, report, reproduce, worker) import them from here.
+ */
+import type { Graph, ParameterStore, Tensor } from '../engine/index.ts';
+import type { Decoded, Encoded } from '../nn/mlp-autoencoder.ts';
+
+/** The autoencoder contract the training loop needs (MLP and conv autoencoders implement it). */
+export interface Autoencoder {
+  readonly inputDim: number;
+  encode(g: Graph, x: Tensor, training?: boolean): Encoded;
+  decode(g: Graph, z: Tensor, training?: boolean): Decoded;
+  encoderParamNames(): string[];
+  decoderParamNames(): string[];
+  initParameters(seed: number): ParameterStore;
+}
+
+/** One progress event. */
+export interface ProgressEvent {
+  /** Greedy layer-wise pretraining, pretraining, initial k-means, clustering, final re-clustering. */
+  readonly phase: 'greedy' | 'pretrain' | 'init' | 'cluster' | 'recluster';
+  /** Epoch (greedy: over all layer pairs; pretraining) or iteration (clustering) done so far, and the total. */
+  readonly done: number;
+  /** Epochs or iterations of the whole phase. */
+  readonly total: number;
+  /** Loss terms of the last epoch / interval. */
+  readonly losses?: Readonly<Record<string, number>>;
+  /** Fraction of labels that changed at the last target refresh. */
+  readonly labelChange?: number;
+  /** Current labels (for metrics against ground truth). */
+  readonly labels?: Int32Array;
+}
+
+/** One row of the training history. */
+export interface HistoryRow {
+  /** The phase (`greedy`, `pretrain`, `init`, `cluster`). */
+  readonly phase: string;
+  /** Epoch (pretraining) or iteration (clustering) at the row's end; 0 for the initial k-means. */
+  readonly step: number;
+  /** Loss terms (and the initial k-means inertia). */
+  readonly losses: Record<string, number>;
+  /** Fraction of labels changed since the last refresh (clustering). */
+  readonly labelChange?: number;
+  /** Clustering accuracy against ground truth, filled in by callers that have labels. */
+  acc?: number;
+  /** Normalised mutual information against ground truth, filled in by callers that have labels. */
+  nmi?: number;
+}
+
+/** Why training stopped: few labels changed (`tolerance`), the iteration budget, or no clustering phase (`none`). */
+export type StoppedBy = 'tolerance' | 'maxIter' | 'none';
+
+/** The result of a fit, as the training loop, checkpoints and saved models record it. */
+export interface FitRecord {
+  /** Cluster of each training row. */
+  readonly labels: Int32Array;
+  /** Row-major `[k, embeddingDim]` centres. */
+  readonly centers: Float32Array;
+  /** Width of the clustering feature space. */
+  readonly embeddingDim: number;
+  /** Clustering-phase iterations run. */
+  readonly iterations: number;
+  readonly stoppedBy: StoppedBy;
+}
