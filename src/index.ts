@@ -2,12 +2,22 @@
  * deepclust's public library API. Everything a user needs is exported here; deeper modules are
  * implementation details.
  */
-export { DeepClustering, FittedDeepClustering, methodPreprocessing, resolveMethod, type CheckpointOptions, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
+export { DeepClustering, FittedDeepClustering, methodPreprocessing, resolveMethod, type CheckpointOptions, type DataInput, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
 export { fitInWorker, type WorkerFitOptions, type WorkerCheckpointOptions } from './worker/fit-in-worker.ts';
 export { type CheckpointInfo, type Fingerprint, hasCheckpoint, readCheckpointInfo, removeCheckpoint } from './methods/checkpoint.ts';
 export { PRESETS, preset, snnlPreset } from './methods/presets.ts';
-export type { MethodConfig, DeepPartial, OptimizerConfig, GreedyPretrainConfig, SnnlConfig, ArchitectureConfig, FeaturesConfig, PretrainConfig, NonClusteringLossConfig, ClusteringLossConfig, CombinationConfig, ClusterUpdateConfig, TrainConfig, RegularizerConfig, AugmentConfig, ShortBudget } from './methods/config.ts';
+export type { MethodConfig, DeepPartial, OptimizerConfig, GreedyPretrainConfig, SnnlConfig, ArchitectureConfig, FeaturesConfig, PretrainConfig, NonClusteringLossConfig, ClusteringLossConfig, FinalClusteringConfig, CombinationConfig, ClusterUpdateConfig, TrainConfig, RegularizerConfig, AugmentConfig, ShortBudget } from './methods/config.ts';
 export { DEFAULT_SHORT_BUDGET, shortBudgetOverrides } from './methods/config.ts';
+export { clusteringLossKinds, finalClusteringKinds, registerClusteringLoss, registerFinalClustering } from './methods/blocks/registry.ts';
+export type { ClusterUpdateBlock, ClusteringLossBlock, FinalClusteringBlock, FinalContext, HardTargetFeed, LossContext, LossGraph } from './methods/blocks/types.ts';
+export type { ClusteringLosses, FinalClusterings } from './methods/blocks/kinds.ts';
+// the built-in blocks' config types (their modules also add them to the ClusteringLossConfig union)
+export type { DecLossConfig } from './methods/blocks/dec.ts';
+export type { KmeansLossConfig } from './methods/blocks/kmeans.ts';
+export type { CdcLossConfig } from './methods/blocks/cdc.ts';
+export type { ClassificationLossConfig } from './methods/blocks/classification.ts';
+export type { NoClusteringLossConfig } from './methods/blocks/none.ts';
+export type { KmeansFinalConfig } from './methods/blocks/final-kmeans.ts';
 export type { ProgressEvent, HistoryRow, Autoencoder, FitRecord, StoppedBy } from './methods/types.ts';
 export { loadDataset, type Dataset } from './data/index.ts';
 export * as metrics from './metrics/index.ts';

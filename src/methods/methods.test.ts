@@ -95,9 +95,9 @@ test('supervised SNNL needs labels', async () => {
 
 test('bad options and data give clear errors', async () => {
   const { x } = blobs(12);
-  await assert.rejects(new DeepClustering({ method: 'idec', nClusters: 1 }).fit(x), (e: unknown) => e instanceof ParamError && /nClusters' must be an integer >= 2/.test((e as Error).message));
+  assert.throws(() => new DeepClustering({ method: 'idec', nClusters: 1 }), (e: unknown) => e instanceof ParamError && /nClusters' must be an integer >= 2/.test((e as Error).message));
   await assert.rejects(new DeepClustering({ method: 'idec', nClusters: 20, overrides: tiny.mlp }).fit(x), (e: unknown) => e instanceof DataError && /larger than the 12 samples/.test((e as Error).message));
-  await assert.rejects(new DeepClustering({ method: 'idex', nClusters: 3 }).fit(x), /unknown method 'idex' \(did you mean 'idec'\?\)/);
+  assert.throws(() => new DeepClustering({ method: 'idex', nClusters: 3 }), /unknown method 'idex' \(did you mean 'idec'\?\)/);
   await assert.rejects(new DeepClustering({ method: 'idec', nClusters: 3, overrides: { pretrain: { batchSize: 64 } } }).fit(x), /pretraining batch size 64 is larger than the 12 samples/);
   const bad = { ...x, data: x.data.slice() };
   bad.data[17] = Number.NaN;

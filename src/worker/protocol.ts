@@ -6,7 +6,7 @@
 import { DataError, DeepclustError, DivergenceError, GraphError, InterruptedError, ParamError } from '../errors.ts';
 import { ParameterStore } from '../engine/params.ts';
 import type { FloatDType } from '../engine/graph.ts';
-import type { HistoryRow, ProgressEvent } from '../methods/types.ts';
+import type { FitRecord, HistoryRow, ProgressEvent } from '../methods/types.ts';
 import type { MethodConfig } from '../methods/config.ts';
 import type { DeepClusteringOptions, PretrainSource } from '../methods/deep-clustering.ts';
 
@@ -47,7 +47,7 @@ export interface AbortJob {
 }
 
 /** The fitted model as plain data. */
-export interface PackedFitted {
+export interface PackedFitted extends FitRecord {
   readonly method: MethodConfig;
   readonly nClusters: number;
   readonly seed: number;
@@ -55,13 +55,8 @@ export interface PackedFitted {
   readonly imageShape?: readonly [number, number, number];
   readonly store: PackedTensor[];
   readonly pretrainedStore?: PackedTensor[];
-  readonly labels: Int32Array;
-  readonly centers: Float32Array;
-  readonly embeddingDim: number;
   readonly history: readonly HistoryRow[];
   readonly timings: Readonly<Record<string, number>>;
-  readonly iterations: number;
-  readonly stoppedBy: string;
   readonly pretrainSource?: PretrainSource;
 }
 
