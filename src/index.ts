@@ -23,5 +23,6 @@ export { loadDataset, type Dataset } from './data/index.ts';
 export * as metrics from './metrics/index.ts';
 export * as cluster from './cluster/index.ts';
 export * as engine from './engine/index.ts';
+export * as losses from './losses/index.ts';
 export { DeepclustError, ParamError, DataError, GraphError, DivergenceError, InterruptedError } from './errors.ts';
 export type { Matrix } from './matrix.ts';
