@@ -9,7 +9,7 @@ export { PRESETS, preset, snnlPreset } from './methods/presets.ts';
 export type { MethodConfig, DeepPartial, OptimizerConfig, GreedyPretrainConfig, SnnlConfig, ArchitectureConfig, FeaturesConfig, PretrainConfig, NonClusteringLossConfig, ClusteringLossConfig, FinalClusteringConfig, CombinationConfig, ClusterUpdateConfig, TrainConfig, RegularizerConfig, AugmentConfig, ShortBudget } from './methods/config.ts';
 export { DEFAULT_SHORT_BUDGET, shortBudgetOverrides } from './methods/config.ts';
 export { clusteringLossKinds, finalClusteringKinds, registerClusteringLoss, registerFinalClustering } from './methods/blocks/registry.ts';
-export type { ClusterUpdateBlock, ClusteringLossBlock, FinalClusteringBlock, FinalContext, HardTargetFeed, LossContext, LossGraph } from './methods/blocks/types.ts';
+export type { ClusterUpdateBlock, ClusteringLossBlock, FinalAssignContext, FinalClusteringBlock, FinalContext, FinalResult, HardTargetFeed, LossContext, LossGraph } from './methods/blocks/types.ts';
 export type { ClusteringLosses, FinalClusterings } from './methods/blocks/kinds.ts';
 // the built-in blocks' config types (their modules also add them to the ClusteringLossConfig union)
 export type { DecLossConfig } from './methods/blocks/dec.ts';

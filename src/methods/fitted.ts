@@ -11,7 +11,7 @@ import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFu
 import type { RuntimeOptions } from '../engine/session.ts';
 import { studentTAssignment } from '../losses/clustering.ts';
 import type { Matrix } from '../matrix.ts';
-import { clusteringLossBlock } from './blocks/registry.ts';
+import { clusteringLossBlock, finalClusteringOf } from './blocks/registry.ts';
 import { checkData } from './checks.ts';
 import type { MethodConfig } from './config.ts';
 import { type DataInput, toMatrix } from './input.ts';
@@ -150,8 +150,7 @@ export class FittedDeepClustering {
     const data = this.checkInput(x);
     const rows = data.length / this.nFeatures;
     const { g, z, centers } = this.graphWithFeatures();
-    const alpha = this.assignmentAlpha();
-    const q = studentTAssignment(z, centers, alpha);
+    const q = this.assignments(g, z, centers);
     const fn = await compileFunction(g, { outputs: { q }, store: this.state.store, runtime: this.state.runtime });
     try {
       const out = await fn.runBatched({ x: { data, rowSize: this.nFeatures } }, rows, batchSize);
@@ -161,9 +160,14 @@ export class FittedDeepClustering {
     }
   }
 
-  /** Student-t α of the soft assignments: the clustering-loss block's (ν = 1 for most). */
-  private assignmentAlpha(): number {
-    return clusteringLossBlock(this.method.clusteringLoss).alpha(this.method.clusteringLoss as never);
+  /**
+   * Soft assignments of the features: the final-clustering block's when it has its own, else
+   * Student-t with the clustering-loss block's α (ν = 1 for most).
+   */
+  private assignments(g: Graph, z: Tensor, centers: Tensor): Tensor {
+    const final = finalClusteringOf(this.method);
+    if (final?.block.softAssign) return final.block.softAssign({ g, z, centers, param: (name, shape) => g.param(`final.${name}`, [...shape]) }, final.config);
+    return studentTAssignment(z, centers, clusteringLossBlock(this.method.clusteringLoss).alpha(this.method.clusteringLoss as never));
   }
 
   /** Cluster of each row: its nearest centre in the feature space. */
@@ -187,8 +191,7 @@ export class FittedDeepClustering {
     const { g, z, centers } = this.graphWithFeatures();
     const outputs: Record<string, Tensor> = { embedding: z };
     if (options.softAssignment ?? true) {
-      const alpha = this.assignmentAlpha();
-      const q = studentTAssignment(z, centers, alpha);
+      const q = this.assignments(g, z, centers);
       outputs.q = q;
       outputs.label = argMax(q, 1);
     }

@@ -164,7 +164,9 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     const f = await compileFeatures(m, net, store, d, input.runtime);
     const z = await embed(f, x, n, d, inferenceBatch);
     await f.fn.dispose();
-    ({ labels, centers } = await final.block.run(final.config, { z, n, dim: f.dim, k, method: m, seed, threads: input.runtime?.threads }));
+    const r = await final.block.run(final.config, { z, n, dim: f.dim, k, method: m, seed, threads: input.runtime?.threads });
+    ({ labels, centers } = r);
+    for (const [name, p] of Object.entries(r.params ?? {})) store.add(`final.${name}`, [...p.shape], p.data, false);
     timings.recluster = (performance.now() - t0) / 1000;
     input.onProgress?.({ phase: 'recluster', done: 1, total: 1, labels });
   }

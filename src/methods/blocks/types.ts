@@ -132,11 +132,35 @@ export interface FinalContext {
   readonly threads?: number;
 }
 
+/** What a final-clustering block returns: labels and centres in feature space, and parameters of its own. */
+export interface FinalResult {
+  readonly labels: Int32Array;
+  /** Row-major `[k, dim]`. */
+  readonly centers: Float32Array;
+  /** Further parameters (e.g. a GMM's weights and covariances), stored with the model as `final.<name>`. */
+  readonly params?: Readonly<Record<string, { readonly shape: readonly number[]; readonly data: Float32Array }>>;
+}
+
+/** The graph pieces a final-clustering block's soft assignments are built from. */
+export interface FinalAssignContext {
+  readonly g: Graph;
+  /** Features `[rows, dim]` and the centres `[k, dim]` (a constant). */
+  readonly z: Tensor;
+  readonly centers: Tensor;
+  /** One of the block's own parameters (see {@link FinalResult.params}). */
+  param(name: string, shape: readonly number[]): Tensor;
+}
+
 /** A final-clustering block: clusters the final embedding (labels and centres in feature space). */
 export interface FinalClusteringBlock<C extends { readonly kind: string } = { readonly kind: string }> {
   readonly kind: C['kind'];
   readonly summary: string;
   readonly keys: readonly string[];
   check(c: C, where: string): void;
-  run(c: C, ctx: FinalContext): Promise<{ labels: Int32Array; centers: Float32Array }>;
+  run(c: C, ctx: FinalContext): Promise<FinalResult>;
+  /**
+   * Soft assignments `[rows, k]` of new data for `softAssign`, `predict` (arg-max) and
+   * `exportOnnx`; without it, Student-t assignments to the centres (the clustering loss's α).
+   */
+  softAssign?(ctx: FinalAssignContext, c: C): Tensor;
 }
