@@ -62,6 +62,21 @@ export function registerFinalClustering<C extends { readonly kind: string }>(blo
   finals.set(block.kind, block as unknown as StoredFinal);
 }
 
+/** Every registered clustering-loss block. */
+export function clusteringLossBlocks(): ClusteringLossBlock<ClusteringLossConfig>[] {
+  return [...losses.values()];
+}
+
+/** Every cluster-update block. */
+export function clusterUpdateBlocks(): ClusterUpdateBlock[] {
+  return Object.values(UPDATES);
+}
+
+/** Every registered final-clustering block. */
+export function finalClusteringBlocks(): FinalClusteringBlock<FinalClusteringConfig>[] {
+  return [...finals.values()];
+}
+
 /** The known clustering-loss kinds. */
 export function clusteringLossKinds(): string[] {
   return [...losses.keys()];
