@@ -16,6 +16,7 @@ import { type HardClusters, compact, lloydRefine, wardMerge } from './hard-clust
 import { hardFrom } from './initial.ts';
 import { type Feeds, type RowFeed, type StepRun, assertFiniteAfter, imageAugmenter, trainSteps } from './loop.ts';
 import { features, makeOptimizer, minTrainingBatch } from './network.ts';
+import { SEEDS, epochOrder } from './seeds.ts';
 import type { ClusterState } from './_run-state.ts';
 import type { Autoencoder, HistoryRow, ProgressEvent, StoppedBy } from './types.ts';
 
@@ -119,7 +120,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
   const netParams = g.params.filter((p) => p.name !== 'clusters.centers');
   const groups: ParamGroup[] = built.groups ?? [{ name: 'network', params: netParams, optimizer: makeOptimizer(t.optimizer) }, ...update.groups(g, cu, t.optimizer, makeOptimizer)];
   // The decoder's parameters may be absent from this graph (keepDecoder false): the store keeps them.
-  const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: input.seed, runtime: input.runtime, outputs: terms });
+  const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: SEEDS.steps(input.seed), runtime: input.runtime, outputs: terms });
   if (rc) step.loadOptimizerState(rc.optimizer, { standard: false });
 
   // Assignments of all data at each refresh (the block's), or the features (hard targets).
@@ -165,7 +166,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
   if (rc?.feed && rowFeeds[0]) rowFeeds[0].data = rc.feed;
   const xb = new Float32Array(K * B * d);
   // a resumed run continues the epoch order at its position (the generator is already past its forks)
-  let perm = rc ? rc.perm : rng.fork('cluster-0').permutation(n);
+  let perm = rc ? rc.perm : epochOrder(rng, 'cluster', 0, n);
   let cursor = rc?.cursor ?? 0;
   let epoch = rc?.epoch ?? 0;
   let ite = rc?.ite ?? 0;
@@ -238,7 +239,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
       const rem = n - cursor >= minTrainingBatch(m) ? n - cursor : 0;
       if (rem > 0) await run(cursor, 1, rem);
       cursor = 0;
-      perm = rng.fork(`cluster-${++epoch}`).permutation(n);
+      perm = epochOrder(rng, 'cluster', ++epoch, n);
       if (rem > 0) {
         count++;
         ite += 1;

@@ -15,6 +15,7 @@ import { Rng } from '../random.ts';
 import type { GreedyPretrainConfig, PretrainConfig } from './config.ts';
 import { runEpochs } from './loop.ts';
 import { makeOptimizer } from './network.ts';
+import { SEEDS } from './seeds.ts';
 import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
 
 /** What {@link greedyPretrain} needs. */
@@ -58,7 +59,7 @@ export async function greedyPretrain(input: GreedyInput): Promise<void> {
     // only the first pair reconstructs the data (with the pretraining loss); inner pairs reconstruct activations
     const loss = reconstructionLoss(i === 0 ? p.loss : 'mse', { logits, output: activate(logits, dec.activation) }, hin);
     const optimizer = greedy.optimizer ?? p.optimizer;
-    const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(optimizer), store, seed: seed + 7919 * (i + 1), runtime: input.runtime, outputs: { reconstruction: loss } });
+    const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(optimizer), store, seed: SEEDS.greedyLayer(seed, i), runtime: input.runtime, outputs: { reconstruction: loss } });
     const layerRng = rng.fork(i);
     try {
       await runEpochs({

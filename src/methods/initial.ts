@@ -8,6 +8,7 @@ import { runKMeans } from './kmeans-runs.ts';
 import { assertFiniteAfter } from './loop.ts';
 import { compileFeatures, embed } from './network.ts';
 import { PRETRAIN_LR_OPTION } from './pretrain.ts';
+import { SEEDS } from './seeds.ts';
 import type { InitState } from './_run-state.ts';
 import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
 
@@ -41,7 +42,7 @@ export async function initialClustering(input: InitInput): Promise<InitState> {
   await featureFn.fn.dispose();
   input.onProgress?.({ phase: 'init', done: 0, total: 1 });
   const initK = clusterUpdateBlock(m.clusterUpdate).initialClusters(m.clusterUpdate, n, k);
-  const km = await runKMeans(z, n, featureFn.dim, initK, m.initNInit, seed, input.runtime?.threads);
+  const km = await runKMeans(z, n, featureFn.dim, initK, m.initNInit, SEEDS.initialKmeans(seed), input.runtime?.threads);
   let labels = km.labels;
   let centers = km.centers;
   if (initK > k && !hasClusteringPhase(m)) {

@@ -9,7 +9,6 @@ import { DivergenceError } from '../errors.ts';
 import type { TrainingStep } from '../engine/index.ts';
 import { augmentImages, augmentRng } from '../data/augment.ts';
 import type { AugmentConfig } from './config.ts';
-import type { Rng } from '../random.ts';
 
 /** The phases that train, as errors name them. */
 export type TrainingPhase = 'pretraining' | 'clustering';
@@ -176,9 +175,4 @@ export function imageAugmenter(
   return (epoch, from, batch) => (buf, rows) => {
     for (let r = 0; r < rows; r += batch) augmentImages(buf.subarray(r * size), Math.min(batch, rows - r), shape!, cfg, augmentRng(seed, phase, epoch, from + r), scratch);
   };
-}
-
-/** An epoch order from a named fork of the run's generator. */
-export function forkedOrder(rng: Rng, prefix: string, n: number): (epoch: number) => Int32Array {
-  return (epoch) => rng.fork(`${prefix}-${epoch}`).permutation(n);
 }

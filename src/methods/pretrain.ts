@@ -11,7 +11,8 @@ import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from
 import type { Rng } from '../random.ts';
 import type { MethodConfig } from './config.ts';
 import { greedyPretrain } from './greedy.ts';
-import { type Feeds, forkedOrder, imageAugmenter, runEpochs } from './loop.ts';
+import { type Feeds, imageAugmenter, runEpochs } from './loop.ts';
+import { SEEDS, epochOrder } from './seeds.ts';
 import { makeOptimizer, minTrainingBatch } from './network.ts';
 import type { PretrainState } from './_run-state.ts';
 import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
@@ -80,7 +81,7 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
     loss = add(rec, mul(snnl, sn.alpha));
     outputs.loss = loss;
   }
-  const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed: input.seed, runtime: input.runtime, outputs });
+  const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed: SEEDS.steps(input.seed), runtime: input.runtime, outputs });
   const resume = input.resume;
   if (resume) step.loadOptimizerState(resume.optimizer, { standard: false });
   const gbuf = new Float32Array(K * p.batchSize);
@@ -113,7 +114,7 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
       lr: p.optimizer.lr,
       first: resume?.epoch ?? 0,
       end: p.epochs,
-      order: forkedOrder(rng, 'pretrain', n),
+      order: (epoch) => epochOrder(rng, 'pretrain', epoch, n),
       resumed: (epoch) => (resume?.epoch === epoch ? resume : undefined),
       beforeRun: (epoch, from, perm, sums, count) =>
         input.safePoint?.(step.step, () => ({ epoch, cursor: from, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) })),

@@ -14,6 +14,7 @@ import type { MethodConfig } from './config.ts';
 import { initialClustering } from './initial.ts';
 import { buildNetwork, compileFeatures, embed, requireImageShape } from './network.ts';
 import { pretrainPhase } from './pretrain.ts';
+import { SEEDS, skipPretraining } from './seeds.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
 import type { Autoencoder, FitRecord, HistoryRow, ProgressEvent } from './types.ts';
 
@@ -83,7 +84,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const timings: Record<string, number> = resume ? { ...resume.timings } : {};
   const history: HistoryRow[] = resume ? resume.history : [];
   const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
-  const store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(seed);
+  const store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(SEEDS.network(seed));
   checkRunInput(m, input);
 
   let pretrainedStore: ParameterStore | undefined = resume?.pretrainedStore;
@@ -134,7 +135,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   } else if (!resume && m.pretrain && input.pretrained) {
     // A given (or cached) network stands for the pretraining: draw what pretraining draws, so the
     // later phases make the random choices of a fit that pretrains, and give its result.
-    for (let epoch = 0; epoch < m.pretrain.epochs; epoch++) rng.fork(`pretrain-${epoch}`);
+    skipPretraining(rng, m.pretrain.epochs);
   }
 
   // ---- phase 2: initial clustering on the features (a resumed clustering phase has it)

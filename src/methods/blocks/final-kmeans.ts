@@ -1,5 +1,6 @@
 /** Re-clustering after training with k-means on the final embedding (best of `method.initNInit` runs). */
 import { runKMeans } from '../kmeans-runs.ts';
+import { SEEDS } from '../seeds.ts';
 import type { FinalClusteringBlock } from './types.ts';
 
 /** k-means on the final embedding. */
@@ -20,6 +21,5 @@ export const kmeansFinal: FinalClusteringBlock<KmeansFinalConfig> = {
   summary: 'k-means on the final embedding',
   keys: [],
   check() {},
-  // seed + 1: the stream this step has always used (its results must not change)
-  run: async (_c, { z, n, dim, k, method, seed, threads }) => runKMeans(z, n, dim, k, method.initNInit, seed + 1, threads),
+  run: async (_c, { z, n, dim, k, method, seed, threads }) => runKMeans(z, n, dim, k, method.initNInit, SEEDS.finalKmeans(seed), threads),
 };
