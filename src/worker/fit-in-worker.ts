@@ -9,7 +9,8 @@ import { InterruptedError } from '../errors.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
 import type { Matrix } from '../matrix.ts';
 import { buildNetwork } from '../methods/network.ts';
-import { type CheckpointOptions, type DeepClusteringOptions, type FitOptions, FittedDeepClustering } from '../methods/deep-clustering.ts';
+import { type CheckpointOptions, type DataInput, DeepClustering, type DeepClusteringOptions, type FitOptions, FittedDeepClustering } from '../methods/deep-clustering.ts';
+import { toMatrix } from '../methods/input.ts';
 import { type FitJob, type PackedFitted, type WorkerMessage, packStore, unpackError, unpackStore } from './protocol.ts';
 
 /** Checkpointing of {@link fitInWorker}: as {@link CheckpointOptions}, with `extra` a fixed object (functions cannot cross threads). */
@@ -59,9 +60,17 @@ export interface WorkerFitOptions extends Omit<FitOptions, 'checkpoint'> {
  * ```
  * @throws ParamError, DataError, DivergenceError as `fit` does; InterruptedError when `signal` aborts
  */
-export function fitInWorker(options: DeepClusteringOptions, x: Matrix, fitOptions: WorkerFitOptions = {}): Promise<FittedDeepClustering> {
+export function fitInWorker(options: DeepClusteringOptions, input: DataInput, fitOptions: WorkerFitOptions = {}): Promise<FittedDeepClustering> {
   const { signal, onProgress } = fitOptions;
   if (signal?.aborted) return Promise.reject(stopped());
+  let x: Matrix;
+  try {
+    // options and data are checked here, before a thread starts: the errors name the caller's options
+    new DeepClustering(options);
+    x = toMatrix(input, 'fitInWorker');
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const checkpointing = fitOptions.checkpoint !== undefined || fitOptions.resumeFrom !== undefined;
   const { data, transfer } = shareData(x.data, fitOptions.transfer ?? false);
   const job: FitJob = {
