@@ -2,15 +2,17 @@
  * deepclust's public library API. Everything a user needs is exported here; deeper modules are
  * implementation details.
  */
-export { DeepClustering, FittedDeepClustering, methodPreprocessing, resolveMethod, type CheckpointOptions, type DataInput, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
+export { DeepClustering, FittedDeepClustering, methodPreprocessing, resolveMethod, type CheckpointOptions, type DataInput, type RowsAndCols, type ValuesWithShape, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
 export { fitInWorker, type WorkerFitOptions, type WorkerCheckpointOptions } from './worker/fit-in-worker.ts';
 export { type CheckpointInfo, type Fingerprint, hasCheckpoint, readCheckpointInfo, removeCheckpoint } from './methods/checkpoint.ts';
 export { PRESETS, preset, snnlPreset } from './methods/presets.ts';
 export type { MethodConfig, DeepPartial, OptimizerConfig, GreedyPretrainConfig, SnnlConfig, ArchitectureConfig, FeaturesConfig, PretrainConfig, NonClusteringLossConfig, ClusteringLossConfig, FinalClusteringConfig, CombinationConfig, ClusterUpdateConfig, TrainConfig, RegularizerConfig, AugmentConfig, ShortBudget } from './methods/config.ts';
 export { DEFAULT_SHORT_BUDGET, shortBudgetOverrides } from './methods/config.ts';
-export { clusteringLossKinds, finalClusteringKinds, registerClusteringLoss, registerFinalClustering } from './methods/blocks/registry.ts';
-export type { ClusterUpdateBlock, ClusteringLossBlock, FinalAssignContext, FinalClusteringBlock, FinalContext, FinalResult, HardTargetFeed, LossContext, LossGraph } from './methods/blocks/types.ts';
-export type { ClusteringLosses, FinalClusterings } from './methods/blocks/kinds.ts';
+export { clusteringLossKinds, customClusteringLoss, customFinalClustering, finalClusteringKinds, registerClusteringLoss, registerFinalClustering } from './methods/blocks/registry.ts';
+export type { BlockConfig, ClusterUpdateBlock, ClusterUpdateKind, ClusteringLossBlock, FinalAssignContext, FinalClusteringBlock, FinalContext, FinalParam, FinalResult, HardTargetFeed, LossContext, LossGraph } from './methods/blocks/types.ts';
+export type { HardClusters } from './methods/hard-clusters.ts';
+export type { RowFeed } from './methods/loop.ts';
+export type { BuiltinClusteringLosses, BuiltinFinalClusterings, ClusteringLosses, FinalClusterings } from './methods/blocks/kinds.ts';
 // the built-in blocks' config types (their modules also add them to the ClusteringLossConfig union)
 export type { DecLossConfig } from './methods/blocks/dec.ts';
 export type { KmeansLossConfig } from './methods/blocks/kmeans.ts';

@@ -16,13 +16,6 @@ export interface SoftKmeansConfig {
   readonly alpha: number;
 }
 
-// Adds the kind to the ClusteringLossConfig union, so a MethodConfig may name it.
-declare module '../../src/methods/blocks/kinds.ts' {
-  interface ClusteringLosses {
-    'soft-kmeans': SoftKmeansConfig;
-  }
-}
-
 /** The soft k-means block. */
 export const softKmeans: ClusteringLossBlock<SoftKmeansConfig> = {
   kind: 'soft-kmeans',

@@ -11,7 +11,7 @@ import { checkData, checkReconstructionRange } from './checks.ts';
 import { type DeepPartial, type MethodConfig, applyDatasetDefaults, mergeConfig, shortBudgetOverrides } from './config.ts';
 import { FittedDeepClustering, type PretrainSource } from './fitted.ts';
 import { type DataInput, type Float32Matrix, toMatrix } from './input.ts';
-import { type CheckpointOptions, type DeepClusteringOptions, type FitOptions, checkFitOptions, checkOptions } from './options.ts';
+import { type DeepClusteringOptions, type FitOptions, checkFitOptions, checkOptions } from './options.ts';
 import { preset } from './presets.ts';
 import { checkPretrainCacheDir, loadPretrain, pretrainCacheKey, savePretrain } from './pretrain-cache.ts';
 import { runMethod } from './run.ts';
@@ -21,7 +21,7 @@ import { type Checkpoint, Checkpointer, DEFAULT_CHECKPOINT_EVERY, checkFingerpri
 
 export { FittedDeepClustering, type PretrainSource } from './fitted.ts';
 export type { CheckpointOptions, DeepClusteringOptions, FitOptions } from './options.ts';
-export type { DataInput } from './input.ts';
+export type { DataInput, RowsAndCols, ValuesWithShape } from './input.ts';
 
 /** What the estimator keeps in a checkpoint besides the run's state. */
 interface FitCheckpointExtra {

@@ -7,10 +7,13 @@
 
 /** Labels and centroids of a hard clustering of `n` points of width `dim`. */
 export interface HardClusters {
+  /** Cluster of each point, 0..count-1. */
   labels: Int32Array;
   /** `[count, dim]` row-major. */
   centroids: Float64Array;
+  /** Points per cluster. */
   sizes: Int32Array;
+  /** Number of clusters. */
   count: number;
 }
 

@@ -6,11 +6,25 @@ import { DataError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 
 /** Rows of numbers, a matrix, or values with their shape. */
-export type DataInput =
-  | Matrix
-  | readonly (readonly number[])[]
-  | { readonly data: ArrayLike<number>; readonly rows: number; readonly cols: number }
-  | { readonly data: ArrayLike<number>; readonly shape: readonly [number, number] };
+export type DataInput = Matrix | readonly (readonly number[])[] | RowsAndCols | ValuesWithShape;
+
+/** Row-major values of `rows × cols` (any typed array or number[]). */
+export interface RowsAndCols {
+  /** Row-major values, `rows * cols` of them. */
+  readonly data: ArrayLike<number>;
+  /** Number of rows (samples). */
+  readonly rows: number;
+  /** Number of columns (features). */
+  readonly cols: number;
+}
+
+/** Row-major values with their shape `[rows, cols]`. */
+export interface ValuesWithShape {
+  /** Row-major values, `rows * cols` of them. */
+  readonly data: ArrayLike<number>;
+  /** `[rows, cols]`. */
+  readonly shape: readonly [number, number];
+}
 
 /** A checked float32 copy (or the array itself, when already float32) of the data as rows × cols. */
 export interface Float32Matrix {

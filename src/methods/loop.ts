@@ -31,9 +31,13 @@ export function* epochRuns(perm: Int32Array, batch: number, K: number, minRemain
 
 /** A per-point feed: `data` holds `width` values per data row; batches gather rows into `scratch`. */
 export interface RowFeed {
+  /** The graph input it feeds. */
   readonly name: string;
+  /** Values per data row. */
   readonly width: number;
+  /** `[n, width]` row-major, one row per data row. */
   data: Float32Array;
+  /** Room for the gathered rows of one engine call. */
   readonly scratch: Float32Array;
 }
 

@@ -7,11 +7,17 @@ import type { Decoded, Encoded } from '../nn/mlp-autoencoder.ts';
 
 /** The autoencoder contract the training loop needs (MLP and conv autoencoders implement it). */
 export interface Autoencoder {
+  /** Width of the input rows. */
   readonly inputDim: number;
+  /** Adds the encoder to `g`: the code and every encoder layer's output (training: batch statistics, dropout). */
   encode(g: Graph, x: Tensor, training?: boolean): Encoded;
+  /** Adds the decoder to `g`: the reconstruction (logits and output) and its layers. */
   decode(g: Graph, z: Tensor, training?: boolean): Decoded;
+  /** Names of the encoder's parameters in the store. */
   encoderParamNames(): string[];
+  /** Names of the decoder's parameters in the store. */
   decoderParamNames(): string[];
+  /** Fresh parameters from a seed. */
   initParameters(seed: number): ParameterStore;
 }
 
@@ -60,5 +66,6 @@ export interface FitRecord {
   readonly embeddingDim: number;
   /** Clustering-phase iterations run. */
   readonly iterations: number;
+  /** Why training stopped. */
   readonly stoppedBy: StoppedBy;
 }

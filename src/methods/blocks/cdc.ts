@@ -29,6 +29,7 @@ export interface CdcLossConfig {
 
 declare module './kinds.ts' {
   interface BuiltinClusteringLosses {
+    /** CDC. */
     cdc: CdcLossConfig;
   }
 }

@@ -17,6 +17,7 @@ export interface ClassificationLossConfig {
 
 declare module './kinds.ts' {
   interface BuiltinClusteringLosses {
+    /** Cluster classification. */
     classification: ClassificationLossConfig;
   }
 }

@@ -18,6 +18,7 @@ export interface DecLossConfig {
 
 declare module './kinds.ts' {
   interface BuiltinClusteringLosses {
+    /** Cluster assignment hardening (DEC). */
     dec: DecLossConfig;
   }
 }

@@ -36,7 +36,7 @@ test('the toy loss is a registered kind and trains end to end', async () => {
   const overrides: DeepPartial<MethodConfig> = { architecture: { hidden: [16], embeddingDim: 3 }, pretrain: { epochs: 15, batchSize: 10 }, train: { maxIter: 30, batchSize: 10 }, clusterUpdate: { updateInterval: 10 }, initNInit: 2 };
   const est = new DeepClustering({ method: SOFT_KMEANS, nClusters: 3, seed: 1, overrides });
   const fitted = await est.fit({ data, rows: n, cols: d });
-  assert.equal(fitted.method.clusteringLoss.kind, 'soft-kmeans');
+  assert.equal((fitted.method.clusteringLoss as { kind: string }).kind, 'soft-kmeans');
   assert.ok(fitted.history.some((h) => h.phase === 'cluster' && Number.isFinite(h.losses.clustering ?? 0)));
   // three clusters, each a class
   const byClass = new Map<number, Set<number>>();

@@ -11,6 +11,7 @@ export interface KmeansFinalConfig {
 
 declare module './kinds.ts' {
   interface BuiltinFinalClusterings {
+    /** k-means on the final embedding. */
     kmeans: KmeansFinalConfig;
   }
 }

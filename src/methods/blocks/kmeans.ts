@@ -17,6 +17,7 @@ export interface KmeansLossConfig {
 
 declare module './kinds.ts' {
   interface BuiltinClusteringLosses {
+    /** The k-means loss (DCN). */
     kmeans: KmeansLossConfig;
   }
 }

@@ -11,6 +11,7 @@ export interface NoClusteringLossConfig {
 
 declare module './kinds.ts' {
   interface BuiltinClusteringLosses {
+    /** No clustering phase. */
     none: NoClusteringLossConfig;
   }
 }

@@ -16,7 +16,7 @@ import { jointUpdate } from './joint.ts';
 import { kmeansLossBlock } from './kmeans.ts';
 import type { BuiltinClusteringLosses, BuiltinFinalClusterings, ClusteringLossConfig, FinalClusteringConfig } from './kinds.ts';
 import { noClusteringLoss } from './none.ts';
-import type { ClusterUpdateBlock, ClusteringLossBlock, FinalClusteringBlock } from './types.ts';
+import type { BlockConfig, ClusterUpdateBlock, ClusteringLossBlock, FinalClusteringBlock } from './types.ts';
 
 const BUILTIN_LOSSES: { readonly [K in keyof BuiltinClusteringLosses]: ClusteringLossBlock<BuiltinClusteringLosses[K]> } = {
   none: noClusteringLoss,
@@ -47,7 +47,7 @@ const finals = new Map<string, StoredFinal>(Object.entries(BUILTIN_FINALS) as un
  * `ClusteringLosses` interface of kinds.ts); methods can then name its kind.
  * @throws ParamError when the kind is taken
  */
-export function registerClusteringLoss<C extends { readonly kind: string }>(block: ClusteringLossBlock<C>): void {
+export function registerClusteringLoss<C extends BlockConfig>(block: ClusteringLossBlock<C>): void {
   if (losses.has(block.kind)) throw new ParamError(`a clustering loss of kind '${block.kind}' is already registered; choose another kind`);
   losses.set(block.kind, block as unknown as StoredLoss);
 }
@@ -57,7 +57,7 @@ export function registerClusteringLoss<C extends { readonly kind: string }>(bloc
  * `finalClustering: { kind }`.
  * @throws ParamError when the kind is taken
  */
-export function registerFinalClustering<C extends { readonly kind: string }>(block: FinalClusteringBlock<C>): void {
+export function registerFinalClustering<C extends BlockConfig>(block: FinalClusteringBlock<C>): void {
   if (finals.has(block.kind)) throw new ParamError(`a final clustering of kind '${block.kind}' is already registered; choose another kind`);
   finals.set(block.kind, block as unknown as StoredFinal);
 }
@@ -75,6 +75,19 @@ export function clusterUpdateBlocks(): ClusterUpdateBlock[] {
 /** Every registered final-clustering block. */
 export function finalClusteringBlocks(): FinalClusteringBlock<FinalClusteringConfig>[] {
   return [...finals.values()];
+}
+
+/**
+ * A registered block's config as a method's `clusteringLoss` (the `ClusteringLossConfig` union
+ * lists the built-in kinds; a project may instead add its kind to `ClusteringLosses`).
+ */
+export function customClusteringLoss<C extends BlockConfig>(config: C): ClusteringLossConfig {
+  return config as unknown as ClusteringLossConfig;
+}
+
+/** A registered final-clustering block's config as a method's `finalClustering`. */
+export function customFinalClustering<C extends BlockConfig>(config: C): FinalClusteringConfig {
+  return config as unknown as FinalClusteringConfig;
 }
 
 /** The known clustering-loss kinds. */

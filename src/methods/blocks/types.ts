@@ -17,6 +17,12 @@ import type { HardClusters } from '../hard-clusters.ts';
 import type { RowFeed } from '../loop.ts';
 import type { Autoencoder } from '../types.ts';
 
+/** A block's config section: its `kind` and its own options. */
+export interface BlockConfig {
+  /** The block's kind, e.g. `'dec'`. */
+  readonly kind: string;
+}
+
 /** The kinds of cluster update. */
 export type ClusterUpdateKind = ClusterUpdateConfig['kind'];
 
@@ -24,18 +30,25 @@ export type ClusterUpdateKind = ClusterUpdateConfig['kind'];
 export interface LossContext<C> {
   /** The block's own config section (`method.clusteringLoss`). */
   readonly config: C;
+  /** The whole method. */
   readonly method: MethodConfig;
+  /** The clustering phase's training graph. */
   readonly g: Graph;
+  /** The network (its decoder, for blocks that reconstruct). */
   readonly net: Autoencoder;
   /** The batch input `[batch, d]`, its encoding (training mode) and its clustering features `[batch, dim]`. */
   readonly x: Tensor;
+  /** The batch's encoding (training mode). */
   readonly encoded: Encoded;
+  /** The batch's clustering features `[batch, dim]`. */
   readonly z: Tensor;
   /** Parameters; a block adds its own (e.g. a classification head) here. */
   readonly store: ParameterStore;
   /** Clusters asked for, width of the features, and clusters at the start (more than k for agglomerative updates). */
   readonly k: number;
+  /** Width of the features. */
   readonly dim: number;
+  /** Clusters at the start (more than k for agglomerative updates). */
   readonly clusters: number;
   /** The clusters live outside the graph and reach it as per-point feeds ({@link ClusteringLossBlock.hardFeed}). */
   readonly hard: boolean;
@@ -57,6 +70,7 @@ export interface LossGraph {
   readonly terms?: Record<string, Tensor>;
   /** Own parameter groups, each with its objective: the block then owns the whole objective `loss`. */
   readonly groups?: ParamGroup[];
+  /** The whole objective, with {@link LossGraph.groups} (history term `loss`). */
   readonly loss?: Tensor;
 }
 
@@ -64,12 +78,15 @@ export interface LossGraph {
 export interface HardTargetFeed {
   /** The graph input's name. */
   readonly name: string;
+  /** Values per point, from the feature width and the number of clusters. */
   width(dim: number, clusters: number): number;
+  /** Fills the feed from the hard clusters after a refresh. */
   fill(f: RowFeed, h: HardClusters, dim: number): void;
 }
 
 /** A clustering-loss block: see the module comment. */
-export interface ClusteringLossBlock<C extends { readonly kind: string } = { readonly kind: string }> {
+export interface ClusteringLossBlock<C extends BlockConfig = BlockConfig> {
+  /** The kind a config names it by. */
   readonly kind: C['kind'];
   /** One line for `describe` and the docs. */
   readonly summary: string;
@@ -79,6 +96,7 @@ export interface ClusteringLossBlock<C extends { readonly kind: string } = { rea
   readonly trains: boolean;
   /** The cluster updates it works with, and why (the error message's reason). */
   readonly updates: readonly ClusterUpdateKind[];
+  /** Why only those (ends the error message). */
   readonly updatesWhy: string;
   /** Its graph has soft assignments of the batch (LossGraph.q). */
   readonly softAssignments: boolean;
@@ -104,10 +122,13 @@ export interface ClusteringLossBlock<C extends { readonly kind: string } = { rea
 
 /** A cluster-update block: see the module comment. */
 export interface ClusterUpdateBlock {
+  /** The kind a config names it by. */
   readonly kind: ClusterUpdateKind;
+  /** One line for `describe` and the docs. */
   readonly summary: string;
   /** Its own option keys (the shared ones: updateInterval, targetScope, targetBatchNorm, tol). */
   readonly keys: readonly string[];
+  /** Throws a ParamError naming the option. */
   check(cu: ClusterUpdateConfig, m: MethodConfig): void;
   /** Clusters of the first k-means. */
   initialClusters(cu: ClusterUpdateConfig, n: number, k: number): number;
@@ -123,40 +144,63 @@ export interface ClusterUpdateBlock {
 
 /** What a final-clustering block gets: the final embedding. */
 export interface FinalContext {
+  /** The final embedding `[n, dim]`, row-major. */
   readonly z: Float32Array;
+  /** Rows. */
   readonly n: number;
+  /** Width of the features. */
   readonly dim: number;
+  /** Clusters asked for. */
   readonly k: number;
+  /** The whole method. */
   readonly method: MethodConfig;
+  /** The run's seed. */
   readonly seed: number;
+  /** CPU threads the runtime may use. */
   readonly threads?: number;
 }
 
 /** What a final-clustering block returns: labels and centres in feature space, and parameters of its own. */
 export interface FinalResult {
+  /** Cluster of each row. */
   readonly labels: Int32Array;
   /** Row-major `[k, dim]`. */
   readonly centers: Float32Array;
   /** Further parameters (e.g. a GMM's weights and covariances), stored with the model as `final.<name>`. */
-  readonly params?: Readonly<Record<string, { readonly shape: readonly number[]; readonly data: Float32Array }>>;
+  readonly params?: Readonly<Record<string, FinalParam>>;
+}
+
+/** One parameter of a final-clustering block. */
+export interface FinalParam {
+  /** Its shape. */
+  readonly shape: readonly number[];
+  /** Its values, row-major. */
+  readonly data: Float32Array;
 }
 
 /** The graph pieces a final-clustering block's soft assignments are built from. */
 export interface FinalAssignContext {
+  /** The inference graph. */
   readonly g: Graph;
-  /** Features `[rows, dim]` and the centres `[k, dim]` (a constant). */
+  /** Features `[rows, dim]`. */
   readonly z: Tensor;
+  /** The centres `[k, dim]` (a constant). */
   readonly centers: Tensor;
   /** One of the block's own parameters (see {@link FinalResult.params}). */
   param(name: string, shape: readonly number[]): Tensor;
 }
 
 /** A final-clustering block: clusters the final embedding (labels and centres in feature space). */
-export interface FinalClusteringBlock<C extends { readonly kind: string } = { readonly kind: string }> {
+export interface FinalClusteringBlock<C extends BlockConfig = BlockConfig> {
+  /** The kind a config names it by. */
   readonly kind: C['kind'];
+  /** One line for `describe` and the docs. */
   readonly summary: string;
+  /** Its option keys besides `kind`. */
   readonly keys: readonly string[];
+  /** Throws a ParamError naming the option (`where` is `method.finalClustering`). */
   check(c: C, where: string): void;
+  /** Clusters the final embedding. */
   run(c: C, ctx: FinalContext): Promise<FinalResult>;
   /**
    * Soft assignments `[rows, k]` of new data for `softAssign`, `predict` (arg-max) and
