@@ -16,7 +16,7 @@ import { loadDataset } from '../src/data/index.ts';
 import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '../src/metrics/index.ts';
 import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { MethodConfig } from '../src/methods/config.ts';
-import { readMethodConfig } from '../src/cli/commands/fit.ts';
+import { readMethodConfig } from '../src/methods/method-file.ts';
 import { seedStats as stats } from '../src/reproduce/stats.ts';
 
 /** Options of {@link runMethodBench}. */
