@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
-import { clusterAccuracy, adjustedRandScore, normalizedMutualInfoScore } from '../src/metrics/index.ts';
+import { externalScores } from '../src/metrics/index.ts';
 import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { DeepPartial, MethodConfig } from '../src/methods/config.ts';
 
@@ -69,9 +69,7 @@ export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, 
         n: ds.x.rows,
         method,
         seed,
-        acc: clusterAccuracy(ds.labels, fitted.labels).accuracy,
-        nmi: normalizedMutualInfoScore(ds.labels, fitted.labels),
-        ari: adjustedRandScore(ds.labels, fitted.labels),
+        ...externalScores(ds.labels, fitted.labels),
         iterations: fitted.iterations,
         stoppedBy: fitted.stoppedBy,
         timings: method === 'ae-kmeans' ? ae.timings : { ...fitted.timings, pretrain: ae.timings.pretrain },

@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
-import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '../src/metrics/index.ts';
+import { clusterAccuracy, externalScores } from '../src/metrics/index.ts';
 import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { MethodConfig } from '../src/methods/config.ts';
 import { readMethodConfig } from '../src/methods/method-file.ts';
@@ -78,10 +78,8 @@ export async function runMethodBench(o: MethodBenchOptions): Promise<Record<stri
       eval: evalSet?.name ?? train.name,
       seed,
       usedLabels: Boolean(fitted.method.pretrain?.snnl?.supervised),
-      acc: clusterAccuracy(truth.labels!, pred).accuracy,
-      nmi: normalizedMutualInfoScore(truth.labels!, pred),
+      ...externalScores(truth.labels!, pred),
       ...(initAcc !== undefined ? { initAcc } : {}),
-      ari: adjustedRandScore(truth.labels!, pred),
       pretrainEpochs: fitted.method.pretrain?.epochs ?? null,
       maxIter: fitted.method.train?.maxIter ?? null,
       iterations: fitted.iterations,
