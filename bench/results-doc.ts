@@ -308,11 +308,11 @@ export function readRecords(dir: string): Array<RunRecord | EngineRecord> {
 }
 
 /** Writes (or with `check`, compares) docs/results.md and README's table under `root`; returns the stale files. */
-export function updateResultDocs(root: string, check = false): string[] {
+export function updateResultDocs(root: string, check = false, rows: readonly ChooserRow[] = CHOOSER): string[] {
   const records = readRecords(join(root, 'bench/results'));
   const targets: Array<[string, string]> = [
     ['docs/results.md', renderResults(records)],
-    ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records))],
+    ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records, rows))],
   ];
   const stale: string[] = [];
   for (const [path, text] of targets) {
