@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
+import { provenance } from './provenance.ts';
 import { externalScores } from '../src/metrics/index.ts';
 import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { DeepPartial, MethodConfig } from '../src/methods/config.ts';
@@ -77,7 +78,7 @@ export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, 
         pretrainEpochs: fitted.method.pretrain?.epochs,
         maxIter: fitted.method.train?.maxIter ?? null,
         threads: o.threads ?? null,
-        date: new Date().toISOString(),
+        ...provenance(),
       };
       o.log(`seed ${seed} ${method}: ACC ${rec.acc.toFixed(4)} NMI ${rec.nmi.toFixed(4)} ARI ${rec.ari.toFixed(4)}`);
       records.push(rec);

@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
+import { provenance } from './provenance.ts';
 import { clusterAccuracy, externalScores } from '../src/metrics/index.ts';
 import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { MethodConfig } from '../src/methods/config.ts';
@@ -85,7 +86,7 @@ export async function runMethodBench(o: MethodBenchOptions): Promise<Record<stri
       iterations: fitted.iterations,
       stoppedBy: fitted.stoppedBy,
       timings: fitted.timings,
-      date: new Date().toISOString(),
+      ...provenance(),
     };
     o.log(`seed ${seed} ${methodName}: ACC ${rec.acc.toFixed(4)} NMI ${rec.nmi.toFixed(4)} ARI ${rec.ari.toFixed(4)}`);
     records.push(rec);

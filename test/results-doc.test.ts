@@ -66,3 +66,11 @@ test('updateResultDocs writes docs/results.md and the README block, and --check 
 test('docs/results.md and README.md are up to date with bench/results/ (npm run results)', () => {
   assert.deepEqual(updateResultDocs(root, true), [], 'run `npm run results` and commit the result');
 });
+
+test('benchmark records carry their commit, date and machine (bench/provenance.ts)', async () => {
+  const { provenance } = await import('../bench/provenance.ts');
+  const p = provenance();
+  assert.match(p.commit ?? '', /^[0-9a-f]{7,}(-dirty)?$/);
+  assert.ok(!Number.isNaN(Date.parse(p.date)));
+  assert.match(p.machine, /^\d+-core \w+, /);
+});
