@@ -8,8 +8,11 @@ import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '.
 
 /** ACC (best one-to-one matching of clusters to classes), NMI (arithmetic mean) and ARI. */
 export interface ExternalScores {
+  /** Clustering accuracy: the share of rows whose cluster maps to their class (Hungarian matching). */
   readonly acc: number;
+  /** Normalised mutual information, arithmetic mean of the entropies. */
   readonly nmi: number;
+  /** Adjusted Rand index. */
   readonly ari: number;
 }
 
@@ -27,8 +30,11 @@ export function externalScores(truth: ArrayLike<number>, pred: ArrayLike<number>
 
 /** Silhouette, Calinski–Harabasz and Davies–Bouldin (lower is better); null when undefined. */
 export interface InternalScores {
+  /** Mean silhouette coefficient, in [-1, 1] (on a sample when asked for). */
   readonly silhouette: number | null;
+  /** Calinski–Harabasz variance ratio. */
   readonly calinskiHarabasz: number | null;
+  /** Davies–Bouldin index (lower is better). */
   readonly daviesBouldin: number | null;
 }
 
