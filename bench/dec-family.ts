@@ -12,7 +12,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
-import { clusterAccuracy, adjustedRandScore, normalizedMutualInfoScore } from '../src/metrics/index.ts';
+import { provenance } from './provenance.ts';
+import { externalScores } from '../src/metrics/index.ts';
 import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { DeepPartial, MethodConfig } from '../src/methods/config.ts';
 
@@ -69,9 +70,7 @@ export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, 
         n: ds.x.rows,
         method,
         seed,
-        acc: clusterAccuracy(ds.labels, fitted.labels).accuracy,
-        nmi: normalizedMutualInfoScore(ds.labels, fitted.labels),
-        ari: adjustedRandScore(ds.labels, fitted.labels),
+        ...externalScores(ds.labels, fitted.labels),
         iterations: fitted.iterations,
         stoppedBy: fitted.stoppedBy,
         timings: method === 'ae-kmeans' ? ae.timings : { ...fitted.timings, pretrain: ae.timings.pretrain },
@@ -79,7 +78,7 @@ export async function runDecFamily(o: DecFamilyOptions): Promise<Record<string, 
         pretrainEpochs: fitted.method.pretrain?.epochs,
         maxIter: fitted.method.train?.maxIter ?? null,
         threads: o.threads ?? null,
-        date: new Date().toISOString(),
+        ...provenance(),
       };
       o.log(`seed ${seed} ${method}: ACC ${rec.acc.toFixed(4)} NMI ${rec.nmi.toFixed(4)} ARI ${rec.ari.toFixed(4)}`);
       records.push(rec);

@@ -13,10 +13,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../src/data/index.ts';
-import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '../src/metrics/index.ts';
+import { provenance } from './provenance.ts';
+import { clusterAccuracy, externalScores } from '../src/metrics/index.ts';
 import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
 import type { MethodConfig } from '../src/methods/config.ts';
-import { readMethodConfig } from '../src/cli/commands/fit.ts';
+import { readMethodConfig } from '../src/methods/method-file.ts';
 import { seedStats as stats } from '../src/reproduce/stats.ts';
 
 /** Options of {@link runMethodBench}. */
@@ -78,16 +79,14 @@ export async function runMethodBench(o: MethodBenchOptions): Promise<Record<stri
       eval: evalSet?.name ?? train.name,
       seed,
       usedLabels: Boolean(fitted.method.pretrain?.snnl?.supervised),
-      acc: clusterAccuracy(truth.labels!, pred).accuracy,
-      nmi: normalizedMutualInfoScore(truth.labels!, pred),
+      ...externalScores(truth.labels!, pred),
       ...(initAcc !== undefined ? { initAcc } : {}),
-      ari: adjustedRandScore(truth.labels!, pred),
       pretrainEpochs: fitted.method.pretrain?.epochs ?? null,
       maxIter: fitted.method.train?.maxIter ?? null,
       iterations: fitted.iterations,
       stoppedBy: fitted.stoppedBy,
       timings: fitted.timings,
-      date: new Date().toISOString(),
+      ...provenance(),
     };
     o.log(`seed ${seed} ${methodName}: ACC ${rec.acc.toFixed(4)} NMI ${rec.nmi.toFixed(4)} ARI ${rec.ari.toFixed(4)}`);
     records.push(rec);

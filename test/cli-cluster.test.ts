@@ -16,6 +16,7 @@ function cli(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON, read field by field
 const lastJson = (s: string) => JSON.parse(s.trim().split('\n').pop()!) as Record<string, any>;
 
 // three well-separated blobs with a label column

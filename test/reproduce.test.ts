@@ -97,7 +97,7 @@ test('summaries over seeds and the Markdown table next to the paper values', () 
   assert.match(md, /^## IDEC Table 2/);
   assert.match(md, /\| data set \| method \| metric \| mean \| std \| median \| best \| paper \| Δ \| seeds \| s\/run \|/);
   // IDEC ACC: mean 0.88, std, median 0.88, best 0.9, paper 0.881 with its footnote, Δ = mean − paper
-  assert.match(md, /\|  \| IDEC \| ACC \| 0\.8800 \| 0\.0163 \| 0\.8800 \| 0\.9000 \| 0\.881 \[\d\] \| -0\.0010 \| 3 \| 11\.0 \|/);
+  assert.match(md, /\| {2}\| IDEC \| ACC \| 0\.8800 \| 0\.0163 \| 0\.8800 \| 0\.9000 \| 0\.881 \[\d\] \| -0\.0010 \| 3 \| 11\.0 \|/);
   assert.match(md, /\| NMI \| 0\.8200 .*\| 0\.867 \(unverified\) \[\d\] \|/);
   assert.match(md, /\| mnist \| DEC \| ACC \| 0\.8000 \| 0\.0000 \|/);
   assert.match(md, /\*\*Failed runs\*\*[\s\S]*mnist DEC seed 1: training diverged/);

@@ -60,7 +60,6 @@ export function pickArrays(entries: readonly ContainerEntry[], source: string, o
           : `'${source}' holds no 2-D numeric array (it holds: ${listEntries(entries)})`,
       );
   }
-  const rows = features.shape[0]!;
   let labels: ContainerEntry | undefined;
   if (opts.labelKey) {
     labels = byName(numeric, opts.labelKey);

@@ -1,6 +1,6 @@
 // IDX reading and the IDX-based named data sets (MNIST family, EMNIST) on generated fixtures.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';

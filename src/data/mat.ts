@@ -185,7 +185,7 @@ function nestedToNd(v: unknown): NdArray | undefined {
         else if (typeof x === 'bigint' || typeof x === 'boolean') out[o++] = Number(x);
         else ok = false;
       }
-    } else for (const b of a) Array.isArray(b) ? fill(b, depth + 1) : (ok = false);
+    } else for (const b of a) if (Array.isArray(b)) fill(b, depth + 1); else ok = false;
   };
   fill(v, 0);
   return ok ? { shape, dtype: 'float64', data: out } : undefined;

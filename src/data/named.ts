@@ -159,7 +159,10 @@ export async function loadNamed(ds: NamedDataset, split: FileSplit, loc: Located
       // MATLAB-style 1..C labels in a file of unknown origin
       let lo = Infinity;
       let hi = -Infinity;
-      for (const l of labels) (lo = Math.min(lo, l)), (hi = Math.max(hi, l));
+      for (const l of labels) {
+        lo = Math.min(lo, l);
+        hi = Math.max(hi, l);
+      }
       if (lo === 1 && hi === ds.classes) labels = labels.map((l) => l - 1);
     }
     checkLabels(labels, ds, file);

@@ -8,7 +8,7 @@
  */
 import { DataError } from '../errors.ts';
 import type { NdArray } from './ndarray.ts';
-import { decodeDtype, decodeRaw } from './npy.ts';
+import { decodeDtype, decodeRaw } from './npy-dtype.ts';
 
 /** A Python global (module + name) met in the pickle. */
 class PyGlobal {

@@ -7,7 +7,7 @@ import { Rng } from '../random.ts';
 import { grad } from './autodiff.ts';
 import { Graph, type Tensor } from './graph.ts';
 import { mul } from './ops/elementwise.ts';
-import { reduceSum } from './ops/reduce.ts';
+import { reduceSum } from './ops/shape.ts';
 import { ParameterStore } from './params.ts';
 import { compileFunction } from './runner.ts';
 

@@ -4,6 +4,7 @@
  * are synchronous; internal metrics score labels on the features (silhouette — async, its
  * distances run on onnxruntime —, Calinski–Harabasz, Davies–Bouldin). Every `*Score` is
  * higher-is-better except {@link daviesBouldinScore} (lower is better), as in scikit-learn.
+ * {@link externalScores} and {@link internalScores} give the sets every deepclust report shows.
  */
 export {
   type ClusterAccuracy,
@@ -22,3 +23,4 @@ export {
 } from './supervised.ts';
 export { type SilhouetteOptions, calinskiHarabaszScore, daviesBouldinScore, silhouetteSamples, silhouetteScore } from './internal.ts';
 export { hungarianMaximize } from './hungarian.ts';
+export { type ExternalScores, type InternalScoreOptions, type InternalScores, externalScores, internalScores, internalScoresDefined } from './scores.ts';

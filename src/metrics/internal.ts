@@ -11,8 +11,8 @@
 import { DataError, ParamError, describeValue } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
-import { type FloatArray, silhouetteChunkSorted, silhouetteTile, silhouetteTiles } from '../cluster/_internal/kernels.ts';
-import { checkMatrix, choiceOption, columnMeans, encodeLabels, intOption, rowNorms, seedOption, threadsOption } from '../cluster/_internal/validate.ts';
+import { type FloatArray, silhouetteChunkSorted, silhouetteTile, silhouetteTiles } from '../cluster/shared.ts';
+import { checkMatrix, choiceOption, columnMeans, encodeLabels, intOption, rowNorms, seedOption, threadsOption } from '../cluster/shared.ts';
 
 /** Clusters up to which the silhouette kernel sums per cluster with a one-hot GEMM. */
 const ONE_HOT_MAX_CLUSTERS = 32;
@@ -108,7 +108,6 @@ async function silhouetteImpl(where: string, x: Matrix, labels: ArrayLike<number
     ls = l;
   }
   const { codes, k } = checkInternal(where, xs, ls);
-  const n = xs.rows;
   const block = intOption(where, 'blockSize', options.blockSize, 512, { min: 1 });
   return { values: await silhouetteValues(xs, codes, k, precision, block, threads) };
 }

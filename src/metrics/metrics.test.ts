@@ -217,3 +217,29 @@ test('bad labels and options give one clear error each', async () => {
   assert.throws(() => M.calinskiHarabaszScore(x, [0, 0, 0]), isData(/calinskiHarabaszScore: the labels form 1 cluster/));
   assert.throws(() => M.daviesBouldinScore(x, [0, 1, 0.5]), isData(/must be integers/));
 });
+
+test('externalScores and internalScores: the sets every report shows, with one guard', async () => {
+  const truth = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+  const pred = [1, 1, 0, 0, 0, 0, 2, 2, 2];
+  assert.deepEqual(M.externalScores(truth, pred), {
+    acc: M.clusterAccuracy(truth, pred).accuracy,
+    nmi: M.normalizedMutualInfoScore(truth, pred),
+    ari: M.adjustedRandScore(truth, pred),
+  });
+  assert.equal(M.externalScores(truth, pred).acc, 8 / 9); // clusters 1→0 (2 rows), 0→1 (3), 2→2 (3)
+  assert.throws(() => M.externalScores(truth, pred.slice(1)), DataError);
+
+  const x = { rows: 9, cols: 1, data: Float64Array.from([0, 0.1, 0.2, 5, 5.1, 5.2, 10, 10.1, 10.2]) };
+  const s = await M.internalScores(x, truth);
+  assert.equal(s.silhouette, await M.silhouetteScore(x, truth));
+  assert.equal(s.calinskiHarabasz, M.calinskiHarabaszScore(x, truth));
+  assert.equal(s.daviesBouldin, M.daviesBouldinScore(x, truth));
+  // 1 cluster and n clusters: undefined, so null rather than an error
+  for (const p of [new Array(9).fill(3), [0, 1, 2, 3, 4, 5, 6, 7, 8]]) {
+    assert.equal(M.internalScoresDefined(p), false);
+    assert.deepEqual(await M.internalScores(x, p), { silhouette: null, calinskiHarabasz: null, daviesBouldin: null });
+  }
+  // a silhouette sample larger than the data scores every row
+  const sampled = (await M.internalScores(x, truth, { silhouetteSample: 100, seed: 1 })).silhouette!;
+  assert.ok(Math.abs(sampled - s.silhouette!) < 1e-12, `${sampled} vs ${s.silhouette}`);
+});

@@ -8,7 +8,7 @@
  * class or cluster. Inputs are `ArrayLike<number>` (arrays, Int32Array, Float64Array…).
  */
 import { DataError, ParamError } from '../errors.ts';
-import { encodeLabels } from '../cluster/_internal/validate.ts';
+import { encodeLabels } from '../cluster/shared.ts';
 import { hungarianMaximize } from './hungarian.ts';
 
 const EPS = 2 ** -52;

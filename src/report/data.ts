@@ -12,7 +12,7 @@ import { DataError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import type { HistoryRow, ProgressEvent } from '../methods/types.ts';
 import type { FittedDeepClustering } from '../methods/deep-clustering.ts';
-import { clusterAccuracy, normalizedMutualInfoScore } from '../metrics/index.ts';
+import { externalScores } from '../metrics/index.ts';
 import { Rng } from '../random.ts';
 
 /** Format tag of `report-data.json`. */
@@ -183,7 +183,8 @@ export function historyMetricsTracker(
       if (e.phase === 'init') init = e.labels;
       if (!truth || e.labels.length !== truth.length) return;
       if (e.phase !== 'init' && e.phase !== 'cluster') return;
-      byKey.set(`${e.phase}:${e.phase === 'init' ? 0 : e.done}`, { acc: clusterAccuracy(truth, e.labels).accuracy, nmi: normalizedMutualInfoScore(truth, e.labels) });
+      const { acc, nmi } = externalScores(truth, e.labels);
+      byKey.set(`${e.phase}:${e.phase === 'init' ? 0 : e.done}`, { acc, nmi });
     },
     annotate(history) {
       for (const row of history) {

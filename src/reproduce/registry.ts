@@ -101,7 +101,7 @@ export const SHORT_SCHEDULE: ShortSchedule = { pretrainEpochs: 5, maxIter: 300, 
 /** The quickstart's schedule: `idec-da`'s short budget (`fit --budget short`), 80 pretraining epochs and 3,000 iterations. */
 export const QUICKSTART_SCHEDULE: ShortSchedule = { ...IDEC_DA.shortBudget! };
 
-const PRESET_SCHEDULE = 'each preset’s paper-faithful schedule (README "Methods"; per-data-set settings such as IDEC’s T on USPS applied)';
+const PRESET_SCHEDULE = 'each preset’s paper-faithful schedule (docs/methods.md; per-data-set settings such as IDEC’s T on USPS applied)';
 
 const pv = (value: number, aggregate: PaperValue['aggregate'], source: string, unverified?: boolean): PaperValue => ({ value, aggregate, source, ...(unverified ? { unverified } : {}) });
 
@@ -174,7 +174,7 @@ const SNNL_PROTOCOL = (labelled: string) =>
 
 const SNNL_DEVIATIONS = [
   'Tables III–V could not be read (docs/papers.md §5.4); only the abstract’s headline numbers (configuration not stated) and the issue’s MNIST snnl-5 average are compared.',
-  'The eight configurations follow the author code’s three switches (labels, annealing, sum/min over layers); the table’s exact rows are unverified (§5.1). Unsupervised configurations (even) train like the BCE autoencoder (README).',
+  'The eight configurations follow the author code’s three switches (labels, annealing, sum/min over layers); the table’s exact rows are unverified (§5.1). Unsupervised configurations (even) train like the BCE autoencoder (docs/methods.md).',
   'The SNNL is differentiable here; the author code of the paper period detached it (docs/papers.md §5.3).',
   'The test set is assigned to the training centres; the companion code may re-run k-means on the test codes.',
 ];

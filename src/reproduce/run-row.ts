@@ -10,7 +10,7 @@ import type { DeepPartial, MethodConfig } from '../methods/config.ts';
 import { DeepClustering, resolveMethod } from '../methods/deep-clustering.ts';
 import type { ProgressEvent } from '../methods/types.ts';
 import type { Matrix } from '../matrix.ts';
-import { adjustedRandScore, calinskiHarabaszScore, clusterAccuracy, daviesBouldinScore, normalizedMutualInfoScore, silhouetteScore } from '../metrics/index.ts';
+import { externalScores, internalScores } from '../metrics/index.ts';
 import type { MetricKey, RowSpec } from './registry.ts';
 
 /** A pretrained autoencoder kept for later rows of the same seed. */
@@ -74,16 +74,14 @@ function pretrainingKey(m: MethodConfig): string {
 /** ACC/NMI/ARI against `truth`, and SIL/CHS/DBI on `features` when the experiment asks for them. */
 export async function scoreLabels(metrics: readonly MetricKey[], truth: Int32Array, pred: Int32Array, features?: Matrix, seed = 0): Promise<Partial<Record<MetricKey, number | null>>> {
   const out: Partial<Record<MetricKey, number | null>> = {};
-  if (metrics.includes('acc')) out.acc = clusterAccuracy(truth, pred).accuracy;
-  if (metrics.includes('nmi')) out.nmi = normalizedMutualInfoScore(truth, pred);
-  if (metrics.includes('ari')) out.ari = adjustedRandScore(truth, pred);
+  const external = externalScores(truth, pred);
+  for (const key of ['acc', 'nmi', 'ari'] as const) if (metrics.includes(key)) out[key] = external[key];
   if (metrics.some((m) => INTERNAL.includes(m))) {
-    const clusters = new Set(pred).size;
     // internal scores need 2..n-1 clusters; a collapsed run gets null rather than an error
-    const ok = features !== undefined && clusters >= 2 && clusters <= pred.length - 1;
-    if (metrics.includes('sil')) out.sil = ok ? await silhouetteScore(features!, pred, { seed }) : null;
-    if (metrics.includes('chs')) out.chs = ok ? calinskiHarabaszScore(features!, pred) : null;
-    if (metrics.includes('dbi')) out.dbi = ok ? daviesBouldinScore(features!, pred) : null;
+    const s = features ? await internalScores(features, pred, { seed }) : { silhouette: null, calinskiHarabasz: null, daviesBouldin: null };
+    if (metrics.includes('sil')) out.sil = s.silhouette;
+    if (metrics.includes('chs')) out.chs = s.calinskiHarabasz;
+    if (metrics.includes('dbi')) out.dbi = s.daviesBouldin;
   }
   return out;
 }

@@ -8,14 +8,12 @@ import { DataError, ParamError } from '../../errors.ts';
 import { readLabels } from '../../data/index.ts';
 import {
   adjustedMutualInfoScore,
-  adjustedRandScore,
-  calinskiHarabaszScore,
   clusterAccuracy,
   contingencyMatrix,
-  daviesBouldinScore,
-  normalizedMutualInfoScore,
+  externalScores,
+  internalScores,
+  internalScoresDefined,
   purityScore,
-  silhouetteScore,
 } from '../../metrics/index.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { printJson } from '../output.ts';
@@ -95,9 +93,7 @@ export async function runEvaluate(opts: EvaluateCliOptions): Promise<Record<stri
   let contingency: { classes: number[]; clusters: number[]; counts: number[][] } | null = null;
   if (truth) {
     const acc = clusterAccuracy(truth, pred);
-    metrics.acc = acc.accuracy;
-    metrics.nmi = normalizedMutualInfoScore(truth, pred);
-    metrics.ari = adjustedRandScore(truth, pred);
+    Object.assign(metrics, externalScores(truth, pred));
     metrics.ami = adjustedMutualInfoScore(truth, pred);
     metrics.purity = purityScore(truth, pred);
     mapping = Object.fromEntries([...acc.mapping].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v]));
@@ -106,15 +102,9 @@ export async function runEvaluate(opts: EvaluateCliOptions): Promise<Record<stri
       contingency = { classes: Array.from(cm.classes), clusters: Array.from(cm.clusters), counts: Array.from({ length: cm.rows }, (_, i) => Array.from(cm.counts.subarray(i * cm.cols, (i + 1) * cm.cols))) };
   }
   if (data) {
-    const k = new Set(pred).size;
-    if (k < 2 || k > data.x.rows - 1) {
-      if (!opts.quiet) process.stderr.write(`note: the predicted labels form ${k} cluster(s); silhouette, Calinski–Harabasz and Davies–Bouldin need 2 to n-1 clusters\n`);
-      metrics.silhouette = metrics.calinskiHarabasz = metrics.daviesBouldin = null;
-    } else {
-      metrics.silhouette = await silhouetteScore(data.x, pred, { sampleSize: sample !== undefined ? Math.min(sample, data.x.rows) : undefined, seed, threads });
-      metrics.calinskiHarabasz = calinskiHarabaszScore(data.x, pred);
-      metrics.daviesBouldin = daviesBouldinScore(data.x, pred);
-    }
+    if (!internalScoresDefined(pred) && !opts.quiet)
+      process.stderr.write(`note: the predicted labels form ${new Set(pred).size} cluster(s); silhouette, Calinski–Harabasz and Davies–Bouldin need 2 to n-1 clusters\n`);
+    Object.assign(metrics, await internalScores(data.x, pred, { silhouetteSample: sample, seed, threads }));
   }
   if (!opts.quiet) {
     const out = opts.json ? process.stderr : process.stdout;

@@ -3,15 +3,16 @@
  * a result JSON (every metric, times per phase, the resolved config and seed).
  */
 import { type Command, Option } from 'commander';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureDir } from '../../data/atomic.ts';
 import { join, resolve } from 'node:path';
-import { DataError, ParamError } from '../../errors.ts';
+import { ParamError } from '../../errors.ts';
 import { atomicWrite } from '../../engine/index.ts';
 import { DeepClustering, resolveMethod } from '../../methods/deep-clustering.ts';
 import { applyDatasetDefaults } from '../../methods/config.ts';
 import type { DeepPartial, MethodConfig } from '../../methods/config.ts';
 import { PRESETS } from '../../methods/presets.ts';
+import { readMethodConfig } from '../../methods/method-file.ts';
 import type { ProgressEvent } from '../../methods/types.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { subset } from '../../data/subset.ts';
@@ -19,7 +20,6 @@ import { evaluateLabels } from '../evaluate-labels.ts';
 import { printJson } from '../output.ts';
 import { collectReportData, historyMetricsTracker } from '../../report/data.ts';
 import { createProgress } from '../progress.ts';
-import { parse as parseYaml } from 'yaml';
 import { InterruptedError } from '../../errors.ts';
 import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeCommand, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
@@ -66,31 +66,13 @@ function real(name: string, v: string | undefined, min: number, exclusive = fals
   return n;
 }
 
-/** Reads a method config file (JSON or YAML). */
-export function readMethodConfig(path: string): MethodConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new DataError(`cannot read the method config '${path}' (no such file?)`);
-  }
-  try {
-    const parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-    if (parsed && typeof parsed === 'object' && typeof parsed.extends === 'string') {
-      const { extends: base, ...over } = parsed;
-      return resolveMethod(base, over);
-    }
-    return resolveMethod(parsed as MethodConfig);
-  } catch (err) {
-    if (err instanceof ParamError || err instanceof DataError) throw err;
-    throw new DataError(`the method config '${path}' is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}; fix its syntax (see examples/methods)`);
-  }
-}
+// lives in methods/ so that bench/ can read method configs without importing the CLI
+export { readMethodConfig };
 
 /** Checks that the output directory can be written: new or empty, or `--force`. */
 export function prepareOutDir(out: string, force: boolean): string {
   const dir = resolve(out);
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = existsSync(dir) ? readdirSync(dir) : [];
   } catch {

@@ -7,7 +7,7 @@ import { atomicWriteFile } from '../../data/atomic.ts';
 import { ParamError } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
 import { KMeans, MiniBatchKMeans, PCA } from '../../cluster/index.ts';
-import { adjustedMutualInfoScore, adjustedRandScore, calinskiHarabaszScore, clusterAccuracy, daviesBouldinScore, normalizedMutualInfoScore, purityScore, silhouetteScore } from '../../metrics/index.ts';
+import { adjustedMutualInfoScore, externalScores, internalScores, purityScore } from '../../metrics/index.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { printJson } from '../output.ts';
 
@@ -125,18 +125,12 @@ export async function runKMeansCommand(opts: KMeansCliOptions): Promise<Record<s
 
   const metrics: Record<string, number | null> = {};
   if (data.labels) {
-    metrics.acc = clusterAccuracy(data.labels, model.labels).accuracy;
-    metrics.nmi = normalizedMutualInfoScore(data.labels, model.labels);
-    metrics.ari = adjustedRandScore(data.labels, model.labels);
+    Object.assign(metrics, externalScores(data.labels, model.labels));
     metrics.ami = adjustedMutualInfoScore(data.labels, model.labels);
     metrics.purity = purityScore(data.labels, model.labels);
   }
   if (opts.internal) {
-    const distinct = new Set(model.labels).size;
-    const ok = distinct >= 2 && distinct <= features.rows - 1;
-    metrics.silhouette = ok ? await silhouetteScore(features, model.labels, { sampleSize: sample, seed, threads }) : null;
-    metrics.calinskiHarabasz = ok ? calinskiHarabaszScore(features, model.labels) : null;
-    metrics.daviesBouldin = ok ? daviesBouldinScore(features, model.labels) : null;
+    Object.assign(metrics, await internalScores(features, model.labels, { silhouetteSample: sample, seed, threads }));
   }
   if (opts.out) {
     try {

@@ -3,8 +3,8 @@
  */
 import { type Tensor, checkFloat, normAxis } from '../graph.ts';
 import { abs, add, exp, greater, log, mul, neg, sub, where } from './elementwise.ts';
-import { reduceMax, reduceSum } from './reduce.ts';
-import { cast, stopGradient, squeeze } from './shape.ts';
+import { reduceMax } from './reduce.ts';
+import { cast, reduceSum, stopGradient, squeeze } from './shape.ts';
 
 /** Largest float32; as HardSigmoid's slope it turns any positive value into exactly 1. */
 const FLT_MAX = 3.4028234663852886e38;

@@ -9,8 +9,7 @@ import { GraphError } from '../../errors.ts';
 import { type Dim, type Tensor, checkSameDtype } from '../graph.ts';
 import { add, equal, mul } from './elementwise.ts';
 import { gemm, matmul } from './matmul.ts';
-import { reduceSum } from './reduce.ts';
-import { cast, expand, reshape, reshapeLike, slice, stopGradient, transpose, zerosLike } from './shape.ts';
+import { cast, expand, reduceSum, reshape, reshapeLike, slice, stopGradient, transpose, zerosLike } from './shape.ts';
 
 /** Options of {@link conv2d} and {@link convTranspose2d}. */
 export interface ConvOptions {
@@ -170,12 +169,10 @@ export function maxPool2dWithIndices(
   if (ho < 1 || wo < 1) throw new GraphError(`maxPool2d: window ${kernel} is larger than the input ${h}×${w}`);
   const g = x.graph;
   const outShape: Dim[] = [x.shape[0]!, x.shape[1]!, ho, wo];
-  let indices: Tensor | undefined;
   const [y, idx] = g.node('MaxPool', [x], [{ shape: outShape, dtype: x.dtype }, { shape: outShape, dtype: 'int64' }], {
     attrs: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding] },
-    backward: (gy) => [maxUnpool2d(gy, indices!, x)],
+    backward: (gy) => [maxUnpool2d(gy, idx!, x)], // runs after idx is bound
   });
-  indices = idx;
   return { y: y!, indices: idx! };
 }
 

@@ -7,8 +7,7 @@ import type { Tensor } from '../graph.ts';
 import { add, div, sqrt, square, sub } from './elementwise.ts';
 import { relu } from './activation.ts';
 import { gemm } from './matmul.ts';
-import { reduceSum } from './reduce.ts';
-import { transpose } from './shape.ts';
+import { reduceSum, transpose } from './shape.ts';
 
 /**
  * Squared Euclidean distances `D[i,j] = ‖a_i − b_j‖²` as `‖a‖² − 2 a bᵀ + ‖b‖²`, clamped at 0.

@@ -1,36 +1,12 @@
 /**
- * Reductions over axes, with or without kept dims. Gradients broadcast back (with runtime
+ * Reductions over axes, with or without kept dims (`reduceSum` lives in shape.ts, beside the
+ * expand it inverts, so that the two families import each other in one direction only). Gradients broadcast back (with runtime
  * shapes, so symbolic batch dims work).
  */
-import { type Dim, type Tensor, checkFloat, normAxis } from '../graph.ts';
+import { type Tensor, checkFloat, normAxis } from '../graph.ts';
+import { reducedShape, resolveAxes } from './axes.ts';
 import { div, equal, mul } from './elementwise.ts';
-import { cast, expandLike, sizeOf, unsqueeze } from './shape.ts';
-
-function resolveAxes(x: Tensor, axes: readonly number[] | undefined, op: string): number[] {
-  const ax = (axes ?? x.shape.map((_, i) => i)).map((a) => normAxis(a, x.rank, op));
-  return [...new Set(ax)].sort((a, b) => a - b);
-}
-
-function reducedShape(x: Tensor, axes: number[], keepdims: boolean): Dim[] {
-  return keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
-}
-
-// gy (shape of the reduction's output) broadcast back to the input's shape.
-function spread(gy: Tensor, x: Tensor, axes: number[], keepdims: boolean): Tensor {
-  const kept = keepdims || axes.length === 0 ? gy : unsqueeze(gy, axes);
-  return expandLike(kept, x);
-}
-
-/** Sum over `axes` (default: all). */
-export function reduceSum(x: Tensor, axes?: readonly number[], keepdims = false): Tensor {
-  checkFloat('reduceSum', x);
-  const ax = resolveAxes(x, axes, 'reduceSum');
-  const g = x.graph;
-  return g.node1('ReduceSum', [x, g.ints(ax)], reducedShape(x, ax, keepdims), x.dtype, {
-    attrs: { keepdims: keepdims ? 1 : 0 },
-    backward: (gy) => [spread(gy, x, ax, keepdims), null],
-  });
-}
+import { cast, expandLike, reduceSum, sizeOf, spreadReduced, unsqueeze } from './shape.ts';
 
 /** Mean over `axes` (default: all). */
 export function reduceMean(x: Tensor, axes?: readonly number[], keepdims = false): Tensor {
@@ -38,7 +14,7 @@ export function reduceMean(x: Tensor, axes?: readonly number[], keepdims = false
   const ax = resolveAxes(x, axes, 'reduceMean');
   return x.graph.node1('ReduceMean', [x], reducedShape(x, ax, keepdims), x.dtype, {
     attrs: { axes: ax, keepdims: keepdims ? 1 : 0 },
-    backward: (gy, y) => [mul(spread(gy, x, ax, keepdims), div(sizeOf(y), sizeOf(x)))],
+    backward: (gy, y) => [mul(spreadReduced(gy, x, ax, keepdims), div(sizeOf(y), sizeOf(x)))],
   });
 }
 

@@ -1,10 +1,12 @@
 /**
  * Movement and shape ops: reshape, transpose, concat, slice, gather, expand, squeeze/unsqueeze,
- * cast, stop-gradient, and the runtime-shape helpers gradient rules use with symbolic dims.
+ * cast, stop-gradient, and the runtime-shape helpers gradient rules use with symbolic dims. `reduceSum`
+ * lives here, not in reduce.ts: it and expand are each other's gradient, and the elementwise
+ * gradients need both, so keeping them in one file keeps the op families free of import cycles.
  */
 import { GraphError } from '../../errors.ts';
-import { type DType, type Dim, type Shape, type Tensor, broadcastShapes, fmtShape, normAxis, staticSize } from '../graph.ts';
-import { reduceSum } from './reduce.ts';
+import { type DType, type Dim, type Shape, type Tensor, broadcastShapes, checkFloat, fmtShape, normAxis, staticSize } from '../graph.ts';
+import { reducedShape, resolveAxes } from './axes.ts';
 
 /** Runtime shape of `x` as an int64 1-D tensor (the ONNX `Shape` op). Not differentiable. */
 export function shapeOf(x: Tensor): Tensor {
@@ -123,6 +125,26 @@ export function unbroadcast(g: Tensor, target: Shape): Tensor {
   let r = axes.length ? reduceSum(g, axes, true) : g;
   if (lead > 0) r = squeeze(r, Array.from({ length: lead }, (_, i) => i));
   return r;
+}
+
+/**
+ * A reduction's output gradient `gy` broadcast back to the shape of its input `x` (the gradient
+ * rule of reduceSum and reduceMean).
+ */
+export function spreadReduced(gy: Tensor, x: Tensor, axes: number[], keepdims: boolean): Tensor {
+  const kept = keepdims || axes.length === 0 ? gy : unsqueeze(gy, axes);
+  return expandLike(kept, x);
+}
+
+/** Sum over `axes` (default: all). */
+export function reduceSum(x: Tensor, axes?: readonly number[], keepdims = false): Tensor {
+  checkFloat('reduceSum', x);
+  const ax = resolveAxes(x, axes, 'reduceSum');
+  const g = x.graph;
+  return g.node1('ReduceSum', [x, g.ints(ax)], reducedShape(x, ax, keepdims), x.dtype, {
+    attrs: { keepdims: keepdims ? 1 : 0 },
+    backward: (gy) => [spreadReduced(gy, x, ax, keepdims), null],
+  });
 }
 
 /** Removes size-1 axes. */

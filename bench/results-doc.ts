@@ -1,0 +1,340 @@
+/**
+ * `npm run results`: writes docs/results.md and README's "choosing a method" table from the
+ * records in bench/results/*.json, so that no result is typed by hand.
+ *
+ *   node --import tsx bench/results-doc.ts            # rewrite both
+ *   node --import tsx bench/results-doc.ts --check    # exit 1 when either is out of date
+ *
+ * The records come in several shapes (the `method`, `dec-family` and `fit` suites, a fit's
+ * `result.json`, the PyTorch references, the engine benchmark); {@link normalizeRecord} reads them
+ * all into one row. Runs are grouped by file name without its `-seedN` part, one table row per
+ * group: mean ± population std over seeds. Where a record does not carry its command, the command
+ * is rebuilt from the suite options it records (said so in the table's notes).
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seedStats } from '../src/reproduce/stats.ts';
+
+/** One clustering run, whatever the shape of its record. */
+export interface RunRecord {
+  readonly file: string;
+  /** File name without `.json` and `-seedN`: the runs of one table row. */
+  readonly group: string;
+  readonly method: string;
+  readonly data: string;
+  readonly eval?: string;
+  readonly rows?: number;
+  readonly preprocessing?: string;
+  readonly seed?: number;
+  readonly usedLabels?: boolean;
+  readonly acc?: number;
+  readonly nmi?: number;
+  readonly ari?: number;
+  /** ACC of k-means on the pretrained code (the clustering phase's start). */
+  readonly initAcc?: number;
+  readonly seconds?: number;
+  readonly threads?: number;
+  readonly commit?: string;
+  readonly machine?: string;
+  readonly date?: string;
+  readonly command?: string;
+  /** True when `command` was rebuilt from the record's suite options, not recorded. */
+  readonly rebuilt?: boolean;
+}
+
+/** One engine benchmark record (`deepclust bench engine --json`). */
+export interface EngineRecord {
+  readonly file: string;
+  readonly ours: number;
+  readonly torch?: number;
+  readonly ratio?: number;
+  readonly peakRssMb?: number;
+  readonly threads?: number;
+  readonly onnxruntime?: string;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The group of a record file: its name without `.json` and without the `-seedN` segment. */
+export function groupOf(file: string): string {
+  return file.replace(/\.json$/, '').replace(/-seed\d+/, '');
+}
+
+// The per-seed part of a subset step (`limit(10000,stratified,seed=1)`) differs between seeds of one row.
+function preprocessingOf(v: unknown): string | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  return v.map((s) => String(s).replace(/,seed=\d+/, '')).join(', ');
+}
+
+function limitOf(pre: string | undefined): number | undefined {
+  const m = /limit\((\d+)/.exec(pre ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+// A PyTorch reference's data set is in its file name: torch-<method>-<data>_<split>-….
+function torchData(group: string): string {
+  const m = /(fashion-mnist|mnist|usps|coil-20|reuters-10k)_(train|test)/.exec(group);
+  return m ? `${m[1]}:${m[2]}` : '?';
+}
+
+// Older dec-family records name their preprocessing only in the file name: dec-family-<data>-<steps joined by +>-<method>.
+function decFamilyTag(group: string, data: string, method: string | undefined): string | undefined {
+  const prefix = `dec-family-${data.replace(/[^\w-]+/g, '_')}-`;
+  if (!method || !group.startsWith(prefix) || !group.endsWith(`-${method}`)) return undefined;
+  const tag = group.slice(prefix.length, group.length - method.length - 1);
+  return tag ? tag.split('+').join(', ') : undefined;
+}
+
+/** Reads one parsed record file into a run or an engine record; undefined for an unknown shape. */
+export function normalizeRecord(file: string, raw: unknown): RunRecord | EngineRecord | undefined {
+  const r = obj(raw);
+  if (!r) return undefined;
+  if (num(r.deepclust_samples_per_s) !== undefined) {
+    const config = obj(r.config);
+    return { file, ours: num(r.deepclust_samples_per_s)!, torch: num(r.pytorch_samples_per_s), ratio: num(r.ratio), peakRssMb: num(r.peak_rss_mb), threads: num(config?.threads), onnxruntime: str(config?.onnxruntime) };
+  }
+  const group = groupOf(file);
+  const metrics = obj(r.metrics) ?? obj(r.final) ?? r;
+  if (num(metrics.acc) === undefined) return undefined;
+  const dataset = obj(r.dataset);
+  const reference = str(r.reference);
+  const script = reference ? /bench\/\S+\.py/.exec(reference)?.[0] : undefined;
+  const data = str(r.train) ?? str(r.data) ?? str(dataset?.name) ?? (reference ? torchData(group) : '?');
+  const preprocessing = preprocessingOf(r.preprocessing ?? dataset?.preprocessing) ?? decFamilyTag(group, data, str(r.method));
+  const timings = obj(r.timings) ?? obj(r.seconds);
+  const machine = str(r.machine) ?? str(obj(r.machine)?.description);
+  const base = {
+    file,
+    group,
+    method: str(r.method) ?? (script ? `PyTorch reference (${script})` : '?'),
+    data,
+    eval: str(r.eval) !== undefined && r.eval !== data ? str(r.eval) : undefined,
+    rows: num(r.trainRows) ?? num(r.n) ?? num(r.rows) ?? num(dataset?.n),
+    preprocessing,
+    seed: num(r.seed),
+    usedLabels: typeof r.usedLabels === 'boolean' ? r.usedLabels : undefined,
+    acc: num(metrics.acc),
+    nmi: num(metrics.nmi),
+    ari: num(metrics.ari),
+    initAcc: num(r.initAcc) ?? num(obj(r.kmeansOnPretrainedCode)?.acc),
+    seconds: num(timings?.total),
+    threads: num(r.threads),
+    commit: str(r.commit),
+    machine,
+    date: str(r.date)?.slice(0, 10),
+  };
+  const recorded = str(r.command);
+  if (recorded) return { ...base, command: recorded };
+  const rebuilt = rebuildCommand(r, base);
+  return rebuilt ? { ...base, command: rebuilt, rebuilt: true } : base;
+}
+
+// The suite invocation that writes such a record (seeds are filled in per row by `commandOf`).
+function rebuildCommand(r: Json, run: Omit<RunRecord, 'command' | 'rebuilt'>): string | undefined {
+  const suite = str(r.suite);
+  // without the preprocessing it ran with, today's default might differ: no rebuilt command then
+  if ((suite !== 'method' && suite !== 'dec-family') || run.preprocessing === undefined) return undefined;
+  const o: string[] = [];
+  if (suite === 'method') o.push(str(r.methodConfig) ? `method-config=${r.methodConfig}` : `method=${run.method}`);
+  o.push(`data=${run.data}`);
+  const limit = limitOf(run.preprocessing);
+  if (limit !== undefined) o.push(`limit=${limit}`);
+  if (run.eval) o.push(`eval=${run.eval}`);
+  if (!/^mnist-10k/.test(run.data)) o.push('data-dir=../shared/data');
+  const steps = run.preprocessing?.split(', ').filter((s) => !s.startsWith('limit('));
+  if (steps?.length) o.push(`preprocess=${steps.join(',')}`);
+  o.push('seeds=SEEDS');
+  if (num(r.pretrainEpochs) !== undefined) o.push(`pretrainEpochs=${r.pretrainEpochs}`);
+  if (num(r.maxIter) !== undefined) o.push(`maxIter=${r.maxIter}`);
+  if (run.threads !== undefined) o.push(`threads=${run.threads}`);
+  if (suite === 'dec-family') o.push(`methods=${run.method}`);
+  return `deepclust bench ${suite} ${o.map((x) => `-o ${x}`).join(' ')} --json`;
+}
+
+/** The runs of one table row. */
+export interface RunGroup {
+  readonly group: string;
+  readonly runs: readonly RunRecord[];
+}
+
+/** Groups runs by {@link RunRecord.group}, sorted by data set, method and group name. */
+export function groupRuns(runs: readonly RunRecord[]): RunGroup[] {
+  const by = new Map<string, RunRecord[]>();
+  for (const r of runs) by.set(r.group, [...(by.get(r.group) ?? []), r]);
+  const groups = [...by].map(([group, rs]) => ({ group, runs: [...rs].sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0) || a.file.localeCompare(b.file)) }));
+  const key = (g: RunGroup) => `${g.runs[0]!.data}\u0000${g.runs[0]!.method}\u0000${g.group}`;
+  return groups.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** `mean ± std` over the runs (4 decimals), the value alone for one run, `–` for none. */
+export function meanStd(values: ReadonlyArray<number | undefined>): string {
+  const xs = values.filter((v): v is number => v !== undefined);
+  if (xs.length === 0) return '–';
+  if (xs.length === 1) return xs[0]!.toFixed(4);
+  const s = seedStats(xs);
+  return `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}`;
+}
+
+const uniq = (xs: ReadonlyArray<string | number | undefined>): string => {
+  const u = [...new Set(xs.filter((x) => x !== undefined).map(String))];
+  return u.length ? u.join(', ') : '–';
+};
+
+function seconds(g: RunGroup): string {
+  const xs = g.runs.map((r) => r.seconds).filter((v): v is number => v !== undefined);
+  return xs.length ? String(Math.round(xs.reduce((a, b) => a + b, 0) / xs.length)) : '–';
+}
+
+/** The row's commands (rebuilt ones get the row's seeds), `; `-separated; `not recorded` when none. */
+export function commandOf(g: RunGroup): string {
+  const seeds = g.runs.flatMap((r) => (r.seed === undefined ? [] : [r.seed])).join(',');
+  const commands = [...new Set(g.runs.flatMap((r) => (r.command ? [r.command.replace('SEEDS', seeds)] : [])))];
+  return commands.length ? commands.join('; ') : 'not recorded';
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const code = (s: string) => (s === 'not recorded' ? s : s.split('; ').map((c) => `\`${c}\``).join('; '));
+
+/** docs/results.md from every record. */
+export function renderResults(records: ReadonlyArray<RunRecord | EngineRecord>): string {
+  const runs = records.filter((r): r is RunRecord => 'group' in r);
+  const engine = records.filter((r): r is EngineRecord => 'ours' in r);
+  const groups = groupRuns(runs);
+  const lines = [
+    '# Results',
+    '',
+    '<!-- Generated by `npm run results` (bench/results-doc.ts) from bench/results/*.json: do not edit by hand. -->',
+    '',
+    'Every number below is read from a record in `bench/results/`. Mean ± population standard deviation',
+    'over the seeds listed; time is the mean wall time of one run in seconds (pretraining included) on',
+    "this project's 2-core x86-64 machine, usually shared with other jobs, so timings are indicative.",
+    'ACC is the best one-to-one matching of clusters to classes, NMI the arithmetic-mean normalised',
+    'mutual information, ARI the adjusted Rand index; "k-means start" is the ACC of k-means on the',
+    'pretrained code, where the clustering phase starts. Rows marked † used labels (supervised SNNL).',
+    'Commands marked ‡ were rebuilt from the suite options the records hold (the records predate',
+    'recording the command); a record that does not say how its data was preprocessed gets no rebuilt',
+    'command, and [lab-notes.md](lab-notes.md) gives the command as it was typed when measured, with',
+    'the story behind these runs (cross-checks, sweeps). Commit and machine are shown when the record',
+    'has them.',
+    '',
+    '## Clustering runs',
+    '',
+    '| # | method | data | rows | preprocessing | seeds | ACC | NMI | ARI | k-means start | time (s) | threads | date | commit | machine |',
+    '| ---: | --- | --- | ---: | --- | --- | --- | --- | --- | --- | ---: | --- | --- | --- | --- |',
+  ];
+  groups.forEach((g, i) => {
+    const r0 = g.runs[0]!;
+    const data = `${r0.data}${r0.eval ? ` → ${r0.eval}` : ''}`;
+    lines.push(
+      `| ${i + 1} | ${cell(r0.method)}${g.runs.some((r) => r.usedLabels) ? ' †' : ''} | ${cell(data)} | ${uniq(g.runs.map((r) => r.rows))} | ${cell(uniq(g.runs.map((r) => r.preprocessing)))} | ${uniq(g.runs.map((r) => r.seed))} | ` +
+        `${meanStd(g.runs.map((r) => r.acc))} | ${meanStd(g.runs.map((r) => r.nmi))} | ${meanStd(g.runs.map((r) => r.ari))} | ${meanStd(g.runs.map((r) => r.initAcc))} | ${seconds(g)} | ` +
+        `${uniq(g.runs.map((r) => r.threads))} | ${uniq(g.runs.map((r) => r.date))} | ${uniq(g.runs.map((r) => r.commit))} | ${cell(uniq(g.runs.map((r) => r.machine)))} |`,
+    );
+  });
+  lines.push('', '### Commands and records', '');
+  groups.forEach((g, i) => {
+    const files = g.runs.map((r) => `\`${r.file}\``).join(', ');
+    lines.push(`${i + 1}. ${code(commandOf(g))}${g.runs.some((r) => r.rebuilt) ? ' ‡' : ''} — ${files}`);
+  });
+  if (engine.length) {
+    lines.push('', '## Engine throughput', '', 'Training samples per second of the reference autoencoder (784-500-500-2000-10-2000-500-500-784, batch 256, Adam), ours and PyTorch in one invocation: `deepclust bench engine --json`.', '');
+    lines.push('| record | deepclust (samples/s) | PyTorch (samples/s) | ratio | peak RSS (MB) | threads | onnxruntime |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const e of [...engine].sort((a, b) => a.file.localeCompare(b.file)))
+      lines.push(`| \`${e.file}\` | ${e.ours} | ${e.torch ?? '–'} | ${e.ratio ?? '–'} | ${e.peakRssMb ?? '–'} | ${e.threads ?? '–'} | ${e.onnxruntime ?? '–'} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A README row: a kind of data, the preset to use, and the record group that measures it. */
+export interface ChooserRow {
+  readonly data: string;
+  readonly preset: string;
+  readonly group?: string;
+}
+
+/** The rows of README's "choosing a method" table; the numbers come from the records. */
+export const CHOOSER: readonly ChooserRow[] = [
+  { data: 'images, about 10,000 (28×28 digits), quick', preset: '`--method idec-da --budget short`', group: 'quickstart-idec-da-mnist-10k' },
+  { data: 'images, 10,000, best accuracy (long)', preset: '`--method convdec-da` (measured with `--update-interval 30`)', group: 'fit-convdec-da-mnist_test' },
+  { data: 'images, 10,000, conv network, shorter', preset: '`--method convdec-da --budget short` (the same)', group: 'fit-convdec-da-mnist_test-short' },
+  { data: 'images, 70,000', preset: '`--method idec-da`', group: 'method-idec-da-mnist' },
+  { data: 'vectors (no augmentation), 70,000', preset: '`--method idec`', group: 'dec-family-mnist-dec-mnist-idec' },
+  { data: 'a labelled subset to learn from, then cluster new rows', preset: '`--method snnl-5 --labelled N --eval …`', group: 'method-snnl-5-mnist_test' },
+  { data: 'your own vectors (CSV, NPY…), a first try', preset: '`--method ae-kmeans` or `--method idec`' },
+];
+
+/** README's table: measured ACC and time per preset, with the data and seeds behind them. */
+export function renderChooser(records: ReadonlyArray<RunRecord | EngineRecord>, rows: readonly ChooserRow[] = CHOOSER): string {
+  const groups = new Map(groupRuns(records.filter((r): r is RunRecord => 'group' in r)).map((g) => [g.group, g]));
+  const lines = ['| your data | preset | measured on | seeds | ACC | time per run |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const row of rows) {
+    const g = row.group ? groups.get(row.group) : undefined;
+    if (row.group && !g) throw new Error(`results-doc: no records for the README row '${row.data}' (group ${row.group})`);
+    if (!g) {
+      lines.push(`| ${row.data} | ${row.preset} | not measured on such data yet | – | – | – |`);
+      continue;
+    }
+    const r0 = g.runs[0]!;
+    const secs = seconds(g);
+    const threads = uniq(g.runs.map((r) => r.threads));
+    const time = secs === '–' ? '–' : `${Math.round(Number(secs) / 60)} min${threads !== '–' ? ` (${threads} thread${threads === '1' ? '' : 's'})` : ''}`;
+    lines.push(`| ${row.data} | ${row.preset} | ${r0.data}${r0.eval ? ` → ${r0.eval}` : ''}, ${uniq(g.runs.map((r) => r.rows))} rows | ${uniq(g.runs.map((r) => r.seed))} | ${meanStd(g.runs.map((r) => r.acc))} | ${time} |`);
+  }
+  return lines.join('\n');
+}
+
+const START = '<!-- results:choose:start (generated by `npm run results` from bench/results/) -->';
+const END = '<!-- results:choose:end -->';
+
+/** `text` with the block between the chooser markers replaced by `table`. */
+export function replaceChooser(text: string, table: string): string {
+  const i = text.indexOf(START);
+  const j = text.indexOf(END);
+  if (i < 0 || j < i) throw new Error(`results-doc: README.md lacks the markers ${START} … ${END}`);
+  return `${text.slice(0, i + START.length)}\n${table}\n${text.slice(j)}`;
+}
+
+/** Reads every record of `dir` (sorted by file name); unknown shapes are skipped. */
+export function readRecords(dir: string): Array<RunRecord | EngineRecord> {
+  const out: Array<RunRecord | EngineRecord> = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const r = normalizeRecord(file, JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** Writes (or with `check`, compares) docs/results.md and README's table under `root`; returns the stale files. */
+export function updateResultDocs(root: string, check = false, rows: readonly ChooserRow[] = CHOOSER): string[] {
+  const records = readRecords(join(root, 'bench/results'));
+  const targets: Array<[string, string]> = [
+    ['docs/results.md', renderResults(records)],
+    ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records, rows))],
+  ];
+  const stale: string[] = [];
+  for (const [path, text] of targets) {
+    let old = '';
+    try {
+      old = readFileSync(join(root, path), 'utf8');
+    } catch {
+      // a missing file is stale
+    }
+    if (old === text) continue;
+    stale.push(path);
+    if (!check) writeFileSync(join(root, path), text);
+  }
+  return stale;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const check = process.argv.includes('--check');
+  const stale = updateResultDocs(join(import.meta.dirname, '..'), check);
+  if (check && stale.length) {
+    process.stderr.write(`out of date with bench/results/: ${stale.join(', ')}; run npm run results\n`);
+    process.exit(1);
+  }
+  process.stdout.write(stale.length ? `${check ? 'stale' : 'wrote'}: ${stale.join(', ')}\n` : 'up to date\n');
+}
