@@ -12,7 +12,8 @@
  * mnist-10k, coil-20, fashion-10k (Fashion-MNIST test), mnist-70k (all of MNIST), synth-unequal
  * (6 Gaussians of unequal sizes, spreads and shapes in 8-d), synth-shapes (7 clusters: two moons,
  * a ring, an elongated bar and three blobs of unequal density, in 3-d). Embeddings are cached
- * under the OS temp folder so reruns only redo the criteria.
+ * under the OS temp folder so reruns only redo the criteria. Above 10,000 rows (mnist-70k) UMAP
+ * is fitted on a seeded 10,000-row sample.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,10 @@ export interface EstimateKBenchOptions {
   range?: [number, number];
   criteria?: KCriterion[];
   seed?: number;
+  /** Suffix of the record files (for runs with other criteria or options). */
+  tag?: string;
+  /** k-means restarts per k. @defaultValue 3 */
+  nInit?: number;
   resultsDir?: string;
   log?: (line: string) => void;
 }
@@ -44,6 +49,9 @@ interface Labelled {
   x: Matrix;
   labels: ArrayLike<number>;
 }
+
+/** Rows UMAP is fitted on (a seeded sample above). */
+const UMAP_MAX_ROWS = 10000;
 
 const ALL_SETS = ['synth-unequal', 'synth-shapes', 'digits', 'coil-20', 'mnist-10k', 'fashion-10k', 'mnist-70k'];
 
@@ -64,12 +72,12 @@ export async function runEstimateKBench(o: EstimateKBenchOptions = {}): Promise<
       const t0 = performance.now();
       const x = await representation(name, rep, base.x, cache, seed, log);
       const repSeconds = (performance.now() - t0) / 1000;
-      const est = await estimateK(x, { range: o.range, criteria, sampleSize: sample, seed, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
+      const est = await estimateK(x, { range: o.range, criteria, sampleSize: sample, seed, nInit: o.nInit, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
       const chosen: Record<string, number> = {};
       for (const c of criteria) chosen[c] = est.curves[c]!.best;
       log(`${name}/${rep} (true k ${trueK}): ${criteria.map((c) => `${c} ${chosen[c]}`).join(', ')} [${est.seconds.toFixed(0)} s]`);
-      const rec = { suite: 'estimate-k', data: name, representation: rep, n: x.rows, d: x.cols, trueK, chosen, ks: est.ks, curves: est.curves, sampleSize: est.sampleSize, seconds: { representation: repSeconds, criteria: est.seconds }, seed, ...provenance() };
-      writeFileSync(join(dir, `estimate-k-${name}-${rep}.json`), `${JSON.stringify(rec, null, 2)}\n`);
+      const rec = { suite: 'estimate-k', data: name, representation: rep, nInit: o.nInit ?? 3, n: x.rows, d: x.cols, trueK, chosen, ks: est.ks, curves: est.curves, sampleSize: est.sampleSize, seconds: { representation: repSeconds, criteria: est.seconds }, seed, ...provenance() };
+      writeFileSync(join(dir, `estimate-k-${name}-${rep}${o.tag ? `-${o.tag}` : ''}.json`), `${JSON.stringify(rec, null, 2)}\n`);
       table.push({ data: name, representation: rep, trueK, ...chosen });
     }
   }
@@ -111,6 +119,16 @@ async function representation(name: string, rep: 'pca' | 'umap', x: Matrix, cach
   }
   let z: Matrix = x.cols > 50 ? await (await new PCA({ nComponents: 50, seed }).fit(x)).transform(x) : x;
   if (rep === 'umap') {
+    if (z.rows > UMAP_MAX_ROWS) {
+      // k is estimated on a sample anyway; UMAP of all 70,000 rows takes too long on a shared 2-core machine
+      const idx = new Rng(seed).fork('umap-rows').permutation(z.rows).subarray(0, UMAP_MAX_ROWS).sort();
+      const sub = new Float64Array(UMAP_MAX_ROWS * z.cols);
+      idx.forEach((r, i) => {
+        for (let t = 0; t < z.cols; t++) sub[i * z.cols + t] = z.data[r * z.cols + t]!;
+      });
+      log(`${name}: UMAP fitted on a seeded sample of ${UMAP_MAX_ROWS} of the ${z.rows} rows`);
+      z = { data: sub, rows: UMAP_MAX_ROWS, cols: z.cols };
+    }
     const u = await new Umap({ nComponents: 10, nNeighbors: 20, minDist: 0, seed }).fit(z);
     log(`${name}: UMAP ${z.rows} × ${z.cols} → 10 in ${u.seconds.toFixed(1)} s`);
     z = u.embedding;

@@ -16,15 +16,16 @@ import { KMeans } from './kmeans.ts';
  * Criteria {@link estimateK} can compute:
  * - `silhouette`: mean silhouette of the k-means labels (highest wins);
  * - `bic`: BIC of a Gaussian mixture (full covariance up to 16 dimensions, diagonal above; lowest wins);
+ * - `gmm-silhouette`: mean silhouette of that mixture's labels (highest wins);
  * - `kmeans-bic`: X-means' score, the BIC of k-means as identical spherical Gaussians (lowest wins);
  * - `gap`: Tibshirani's gap statistic against uniform data in the principal-axes box (smallest k
  *   with gap(k) ≥ gap(k+1) − s(k+1));
  * - `stability`: mean ARI between k-means fits on random 80 % subsamples (highest wins; ties: largest k);
  * - `calinski-harabasz` (highest wins), `davies-bouldin` (lowest wins).
  */
-export type KCriterion = 'silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin';
+export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin';
 /** Every criterion, in the order the curves are reported. */
-export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin'];
+export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin'];
 /** The criterion that decides by default (chosen by measurement, docs/gmm.md). */
 export const DEFAULT_K_CRITERION: KCriterion = 'silhouette';
 /** Fewest rows for which k is estimated. */
@@ -140,15 +141,18 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
     if (want('calinski-harabasz')) values['calinski-harabasz']!.push(ok ? calinskiHarabaszScore(s, km.labels) : null);
     if (want('davies-bouldin')) values['davies-bouldin']!.push(ok ? daviesBouldinScore(s, km.labels) : null);
     if (want('kmeans-bic')) values['kmeans-bic']!.push(kmeansBic(km.labels, km.inertia, n, d, k));
-    if (want('bic')) {
-      let v: number | null = null;
+    if (want('bic') || want('gmm-silhouette')) {
+      let bic: number | null = null;
+      let sil: number | null = null;
       try {
         const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', seed: seed + k, threads, regCovar: 1e-6 }).fit(s);
-        v = await gm.bic(s);
+        if (want('bic')) bic = await gm.bic(s);
+        if (want('gmm-silhouette') && new Set(gm.labels).size >= 2) sil = await silhouetteScore(s, gm.labels, { threads });
       } catch (err) {
         if (!(err instanceof DataError)) throw err;
       }
-      values.bic!.push(v);
+      if (want('bic')) values.bic!.push(bic);
+      if (want('gmm-silhouette')) values['gmm-silhouette']!.push(sil);
     }
     if (want('gap')) {
       const logs: number[] = [];
