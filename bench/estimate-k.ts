@@ -30,7 +30,9 @@ import { spawnSync } from 'node:child_process';
 /** Options of {@link runEstimateKBench}. */
 export interface EstimateKBenchOptions {
   sets?: string[];
-  reps?: Array<'pca' | 'umap'>;
+  reps?: Array<'pca' | 'umap' | 'ae' | 'ae-umap'>;
+  /** Pretraining epochs of the `ae`/`ae-umap` autoencoder. @defaultValue 20 */
+  aeEpochs?: number;
   dataDir?: string;
   /** Rows the criteria use. @defaultValue 3000 */
   sample?: number;
@@ -70,7 +72,7 @@ export async function runEstimateKBench(o: EstimateKBenchOptions = {}): Promise<
     const trueK = new Set(Array.from(base.labels)).size;
     for (const rep of reps) {
       const t0 = performance.now();
-      const x = await representation(name, rep, base.x, cache, seed, log);
+      const x = await representation(name, rep, base.x, cache, seed, log, trueK, o.aeEpochs ?? 20);
       const repSeconds = (performance.now() - t0) / 1000;
       const est = await estimateK(x, { range: o.range, criteria, sampleSize: sample, seed, nInit: o.nInit, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
       const chosen: Record<string, number> = {};
@@ -110,15 +112,33 @@ async function loadSet(name: string, dataDir: string, cache: string, log: (l: st
   return { x: ds.x, labels: ds.labels! };
 }
 
-async function representation(name: string, rep: 'pca' | 'umap', x: Matrix, cache: string, seed: number, log: (l: string) => void): Promise<Matrix> {
-  const path = join(cache, `${name}-${rep}-seed${seed}.f64`);
-  const cols = rep === 'umap' ? 10 : Math.min(50, x.cols);
+async function representation(name: string, rep: 'pca' | 'umap' | 'ae' | 'ae-umap', x: Matrix, cache: string, seed: number, log: (l: string) => void, k: number, aeEpochs: number): Promise<Matrix> {
+  const ae = rep === 'ae' || rep === 'ae-umap';
+  const path = join(cache, `${name}-${rep}${ae ? `-ep${aeEpochs}` : ''}-seed${seed}.f64`);
+  const cols = rep === 'umap' || ae ? 10 : Math.min(50, x.cols);
   if (existsSync(path)) {
     const data = new Float64Array(readFileSync(path).buffer.slice(0));
     return { data, rows: data.length / cols, cols };
   }
-  let z: Matrix = x.cols > 50 ? await (await new PCA({ nComponents: 50, seed }).fit(x)).transform(x) : x;
-  if (rep === 'umap') {
+  let z: Matrix;
+  if (ae) {
+    // a learned embedding: the ae-kmeans autoencoder (d-500-500-2000-10, Adam, batch 256), briefly pretrained
+    const aePath = join(cache, `${name}-ae-ep${aeEpochs}-seed${seed}.f64`);
+    if (existsSync(aePath)) z = { data: new Float64Array(readFileSync(aePath).buffer.slice(0)), rows: x.rows, cols: 10 };
+    else {
+      const { DeepClustering } = await import('../src/methods/deep-clustering.ts');
+      const t = performance.now();
+      const fitted = await new DeepClustering({ method: 'ae-kmeans', nClusters: k, seed, overrides: { pretrain: { epochs: aeEpochs } } as never }).fit(x, {
+        onProgress: (e) => e.phase === 'pretrain' && e.done % 5 === 0 && log(`${name}: autoencoder epoch ${e.done}/${e.total}`),
+      });
+      const e = await fitted.transform(x);
+      z = { data: Float64Array.from(e.data), rows: e.rows, cols: e.cols };
+      writeFileSync(aePath, new Uint8Array((z.data as Float64Array).buffer));
+      log(`${name}: autoencoder (${aeEpochs} epochs) in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    }
+    if (rep === 'ae') return z;
+  } else z = x.cols > 50 ? await (await new PCA({ nComponents: 50, seed }).fit(x)).transform(x) : x;
+  if (rep === 'umap' || rep === 'ae-umap') {
     if (z.rows > UMAP_MAX_ROWS) {
       // k is estimated on a sample anyway; UMAP of all 70,000 rows takes too long on a shared 2-core machine
       const idx = new Rng(seed).fork('umap-rows').permutation(z.rows).subarray(0, UMAP_MAX_ROWS).sort();

@@ -32,6 +32,7 @@ export function parseKSpec(command: string, value: string | undefined): KSpec | 
   if (m) return { auto: true, range: [Number(m[1]), Number(m[2])] };
   const n = Number(v);
   if (v !== '' && Number.isInteger(n) && n >= 1) return { fixed: n };
+  if (v !== '' && Number.isFinite(n)) throw new ParamError(`${command}: option '--k' must be an integer >= 1, got ${JSON.stringify(value)} (or "auto", or a range such as 2..30)`);
   throw new ParamError(`${command}: option '--k' must be a positive integer, "auto" or a range lo..hi such as 2..30, got ${JSON.stringify(value)}`);
 }
 
