@@ -47,7 +47,9 @@ export interface EstimateKOptions {
   readonly gapReferences?: number;
   /** Subsample fits per k of the stability criterion. @defaultValue 3 */
   readonly stabilityRuns?: number;
+  /** Seed of the sample, the k-means runs and the references. @defaultValue 0 */
   readonly seed?: number;
+  /** onnxruntime threads. @defaultValue all cores */
   readonly threads?: number;
   /** Called after each k. */
   readonly onProgress?: (k: number, done: number, total: number) => void;
@@ -77,6 +79,7 @@ export interface KEstimate {
   readonly curves: Partial<Record<KCriterion, KCurve>>;
   /** Rows the criteria were computed on. */
   readonly sampleSize: number;
+  /** Seconds the estimate took. */
   readonly seconds: number;
 }
 

@@ -57,13 +57,17 @@ export interface GaussianMixtureOptions {
 
 /** One initialisation's outcome. */
 export interface GmmRunInfo {
+  /** Lower bound (mean log-likelihood) at the run's last E-step. */
   readonly lowerBound: number;
+  /** EM iterations it took. */
   readonly nIter: number;
+  /** Whether it met `tol` before `maxIter`. */
   readonly converged: boolean;
 }
 
 /** What happened during a fit. */
 export interface GmmDiagnostics {
+  /** One entry per initialisation, in order. */
   readonly runs: readonly GmmRunInfo[];
   /** Index of the kept run in `runs`. */
   readonly bestRun: number;
@@ -73,8 +77,11 @@ export interface GmmDiagnostics {
 
 /** A fitted Gaussian mixture. Parameters are float64, in scikit-learn's layouts. */
 export interface FittedGaussianMixture {
+  /** Covariance structure of the model. */
   readonly covarianceType: CovarianceType;
+  /** Number of components k. */
   readonly nComponents: number;
+  /** Width of the training rows. */
   readonly nFeatures: number;
   /** Mixture weights `[k]`. */
   readonly weights: Float64Array;
@@ -94,6 +101,7 @@ export interface FittedGaussianMixture {
   readonly lowerBound: number;
   /** Component of each training row (from a final E-step), `[n]`. */
   readonly labels: Int32Array;
+  /** What happened during the fit (restarts, warnings). */
   readonly diagnostics: GmmDiagnostics;
   /** Most probable component of each row of `x`. */
   predict(x: Matrix): Promise<Int32Array>;
@@ -146,7 +154,22 @@ interface Ctx {
  */
 export class GaussianMixture {
   /** Default option values (scikit-learn's). */
-  static readonly defaults = { covarianceType: 'full', tol: 1e-3, regCovar: 1e-6, maxIter: 100, nInit: 1, init: 'kmeans', seed: 0 } as const;
+  static readonly defaults = {
+    /** Covariance structure. */
+    covarianceType: 'full',
+    /** Tolerance on the change of the lower bound. */
+    tol: 1e-3,
+    /** Added to the covariance diagonals. */
+    regCovar: 1e-6,
+    /** Most EM iterations per initialisation. */
+    maxIter: 100,
+    /** Initialisations. */
+    nInit: 1,
+    /** Initialisation method. */
+    init: 'kmeans',
+    /** Seed. */
+    seed: 0,
+  } as const;
 
   /** Stores the options; {@link GaussianMixture.fit} checks them. */
   constructor(

@@ -28,7 +28,9 @@ export interface UmapOptions {
 export interface FittedUmap {
   /** The embedding of the training rows, `[n, nComponents]` (float64). */
   readonly embedding: Matrix;
+  /** Width of the training rows. */
   readonly nFeatures: number;
+  /** Output dimensions. */
   readonly nComponents: number;
   /** Seconds the fit took (kNN graph and layout). */
   readonly seconds: number;
@@ -50,7 +52,18 @@ export interface FittedUmap {
  */
 export class Umap {
   /** Default option values (umap-learn's). */
-  static readonly defaults = { nComponents: 2, nNeighbors: 15, minDist: 0.1, spread: 1, seed: 0 } as const;
+  static readonly defaults = {
+    /** Output dimensions. */
+    nComponents: 2,
+    /** Neighbours of the kNN graph. */
+    nNeighbors: 15,
+    /** Smallest distance between embedded points. */
+    minDist: 0.1,
+    /** Scale of the embedded points. */
+    spread: 1,
+    /** Seed. */
+    seed: 0,
+  } as const;
 
   /** Stores the options; {@link Umap.fit} checks them. */
   constructor(
