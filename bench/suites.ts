@@ -42,6 +42,31 @@ export const benchSuites: Record<string, BenchSuite> = {
     description: 'k-means k=10, nInit=10 on MNIST test (10,000×784) vs scikit-learn (options: rounds, threads, seed, data, data-dir, sklearn=false)',
     run: async ({ options, log }) => (await import('./kmeans.ts')).runKMeansBench({ data: options.data, dataDir: options['data-dir'], rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), k: num(options, 'k'), nInit: num(options, 'nInit'), noSklearn: options.sklearn === 'false', log }),
   },
+  gmm: {
+    description: 'Gaussian mixture k=10, full covariance, on MNIST test PCA-50 vs scikit-learn (options: rounds, threads, seed, k, pca, cov, nInit, data, data-dir, sklearn=false)',
+    run: async ({ options, log }) => (await import('./gmm.ts')).runGmmBench({ data: options.data, dataDir: options['data-dir'], rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), k: num(options, 'k'), pca: num(options, 'pca'), cov: options.cov as never, nInit: num(options, 'nInit'), noSklearn: options.sklearn === 'false', log }),
+  },
+  umap: {
+    description: 'UMAP step (umap-js, seeded) on MNIST-70k PCA-10 → 10 dims, N2D settings, split kNN / layout (options: n, dim, nComponents, nNeighbors, minDist, nEpochs, seed, check, data, data-dir)',
+    run: async ({ options, log }) => (await import('./gmm-umap.ts')).runUmapBench({ data: options.data, dataDir: options['data-dir'], n: num(options, 'n'), dim: num(options, 'dim'), nComponents: num(options, 'nComponents'), nNeighbors: num(options, 'nNeighbors'), minDist: num(options, 'minDist'), nEpochs: num(options, 'nEpochs'), seed: num(options, 'seed'), check: options.check === 'true', log }),
+  },
+  'estimate-k': {
+    description: 'every k criterion over k=2..30 on synthetic sets, digits, COIL-20, MNIST, Fashion-MNIST, on PCA and UMAP representations (options: sets, reps, sample, range=a..b, criteria, nInit, aeEpochs, seed, tag, data-dir)',
+    run: async ({ options, log }) =>
+      (await import('./estimate-k.ts')).runEstimateKBench({
+        sets: options.sets?.split(','),
+        reps: options.reps?.split(',') as never,
+        dataDir: options['data-dir'],
+        sample: num(options, 'sample'),
+        range: options.range ? (options.range.split('..').map(Number) as [number, number]) : undefined,
+        criteria: options.criteria?.split(',') as never,
+        seed: num(options, 'seed'),
+        tag: options.tag,
+        aeEpochs: num(options, 'aeEpochs'),
+        nInit: num(options, 'nInit'),
+        log,
+      }),
+  },
   silhouette: {
     description: 'exact silhouette of 70,000×10 random points vs scikit-learn (options: n, d, k, rounds, threads, precision, sklearn=false)',
     run: async ({ options, log }) => (await import('./silhouette.ts')).runSilhouetteBench({ n: num(options, 'n'), d: num(options, 'd'), k: num(options, 'k'), rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), precision: options.precision as 'float64' | 'float32' | undefined, noSklearn: options.sklearn === 'false', log }),

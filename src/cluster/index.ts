@@ -7,3 +7,6 @@
 export { KMeans, type FittedKMeans, type KMeansDiagnostics, type KMeansInit, type KMeansOptions, type KMeansRunInfo } from './kmeans.ts';
 export { MiniBatchKMeans, type MiniBatchDiagnostics, type MiniBatchKMeansOptions } from './minibatch-kmeans.ts';
 export { PCA, type FittedPCA, type PCAOptions } from './pca.ts';
+export { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type FittedGaussianMixture, type GaussianMixtureOptions, type GmmDiagnostics, type GmmInit, type GmmRunInfo } from './gmm.ts';
+export { Umap, type FittedUmap, type UmapOptions } from './umap.ts';
+export { DEFAULT_K_CRITERION, K_CRITERIA, MIN_ROWS_FOR_AUTO_K, checkKRange, estimateK, type EstimateKOptions, type KCriterion, type KCurve, type KEstimate } from './estimate-k.ts';

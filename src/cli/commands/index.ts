@@ -5,6 +5,7 @@ import { register as datasets } from './datasets.ts';
 import { register as describe } from './describe.ts';
 import { register as evaluate } from './evaluate.ts';
 import { register as fit } from './fit.ts';
+import { register as gmm } from './gmm.ts';
 import { register as kmeans } from './kmeans.ts';
 import { register as model } from './model.ts';
 import { register as report } from './report.ts';
@@ -20,6 +21,7 @@ export const commands: RegisterCommand[] = [
   report,
   describe,
   kmeans,
+  gmm,
   evaluate,
   datasets,
   bench,

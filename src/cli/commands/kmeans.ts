@@ -9,10 +9,13 @@ import type { Matrix } from '../../matrix.ts';
 import { KMeans, MiniBatchKMeans, PCA } from '../../cluster/index.ts';
 import { adjustedMutualInfoScore, externalScores, internalScores, purityScore } from '../../metrics/index.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
+import { K_HELP, addKEstimationOptions, parseKCriteria, parseKSpec, resolveK } from '../k-option.ts';
 import { printJson } from '../output.ts';
 
 interface KMeansCliOptions {
   k?: string;
+  kCriterion?: string;
+  kCriteria?: string;
   nInit?: string;
   maxIter?: string;
   tol?: string;
@@ -50,7 +53,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('kmeans')
     .description('k-means (k-means++, nInit restarts, as scikit-learn) on a data set; metrics when labels are known')
-    .option('--k <n>', 'number of clusters (default: the number of classes when the data has labels)')
+    .option('--k <n|auto|lo..hi>', K_HELP)
     .option('--n-init <n>', 'restarts; the lowest inertia is kept (default 10; 3 with --minibatch)')
     .option('--max-iter <n>', 'maximum iterations per restart (default 300; passes over the data with --minibatch: 100)')
     .option('--tol <x>', 'stop when the squared centre shift is <= tol × mean feature variance (default 1e-4; 0 with --minibatch)')
@@ -65,6 +68,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the cluster labels, one per line')
     .option('--json', 'print the result as one JSON line (last line of stdout)')
     .option('--quiet', 'no progress output');
+  addKEstimationOptions(cmd);
   addDataOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -72,7 +76,8 @@ export function register(program: Command): void {
 Examples:
   deepclust kmeans --data mnist:test --data-dir ../shared/data --k 10
   deepclust kmeans --data mnist --pca 70 --k 10 --seed 1 --json
-  deepclust kmeans --data my.csv --label-column label --k 5 --out labels.txt`,
+  deepclust kmeans --data my.csv --label-column label --k 5 --out labels.txt
+  deepclust kmeans --data mnist:test --pca 50 --k auto --k-criteria all --json`,
   );
   cmd.action(async (opts: KMeansCliOptions) => {
     const result = await runKMeansCommand(opts);
@@ -91,17 +96,14 @@ export async function runKMeansCommand(opts: KMeansCliOptions): Promise<Record<s
   const batchSize = intArg(c, 'batch-size', opts.batchSize, 1)!;
   const threads = intArg(c, 'threads', opts.threads, 1);
   const sample = intArg(c, 'silhouette-sample', opts.silhouetteSample, 2);
-  let k = intArg(c, 'k', opts.k, 1);
+  const kSpec = parseKSpec(c, opts.k);
+  const kCriteria = parseKCriteria(c, opts.kCriterion, opts.kCriteria);
   const say = (line: string) => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
 
   const data = await loadDataFromOptions(opts);
-  if (k === undefined) {
-    if (!data.labels) throw new ParamError(`${c}: the data '${data.name}' has no labels, so pass the number of clusters with --k`);
-    k = new Set(data.labels).size;
-  }
-  if (k > data.x.rows) throw new ParamError(`${c}: option '--k' must be an integer in [1, ${data.x.rows}] (the number of rows), got ${k}`);
+  if (kSpec === undefined && !data.labels) throw new ParamError(`${c}: the data '${data.name}' has no labels, so pass the number of clusters with --k (a number, auto or a range such as 2..30)`);
   say(`${data.name}: ${data.x.rows} × ${data.x.cols}${data.labels ? `, ${new Set(data.labels).size} classes` : ''}`);
 
   const t0 = performance.now();
@@ -116,6 +118,7 @@ export async function runKMeansCommand(opts: KMeansCliOptions): Promise<Record<s
     pcaInfo = { nComponents: pcaDim, solver: pca.svdSolver, explainedVariance: kept, seconds: (performance.now() - t0) / 1000 };
     say(`PCA-${pcaDim} (${pca.svdSolver}): ${(100 * kept).toFixed(1)}% of the variance`);
   }
+  const { k, estimate: kEstimate } = await resolveK(c, kSpec ?? { fixed: new Set(data.labels!).size }, features, { ...kCriteria, seed, threads, log: say });
   const t1 = performance.now();
   const model = opts.minibatch
     ? await new MiniBatchKMeans({ nClusters: k, nInit, maxIter, tol, batchSize, seed, threads, init: opts.init }).fit(features)
@@ -147,6 +150,7 @@ export async function runKMeansCommand(opts: KMeansCliOptions): Promise<Record<s
     command: 'kmeans',
     dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: data.labels ? new Set(data.labels).size : null },
     k,
+    kEstimate,
     algorithm: opts.minibatch ? 'minibatch' : 'lloyd',
     seed,
     inertia: model.inertia,

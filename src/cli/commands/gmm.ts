@@ -1,0 +1,177 @@
+/**
+ * `deepclust gmm`: a Gaussian mixture (EM, as scikit-learn) on a data set, optionally on PCA-n
+ * features and/or a UMAP embedding (N2D's manifold step); prints the log-likelihood, BIC/AIC and,
+ * when the data has labels, ACC/NMI/ARI. `--k auto` or `--k lo..hi` estimates k first.
+ */
+import type { Command } from 'commander';
+import { COVARIANCE_TYPES, GaussianMixture, PCA, Umap } from '../../cluster/index.ts';
+import { atomicWriteFile } from '../../data/atomic.ts';
+import { ParamError } from '../../errors.ts';
+import type { Matrix } from '../../matrix.ts';
+import { adjustedMutualInfoScore, adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore, purityScore } from '../../metrics/index.ts';
+import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
+import { K_HELP, addKEstimationOptions, parseKCriteria, parseKSpec, resolveK } from '../k-option.ts';
+import { printJson } from '../output.ts';
+import { intArg } from './kmeans.ts';
+
+interface GmmCliOptions {
+  k?: string;
+  kCriterion?: string;
+  kCriteria?: string;
+  covarianceType: string;
+  nInit?: string;
+  maxIter?: string;
+  tol?: string;
+  regCovar?: string;
+  init: string;
+  seed: string;
+  pca?: string;
+  umap?: string;
+  umapNeighbors: string;
+  umapMinDist: string;
+  threads?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  [key: string]: unknown;
+}
+
+function realArg(command: string, name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new ParamError(`${command}: option '--${name}' must be a number >= ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Registers `deepclust gmm`. */
+export function register(program: Command): void {
+  const cmd = program
+    .command('gmm')
+    .description('Gaussian mixture (EM with full/tied/diag/spherical covariances, as scikit-learn) on a data set; metrics when labels are known')
+    .option('--k <n|auto|lo..hi>', K_HELP)
+    .option('--covariance-type <type>', `covariance structure: ${COVARIANCE_TYPES.join(', ')}`, 'full')
+    .option('--n-init <n>', 'initialisations; the highest lower bound is kept (default 1)')
+    .option('--max-iter <n>', 'most EM iterations per initialisation (default 100)')
+    .option('--tol <x>', 'stop when the mean log-likelihood changes by less (default 1e-3)')
+    .option('--reg-covar <x>', 'added to the covariance diagonals (default 1e-6; raise it for singular covariances)')
+    .option('--init <method>', 'initial responsibilities: kmeans or k-means++', 'kmeans')
+    .option('--seed <n>', 'seed of every random choice (also of --limit subsets)', '0')
+    .option('--pca <n>', 'first reduce to n principal components')
+    .option('--umap <n>', 'then embed with UMAP into n dimensions (N2D: n = k, --umap-neighbors 20, --umap-min-dist 0)')
+    .option('--umap-neighbors <n>', 'UMAP neighbours', '20')
+    .option('--umap-min-dist <x>', 'UMAP minimum distance', '0')
+    .option('--threads <n>', 'onnxruntime threads (default: all cores)')
+    .option('--out <file>', 'write the cluster labels, one per line')
+    .option('--json', 'print the result as one JSON line (last line of stdout)')
+    .option('--quiet', 'no progress output');
+  addKEstimationOptions(cmd);
+  addDataOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  deepclust gmm --data mnist:test --data-dir ../shared/data --pca 50 --k 10
+  deepclust gmm --data mnist:test --pca 50 --umap 10 --k auto --json
+  deepclust gmm --data my.csv --k 2..12 --covariance-type diag --out labels.txt`,
+  );
+  cmd.action(async (opts: GmmCliOptions) => {
+    const result = await runGmmCommand(opts);
+    if (opts.json) printJson(result);
+  });
+}
+
+/** Runs `deepclust gmm` from parsed options and returns the result object. */
+export async function runGmmCommand(opts: GmmCliOptions): Promise<Record<string, unknown>> {
+  const c = 'gmm';
+  const covarianceType = opts.covarianceType ?? 'full';
+  if (!COVARIANCE_TYPES.includes(covarianceType as never)) throw new ParamError(`${c}: option '--covariance-type' must be one of ${COVARIANCE_TYPES.join(', ')}, got ${JSON.stringify(covarianceType)}`);
+  const init = opts.init ?? 'kmeans';
+  if (init !== 'kmeans' && init !== 'k-means++') throw new ParamError(`${c}: option '--init' must be kmeans or k-means++, got ${JSON.stringify(init)}`);
+  const nInit = intArg(c, 'n-init', opts.nInit, 1);
+  const maxIter = intArg(c, 'max-iter', opts.maxIter, 1);
+  const tol = realArg(c, 'tol', opts.tol, 0);
+  const regCovar = realArg(c, 'reg-covar', opts.regCovar, 0);
+  const seed = intArg(c, 'seed', opts.seed, 0)!;
+  const pcaDim = intArg(c, 'pca', opts.pca, 1);
+  const umapDim = intArg(c, 'umap', opts.umap, 1);
+  const umapNeighbors = intArg(c, 'umap-neighbors', opts.umapNeighbors ?? '20', 2)!;
+  const umapMinDist = realArg(c, 'umap-min-dist', opts.umapMinDist ?? '0', 0)!;
+  const threads = intArg(c, 'threads', opts.threads, 1);
+  const kSpec = parseKSpec(c, opts.k);
+  const kCriteria = parseKCriteria(c, opts.kCriterion, opts.kCriteria);
+  const say = (line: string) => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
+  };
+
+  const data = await loadDataFromOptions(opts);
+  if (kSpec === undefined && !data.labels) throw new ParamError(`${c}: the data '${data.name}' has no labels, so pass the number of clusters with --k (a number, auto or a range such as 2..30)`);
+  if (umapDim !== undefined && umapNeighbors >= data.x.rows) throw new ParamError(`${c}: option '--umap-neighbors' (${umapNeighbors}) must be smaller than the number of rows (${data.x.rows}); lower it`);
+  say(`${data.name}: ${data.x.rows} × ${data.x.cols}${data.labels ? `, ${new Set(data.labels).size} classes` : ''}`);
+
+  let features: Matrix = data.x;
+  const steps: Record<string, unknown> = {};
+  if (pcaDim !== undefined) {
+    const t = performance.now();
+    const maxDim = Math.min(data.x.rows, data.x.cols);
+    if (pcaDim > maxDim) throw new ParamError(`${c}: option '--pca' must be an integer in [1, ${maxDim}] (min of rows and features), got ${pcaDim}`);
+    const pca = await new PCA({ nComponents: pcaDim, seed, threads }).fit(features);
+    features = await pca.transform(features);
+    const kept = pca.explainedVarianceRatio.reduce((a, b) => a + b, 0);
+    steps.pca = { nComponents: pcaDim, explainedVariance: kept, seconds: (performance.now() - t) / 1000 };
+    say(`PCA-${pcaDim}: ${(100 * kept).toFixed(1)}% of the variance`);
+  }
+  if (umapDim !== undefined) {
+    say(`UMAP ${features.rows} × ${features.cols} → ${umapDim} (nNeighbors ${umapNeighbors}, minDist ${umapMinDist})…`);
+    const u = await new Umap({ nComponents: umapDim, nNeighbors: umapNeighbors, minDist: umapMinDist, seed }).fit(features);
+    features = u.embedding;
+    steps.umap = { nComponents: umapDim, nNeighbors: umapNeighbors, minDist: umapMinDist, seconds: u.seconds };
+    say(`UMAP: ${u.seconds.toFixed(1)} s`);
+  }
+  const { k, estimate: kEstimate } = await resolveK(c, kSpec ?? { fixed: new Set(data.labels!).size }, features, { ...kCriteria, seed, threads, log: say });
+  const t1 = performance.now();
+  const model = await new GaussianMixture({ nComponents: k, covarianceType: covarianceType as never, nInit, maxIter, tol, regCovar, init, seed, threads }).fit(features);
+  const seconds = (performance.now() - t1) / 1000;
+  for (const w of model.diagnostics.warnings) say(`warning: ${w}`);
+  const score = await model.score(features);
+  const bic = -2 * score * features.rows + model.nParameters() * Math.log(features.rows);
+  const aic = -2 * score * features.rows + 2 * model.nParameters();
+
+  const metrics: Record<string, number> = {};
+  if (data.labels) {
+    metrics.acc = clusterAccuracy(data.labels, model.labels).accuracy;
+    metrics.nmi = normalizedMutualInfoScore(data.labels, model.labels);
+    metrics.ari = adjustedRandScore(data.labels, model.labels);
+    metrics.ami = adjustedMutualInfoScore(data.labels, model.labels);
+    metrics.purity = purityScore(data.labels, model.labels);
+  }
+  if (opts.out) {
+    try {
+      atomicWriteFile(opts.out, `${Array.from(model.labels).join('\n')}\n`); // temp file + rename: never half-written
+    } catch (err) {
+      throw new ParamError(`${c}: cannot write the labels to '${opts.out}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable --out`);
+    }
+  }
+  say(`GMM k=${k} (${covarianceType}): mean log-likelihood ${score.toFixed(4)}, BIC ${bic.toPrecision(8)}, ${model.nIter} iterations${model.converged ? '' : ' (not converged)'}, ${seconds.toFixed(2)} s`);
+  if (Object.keys(metrics).length) say(Object.entries(metrics).map(([name, v]) => `${name} ${v.toFixed(4)}`).join('  '));
+  if (opts.out) say(`labels written to ${opts.out}`);
+  return {
+    command: 'gmm',
+    dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: data.labels ? new Set(data.labels).size : null },
+    k,
+    kEstimate,
+    covarianceType,
+    seed,
+    score,
+    lowerBound: model.lowerBound,
+    bic,
+    aic,
+    nIter: model.nIter,
+    converged: model.converged,
+    seconds,
+    steps,
+    weights: model.weights,
+    metrics,
+    diagnostics: model.diagnostics,
+    out: opts.out ?? null,
+  };
+}

@@ -1,0 +1,286 @@
+/**
+ * Estimating the number of clusters k: several criteria computed over a range of k on (a seeded
+ * sample of) the data — ideally a learned embedding — each with its curve over k and its own
+ * choice, and one criterion that decides. See docs/gmm.md for the measurements behind the default.
+ */
+import { DataError, ParamError, describeValue } from '../errors.ts';
+import type { Matrix } from '../matrix.ts';
+import { adjustedRandScore, calinskiHarabaszScore, daviesBouldinScore, silhouetteScore } from '../metrics/index.ts';
+import { Rng } from '../random.ts';
+import { symmetricEigen } from './_internal/linalg.ts';
+import { checkMatrix, intOption, seedOption, threadsOption } from './_internal/validate.ts';
+import { GaussianMixture } from './gmm.ts';
+import { KMeans } from './kmeans.ts';
+
+/**
+ * Criteria {@link estimateK} can compute:
+ * - `silhouette`: mean silhouette of the k-means labels (highest wins);
+ * - `bic`: BIC of a Gaussian mixture (full covariance up to 16 dimensions, diagonal above; lowest wins);
+ * - `gmm-silhouette`: mean silhouette of that mixture's labels (highest wins);
+ * - `kmeans-bic`: X-means' score, the BIC of k-means as identical spherical Gaussians (lowest wins);
+ * - `gap`: Tibshirani's gap statistic against uniform data in the principal-axes box (smallest k
+ *   with gap(k) ≥ gap(k+1) − s(k+1));
+ * - `stability`: mean ARI between k-means fits on random 80 % subsamples (highest wins; ties: largest k);
+ * - `calinski-harabasz` (highest wins), `davies-bouldin` (lowest wins).
+ */
+export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin';
+/** Every criterion, in the order the curves are reported. */
+export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin'];
+/** The criterion that decides by default (chosen by measurement, docs/gmm.md). */
+export const DEFAULT_K_CRITERION: KCriterion = 'silhouette';
+/** Fewest rows for which k is estimated. */
+export const MIN_ROWS_FOR_AUTO_K = 20;
+
+/** Options of {@link estimateK}. */
+export interface EstimateKOptions {
+  /** Smallest and largest k tried, within `[2, n − 1]`. @defaultValue `[2, min(30, n − 1)]` */
+  readonly range?: readonly [number, number];
+  /** Criteria to compute. @defaultValue the deciding criterion only */
+  readonly criteria?: readonly KCriterion[];
+  /** The criterion whose choice is returned as `k` (added to `criteria` when missing). @defaultValue {@link DEFAULT_K_CRITERION} */
+  readonly select?: KCriterion;
+  /** Rows used (a seeded random sample when the data have more). @defaultValue 5000 */
+  readonly sampleSize?: number;
+  /** k-means restarts per k. @defaultValue 3 */
+  readonly nInit?: number;
+  /** Reference data sets of the gap statistic. @defaultValue 5 */
+  readonly gapReferences?: number;
+  /** Subsample fits per k of the stability criterion. @defaultValue 3 */
+  readonly stabilityRuns?: number;
+  /** Seed of the sample, the k-means runs and the references. @defaultValue 0 */
+  readonly seed?: number;
+  /** onnxruntime threads. @defaultValue all cores */
+  readonly threads?: number;
+  /** Called after each k. */
+  readonly onProgress?: (k: number, done: number, total: number) => void;
+}
+
+/** One criterion's curve over k. */
+export interface KCurve {
+  /** Value at each k of {@link KEstimate.ks} (null where undefined, e.g. a singular fit). */
+  readonly values: (number | null)[];
+  /** How the criterion picks: `max`, `min`, or the gap statistic's rule. */
+  readonly rule: 'max' | 'min' | 'gap';
+  /** The k this criterion alone would choose. */
+  readonly best: number;
+  /** The gap statistic's standard errors s(k) (gap only). */
+  readonly errors?: number[];
+}
+
+/** Result of {@link estimateK}. */
+export interface KEstimate {
+  /** The chosen k. */
+  readonly k: number;
+  /** The criterion that chose it. */
+  readonly selectedBy: KCriterion;
+  /** The k values tried. */
+  readonly ks: number[];
+  /** Each computed criterion's curve over `ks`. */
+  readonly curves: Partial<Record<KCriterion, KCurve>>;
+  /** Rows the criteria were computed on. */
+  readonly sampleSize: number;
+  /** Seconds the estimate took. */
+  readonly seconds: number;
+}
+
+/**
+ * Checks a k range against the data: both ends integers in `[2, n − 1]`, `min <= max`, and at
+ * least {@link MIN_ROWS_FOR_AUTO_K} rows.
+ * @throws ParamError naming the allowed range
+ */
+export function checkKRange(where: string, range: readonly [number, number] | undefined, n: number): [number, number] {
+  if (n < MIN_ROWS_FOR_AUTO_K) throw new ParamError(`${where}: estimating k needs at least ${MIN_ROWS_FOR_AUTO_K} rows, the data have ${n}; give k explicitly`);
+  const hi = n - 1;
+  if (range === undefined) return [2, Math.min(30, hi)];
+  const [a, b] = range;
+  if (!Number.isInteger(a) || !Number.isInteger(b) || a < 2 || b > hi || a > b)
+    throw new ParamError(`${where}: the k range must be integers lo..hi with 2 <= lo <= hi <= n − 1 = ${hi}, got ${describeValue(range)}`);
+  return [a, b];
+}
+
+/**
+ * Estimates the number of clusters of the rows of `x` (best on a learned embedding, e.g. the
+ * encoder's output or its UMAP): fits k-means for every k in the range on a seeded sample,
+ * computes the asked criteria and returns the deciding criterion's choice with every curve.
+ *
+ * @example
+ * ```ts
+ * const est = await estimateK(embedding, { range: [2, 30], criteria: ['silhouette', 'bic', 'gap'], seed: 0 });
+ * est.k; est.curves.silhouette?.values;
+ * ```
+ * @throws ParamError for a range outside `[2, n − 1]`, fewer than 20 rows or an unknown criterion
+ * @throws DataError for non-finite data
+ */
+export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Promise<KEstimate> {
+  const where = 'estimateK';
+  checkMatrix(where, x);
+  const [lo, hi] = checkKRange(where, options.range, x.rows);
+  const select = options.select ?? DEFAULT_K_CRITERION;
+  const criteria = [...new Set([...(options.criteria ?? []), select])];
+  for (const c of criteria) if (!K_CRITERIA.includes(c)) throw new ParamError(`${where}: unknown criterion ${describeValue(c)}; choose from ${K_CRITERIA.join(', ')}`);
+  const sampleSize = intOption(where, 'sampleSize', options.sampleSize, 5000, { min: MIN_ROWS_FOR_AUTO_K });
+  const nInit = intOption(where, 'nInit', options.nInit, 3, { min: 1 });
+  const B = intOption(where, 'gapReferences', options.gapReferences, 5, { min: 1 });
+  const R = intOption(where, 'stabilityRuns', options.stabilityRuns, 3, { min: 2 });
+  const seed = seedOption(where, options.seed);
+  const threads = threadsOption(where, options.threads);
+  const t0 = performance.now();
+  const rng = new Rng(seed);
+  const s = sample(x, sampleSize, rng.fork('sample'));
+  const n = s.rows;
+  const d = s.cols;
+  const ks: number[] = [];
+  for (let k = lo; k <= Math.min(hi, n - 1); k++) ks.push(k);
+  const values: Partial<Record<KCriterion, (number | null)[]>> = {};
+  for (const c of criteria) values[c] = [];
+  const gapErr: number[] = [];
+  const refs = criteria.includes('gap') ? referenceSets(s, B, rng.fork('gap')) : [];
+  const want = (c: KCriterion) => criteria.includes(c);
+  for (const [idx, k] of ks.entries()) {
+    const km = await new KMeans({ nClusters: k, nInit, seed: seed + k, threads }).fit(s);
+    const distinct = new Set(km.labels).size;
+    const ok = distinct >= 2;
+    if (want('silhouette')) values.silhouette!.push(ok ? await silhouetteScore(s, km.labels, { threads }) : null);
+    if (want('calinski-harabasz')) values['calinski-harabasz']!.push(ok ? calinskiHarabaszScore(s, km.labels) : null);
+    if (want('davies-bouldin')) values['davies-bouldin']!.push(ok ? daviesBouldinScore(s, km.labels) : null);
+    if (want('kmeans-bic')) values['kmeans-bic']!.push(kmeansBic(km.labels, km.inertia, n, d, k));
+    if (want('bic') || want('gmm-silhouette')) {
+      let bic: number | null = null;
+      let sil: number | null = null;
+      try {
+        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', seed: seed + k, threads, regCovar: 1e-6 }).fit(s);
+        if (want('bic')) bic = await gm.bic(s);
+        if (want('gmm-silhouette') && new Set(gm.labels).size >= 2) sil = await silhouetteScore(s, gm.labels, { threads });
+      } catch (err) {
+        if (!(err instanceof DataError)) throw err;
+      }
+      if (want('bic')) values.bic!.push(bic);
+      if (want('gmm-silhouette')) values['gmm-silhouette']!.push(sil);
+    }
+    if (want('gap')) {
+      const logs: number[] = [];
+      for (const [b, ref] of refs.entries()) logs.push(Math.log((await new KMeans({ nClusters: k, nInit: 1, seed: seed + 1000 * b + k, threads }).fit(ref)).inertia));
+      const mean = logs.reduce((a, v) => a + v, 0) / B;
+      const sd = Math.sqrt(logs.reduce((a, v) => a + (v - mean) ** 2, 0) / B);
+      values.gap!.push(mean - Math.log(km.inertia));
+      gapErr.push(sd * Math.sqrt(1 + 1 / B));
+    }
+    if (want('stability')) values.stability!.push(await stability(s, k, R, seed + k, threads));
+    options.onProgress?.(k, idx + 1, ks.length);
+  }
+  const curves: Partial<Record<KCriterion, KCurve>> = {};
+  for (const c of criteria) {
+    const v = values[c]!;
+    const rule: KCurve['rule'] = c === 'gap' ? 'gap' : c === 'bic' || c === 'kmeans-bic' || c === 'davies-bouldin' ? 'min' : 'max';
+    curves[c] = { values: v, rule, best: pick(ks, v, rule, gapErr, c === 'stability'), ...(c === 'gap' ? { errors: gapErr } : {}) };
+  }
+  return { k: curves[select]!.best, selectedBy: select, ks, curves, sampleSize: n, seconds: (performance.now() - t0) / 1000 };
+}
+
+function pick(ks: number[], v: (number | null)[], rule: KCurve['rule'], errors: number[], tiesToLarger: boolean): number {
+  if (rule === 'gap') {
+    for (let i = 0; i + 1 < ks.length; i++) if (v[i] !== null && v[i + 1] !== null && v[i]! >= v[i + 1]! - errors[i + 1]!) return ks[i]!;
+    return ks[ks.length - 1]!;
+  }
+  let best = -1;
+  for (let i = 0; i < ks.length; i++) {
+    const a = v[i];
+    if (a === null || a === undefined || !Number.isFinite(a)) continue;
+    if (best < 0) best = i;
+    else {
+      const b = v[best]!;
+      const better = rule === 'max' ? a > b || (tiesToLarger && a === b) : a < b;
+      if (better) best = i;
+    }
+  }
+  return ks[Math.max(0, best)]!;
+}
+
+/** Up to `m` rows of `x` chosen at random (all rows, in order, when `m >= n`), as float64. */
+function sample(x: Matrix, m: number, rng: Rng): Matrix {
+  if (m >= x.rows) return { data: Float64Array.from(x.data), rows: x.rows, cols: x.cols };
+  const idx = rng.permutation(x.rows).subarray(0, m).sort();
+  const out = new Float64Array(m * x.cols);
+  idx.forEach((r, i) => {
+    for (let t = 0; t < x.cols; t++) out[i * x.cols + t] = x.data[r * x.cols + t]!;
+  });
+  return { data: out, rows: m, cols: x.cols };
+}
+
+/** X-means' BIC of a k-means solution as k identical spherical Gaussians (Pelleg & Moore 2000), as −2 log L + p log n. */
+function kmeansBic(labels: Int32Array, inertia: number, n: number, d: number, k: number): number | null {
+  if (n <= k) return null;
+  const variance = inertia / ((n - k) * d);
+  if (!(variance > 0)) return null;
+  const sizes = new Float64Array(k);
+  for (const l of labels) sizes[l]!++;
+  let ll = 0;
+  for (const nj of sizes) if (nj > 0) ll += nj * Math.log(nj) - nj * Math.log(n) - ((nj * d) / 2) * Math.log(2 * Math.PI * variance) - ((nj - 1) * d) / 2;
+  const p = k - 1 + k * d + 1;
+  return -2 * ll + p * Math.log(n);
+}
+
+/** Uniform reference sets in the box of the data's principal axes (Tibshirani et al.'s method b). */
+function referenceSets(x: Matrix, B: number, rng: Rng): Matrix[] {
+  const { rows: n, cols: d } = x;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t]! += x.data[i * d + t]! / n;
+  // principal axes from the covariance's eigenvectors; for wide data (d > 64) the plain axis box
+  const cov = new Float64Array(d * d);
+  if (d <= 64)
+    for (let i = 0; i < n; i++)
+      for (let a = 0; a < d; a++) {
+        const va = x.data[i * d + a]! - mean[a]!;
+        for (let b = 0; b < d; b++) cov[a * d + b]! += va * (x.data[i * d + b]! - mean[b]!);
+      }
+  const V = d <= 64 ? eigenvectors(cov, d) : identity(d);
+  const proj = new Float64Array(n * d);
+  const lo = new Float64Array(d).fill(Infinity);
+  const hi = new Float64Array(d).fill(-Infinity);
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < d; c++) {
+      let v = 0;
+      for (let t = 0; t < d; t++) v += (x.data[i * d + t]! - mean[t]!) * V[t * d + c]!;
+      proj[i * d + c] = v;
+      if (v < lo[c]!) lo[c] = v;
+      if (v > hi[c]!) hi[c] = v;
+    }
+  const out: Matrix[] = [];
+  for (let b = 0; b < B; b++) {
+    const data = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) data[i * d + c] = lo[c]! + rng.random() * (hi[c]! - lo[c]!);
+    out.push({ data, rows: n, cols: d }); // inertia is rotation-invariant: no need to rotate back
+  }
+  return out;
+}
+
+function identity(d: number): Float64Array {
+  const v = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) v[i * d + i] = 1;
+  return v;
+}
+
+function eigenvectors(cov: Float64Array, d: number): Float64Array {
+  return symmetricEigen(cov, d).vectors;
+}
+
+/** Mean pairwise ARI of k-means fitted on `R` random 80 % subsamples, each predicting every row. */
+async function stability(x: Matrix, k: number, R: number, seed: number, threads: number | undefined): Promise<number> {
+  const rng = new Rng(seed).fork('stability');
+  const n = x.rows;
+  const m = Math.max(k + 1, Math.floor(0.8 * n));
+  const preds: Int32Array[] = [];
+  for (let r = 0; r < R; r++) {
+    const sub = sample(x, m, rng.fork(r));
+    const km = await new KMeans({ nClusters: k, nInit: 1, seed: seed + 7919 * r, threads }).fit(sub);
+    preds.push(await km.predict(x));
+  }
+  let s = 0;
+  let c = 0;
+  for (let a = 0; a < R; a++)
+    for (let b = a + 1; b < R; b++) {
+      s += adjustedRandScore(preds[a]!, preds[b]!);
+      c++;
+    }
+  return s / c;
+}
