@@ -168,7 +168,7 @@ export class FittedPreprocessing {
    */
   transform(x: Matrix, name = 'the data'): Matrix {
     if (x.cols !== this.nInputs) throw new DataError(`the preprocessing was fitted on rows of ${this.nInputs} features, but ${name} has ${x.cols}; pass raw data of the same kind as the training data`);
-    let data = Float32Array.from(x.data);
+    let data: Float32Array = Float32Array.from(x.data);
     let cols = x.cols;
     for (const st of this.steps) {
       data = applyStep(st, data, x.rows, cols, name);

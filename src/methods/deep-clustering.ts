@@ -130,6 +130,17 @@ export function resolveMethod(method: string | MethodConfig | undefined, overrid
 }
 
 /**
+ * Nodes put in front of an exported encoder, so the ONNX model takes raw rows of `nInputs`
+ * features (e.g. `FittedPreprocessing.appendToGraph`).
+ */
+export interface OnnxInputTransform {
+  /** Width of the raw rows. */
+  readonly nInputs: number;
+  /** Appends the transformation after the raw input tensor and returns the network's input. */
+  readonly apply: (x: Tensor) => Tensor;
+}
+
+/**
  * The preprocessing to load `dataset` with for `method`: `given` when set (e.g. from `--preprocess`),
  * else the steps the method's paper used on that data set (DEC and IDEC on MNIST: `dec-mnist`, ×0.02),
  * else `undefined`, the data set's own default. `reproduce` and the benchmarks use it; `deepclust fit`
@@ -348,10 +359,10 @@ export class FittedDeepClustering {
     return data;
   }
 
-  private graphWithFeatures(): { g: Graph; z: Tensor; centers: Tensor } {
+  private graphWithFeatures(input?: OnnxInputTransform): { g: Graph; z: Tensor; centers: Tensor } {
     const g = new Graph();
-    const xin = g.input('x', ['batch', this.nFeatures]);
-    const z = features(this.method, this.state.net.encode(g, xin, false));
+    const xin = g.input('x', ['batch', input?.nInputs ?? this.nFeatures]);
+    const z = features(this.method, this.state.net.encode(g, input ? input.apply(xin) : xin, false));
     const centers = g.constant(this.clusterCenters, [this.nClusters, this.embeddingDim], 'float32');
     return { g, z, centers };
   }
@@ -414,10 +425,11 @@ export class FittedDeepClustering {
 
   /**
    * Exports the encoder (input `x` → output `embedding`) and, with `softAssignment`, the
-   * cluster head (`q`, `label`) as a standalone ONNX model.
+   * cluster head (`q`, `label`) as a standalone ONNX model; `input` puts preprocessing nodes in
+   * front of the encoder.
    */
-  exportOnnx(path: string, options: { softAssignment?: boolean } = {}): void {
-    const { g, z, centers } = this.graphWithFeatures();
+  exportOnnx(path: string, options: { softAssignment?: boolean; input?: OnnxInputTransform } = {}): void {
+    const { g, z, centers } = this.graphWithFeatures(options.input);
     const outputs: Record<string, Tensor> = { embedding: z };
     if (options.softAssignment ?? true) {
       const alpha = this.method.clusteringLoss.kind === 'dec' ? this.method.clusteringLoss.alpha : 1; // CDC and the rest: ν = 1
