@@ -19,6 +19,7 @@ import { type Dataset, applyPreprocessing, loadDataset } from '../src/data/index
 import type { Matrix } from '../src/matrix.ts';
 import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '../src/metrics/index.ts';
 import { Rng } from '../src/random.ts';
+import { PYTHON } from './sklearn.ts';
 
 /** Options of {@link runUserSuite}. */
 export interface UserSuiteOptions {
@@ -86,7 +87,7 @@ async function loadSet(name: string, o: UserSuiteOptions): Promise<Dataset> {
       const file = join(dir, `${name}.csv`);
       if (!existsSync(file)) {
         o.log(`user-suite: exporting scikit-learn's tables to ${dir}`);
-        const r = spawnSync('python3', [join(import.meta.dirname, 'export_sklearn_datasets.py'), dir], { encoding: 'utf8' });
+        const r = spawnSync(PYTHON, [join(import.meta.dirname, 'export_sklearn_datasets.py'), dir], { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`bench/export_sklearn_datasets.py failed (is python3-sklearn installed?): ${r.stderr.trim().split('\n').pop()}`);
       }
       return loadDataset(file, { labelColumn: 'label', ...none });
