@@ -142,12 +142,12 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
       reason: n < MIN_ROWS_FOR_UMAP ? `only ${n} rows (< ${MIN_ROWS_FOR_UMAP}): a k-NN graph or a network would overfit; cluster the preprocessed features` : `only ${d} features (< ${MIN_FEATURES_FOR_UMAP}): cluster the preprocessed features directly`,
     };
 
-  // --- network (the deep path is opt-in: on the suite it did not beat UMAP on the features at its cost)
+  // --- network (opt-in: not yet measured on the user suite on this machine's 2 shared cores)
   const kGuess = options.k ?? 10;
   const network: Choice<NetworkPlan | null> =
     options.deep && representation.value.kind === 'umap'
       ? { value: scaledNetwork(d, n, kGuess, image), reason: `asked for a deep pipeline: an autoencoder sized to d = ${d} and n = ${n}, trained for a number of steps (not epochs), then UMAP on its embedding (N2D)` }
-      : { value: null, reason: options.deep ? 'too few rows or features for an autoencoder to help (see representation)' : 'no deep network: on the user suite UMAP on the preprocessed features matched or beat the autoencoder pipelines at a fraction of the time (pass deep to train one)' };
+      : { value: null, reason: options.deep ? 'too few rows or features for an autoencoder to help (see representation)' : 'no deep network: the pipelines without one are the ones measured on the user suite (bench user-suite); the autoencoder path is opt-in (deep) until it is measured there' };
 
   // --- clustering step
   const available = options.available ?? ['kmeans'];

@@ -140,7 +140,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('fit')
     .description('train a deep clustering method and write model, labels and results')
-    .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}`, 'idec')
+    .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}; or auto (inspect the data and choose preprocessing, representation, clustering step and k; see docs/own-data.md)`, 'idec')
     .option('--method-config <file>', 'a JSON/YAML method config (blocks of the taxonomy; may "extends" a preset)')
     .option('--k <n>', 'number of clusters (default: the number of classes when labels are known)')
     .option('--seed <n>', 'seed of every random choice', '0')
@@ -187,6 +187,8 @@ Examples:
 
 /** Runs `fit` from parsed options and returns the result object. */
 export async function runFit(opts: FitCliOptions): Promise<Record<string, unknown>> {
+  // auto: inspect the data and plan the pipeline (src/auto); no network on the data measured so far
+  if (opts.method === 'auto' && opts.resume === undefined) return (await import('../auto-fit.ts')).runAutoFit(opts, prepareOutDir);
   if (opts.out && opts.resume === undefined) refuseStaleCheckpoint(opts.out, Boolean(opts.force));
   const checkpointEvery = int('checkpoint-every', opts.checkpointEvery, 0);
   if (checkpointEvery !== undefined && !opts.out) throw new ParamError("fit: '--checkpoint-every' needs --out (checkpoints are written into <out>/checkpoint)");
