@@ -61,7 +61,7 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
     t = now;
   };
   const rep = plan.representation.value;
-  const pre = FittedPreprocessing.fit(x, [...plan.preprocessing.value, ...(rep.kind === 'umap' && rep.pca ? [`pca:${rep.pca}`] : [])]);
+  const pre = await FittedPreprocessing.fitAsync(x, [...plan.preprocessing.value, ...(rep.kind === 'umap' && rep.pca ? [`pca:${rep.pca}`] : [])], { seed, threads: options.threads });
   lap('preprocess');
   let z = pre.x;
   if (rep.kind === 'umap') {

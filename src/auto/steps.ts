@@ -73,7 +73,7 @@ export interface UmapStepOptions {
   readonly nNeighbors?: number;
   /** Minimum distance of the layout (0 packs clusters tightly, as N2D). @defaultValue 0 */
   readonly minDist?: number;
-  /** Optimisation epochs. @defaultValue umap-js's (500 below 10,000 rows, 200 above) */
+  /** Optimisation epochs (umap-learn's choice for large data; umap-js would run 500 below 10,000 rows). @defaultValue 200 */
   readonly nEpochs?: number;
 }
 
@@ -86,7 +86,7 @@ export function umapStep(options: UmapStepOptions = {}): EmbeddingStep {
       const rng = new Rng(seed);
       const rows: number[][] = [];
       for (let r = 0; r < x.rows; r++) rows.push(Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
-      const umap = new UMAP({ nComponents, nNeighbors: Math.min(options.nNeighbors ?? 15, x.rows - 1), minDist: options.minDist ?? 0, nEpochs: options.nEpochs, random: () => rng.random() });
+      const umap = new UMAP({ nComponents, nNeighbors: Math.min(options.nNeighbors ?? 15, x.rows - 1), minDist: options.minDist ?? 0, nEpochs: options.nEpochs ?? 200, random: () => rng.random() });
       const out = umap.fit(rows);
       const data = new Float32Array(x.rows * nComponents);
       out.forEach((row, r) => data.set(row, r * nComponents));

@@ -114,3 +114,13 @@ test('appendToGraph: the ONNX graph computes the same values from raw rows (floa
     }
   }
 });
+
+test('fitAsync (src/cluster PCA): same contract — stored statistics reproduce the fitted rows exactly', async () => {
+  const { fitted, x: xt } = await FittedPreprocessing.fitAsync(raw, ['standardize', 'pca:3']);
+  assert.deepEqual(fitted.names, ['standardize', 'pca:3']);
+  const idx = [7, 1, 59];
+  assert.deepEqual(Array.from(fitted.transform(pick(raw, idx)).data), Array.from(pick(xt, idx).data));
+  const sync = FittedPreprocessing.fit(raw, ['standardize', 'pca:3']).x;
+  // the same subspace: |projections| agree up to the sign of each component
+  for (let i = 0; i < xt.data.length; i++) assert.ok(Math.abs(Math.abs(xt.data[i]!) - Math.abs(sync.data[i]!)) < 1e-3, `${i}`);
+});

@@ -162,6 +162,37 @@ export class FittedPreprocessing {
   }
 
   /**
+   * As {@link FittedPreprocessing.fit}, but PCA steps use src/cluster's PCA (randomized on wide
+   * data, onnxruntime kernels): for rows of thousands of features (images), where the exact
+   * covariance of `fit` would be too large.
+   */
+  static async fitAsync(x: Matrix, steps: readonly string[], options: { name?: string; seed?: number; threads?: number } = {}): Promise<{ fitted: FittedPreprocessing; x: Matrix }> {
+    const todo = checkPreprocessing(steps);
+    const name = options.name ?? 'the data';
+    let cols = x.cols;
+    let data: Float32Array = Float32Array.from(x.data);
+    const fitted: FittedStep[] = [];
+    const done: string[] = [];
+    for (const s of todo) {
+      const { base, n } = parseStep(s);
+      let st: FittedStep;
+      if (base === 'pca' || base === 'pca-whiten') {
+        const p = n ?? Math.min(50, cols, x.rows - 1);
+        if (p > Math.min(cols, x.rows - 1)) throw new DataError(`preprocessing '${base}:${p}' keeps more components than '${name}' allows (at most min(d, n − 1) = ${Math.min(cols, x.rows - 1)}); use ${base}:${Math.min(cols, x.rows - 1)} or fewer`);
+        const { PCA } = await import('../cluster/pca.ts');
+        const pca = await new PCA({ nComponents: p, seed: options.seed ?? 0, threads: options.threads }).fit({ data, rows: x.rows, cols });
+        const ev = pca.explainedVariance;
+        st = { step: base, mean: Array.from(pca.mean), components: Array.from(pca.components.data), nComponents: p, scale: Array.from({ length: p }, (_, c) => (base === 'pca-whiten' ? (ev[c]! > 1e-12 ? 1 / Math.sqrt(ev[c]!) : 0) : 1)) };
+      } else st = fitStep(s, data, x.rows, cols, done, name);
+      data = applyStep(st, data, x.rows, cols, name);
+      if (st.step === 'pca' || st.step === 'pca-whiten') cols = st.nComponents;
+      fitted.push(st);
+      done.push(s);
+    }
+    return { fitted: new FittedPreprocessing(x.cols, fitted), x: { data, rows: x.rows, cols } };
+  }
+
+  /**
    * Applies the fitted steps to new rows with the stored statistics (a new array; `x` is kept).
    * @throws DataError when the rows have another width than the training rows, or values outside
    *   a step's domain (e.g. above 255 for `scale255`)
