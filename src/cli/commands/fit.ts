@@ -232,7 +232,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const nClasses = data.labels ? new Set(data.labels).size : undefined;
   const k = int('k', opts.k, 2) ?? nClasses;
   if (k === undefined) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k');
-  if (k > data.x.rows) throw new ParamError(`fit: --k ${k} asks for more clusters than the ${data.x.rows} rows of '${data.name}'; use at most ${data.x.rows}`);
+  if (k > data.x.rows) throw new DataError(`the data has ${data.x.rows} samples but k = ${k} clusters were asked for; use k <= ${data.x.rows}`);
   // the method's default batch (MNIST's 256) on a small table: lowered, and said so; an explicit one is checked
   const adjustments: string[] = [];
   const n = data.x.rows;
