@@ -59,11 +59,60 @@ export function checkPreprocessing(steps: readonly string[]): string[] {
 
 /** One fitted step: its name and the statistics it learned (plain numbers, JSON-safe). */
 export type FittedStep =
-  | { readonly step: 'scale255' | 'dec-mnist' | 'div2' | 'pm1-to-01' | 'l2' | 'row-unit-energy' | 'log1p' }
-  | { readonly step: 'unit-energy'; readonly factor: number }
-  | { readonly step: 'standardize'; readonly mean: number[]; readonly scale: number[] }
-  | { readonly step: 'minmax'; readonly min: number[]; readonly scale: number[] }
-  | { readonly step: 'pca' | 'pca-whiten'; readonly mean: number[]; readonly components: number[]; readonly nComponents: number; readonly scale: number[] };
+  | {
+      /** A step without statistics (its value range is still checked). */
+      readonly step: 'scale255' | 'dec-mnist' | 'div2' | 'pm1-to-01' | 'l2' | 'row-unit-energy' | 'log1p';
+    }
+  | {
+      /** One global factor. */
+      readonly step: 'unit-energy';
+      /** The factor that gives the training rows a mean ‖x‖²/d of 1. */
+      readonly factor: number;
+    }
+  | {
+      /** Per-feature zero mean, unit variance. */
+      readonly step: 'standardize';
+      /** Per-feature mean. */
+      readonly mean: number[];
+      /** Per-feature 1/std (0 for a constant feature). */
+      readonly scale: number[];
+    }
+  | {
+      /** Per-feature [0, 1]. */
+      readonly step: 'minmax';
+      /** Per-feature minimum. */
+      readonly min: number[];
+      /** Per-feature 1/(max − min) (0 for a constant feature). */
+      readonly scale: number[];
+    }
+  | {
+      /** Projection on principal components (whitened or not). */
+      readonly step: 'pca' | 'pca-whiten';
+      /** Per-feature mean subtracted first. */
+      readonly mean: number[];
+      /** Principal axes, `[nComponents, d]` row-major. */
+      readonly components: number[];
+      /** Components kept. */
+      readonly nComponents: number;
+      /** Factor of each component (1/√variance when whitening, else 1). */
+      readonly scale: number[];
+    };
+
+/** What fitting a preprocessing chain returns. */
+export interface FitResult {
+  /** The fitted chain. */
+  readonly fitted: FittedPreprocessing;
+  /** The transformed rows. */
+  readonly x: Matrix;
+}
+
+/** What {@link fitPreprocessing} returns. */
+export interface PreprocessedDataset {
+  /** The transformed data set (its `preprocessing` list extended). */
+  readonly data: Dataset;
+  /** The fitted chain. */
+  readonly fitted: FittedPreprocessing;
+}
 
 /** The JSON form of a {@link FittedPreprocessing} (stored in a model's model.json). */
 export interface FittedPreprocessingJSON {
@@ -142,7 +191,7 @@ export class FittedPreprocessing {
    * @throws ParamError for an unknown step; DataError when a step's assumption on the value range
    *   does not hold (e.g. `scale255` on data already in [0, 1], `log1p` on values <= -1)
    */
-  static fit(x: Matrix, steps: readonly string[], options: { inPlace?: boolean; name?: string; done?: readonly string[] } = {}): { fitted: FittedPreprocessing; x: Matrix } {
+  static fit(x: Matrix, steps: readonly string[], options: { inPlace?: boolean; name?: string; done?: readonly string[] } = {}): FitResult {
     const todo = checkPreprocessing(steps);
     const name = options.name ?? 'the data';
     let rows = x.rows;
@@ -166,7 +215,7 @@ export class FittedPreprocessing {
    * data, onnxruntime kernels): for rows of thousands of features (images), where the exact
    * covariance of `fit` would be too large.
    */
-  static async fitAsync(x: Matrix, steps: readonly string[], options: { name?: string; seed?: number; threads?: number } = {}): Promise<{ fitted: FittedPreprocessing; x: Matrix }> {
+  static async fitAsync(x: Matrix, steps: readonly string[], options: { name?: string; seed?: number; threads?: number } = {}): Promise<FitResult> {
     const todo = checkPreprocessing(steps);
     const name = options.name ?? 'the data';
     let cols = x.cols;
@@ -520,7 +569,7 @@ export function preprocess(ds: Dataset, step: string): Dataset {
  * fitted chain (to store with a model and apply to new rows).
  * @param inPlace - overwrite `ds.x.data` instead of copying (only for a data set you own)
  */
-export function fitPreprocessing(ds: Dataset, steps: readonly string[], inPlace = false): { data: Dataset; fitted: FittedPreprocessing } {
+export function fitPreprocessing(ds: Dataset, steps: readonly string[], inPlace = false): PreprocessedDataset {
   const todo = checkPreprocessing(steps);
   if (!todo.length) return { data: ds, fitted: FittedPreprocessing.identity(ds.x.cols) };
   const { fitted, x } = FittedPreprocessing.fit(ds.x, todo, { inPlace, name: ds.name, done: ds.preprocessing });
