@@ -55,7 +55,8 @@ test('planAuto: no UMAP and no network on small or narrow tables; UMAP (after PC
 });
 
 test('planAuto: k given or estimated in a range scaled to n; clustering step by availability; reasons everywhere', () => {
-  assert.deepEqual(planAuto(profile({ rows: 178 })).k.value, { estimate: [2, 15] });
+  assert.deepEqual(planAuto(profile({ rows: 178 })).k.value, { estimate: [2, 17] });
+  assert.deepEqual(planAuto(profile({ rows: 70000 })).k.value, { estimate: [2, 30] });
   assert.deepEqual(planAuto(profile({ rows: 60 })).k.value, { estimate: [2, 6] });
   assert.equal(planAuto(profile({}), { k: 4 }).k.value, 4);
   assert.throws(() => planAuto(profile({ rows: 100 }), { k: 101 }), (e: unknown) => e instanceof ParamError && /k must be an integer in \[2, 100\]/.test((e as Error).message));
@@ -63,7 +64,7 @@ test('planAuto: k given or estimated in a range scaled to n; clustering step by 
   assert.equal(planAuto(profile({ rows: 100, features: 5 }), { available: ['kmeans', 'gmm'] }).clustering.value, 'kmeans');
   const plan = planAuto(profile({ rows: 5000, features: 200 }));
   for (const [name, c] of Object.entries(planReasons(plan))) assert.ok(c.reason.length > 10, name);
-  assert.equal(planSummary(plan), 'standardize → pca(50) → umap(10d) → kmeans, k estimated in 2..15');
+  assert.equal(planSummary(plan), 'standardize → pca(50) → umap(10d) → kmeans, k estimated in 2..30');
 });
 
 test('scaledNetwork: widths, embedding, batch and step budget follow d and n', () => {

@@ -70,7 +70,7 @@ export interface AutoPlan {
 export interface PlanOptions {
   /** The number of clusters, when the user knows it (`--k`); otherwise estimated. */
   readonly k?: number;
-  /** Largest k to consider when estimating. @defaultValue min(15, ⌊n / 10⌋) */
+  /** Largest k to consider when estimating. @defaultValue min(30, ⌊n / 10⌋) */
   readonly maxK?: number;
   /** Train an autoencoder before UMAP (N2D) instead of UMAP on the features. @defaultValue false */
   readonly deep?: boolean;
@@ -157,7 +157,7 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
       : { value: 'kmeans', reason: available.includes('gmm') ? 'k-means on the features: equal-variance clusters are the best a small table supports' : 'k-means (k-means++, 10 restarts): the clustering step available' };
 
   // --- k
-  const hi = Math.max(2, Math.min(options.maxK ?? 15, Math.floor(n / 10)));
+  const hi = Math.max(2, Math.min(options.maxK ?? 30, Math.floor(n / 10)));
   const k: AutoPlan['k'] =
     options.k !== undefined ? { value: options.k, reason: 'given (--k)' } : { value: { estimate: [2, hi] }, reason: `not given: the k in 2..${hi} whose k-means partition of the ${representation.value.kind === 'umap' ? 'UMAP embedding' : 'features'} has the highest silhouette` };
 
