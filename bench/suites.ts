@@ -69,7 +69,7 @@ export const benchSuites: Record<string, BenchSuite> = {
     },
   },
   'user-suite': {
-    description: 'auto (no --method, no --k) on digits, wine, breast cancer, mnist-10k, Fashion-MNIST test, COIL-20 and two synthetic sets, vs k-means with the true k (options: sets, data-dir, sklearn-dir, seed, threads, representation, preprocess)',
+    description: 'auto (no --method, no --k) on digits, wine, breast cancer, mnist-10k, Fashion-MNIST test, COIL-20 and two synthetic sets, vs k-means with the true k (options: sets, data-dir, sklearn-dir, seed, threads, representation, preprocess, gmm=false)',
     run: async ({ options, log }) =>
       (await import('./user-suite.ts')).runUserSuite({
         sets: options.sets?.split(','),
@@ -79,6 +79,7 @@ export const benchSuites: Record<string, BenchSuite> = {
         threads: num(options, 'threads'),
         representation: options.representation as 'features' | 'umap' | undefined,
         preprocess: options.preprocess?.split(','),
+        gmm: options.gmm !== 'false',
         resultsDir: options['results-dir'],
         log,
       }),

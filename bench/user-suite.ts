@@ -1,7 +1,7 @@
 /**
  * `deepclust bench user-suite`: `auto` (no --method, no --k) on data it was not tuned on, against
  * the baselines a user would try with the true k: our k-means on the raw and on the standardized
- * features. Per set: the plan chosen, k estimated vs true, ACC/NMI/ARI, seconds.
+ * features, and a Gaussian mixture (scikit-learn's, until src/cluster has one). Per set: the plan chosen, k estimated vs true, ACC/NMI/ARI, seconds.
  *
  * Sets: scikit-learn's digits, wine and breast cancer (CSV from bench/export_sklearn_datasets.py,
  * run automatically when the files are missing), mnist-10k, Fashion-MNIST test, COIL-20 (from
@@ -19,7 +19,7 @@ import { type Dataset, applyPreprocessing, loadDataset } from '../src/data/index
 import type { Matrix } from '../src/matrix.ts';
 import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from '../src/metrics/index.ts';
 import { Rng } from '../src/random.ts';
-import { PYTHON } from './sklearn.ts';
+import { PYTHON, runPython, sklearnVersion, tempFiles } from './sklearn.ts';
 
 /** Options of {@link runUserSuite}. */
 export interface UserSuiteOptions {
@@ -37,6 +37,8 @@ export interface UserSuiteOptions {
   readonly representation?: 'features' | 'umap';
   /** Measurement override of the preprocessing. */
   readonly preprocess?: readonly string[];
+  /** Run the GMM baseline (scikit-learn, until src/cluster has a Gaussian mixture). @defaultValue true */
+  readonly gmm?: boolean;
   /** Where the record goes. @defaultValue bench/results */
   readonly resultsDir?: string;
   /** Progress lines. */
@@ -116,6 +118,22 @@ async function kmeansBaseline(x: Matrix, truth: Int32Array, k: number, seed: num
   return { ...scores(truth, labels), seconds: (performance.now() - t0) / 1000 };
 }
 
+/** scikit-learn's GaussianMixture with the true k on the standardized features (the GMM a user would try). */
+function gmmBaseline(x: Matrix, truth: Int32Array, k: number, seed: number): Record<string, unknown> | string {
+  if (!sklearnVersion()) return 'not run: /usr/bin/python3 cannot import sklearn';
+  const tmp = tempFiles();
+  try {
+    const file = tmp.write('x.f32', x.data instanceof Float32Array ? x.data : Float32Array.from(x.data));
+    const t0 = performance.now();
+    const r = runPython<{ labels: number[]; covariance: string; sklearn: string }>('sklearn_gmm.py', ['--data', file, '--rows', String(x.rows), '--cols', String(x.cols), '--k', String(k), '--seed', String(seed)]);
+    return { ...scores(truth, Int32Array.from(r.labels)), seconds: (performance.now() - t0) / 1000, impl: `scikit-learn ${r.sklearn} GaussianMixture (${r.covariance} covariances, standardized features)` };
+  } catch (err) {
+    return `failed: ${(err as Error).message.split('\n')[0]}`;
+  } finally {
+    tmp.dispose();
+  }
+}
+
 /** Commit, date and machine of a record. */
 export function recordContext(): Record<string, unknown> {
   const git = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', cwd: import.meta.dirname });
@@ -145,7 +163,9 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
     const trueK = new Set(truth).size;
     o.log(`user-suite: ${name} ${ds.x.rows} × ${ds.x.cols}, ${trueK} classes`);
     const raw = await kmeansBaseline(ds.x, truth, trueK, seed, o.threads);
-    const std = await kmeansBaseline(applyPreprocessing(ds, ['standardize']).x, truth, trueK, seed, o.threads);
+    const standardized = applyPreprocessing(ds, ['standardize']).x;
+    const std = await kmeansBaseline(standardized, truth, trueK, seed, o.threads);
+    const gmm = o.gmm === false ? 'not run (gmm=false)' : gmmBaseline(standardized, truth, trueK, seed);
     const t0 = performance.now();
     const profile = inspectData(ds.x, { imageShape: ds.imageShape });
     let plan = planAuto(profile);
@@ -168,10 +188,10 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
       kExact: res.k === trueK,
       kScores: res.kScores,
       auto,
-      baselines: { kmeansRaw: raw, kmeansStandardized: std, gmm: 'not run: src/cluster has no Gaussian mixture yet (another engineer’s branch)' },
+      baselines: { kmeansRaw: raw, kmeansStandardized: std, gmm },
       target: { acc: best - 0.01, met: auto.acc >= best - 0.01 },
     };
-    o.log(`user-suite: ${name}: ${row.plan}; k ${res.k} (true ${trueK}); ACC ${auto.acc.toFixed(4)} NMI ${auto.nmi.toFixed(4)} ARI ${auto.ari.toFixed(4)} (${seconds.toFixed(1)} s) | k-means raw ${raw.acc.toFixed(4)}, standardized ${std.acc.toFixed(4)}`);
+    o.log(`user-suite: ${name}: ${row.plan}; k ${res.k} (true ${trueK}); ACC ${auto.acc.toFixed(4)} NMI ${auto.nmi.toFixed(4)} ARI ${auto.ari.toFixed(4)} (${seconds.toFixed(1)} s) | k-means raw ${raw.acc.toFixed(4)}, standardized ${std.acc.toFixed(4)}${typeof gmm === 'object' ? `, GMM ${(gmm.acc as number).toFixed(4)}` : ''}`);
     rows.push(row);
   }
   const done = rows.filter((r) => !('skipped' in r)) as Array<{ kExact: boolean; target: { met: boolean } }>;
