@@ -50,6 +50,22 @@ export interface NetworkPlan {
   readonly augment: boolean;
 }
 
+/** How k is estimated when it is not given. */
+export interface KEstimate {
+  /** Smallest and largest k considered. */
+  readonly estimate: readonly [number, number];
+  /**
+   * A cluster of the silhouette's best partition counts as two when its own 2-means split has at
+   * least this silhouette (higher on UMAP embeddings, whose tight layouts make any split look clean).
+   */
+  readonly splitSilhouette: number;
+}
+
+/** Split-test threshold on the features (see {@link KEstimate.splitSilhouette}). */
+export const SPLIT_SILHOUETTE_FEATURES = 0.5;
+/** Split-test threshold on a UMAP embedding. */
+export const SPLIT_SILHOUETTE_UMAP = 0.7;
+
 /** The full plan. */
 export interface AutoPlan {
   /** The profile the plan was made from. */
@@ -63,7 +79,7 @@ export interface AutoPlan {
   /** The clustering step (`kmeans`; `gmm` once src/cluster has one). */
   readonly clustering: Choice<'kmeans' | 'gmm'>;
   /** k: given, or estimated within a range. */
-  readonly k: Choice<number | { readonly estimate: readonly [number, number] }>;
+  readonly k: Choice<number | KEstimate>;
 }
 
 /** Options of {@link planAuto}. */
@@ -159,7 +175,12 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   // --- k
   const hi = Math.max(2, Math.min(options.maxK ?? 30, Math.floor(n / 10)));
   const k: AutoPlan['k'] =
-    options.k !== undefined ? { value: options.k, reason: 'given (--k)' } : { value: { estimate: [2, hi] }, reason: `not given: the k in 2..${hi} whose k-means partition of the ${representation.value.kind === 'umap' ? 'UMAP embedding' : 'features'} has the highest silhouette` };
+    options.k !== undefined
+      ? { value: options.k, reason: 'given (--k)' }
+      : {
+          value: { estimate: [2, hi], splitSilhouette: representation.value.kind === 'umap' ? SPLIT_SILHOUETTE_UMAP : SPLIT_SILHOUETTE_FEATURES },
+          reason: `not given: the k in 2..${hi} whose k-means partition of the ${representation.value.kind === 'umap' ? 'UMAP embedding' : 'features'} has the highest silhouette, plus one for each cluster whose own 2-means split has a silhouette >= ${representation.value.kind === 'umap' ? SPLIT_SILHOUETTE_UMAP : SPLIT_SILHOUETTE_FEATURES} (super-clusters of close clusters)`,
+        };
 
   return { profile: p, preprocessing, representation, network, clustering, k };
 }
