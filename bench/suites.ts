@@ -93,6 +93,22 @@ export const benchSuites: Record<string, BenchSuite> = {
       });
     },
   },
+  'user-suite': {
+    description: 'auto (no --method, no --k) on digits, wine, breast cancer, mnist-10k, Fashion-MNIST test, COIL-20 and two synthetic sets, vs k-means with the true k (options: sets, data-dir, sklearn-dir, seed, threads, representation, preprocess, gmm=false)',
+    run: async ({ options, log }) =>
+      (await import('./user-suite.ts')).runUserSuite({
+        sets: options.sets?.split(','),
+        dataDir: options['data-dir'] ?? process.env.DEEPCLUST_DATA_DIR,
+        sklearnDir: options['sklearn-dir'],
+        seed: num(options, 'seed'),
+        threads: num(options, 'threads'),
+        representation: options.representation as 'features' | 'umap' | undefined,
+        preprocess: options.preprocess?.split(','),
+        gmm: options.gmm !== 'false',
+        resultsDir: options['results-dir'],
+        log,
+      }),
+  },
   'dec-family': {
     description: 'AE+k-means, DEC and IDEC sharing one pretrained autoencoder per seed (options: data, data-dir, preprocess, seeds, pretrainEpochs, maxIter, threads, methods, cache)',
     run: async ({ options, log }) => {

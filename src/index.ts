@@ -2,7 +2,7 @@
  * deepclust's public library API. Everything a user needs is exported here; deeper modules are
  * implementation details.
  */
-export { DeepClustering, FittedDeepClustering, methodPreprocessing, resolveMethod, type CheckpointOptions, type DataInput, type RowsAndCols, type ValuesWithShape, type DeepClusteringOptions, type FitOptions, type PretrainSource } from './methods/deep-clustering.ts';
+export { DeepClustering, FittedDeepClustering, methodPreprocessing, resolveMethod, type CheckpointOptions, type DataInput, type RowsAndCols, type ValuesWithShape, type DeepClusteringOptions, type FitOptions, type OnnxInputTransform, type PretrainSource } from './methods/deep-clustering.ts';
 export { fitInWorker, type WorkerFitOptions, type WorkerCheckpointOptions } from './worker/fit-in-worker.ts';
 export { type CheckpointInfo, type Fingerprint, hasCheckpoint, readCheckpointInfo, removeCheckpoint } from './methods/checkpoint.ts';
 export { PRESETS, preset, snnlPreset } from './methods/presets.ts';

@@ -18,7 +18,7 @@ export { loadDataset, listDatasets, datasetNames, parseDataSpec, summarizeDatase
 export type { LoadOptions, DatasetInfo, DatasetSummary, DataSpec } from './load.ts';
 
 /** Preprocessing steps (stable names) and their application. */
-export { PREPROCESSING, preprocess, applyPreprocessing, checkPreprocessing } from './preprocess.ts';
+export { PREPROCESSING, preprocess, applyPreprocessing, checkPreprocessing, fitPreprocessing, FittedPreprocessing, type FittedPreprocessingJSON, type FittedStep, type FitResult, type PreprocessedDataset } from './preprocess.ts';
 
 /** Subsets and splits. */
 export { subset, sampleIndices, takeRows, selectSplit, trainTestSplit } from './subset.ts';

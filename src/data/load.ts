@@ -10,7 +10,7 @@ import { loadMnist10kRaw, mnist10kDir } from './embedded.ts';
 import { fileFormat, loadFile } from './files.ts';
 import { readLabelsEncoded } from './labels.ts';
 import { type NamedRaw, downloadableVariant, fetchNamed, loadNamed, notFoundError } from './named.ts';
-import { applyPreprocessing, checkPreprocessing } from './preprocess.ts';
+import { checkPreprocessing, fitPreprocessing } from './preprocess.ts';
 import type { RawData } from './raw.ts';
 import { type FileSplit, type Located, NAMED_DATASETS, type NamedDataset, locate, splitsFor } from './registry.ts';
 import { sampleIndices } from './subset.ts';
@@ -231,7 +231,8 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
     splits,
   };
   // every reader returns a fresh buffer, so preprocessing may work in place (no 200 MB copy for MNIST)
-  return applyPreprocessing(ds, steps ?? defaults, true);
+  const { data, fitted } = fitPreprocessing(ds, steps ?? defaults, true);
+  return { ...data, fittedPreprocessing: fitted };
 }
 
 /** What {@link listDatasets} reports for each name. */

@@ -43,6 +43,7 @@ test('every step: values, recorded name, input left untouched', () => {
 
 test('bad steps: unknown name, none combined, dec-mnist on data that is not raw pixels', async () => {
   assert.throws(() => preprocess(toy([[1]]), 'whiten'), (e: unknown) => e instanceof ParamError && /unknown preprocessing step 'whiten'; choose from none, scale255/.test((e as Error).message));
+  assert.throws(() => preprocess(toy([[1]]), 'pca:0'), /must keep at least 1 component/);
   assert.throws(() => applyPreprocessing(toy([[1]]), ['none', 'l2']), /'none' cannot be combined/);
   assert.throws(() => applyPreprocessing(toy([[0, 255]]), ['scale255', 'dec-mnist']), (e: unknown) => e instanceof DataError && /already preprocessed \(scale255\)/.test((e as Error).message));
   assert.throws(() => preprocess(toy([[0, 0.5]]), 'dec-mnist'), /has values up to 0\.5/);

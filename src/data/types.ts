@@ -1,5 +1,6 @@
 /** Types shared by the data layer and its users (methods, CLI, cluster/metrics commands). */
 import type { Matrix } from '../matrix.ts';
+import type { FittedPreprocessing } from './preprocess.ts';
 
 /** A loaded data set: features, optional integer labels, and where it came from. */
 export interface Dataset {
@@ -23,4 +24,9 @@ export interface Dataset {
    * evaluation set) can use `selectSplit`; absent when the data set has no official split.
    */
   readonly splits?: Readonly<Record<string, Int32Array>>;
+  /**
+   * The preprocessing the loader fitted and applied, with its statistics (standardize's means…),
+   * so a model can store it and apply it unchanged to new rows; absent for data built by hand.
+   */
+  readonly fittedPreprocessing?: FittedPreprocessing;
 }

@@ -21,6 +21,7 @@ import { type Checkpoint, Checkpointer, DEFAULT_CHECKPOINT_EVERY, checkFingerpri
 
 export { FittedDeepClustering, type PretrainSource } from './fitted.ts';
 export type { CheckpointOptions, DeepClusteringOptions, FitOptions } from './options.ts';
+export type { OnnxInputTransform } from './types.ts';
 export type { DataInput, RowsAndCols, ValuesWithShape } from './input.ts';
 
 /** What the estimator keeps in a checkpoint besides the run's state. */

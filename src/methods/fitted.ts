@@ -16,7 +16,7 @@ import { checkData } from './checks.ts';
 import type { MethodConfig } from './config.ts';
 import { type DataInput, toMatrix } from './input.ts';
 import { buildNetwork, features } from './network.ts';
-import type { Autoencoder, FitRecord, HistoryRow, StoppedBy } from './types.ts';
+import type { Autoencoder, FitRecord, HistoryRow, OnnxInputTransform, StoppedBy } from './types.ts';
 import { validateMethod } from './validate.ts';
 
 /** How a fit got its pretrained network. */
@@ -108,10 +108,10 @@ export class FittedDeepClustering {
     return x.data;
   }
 
-  private graphWithFeatures(): { g: Graph; z: Tensor; centers: Tensor } {
+  private graphWithFeatures(input?: OnnxInputTransform): { g: Graph; z: Tensor; centers: Tensor } {
     const g = new Graph();
-    const xin = g.input('x', ['batch', this.nFeatures]);
-    const z = features(this.method, this.state.net.encode(g, xin, false));
+    const xin = g.input('x', ['batch', input?.nInputs ?? this.nFeatures]);
+    const z = features(this.method, this.state.net.encode(g, input ? input.apply(xin) : xin, false));
     const centers = g.constant(this.clusterCenters, [this.nClusters, this.embeddingDim], 'float32');
     return { g, z, centers };
   }
@@ -185,10 +185,11 @@ export class FittedDeepClustering {
 
   /**
    * Exports the encoder (input `x` → output `embedding`) and, with `softAssignment`, the
-   * cluster head (`q`, `label`) as a standalone ONNX model.
+   * cluster head (`q`, `label`) as a standalone ONNX model; `input` puts preprocessing nodes in
+   * front of the encoder.
    */
-  exportOnnx(path: string, options: { softAssignment?: boolean } = {}): void {
-    const { g, z, centers } = this.graphWithFeatures();
+  exportOnnx(path: string, options: { softAssignment?: boolean; input?: OnnxInputTransform } = {}): void {
+    const { g, z, centers } = this.graphWithFeatures(options.input);
     const outputs: Record<string, Tensor> = { embedding: z };
     if (options.softAssignment ?? true) {
       const q = this.assignments(g, z, centers);

@@ -69,3 +69,14 @@ export interface FitRecord {
   /** Why training stopped. */
   readonly stoppedBy: StoppedBy;
 }
+
+/**
+ * Nodes put in front of an exported encoder, so the ONNX model takes raw rows of `nInputs`
+ * features (e.g. `FittedPreprocessing.appendToGraph`).
+ */
+export interface OnnxInputTransform {
+  /** Width of the raw rows. */
+  readonly nInputs: number;
+  /** Appends the transformation after the raw input tensor and returns the network's input. */
+  readonly apply: (x: Tensor) => Tensor;
+}

@@ -34,6 +34,8 @@ interface FitCliOptions {
   pretrainEpochs?: string;
   maxIter?: string;
   batchSize?: string;
+  hidden?: string;
+  embeddingDim?: string;
   lr?: string;
   updateInterval?: string;
   tol?: string;
@@ -69,6 +71,31 @@ function real(name: string, v: string | undefined, min: number, exclusive = fals
 // lives in methods/ so that bench/ can read method configs without importing the CLI
 export { readMethodConfig };
 
+/**
+ * Parses `--hidden 256,128`: encoder widths (the decoder mirrors them), 1 to 8 layers of 1 to
+ * 100000 units; `--hidden none` gives no hidden layer (a linear encoder).
+ * @throws ParamError naming the bad entry
+ */
+export function parseHidden(v: string | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  if (v.trim() === 'none') return [];
+  const parts = v.split(',').map((t) => t.trim());
+  const widths = parts.map(Number);
+  const bad = parts.findIndex((t, i) => t === '' || !Number.isInteger(widths[i]) || widths[i]! < 1 || widths[i]! > 100000);
+  if (bad >= 0 || parts.length > 8) throw new ParamError(`fit: option '--hidden' must be 1 to 8 comma-separated layer widths between 1 and 100000 (e.g. 256,128), or 'none', got ${JSON.stringify(v)}`);
+  return widths;
+}
+
+/**
+ * The largest power of two that is at most a quarter of `n` (at least 1): the batch size a fit on
+ * `n` rows uses when the method's default batch is larger than the data.
+ */
+export function batchSizeFor(n: number): number {
+  let b = 1;
+  while (b * 2 <= Math.max(1, Math.floor(n / 4))) b *= 2;
+  return b;
+}
+
 /** Checks that the output directory can be written: new or empty, or `--force`. */
 export function prepareOutDir(out: string, force: boolean): string {
   const dir = resolve(out);
@@ -95,21 +122,23 @@ export function register(program: Command): void {
   const cmd = program
     .command('fit')
     .description('train a deep clustering method and write model, labels and results')
-    .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}`, 'idec')
+    .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}; or auto (inspect the data and choose preprocessing, representation, clustering step and k; see docs/own-data.md)`, 'idec')
     .option('--method-config <file>', 'a JSON/YAML method config (blocks of the taxonomy; may "extends" a preset)')
     .option('--k <n>', 'number of clusters (default: the number of classes when labels are known)')
     .option('--seed <n>', 'seed of every random choice', '0')
     .addOption(new Option('--budget <b>', 'full: the paper schedule; short: a reduced one for quick runs').choices(['full', 'short']).default('full'))
     .option('--pretrain-epochs <n>', 'autoencoder pretraining epochs')
     .option('--max-iter <n>', 'clustering-phase iterations (mini-batches)')
-    .option('--batch-size <n>', 'batch size of both phases')
+    .option('--batch-size <n>', 'batch size of both phases (default: the method\'s; lowered to a power of two <= n/4 when that is larger than the n rows)')
+    .option('--hidden <widths>', 'encoder hidden layer widths of an MLP autoencoder, comma-separated (decoder mirrored), e.g. 256,128')
+    .option('--embedding-dim <n>', 'width of the embedding (code) layer, e.g. 8')
     .option('--lr <x>', 'learning rate of the clustering phase')
     .option('--update-interval <n>', 'iterations T between target refreshes')
     .option('--tol <x>', 'stop when fewer than this fraction of labels change (δ)')
     .option('--gamma <x>', 'weight of the clustering loss')
     .option('--labelled <n>', 'train on a seeded, class-stratified subset of n labelled rows (SNNL protocol: 10000)')
     .option('--eval <spec>', 'also assign this data set with the trained model and report its metrics (e.g. mnist:test)')
-    .option('--out <dir>', 'write model/, labels.csv, result.json here')
+    .option('--out <dir>', 'write model/, labels.csv, result.json here (without it: the labels go to stdout, or into the --json line)')
     .option('--force', 'overwrite a non-empty --out directory')
     .option('--checkpoint-every <n>', `with --out: training steps between checkpoints in <out>/checkpoint (Ctrl-C always saves one; 0: only then) (default: ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--resume <dir>', 'continue the interrupted fit whose --out was <dir> from its checkpoint, with its options')
@@ -140,11 +169,11 @@ Examples:
 
 /** Runs `fit` from parsed options and returns the result object. */
 export async function runFit(opts: FitCliOptions): Promise<Record<string, unknown>> {
+  // auto: inspect the data and plan the pipeline (src/auto); no network on the data measured so far
+  if (opts.method === 'auto' && opts.resume === undefined) return (await import('../auto-fit.ts')).runAutoFit(opts, prepareOutDir);
   if (opts.out && opts.resume === undefined) refuseStaleCheckpoint(opts.out, Boolean(opts.force));
-  // a resumed fit writes into its own directory, which holds the checkpoint
-  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force) || opts.resume !== undefined) : undefined;
   const checkpointEvery = int('checkpoint-every', opts.checkpointEvery, 0);
-  if (checkpointEvery !== undefined && !outDir) throw new ParamError("fit: '--checkpoint-every' needs --out (checkpoints are written into <out>/checkpoint)");
+  if (checkpointEvery !== undefined && !opts.out) throw new ParamError("fit: '--checkpoint-every' needs --out (checkpoints are written into <out>/checkpoint)");
   // the paper's per-data-set settings (e.g. IDEC's T on USPS) when --data names a known set
   const base = applyDatasetDefaults(opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method), typeof opts.data === 'string' ? opts.data : undefined);
   const overrides: Record<string, unknown> = {};
@@ -157,18 +186,24 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const gamma = real('gamma', opts.gamma, 0);
   const threads = int('threads', opts.threads, 1);
   const seed = int('seed', opts.seed, 0)!;
+  const hidden = parseHidden(opts.hidden);
+  const embeddingDim = int('embedding-dim', opts.embeddingDim, 1);
+  if (hidden !== undefined && base.architecture.kind !== 'mlp')
+    throw new ParamError(`fit: '--hidden' sets the layers of an MLP autoencoder, but '${base.name}' has a ${base.architecture.kind} network; change its channels in a --method-config file`);
+  if (hidden !== undefined || embeddingDim !== undefined) overrides.architecture = { ...(hidden !== undefined ? { hidden } : {}), ...(embeddingDim !== undefined ? { embeddingDim } : {}) };
   if (base.pretrain && (pretrainEpochs !== undefined || batchSize !== undefined)) overrides.pretrain = { ...(pretrainEpochs !== undefined ? { epochs: pretrainEpochs } : {}), ...(batchSize ? { batchSize } : {}) };
   if (base.train && (maxIter !== undefined || batchSize !== undefined || lr !== undefined))
     overrides.train = { ...(maxIter !== undefined ? { maxIter } : {}), ...(batchSize ? { batchSize } : {}), ...(lr !== undefined ? { optimizer: { ...base.train.optimizer, lr } } : {}) };
   if (updateInterval !== undefined || tol !== undefined) overrides.clusterUpdate = { ...(updateInterval ? { updateInterval } : {}), ...(tol !== undefined ? { tol } : {}) };
   if (gamma !== undefined) overrides.combination = { clusteringWeight: gamma };
-  const method = resolveMethod(base, overrides as DeepPartial<MethodConfig>, undefined, opts.budget);
+  let method = resolveMethod(base, overrides as DeepPartial<MethodConfig>, undefined, opts.budget);
 
   const labelled = int('labelled', opts.labelled, 1);
   if (labelled !== undefined && opts.limit !== undefined) throw new ParamError("fit: use either '--labelled' or '--limit', not both");
   // the paper's preprocessing of this data set (e.g. DEC's ×0.02 MNIST pixels) unless --preprocess is given
   const dataOpts = opts.preprocess === undefined && method.preprocess ? { ...opts, preprocess: method.preprocess.join(',') } : opts;
   let data = await loadDataFromOptions(dataOpts);
+  const fittedPreprocessing = data.fittedPreprocessing; // stored with the model: predict/embed/export apply its statistics
   if (labelled !== undefined) {
     if (!data.labels) throw new ParamError(`fit: '--labelled ${labelled}' needs a labelled data set, but '${data.name}' has no labels; pass --labels or --label-column`);
     if (data.x.rows < labelled) throw new ParamError(`fit: '--labelled ${labelled}' asks for more rows than the ${data.x.rows} of '${data.name}'; use at most ${data.x.rows}`);
@@ -179,6 +214,19 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const nClasses = data.labels ? new Set(data.labels).size : undefined;
   const k = int('k', opts.k, 2) ?? nClasses;
   if (k === undefined) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k');
+  if (k > data.x.rows) throw new DataError(`the data has ${data.x.rows} samples but k = ${k} clusters were asked for; use k <= ${data.x.rows}`);
+  // the method's default batch (MNIST's 256) on a small table: lowered, and said so; an explicit one is checked
+  const adjustments: string[] = [];
+  const n = data.x.rows;
+  if (batchSize !== undefined && batchSize > n) throw new ParamError(`fit: the batch size ${batchSize} is larger than the ${n} samples of '${data.name}'; use at most ${n} (e.g. --batch-size ${batchSizeFor(n)})`);
+  if (batchSize === undefined && opts.resume === undefined && ((method.pretrain?.batchSize ?? 0) > n || (method.train?.batchSize ?? 0) > n)) {
+    const b = batchSizeFor(n);
+    adjustments.push(`batch size ${Math.max(method.pretrain?.batchSize ?? 0, method.train?.batchSize ?? 0)} > ${n} rows: lowered to ${b}`);
+    method = resolveMethod(method, { ...(method.pretrain && method.pretrain.batchSize > n ? { pretrain: { batchSize: b } } : {}), ...(method.train && method.train.batchSize > n ? { train: { batchSize: b } } : {}) } as DeepPartial<MethodConfig>);
+    if (!opts.quiet) process.stderr.write(`note: ${adjustments.at(-1)}\n`);
+  }
+  // only now, with the data and options checked, is anything written (a resumed fit writes into its own directory)
+  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force) || opts.resume !== undefined) : undefined;
   // Supervised blocks (SNNL presets with odd numbers) train with the ground truth; say so in the result.
   const usesLabels = Boolean(method.pretrain?.snnl?.supervised);
   const progress = createProgress({ quiet: Boolean(opts.quiet), labels: data.labels });
@@ -233,11 +281,12 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     stoppedBy: fitted.stoppedBy,
     ...(fitted.pretrainSource ? { pretrainSource: fitted.pretrainSource } : {}),
     config: method,
+    ...(adjustments.length ? { adjustments } : {}),
     history: fitted.history,
     outDir: outDir ?? null,
   };
   if (outDir) {
-    fitted.save(join(outDir, 'model'), { dataset: result.dataset });
+    fitted.save(join(outDir, 'model'), { dataset: result.dataset, ...(fittedPreprocessing ? { preprocessing: fittedPreprocessing.toJSON() } : {}) });
     atomicWrite(join(outDir, 'labels.csv'), `label\n${Array.from(fitted.labels).join('\n')}\n`);
     atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
     if (opts.report !== false) {
@@ -260,5 +309,11 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   }
   if (outDir) finishCheckpoint(outDir); // the outputs are written: nothing left to resume
   interrupt?.release();
+  // without --out the labels must still reach the user: in the --json line, else on stdout
+  if (!outDir) {
+    if (opts.json) return { ...result, labels: Array.from(fitted.labels) };
+    process.stdout.write(`${Array.from(fitted.labels).join('\n')}\n`);
+    if (!opts.quiet) process.stderr.write('labels on stdout, one per row (pass --out <dir> to keep the model and a labels.csv)\n');
+  }
   return result;
 }

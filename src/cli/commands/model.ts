@@ -4,11 +4,11 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { atomicWrite } from '../../engine/index.ts';
+import { type Tensor, atomicWrite } from '../../engine/index.ts';
 import { writeNpy } from '../../data/npy.ts';
 import { FittedDeepClustering } from '../../methods/deep-clustering.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
-import { PREPROCESSING, type Dataset } from '../../data/index.ts';
+import { FittedPreprocessing, PREPROCESSING, type Dataset } from '../../data/index.ts';
 import { evaluateLabels } from '../evaluate-labels.ts';
 import { printJson } from '../output.ts';
 import { DataError, ParamError } from '../../errors.ts';
@@ -38,12 +38,39 @@ export function trainingPreprocessing(dir: string): string[] | undefined {
 }
 
 /**
- * Loads the data for a saved model, preprocessed as its training data was: without
+ * The fitted preprocessing stored in a model's model.json by `deepclust fit` (statistics
+ * included); undefined for a model saved before it was stored.
+ * @throws DataError when the stored record is corrupt
+ */
+export function storedPreprocessing(dir: string): FittedPreprocessing | undefined {
+  let meta: { preprocessing?: unknown };
+  try {
+    meta = JSON.parse(readFileSync(join(modelFolder(dir), 'model.json'), 'utf8')) as { preprocessing?: unknown };
+  } catch {
+    return undefined; // loadModel reports a missing or corrupt model.json
+  }
+  return meta.preprocessing === undefined ? undefined : FittedPreprocessing.fromJSON(meta.preprocessing, `the model '${dir}'`);
+}
+
+/**
+ * Loads the data for a saved model, preprocessed as its training data was. A model that stores
+ * its fitted preprocessing gets the raw rows transformed with the stored statistics (never
+ * re-fitted on the rows given). For older models: without
  * `--preprocess` the model's recorded steps apply (not the data set's default, which may differ,
  * e.g. DEC's ×0.02 MNIST scaling); a different explicit `--preprocess` is refused, because the
  * network would see values on another scale and assign them silently wrong.
  */
 export async function loadDataLikeTraining(modelDir: string, opts: Record<string, unknown>): Promise<Dataset> {
+  const fitted = storedPreprocessing(modelDir);
+  if (fitted) {
+    const trained = fitted.names.join(',') || 'none';
+    const given = opts.preprocess === undefined ? undefined : String(opts.preprocess).split(',').map((s) => s.trim()).filter(Boolean).join(',') || 'none';
+    if (given !== undefined && given !== trained && !(given === 'none' && fitted.steps.length === 0) && given !== fitted.steps.map((s) => s.step).join(','))
+      throw new ParamError(`the model was trained on data preprocessed with '${trained}', but --preprocess gives '${given}'; omit --preprocess to use the model's steps (or pass --preprocess ${trained})`);
+    const raw = await loadDataFromOptions({ ...opts, preprocess: 'none' });
+    const x = fitted.transform(raw.x, `'${raw.name}'`);
+    return { ...raw, x, imageShape: x.cols === raw.x.cols ? raw.imageShape : undefined, preprocessing: [...raw.preprocessing, ...fitted.names], fittedPreprocessing: fitted };
+  }
   const steps = trainingPreprocessing(modelDir);
   if (steps === undefined) return loadDataFromOptions(opts);
   const trained = steps.length ? steps.join(',') : 'none';
@@ -107,10 +134,13 @@ export function register(program: Command): void {
     .requiredOption('--model <dir>', "a 'deepclust fit --out' directory")
     .requiredOption('--onnx <file>', 'output .onnx file (input x [batch, d]; outputs embedding, q, label)')
     .option('--encoder-only', 'export only the embedding output')
-    .addHelpText('after', '\nExample:\n  deepclust export --model runs/idec --onnx idec.onnx')
-    .action((opts: { model: string; onnx: string; encoderOnly?: boolean }) => {
+    .option('--no-preprocessing', "leave the model's fitted preprocessing out: the ONNX input is then the preprocessed features (the behaviour before preprocessing was stored)")
+    .addHelpText('after', '\nThe exported model takes raw features: the preprocessing fitted by `deepclust fit` (standardize,\nminmax, pca… with their statistics) is part of the graph unless --no-preprocessing.\n\nExample:\n  deepclust export --model runs/idec --onnx idec.onnx')
+    .action((opts: { model: string; onnx: string; encoderOnly?: boolean; preprocessing?: boolean }) => {
       const model = loadModel(opts.model);
-      model.exportOnnx(resolve(opts.onnx), { softAssignment: !opts.encoderOnly });
-      process.stderr.write(`wrote ${opts.onnx}\n`);
+      const fitted = opts.preprocessing === false ? undefined : storedPreprocessing(opts.model);
+      const input = fitted && fitted.steps.length ? { nInputs: fitted.nInputs, apply: (x: Tensor) => fitted.appendToGraph(x) } : undefined;
+      model.exportOnnx(resolve(opts.onnx), { softAssignment: !opts.encoderOnly, input });
+      process.stderr.write(`wrote ${opts.onnx}${input ? ` (input: raw rows of ${fitted!.nInputs} features; preprocessing ${fitted!.names.join(', ')} inside)` : ''}\n`);
     });
 }

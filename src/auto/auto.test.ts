@@ -1,0 +1,97 @@
+// The data inspector and the auto plan on small synthetic data and synthetic profiles.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DataError, ParamError } from '../errors.ts';
+import { Rng } from '../random.ts';
+import { type DataProfile, inspectData } from './inspect.ts';
+import { MIN_FEATURES_FOR_UMAP, MIN_ROWS_FOR_UMAP, planAuto, planReasons, planSummary, scaledNetwork } from './plan.ts';
+import { runAuto } from './run.ts';
+import { clusterAccuracy } from '../metrics/index.ts';
+
+const profile = (over: Partial<DataProfile>): DataProfile => ({ rows: 1000, features: 10, min: -3, max: 3, integer: false, bytes: false, sparsity: 0, constantColumns: 0, duplicateRows: 0, scaleRatio: 1, skewedFraction: 0, ...over });
+
+test('inspectData: sizes, value range, bytes, sparsity, constant columns, duplicates, scales, skew', () => {
+  const rng = new Rng(1);
+  // 50 rows: col 0 constant 7, col 1 in 0..255, col 2 scale ×1000, col 3 skewed counts; last 5 rows repeat the first 5
+  const rows: number[][] = [];
+  for (let i = 0; i < 45; i++) rows.push([7, Math.floor(rng.random() * 256), rng.normal() * 1000, i % 15 === 0 ? 400 : Math.floor(rng.random() * 3)]);
+  for (let i = 0; i < 5; i++) rows.push([...rows[i]!]);
+  const p = inspectData({ data: Float32Array.from(rows.flat()), rows: 50, cols: 4 });
+  assert.deepEqual([p.rows, p.features, p.constantColumns, p.duplicateRows, p.integer], [50, 4, 1, 5, false]);
+  assert.ok(p.scaleRatio > 10, `scale ratio ${p.scaleRatio}`);
+  assert.ok(p.sparsity > 0 && p.sparsity < 0.25);
+  assert.equal(p.skewedFraction, 0, 'a column with negatives: no log1p suggestion');
+  const px = inspectData({ data: Float32Array.from({ length: 64 }, (_, i) => (i * 37) % 256), rows: 4, cols: 16 }, { imageShape: [1, 4, 4] });
+  assert.deepEqual([px.bytes, px.integer, px.min, px.max], [true, true, 0, 246]);
+  assert.deepEqual(px.imageShape, [1, 4, 4]);
+  const counts = inspectData({ data: Float32Array.from({ length: 200 }, (_, i) => (Math.floor(i / 2) % 10 === 0 ? 1000 : (i + Math.floor(i / 2)) % 3)), rows: 100, cols: 2 });
+  assert.equal(counts.skewedFraction, 1);
+  assert.throws(() => inspectData({ data: new Float32Array(0), rows: 0, cols: 3 }), (e: unknown) => e instanceof DataError && /auto: the data is empty/.test((e as Error).message));
+  assert.throws(() => inspectData({ data: Float32Array.from([1, NaN]), rows: 1, cols: 2 }), /non-finite value at row 1, column 2/);
+});
+
+test('planAuto: preprocessing by value range and scales', () => {
+  assert.deepEqual(planAuto(profile({ bytes: true, integer: true, min: 0, max: 255, features: 784, imageShape: [1, 28, 28] })).preprocessing.value, ['scale255']);
+  assert.deepEqual(planAuto(profile({ integer: true, min: 0, max: 16, features: 64 })).preprocessing.value, ['minmax']);
+  assert.deepEqual(planAuto(profile({ min: 0, skewedFraction: 0.8 })).preprocessing.value, ['log1p', 'standardize']);
+  const std = planAuto(profile({ scaleRatio: 500 })).preprocessing;
+  assert.deepEqual(std.value, ['standardize']);
+  assert.match(std.reason, /feature scales differ 500-fold/);
+});
+
+test('planAuto: no UMAP and no network on small or narrow tables; UMAP (after PCA on wide rows) otherwise', () => {
+  const small = planAuto(profile({ rows: 178, features: 13 }));
+  assert.equal(small.representation.value.kind, 'features');
+  assert.match(small.representation.reason, /only 178 rows/);
+  assert.equal(small.network.value, null);
+  assert.equal(planAuto(profile({ rows: 5000, features: MIN_FEATURES_FOR_UMAP - 1 })).representation.value.kind, 'features');
+  assert.equal(planAuto(profile({ rows: MIN_ROWS_FOR_UMAP - 1, features: 500 })).representation.value.kind, 'features');
+  const wide = planAuto(profile({ rows: 10000, features: 784 })).representation.value;
+  assert.deepEqual(wide, { kind: 'umap', pca: 50, nComponents: 10, nNeighbors: 15, minDist: 0 });
+  assert.equal((planAuto(profile({ rows: 2000, features: 64 })).representation.value as { pca?: number }).pca, undefined);
+  const deep = planAuto(profile({ rows: 10000, features: 784, imageShape: [1, 28, 28] }), { deep: true, k: 10 });
+  assert.ok(deep.network.value);
+  assert.equal(deep.network.value.augment, true);
+});
+
+test('planAuto: k given or estimated in a range scaled to n; clustering step by availability; reasons everywhere', () => {
+  assert.deepEqual(planAuto(profile({ rows: 178 })).k.value, { estimate: [2, 17] });
+  assert.deepEqual(planAuto(profile({ rows: 70000, features: 100 })).k.value, { estimate: [2, 30], splitSilhouette: 0.7 });
+  assert.deepEqual((planAuto(profile({ rows: 60 })).k.value as { estimate: readonly number[] }).estimate, [2, 6]);
+  assert.equal(planAuto(profile({}), { k: 4 }).k.value, 4);
+  assert.throws(() => planAuto(profile({ rows: 100 }), { k: 101 }), (e: unknown) => e instanceof ParamError && /k must be an integer in \[2, 100\]/.test((e as Error).message));
+  assert.equal(planAuto(profile({ rows: 5000, features: 50 }), { available: ['kmeans', 'gmm'] }).clustering.value, 'gmm');
+  assert.equal(planAuto(profile({ rows: 100, features: 5 }), { available: ['kmeans', 'gmm'] }).clustering.value, 'kmeans');
+  const plan = planAuto(profile({ rows: 5000, features: 200 }));
+  for (const [name, c] of Object.entries(planReasons(plan))) assert.ok(c.reason.length > 10, name);
+  assert.equal(planSummary(plan), 'standardize → pca(50) → umap(10d) → kmeans, k estimated in 2..30');
+});
+
+test('scaledNetwork: widths, embedding, batch and step budget follow d and n', () => {
+  const small = scaledNetwork(13, 178, 3, false);
+  assert.deepEqual([small.hidden, small.embeddingDim, small.batchSize], [[26, 26], 3, 32]);
+  const big = scaledNetwork(784, 70000, 10, true);
+  assert.deepEqual([big.hidden, big.embeddingDim, big.batchSize, big.augment], [[500, 500, 2000], 10, 256, true]);
+  assert.ok(big.pretrainSteps <= 20000 && small.pretrainSteps >= 2000);
+});
+
+test('runAuto: three separated blobs of unequal size → the right k and labels; the fitted preprocessing is returned', async () => {
+  const rng = new Rng(3);
+  const rows: number[] = [];
+  const truth: number[] = [];
+  [120, 60, 30].forEach((size, c) => {
+    for (let i = 0; i < size; i++) {
+      rows.push(c * 10 + rng.normal(), (c % 2) * 1000 + 100 * rng.normal(), rng.normal());
+      truth.push(c);
+    }
+  });
+  const x = { data: Float32Array.from(rows), rows: truth.length, cols: 3 };
+  const plan = planAuto(inspectData(x));
+  assert.equal(plan.representation.value.kind, 'features');
+  const res = await runAuto(x, plan, { seed: 0, threads: 1 });
+  assert.equal(res.k, 3);
+  assert.equal(clusterAccuracy(truth, res.labels).accuracy, 1);
+  assert.deepEqual(res.preprocessing.names, ['standardize']);
+  assert.equal(res.representation.rows, 210);
+  await assert.rejects(runAuto(x, { ...plan, clustering: { value: 'gmm', reason: '' } }), /clustering step 'gmm' is not available; choose from kmeans/);
+});
