@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureDir } from '../../data/atomic.ts';
 import { join, resolve } from 'node:path';
-import { ParamError } from '../../errors.ts';
+import { DataError, ParamError } from '../../errors.ts';
 import { atomicWrite } from '../../engine/index.ts';
 import { DeepClustering, resolveMethod } from '../../methods/deep-clustering.ts';
 import { applyDatasetDefaults } from '../../methods/config.ts';
