@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataError, DeepClustering, type DeepClusteringOptions, DivergenceError, type FittedDeepClustering, InterruptedError, type Matrix, ParamError, type ProgressEvent, fitInWorker } from '../src/index.ts';
+import { DataError, DeepClustering, type DeepClusteringOptions, DivergenceError, type FittedDeepClustering, InterruptedError, type Matrix, ParamError, type ProgressEvent, fitInWorker, resolveMethod } from '../src/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepclust-worker-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -107,7 +107,8 @@ test('errors in the worker arrive with their class, message and fields', async (
     ['divergence', { ...options, overrides: { ...options.overrides, train: { ...options.overrides!.train, optimizer: { name: 'adam', lr: 1e8 } } } }, x, DivergenceError],
   ];
   for (const [name, o, data, cls] of cases) {
-    const inThreadError = await new DeepClustering(o).fit(data).then(() => assert.fail(`${name}: no error in-thread`), (e: Error) => e);
+    // the estimator checks its options when constructed: a bad one throws there, not in fit
+    const inThreadError = await (async () => new DeepClustering(o).fit(data))().then(() => assert.fail(`${name}: no error in-thread`), (e: Error) => e);
     const workerError = await fitInWorker(o, data).then(() => assert.fail(`${name}: no error in the worker`), (e: Error) => e);
     assert.ok(workerError instanceof cls, `${name}: ${workerError.name}: ${workerError.message}`);
     assert.equal(workerError.constructor, inThreadError.constructor, name);
@@ -168,6 +169,10 @@ test('abort with checkpointing saves a checkpoint from which a worker fit resume
 });
 
 test('options that cannot cross to the worker are refused with the clone error', async () => {
-  const bad = { ...options, overrides: { ...options.overrides, hook: () => 0 } } as unknown as DeepClusteringOptions;
+  // an unknown key is refused on the calling thread, naming it
+  const unknown = { ...options, overrides: { ...options.overrides, hook: () => 0 } } as unknown as DeepClusteringOptions;
+  await assert.rejects(fitInWorker(unknown, x), (e: Error) => e instanceof ParamError && /method\.hook is not a method option/.test(e.message));
+  // a valid config holding a function cannot be cloned
+  const bad = { ...options, method: { ...resolveMethod('idec'), notes: [() => 0] } } as unknown as DeepClusteringOptions;
   await assert.rejects(fitInWorker(bad, x), (e: Error) => e.name === 'DataCloneError');
 });

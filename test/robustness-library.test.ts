@@ -75,7 +75,7 @@ const cases: Case[] = [
     name: 'BCE reconstruction on data outside [0, 1]',
     call: () => fit({ over: { pretrain: { loss: 'bce' } } }),
     error: DataError,
-    message: /method 'idec' reconstructs with binary cross-entropy, which needs data in \[0, 1\], but the values range over \[-?[\d.]+, [\d.]+\]; rescale them \(pixels: --preprocess scale255; features: minmax\) or reconstruct with mse/,
+    message: /method 'idec' reconstructs with binary cross-entropy, which needs data in \[0, 1\], but the values range over \[-?[\d.]+, [\d.]+\]; rescale them \(pixels: the preprocessing step scale255, i\.e\. divide by 255; features: minmax\) or reconstruct with mse/,
   },
   { name: 'k > n', call: () => fit({ nClusters: 31 }), error: DataError, message: /nClusters = 31 is larger than the 30 samples; use at most 30 clusters/ },
   { name: 'k < 2', call: () => fit({ nClusters: 1 }), error: ParamError, message: /option 'nClusters' must be an integer >= 2, got 1/ },

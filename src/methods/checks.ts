@@ -49,7 +49,7 @@ export function checkReconstructionRange(m: MethodConfig, x: Float32Array): void
   // float32 rounding of v / 255 may land a hair above 1
   if (lo < 0 || hi > 1 + 1e-6)
     throw new DataError(
-      `method '${m.name}' reconstructs with binary cross-entropy, which needs data in [0, 1], but the values range over [${lo}, ${hi}]; rescale them (pixels: --preprocess scale255; features: minmax) or reconstruct with mse`,
+      `method '${m.name}' reconstructs with binary cross-entropy, which needs data in [0, 1], but the values range over [${lo}, ${hi}]; rescale them (pixels: the preprocessing step scale255, i.e. divide by 255; features: minmax) or reconstruct with mse`,
     );
 }
 
