@@ -1,6 +1,7 @@
 /**
  * Classical clustering and projection, matching scikit-learn: {@link KMeans} (Lloyd, k-means++),
- * {@link MiniBatchKMeans} and {@link PCA}. All work on plain {@link Matrix} data; the heavy
+ * {@link MiniBatchKMeans}, {@link PCA} and {@link GaussianMixture}; the {@link Umap} step; and
+ * {@link estimateK} for the number of clusters. All work on plain {@link Matrix} data; the heavy
  * products run as GEMMs in onnxruntime through the engine, so `fit`/`predict`/`transform` are
  * async.
  */
