@@ -67,6 +67,20 @@ export const benchSuites: Record<string, BenchSuite> = {
         log,
       }),
   },
+  n2d: {
+    description: 'N2D from parts: autoencoder d-500-500-2000-k → UMAP (k dims, 20 neighbours, minDist 0) → full GMM; ACC/NMI and the time split (options: data, data-dir, limit, pretrainEpochs (default 1000), seeds, threads)',
+    run: async ({ options, log }) =>
+      (await import('./gmm-n2d.ts')).runN2dBench({
+        data: options.data,
+        dataDir: options['data-dir'],
+        limit: num(options, 'limit'),
+        pretrainEpochs: num(options, 'pretrainEpochs'),
+        seeds: options.seeds?.split(',').map(Number),
+        threads: num(options, 'threads'),
+        resultsDir: options['results-dir'],
+        log,
+      }),
+  },
   silhouette: {
     description: 'exact silhouette of 70,000×10 random points vs scikit-learn (options: n, d, k, rounds, threads, precision, sklearn=false)',
     run: async ({ options, log }) => (await import('./silhouette.ts')).runSilhouetteBench({ n: num(options, 'n'), d: num(options, 'd'), k: num(options, 'k'), rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), precision: options.precision as 'float64' | 'float32' | undefined, noSklearn: options.sklearn === 'false', log }),
