@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fixDtsNamespaces } from './fix-dts-namespaces.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -24,3 +25,4 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 run('tsc', require.resolve('typescript/bin/tsc'), ['-p', 'tsconfig.build.json']);
 run('rollup (declarations)', require.resolve('rollup/dist/bin/rollup'), ['-c', 'rollup.dts.config.mjs', '--silent']);
 rmSync(join(root, 'dist', '.types'), { recursive: true, force: true });
+fixDtsNamespaces(join(root, 'dist'));
