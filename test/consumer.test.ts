@@ -58,19 +58,21 @@ test('the tarball holds the compiled package only: ≤ 150 files, no sources, te
   assert.deepEqual(unwanted, []);
 });
 
-test('plain ESM JavaScript: import the package and fit a tiny data set', () => {
+test('plain ESM JavaScript: import the package and fit a tiny data set, in this thread and in a worker', () => {
   writeFileSync(
     join(app, 'fit.mjs'),
-    `import { DeepClustering, metrics } from 'deepclust';
+    `import { DeepClustering, fitInWorker, metrics } from 'deepclust';
 const n = 60, d = 8, x = new Float32Array(n * d), truth = [];
 for (let i = 0; i < n; i++) { truth.push(i % 3); for (let j = 0; j < d; j++) x[i * d + j] = (i % 3 === j % 3 ? 1 : 0) + 0.05 * Math.sin(7 * i + 3 * j); }
-const model = new DeepClustering({ method: 'dec', nClusters: 3, seed: 0, overrides: { architecture: { hidden: [16], embeddingDim: 3 }, pretrain: { epochs: 5, batchSize: 16 }, train: { maxIter: 20, batchSize: 16 } } });
-const fitted = await model.fit({ data: x, rows: n, cols: d });
-console.log(JSON.stringify({ n: fitted.labels.length, nmi: metrics.normalizedMutualInfoScore(truth, Array.from(fitted.labels)) }));
+const options = { method: 'dec', nClusters: 3, seed: 0, overrides: { architecture: { hidden: [16], embeddingDim: 3 }, pretrain: { epochs: 5, batchSize: 16 }, train: { maxIter: 20, batchSize: 16 } } };
+const fitted = await new DeepClustering(options).fit({ data: x, rows: n, cols: d });
+const inWorker = await fitInWorker(options, { data: x, rows: n, cols: d });
+console.log(JSON.stringify({ n: fitted.labels.length, nmi: metrics.normalizedMutualInfoScore(truth, Array.from(fitted.labels)), sameInWorker: Array.from(inWorker.labels).join() === Array.from(fitted.labels).join() }));
 `,
   );
-  const out = JSON.parse(run(process.execPath, ['fit.mjs'], app).stdout.trim().split('\n').at(-1)!) as { n: number; nmi: number };
+  const out = JSON.parse(run(process.execPath, ['fit.mjs'], app).stdout.trim().split('\n').at(-1)!) as { n: number; nmi: number; sameInWorker: boolean };
   assert.equal(out.n, 60);
+  assert.ok(out.sameInWorker, 'fitInWorker (dist/worker/fit-worker.js) gives the same labels');
   assert.ok(out.nmi > 0.5, `NMI ${out.nmi} on three separated blobs`);
 });
 
