@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `deepclust` command: runs the compiled CLI (`npm run build` makes dist/).
+// Under --debug, stack traces name the TypeScript sources (dist/ carries inline source maps).
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
 try {
   await import('../dist/cli/main.js');
 } catch (err) {
