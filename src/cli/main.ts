@@ -1,32 +1,97 @@
 /**
  * The `deepclust` command line. Each sub-command lives in `src/cli/commands/<name>.ts` and
  * exports `register(program)`; this file only wires them and turns errors into one clear line.
+ * Only the module of the command being run is imported (see commands/index.ts), so that
+ * `--help` and `--version` start as fast as node itself.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DeepclustError } from '../errors.ts';
-import { commands } from './commands/index.ts';
-import { registerConfigFile } from './config-file.ts';
+import { type CommandSummary, commandModules } from './commands/index.ts';
 
 const program = new Command('deepclust')
   .description('Deep clustering in TypeScript: autoencoders, DEC, IDEC, DCN, SNNL, CDC and more.')
+  .version(packageVersion(), '-V, --version', 'print the version of deepclust')
   .option('--debug', 'print stack traces for errors')
   // commander's own errors (unknown option, missing argument…) on one line, like ours
   .configureOutput({ outputError: (str, write) => write(`deepclust: ${oneLine(str)} (run with --help for usage)\n`) })
   .exitOverride();
 
-for (const register of commands) register(program);
-registerConfigFile(program); // --config <file> on every command, after all are registered
-
 const debug = process.argv.includes('--debug');
+try {
+  await registerCommands(program, commandName(process.argv.slice(2)));
+} catch (err) {
+  process.exitCode = reportError(err, debug);
+}
+
 // Ctrl-C: outputs are only ever written whole (temp file + rename), so stopping leaves no partial file.
 process.once('SIGINT', () => {
   process.stderr.write('\ndeepclust: interrupted (no output file was left half-written; run again to redo it)\n');
   process.exit(130);
 });
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  process.exitCode = reportError(err, debug);
+if (process.exitCode === undefined) {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    process.exitCode = reportError(err, debug);
+  }
+}
+
+/**
+ * Registers the command `name` (the module that holds it, so its sibling commands too) for real,
+ * and every other command as a stand-in that `--help` lists and that commander can suggest.
+ */
+async function registerCommands(root: Command, name: string | undefined): Promise<void> {
+  const terms = new Map<Command, string>();
+  let loaded = false;
+  for (const mod of commandModules) {
+    if (name !== undefined && mod.commands.some((c) => c.name === name)) {
+      (await mod.load())(root);
+      loaded = true;
+    } else {
+      for (const c of mod.commands) terms.set(standIn(root, c), `${c.name}${c.args ? ` ${c.args}` : ''}`);
+    }
+  }
+  if (loaded) {
+    // --config <file> on every loaded command (stand-ins have no options, so they get none)
+    const { registerConfigFile } = await import('./config-file.ts');
+    registerConfigFile(root);
+  }
+  root.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? defaultTerm(cmd) });
+}
+
+/** A command listed by `--help` whose module is not loaded (never run: naming it loads it). */
+function standIn(root: Command, summary: CommandSummary): Command {
+  return root
+    .command(summary.name)
+    .description(summary.description)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new Error(`the module of command '${summary.name}' was not loaded`);
+    });
+}
+
+/** commander's own help term of a command (`fit [options]`, `bench [options] <suite>`). */
+function defaultTerm(cmd: Command): string {
+  const args = cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`)).join(' ');
+  return `${cmd.name()}${cmd.options.length > 0 ? ' [options]' : ''}${args ? ` ${args}` : ''}`;
+}
+
+/**
+ * The command a command line runs: its first word that is not an option (the top-level options
+ * take no value), or the word after `help`.
+ */
+function commandName(args: readonly string[]): string | undefined {
+  const words = args.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/** The version in deepclust's package.json (two levels up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 /** Prints an error as one line on stderr (with the stack under --debug) and returns the exit code. */

@@ -21,7 +21,7 @@ export const FILE_FORMATS: Readonly<Record<string, string>> = {
   '.csv, .tsv, .txt (.gz)': 'delimited numbers, optional header; labels with --label-column <name|index> or --labels',
   '.npy': "a 2-D (or image-stack) NumPy array, or a pickled dict such as DEC's {'data', 'label'}",
   '.npz': 'NumPy archive: features x/data/features… (or file.npz#name), labels y/labels… (or --label-column name)',
-  '.mat': 'MATLAB v5 (mat-for-js) or v7.3 (HDF5); e.g. fea/gnd, X/Y, or file.mat#name',
+  '.mat': 'MATLAB v5 or v7.3 (HDF5); e.g. fea/gnd, X/Y, or file.mat#name',
   '.h5, .hdf5': 'HDF5 datasets (h5wasm); e.g. features/labels, or file.h5#/group/name',
   '.idx, *-ubyte (.gz)': 'IDX arrays (MNIST format); labels with --labels <labels idx file>',
 };

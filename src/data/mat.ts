@@ -1,15 +1,14 @@
 /**
  * MATLAB `.mat` files: Level 5 (v5/v6/v7, what `save` writes by default and `scipy.io.savemat`
- * writes) through mat-for-js, and v7.3 (HDF5 inside) through h5wasm. Numeric matrices, logical
- * arrays and sparse matrices are returned in MATLAB's shape (`fea` 1440×1024 stays 1440×1024),
- * row-major.
+ * writes) with the reader in mat5.ts, and v7.3 (HDF5 inside) through h5wasm. Numeric matrices,
+ * logical arrays and sparse matrices are returned in MATLAB's shape (`fea` 1440×1024 stays
+ * 1440×1024; a row or column vector becomes one-dimensional), row-major.
  */
-import { read as readMat5 } from 'mat-for-js';
 import { inflateSync } from 'node:zlib';
 import { DataError } from '../errors.ts';
 import { type ContainerEntry, hasHdf5Signature, openH5 } from './h5.ts';
 import { readBytes } from './io.ts';
-import type { NdArray } from './ndarray.ts';
+import { parseMat5 } from './mat5.ts';
 
 /** The numeric variables of a MAT file. */
 export interface MatContents {
@@ -41,42 +40,17 @@ export async function readMat(path: string): Promise<MatContents> {
     );
   }
   checkMat5Dimensions(bytes, path);
-  let parsed: { data: Record<string, unknown> };
-  try {
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    parsed = readMat5(ab);
-  } catch (err) {
-    const msg = (err as Error).message;
-    throw new DataError(
-      `'${path}' is a corrupt or truncated MAT file (${/outside the bounds|out of range|incorrect header|unexpected end/i.test(msg) ? 'the data ends early' : msg}); copy it again`,
-    );
-  }
-  const entries: ContainerEntry[] = [];
-  const skipped: string[] = [];
-  for (const [name, value] of Object.entries(parsed.data)) {
-    let nd: NdArray | undefined;
-    try {
-      nd = nestedToNd(value);
-    } catch (err) {
-      // a corrupt sparse header can declare dimensions no memory holds once densified
-      if (!(err instanceof RangeError)) throw err;
-      throw new DataError(`'${path}': variable '${name}' is too large to load densely (${err.message}); the file may be corrupt, or save it as a smaller or dense matrix`);
-    }
-    if (!nd) {
-      skipped.push(name);
-      continue;
-    }
-    entries.push({ name, shape: nd.shape, dtype: nd.dtype, read: () => nd });
-  }
+  const { variables, skipped } = parseMat5(bytes, path);
+  const entries: ContainerEntry[] = variables.map(({ name, value }) => ({ name, shape: value.shape, dtype: value.dtype, read: () => value }));
   return { version: 5, entries, skipped, close: () => {} };
 }
 
 /**
  * Refuses arrays whose dimensions promise more elements than their bytes can hold (each element
  * takes at least a byte; a sparse matrix at least one per column), and sparse column starts that
- * run past the row indices: mat-for-js builds the nested arrays (and loops over the columns)
- * first, so one corrupt number would cost minutes and gigabytes before any error.
- * @throws DataError naming the file; anything it cannot follow is left to mat-for-js
+ * run past the row indices, before anything is allocated: one corrupt number must not cost minutes
+ * and gigabytes before the error.
+ * @throws DataError naming the file; anything it cannot follow is left to the reader (mat5.ts)
  */
 function checkMat5Dimensions(bytes: Uint8Array, path: string): void {
   const le = bytes[126] === 0x49; // 'IM' written little-endian, 'MI' big-endian
@@ -110,7 +84,7 @@ function checkMat5Dimensions(bytes: Uint8Array, path: string): void {
         try {
           inner = inflateSync(b.subarray(e.data, end));
         } catch {
-          // a corrupt stream: mat-for-js reports it
+          // a corrupt stream: the reader reports it
         }
         if (inner) walk(inner, 0, inner.length, 1);
       }
@@ -148,45 +122,4 @@ function checkMat5Dimensions(bytes: Uint8Array, path: string): void {
     walk(b, name.next, end, depth + 1); // cells and struct fields are arrays too
   };
   walk(bytes, 128, bytes.length, 0);
-}
-
-/** Converts mat-for-js output (nested row-major arrays, sparse objects) to an NdArray, or undefined. */
-function nestedToNd(v: unknown): NdArray | undefined {
-  if (typeof v === 'number') return { shape: [1], dtype: 'float64', data: Float64Array.of(v) };
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && 'nz' in v && 'x' in v && 'y' in v) {
-    const s = v as { x: number; y: number; nz: Array<{ x: number; y: number; v: unknown }> };
-    const out = new Float64Array(s.x * s.y);
-    for (const e of s.nz) {
-      if (typeof e.v !== 'number' && typeof e.v !== 'boolean') return undefined;
-      out[e.y * s.x + e.x] = Number(e.v);
-    }
-    return { shape: [s.y, s.x], dtype: 'float64', data: out };
-  }
-  if (!Array.isArray(v)) return undefined;
-  const shape: number[] = [];
-  let probe: unknown = v;
-  while (Array.isArray(probe)) {
-    shape.push(probe.length);
-    probe = probe[0];
-  }
-  if (shape.includes(0)) return { shape, dtype: 'float64', data: new Float64Array(0) };
-  if (typeof probe !== 'number' && typeof probe !== 'bigint' && typeof probe !== 'boolean') return undefined;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(n);
-  let o = 0;
-  let ok = true;
-  const fill = (a: unknown[], depth: number) => {
-    if (a.length !== shape[depth]) ok = false;
-    if (!ok) return;
-    if (depth === shape.length - 1) {
-      for (let i = 0; i < a.length; i++) {
-        const x = a[i];
-        if (typeof x === 'number') out[o++] = x;
-        else if (typeof x === 'bigint' || typeof x === 'boolean') out[o++] = Number(x);
-        else ok = false;
-      }
-    } else for (const b of a) if (Array.isArray(b)) fill(b, depth + 1); else ok = false;
-  };
-  fill(v, 0);
-  return ok ? { shape, dtype: 'float64', data: out } : undefined;
 }

@@ -64,7 +64,7 @@ export async function createSession(model: Uint8Array, options: RuntimeOptions =
     if (rt.executionProvider === 'cuda' && /cuda|provider|backend/i.test(msg))
       throw new ParamError(
         `runtime: execution provider 'cuda' is not available in the installed onnxruntime-node (${msg.split('\n')[0]}); ` +
-          `install onnxruntime-node with its CUDA binaries (npm install onnxruntime-node --onnxruntime-node-install-cuda) on a machine with CUDA 12, or use --device cpu`,
+          `fetch its CUDA binaries on a machine with CUDA 12 (ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js; see docs/install.md), or use --device cpu`,
       );
     throw err;
   }

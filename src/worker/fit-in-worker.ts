@@ -87,7 +87,8 @@ export function fitInWorker(options: DeepClusteringOptions, input: DataInput, fi
   };
 
   return new Promise<FittedDeepClustering>((resolve, reject) => {
-    const worker = new Worker(new URL('./bootstrap.mjs', import.meta.url));
+    // From the TypeScript sources the worker needs tsx (bootstrap.mjs); compiled, it runs as is.
+    const worker = new Worker(new URL(import.meta.url.endsWith('.ts') ? './bootstrap.mjs' : './fit-worker.js', import.meta.url));
     let settled = false;
     let finished = false; // the worker has sent its last message (or is gone)
     const settle = (result: { fitted: FittedDeepClustering } | { error: unknown }) => {

@@ -1,0 +1,78 @@
+/**
+ * `deepclust bench method`: one method on a data set over several seeds, optionally trained on a
+ * (labelled, stratified) subset of one split and evaluated on another — the SNNL and CDC papers'
+ * protocols — with every metric per seed in bench/results/ and mean/std/median/best.
+ *
+ *   deepclust bench method -o method=snnl-5 -o data=fashion-mnist:train -o limit=10000 \
+ *     -o eval=fashion-mnist:test -o data-dir=../shared/data -o seeds=0,1,2 --json
+ *   deepclust bench method -o method-config=examples/methods/cdc-adam.yaml -o data=fashion-mnist …
+ *
+ * Each record also holds `initAcc`: the ACC of the k-means that starts the clustering phase
+ * (= AE + k-means on the pretrained code), when the method has one.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset } from "../src/data/index.js";
+import { adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore } from "../src/metrics/index.js";
+import { DeepClustering, methodPreprocessing } from "../src/methods/deep-clustering.js";
+import { readMethodConfig } from "../src/cli/commands/fit.js";
+import { seedStats as stats } from "../src/reproduce/stats.js";
+/** Runs the suite (see the module comment). */
+export async function runMethodBench(o) {
+    const resultsDir = o.resultsDir ?? join(import.meta.dirname, 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const method = o.methodConfig ? readMethodConfig(o.methodConfig) : o.method;
+    const preprocess = methodPreprocessing(method, o.data, o.preprocess);
+    const evalSet = o.eval ? await loadDataset(o.eval, { dataDir: o.dataDir, preprocess }) : undefined;
+    const methodName = typeof method === 'string' ? method : method.name;
+    const records = [];
+    for (const seed of o.seeds) {
+        const train = await loadDataset(o.data, { dataDir: o.dataDir, limit: o.limit, stratified: o.limit !== undefined, seed, preprocess });
+        const truth = evalSet ?? train;
+        if (!truth.labels)
+            throw new Error('bench method needs labelled data');
+        const k = new Set(truth.labels).size;
+        const overrides = {
+            ...(o.pretrainEpochs !== undefined ? { pretrain: { epochs: o.pretrainEpochs } } : {}),
+            ...(o.maxIter !== undefined ? { train: { maxIter: o.maxIter } } : {}),
+        };
+        let initAcc;
+        const fitted = await new DeepClustering({ method, nClusters: k, seed, overrides, runtime: { threads: o.threads }, pretrainCache: o.pretrainCache }).fit(train.x, {
+            imageShape: train.imageShape,
+            labels: train.labels,
+            onProgress: (e) => {
+                if (e.phase === 'init' && e.labels && !evalSet)
+                    initAcc = clusterAccuracy(truth.labels, e.labels).accuracy;
+                if (e.phase === 'pretrain' ? e.done % 10 === 0 : e.done % 500 === 0)
+                    o.log(`seed ${seed} ${e.phase} ${e.done}/${e.total} ${JSON.stringify(e.losses)}`);
+            },
+        });
+        const pred = evalSet ? await fitted.predict(evalSet.x) : fitted.labels;
+        const rec = {
+            suite: 'method',
+            method: methodName,
+            ...(o.methodConfig ? { methodConfig: o.methodConfig } : {}),
+            train: train.name,
+            trainRows: train.x.rows,
+            preprocessing: train.preprocessing,
+            eval: evalSet?.name ?? train.name,
+            seed,
+            usedLabels: Boolean(fitted.method.pretrain?.snnl?.supervised),
+            acc: clusterAccuracy(truth.labels, pred).accuracy,
+            nmi: normalizedMutualInfoScore(truth.labels, pred),
+            ...(initAcc !== undefined ? { initAcc } : {}),
+            ari: adjustedRandScore(truth.labels, pred),
+            pretrainEpochs: fitted.method.pretrain?.epochs ?? null,
+            maxIter: fitted.method.train?.maxIter ?? null,
+            iterations: fitted.iterations,
+            stoppedBy: fitted.stoppedBy,
+            timings: fitted.timings,
+            date: new Date().toISOString(),
+        };
+        o.log(`seed ${seed} ${methodName}: ACC ${rec.acc.toFixed(4)} NMI ${rec.nmi.toFixed(4)} ARI ${rec.ari.toFixed(4)}`);
+        records.push(rec);
+        writeFileSync(join(resultsDir, `method-${methodName}-${rec.eval.replace(/[^\w-]+/g, '_')}-seed${seed}.json`), `${JSON.stringify(rec, null, 2)}\n`);
+    }
+    return { method: methodName, train: o.data, eval: o.eval ?? o.data, acc: stats(records.map((r) => r.acc)), nmi: stats(records.map((r) => r.nmi)), ari: stats(records.map((r) => r.ari)), records };
+}
+//# sourceMappingURL=method.js.map

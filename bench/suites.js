@@ -1,0 +1,75 @@
+/**
+ * The benchmark suites `deepclust bench <suite>` can run. Adding a suite is one entry here:
+ * a description and a function that returns the result object (printed as the last JSON line).
+ */
+function num(o, key) {
+    return o[key] === undefined ? undefined : Number(o[key]);
+}
+/** Every suite by name. */
+export const benchSuites = {
+    engine: {
+        description: 'training throughput of the reference autoencoder (784-500-500-2000-10-…, batch 256, Adam) vs PyTorch',
+        run: async ({ options, log }) => {
+            const { runEngineBench } = await import("./engine.js");
+            return runEngineBench({
+                steps: num(options, 'steps'),
+                stepsPerRun: num(options, 'stepsPerRun'),
+                batch: num(options, 'batch'),
+                threads: num(options, 'threads'),
+                rounds: num(options, 'rounds'),
+                noTorch: options.torch === 'false',
+                log,
+            });
+        },
+    },
+    kmeans: {
+        description: 'k-means k=10, nInit=10 on MNIST test (10,000×784) vs scikit-learn (options: rounds, threads, seed, data, data-dir, sklearn=false)',
+        run: async ({ options, log }) => (await import("./kmeans.js")).runKMeansBench({ data: options.data, dataDir: options['data-dir'], rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), k: num(options, 'k'), nInit: num(options, 'nInit'), noSklearn: options.sklearn === 'false', log }),
+    },
+    silhouette: {
+        description: 'exact silhouette of 70,000×10 random points vs scikit-learn (options: n, d, k, rounds, threads, precision, sklearn=false)',
+        run: async ({ options, log }) => (await import("./silhouette.js")).runSilhouetteBench({ n: num(options, 'n'), d: num(options, 'd'), k: num(options, 'k'), rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), precision: options.precision, noSklearn: options.sklearn === 'false', log }),
+    },
+    method: {
+        description: 'one method over seeds, optionally trained on a stratified subset of one split and evaluated on another (options: method, method-config, data, eval, data-dir, preprocess, limit, seeds, pretrainEpochs, maxIter, threads, cache)',
+        run: async ({ options, log }) => {
+            const { runMethodBench } = await import("./method.js");
+            return runMethodBench({
+                method: options.method ?? 'idec',
+                methodConfig: options['method-config'],
+                data: options.data ?? 'mnist-10k',
+                eval: options.eval,
+                dataDir: options['data-dir'],
+                limit: num(options, 'limit'),
+                seeds: (options.seeds ?? '0').split(',').map(Number),
+                pretrainEpochs: num(options, 'pretrainEpochs'),
+                maxIter: num(options, 'maxIter'),
+                threads: num(options, 'threads'),
+                pretrainCache: options.cache,
+                preprocess: options.preprocess?.split(','),
+                resultsDir: options['results-dir'],
+                log,
+            });
+        },
+    },
+    'dec-family': {
+        description: 'AE+k-means, DEC and IDEC sharing one pretrained autoencoder per seed (options: data, data-dir, preprocess, seeds, pretrainEpochs, maxIter, threads, methods, cache)',
+        run: async ({ options, log }) => {
+            const { runDecFamily } = await import("./dec-family.js");
+            return runDecFamily({
+                data: options.data ?? 'mnist-10k',
+                dataDir: options['data-dir'],
+                seeds: (options.seeds ?? '0').split(',').map(Number),
+                pretrainEpochs: num(options, 'pretrainEpochs'),
+                maxIter: num(options, 'maxIter'),
+                threads: num(options, 'threads'),
+                methods: options.methods?.split(','),
+                preprocess: options.preprocess?.split(','),
+                pretrainCache: options.cache,
+                resultsDir: options['results-dir'],
+                log,
+            });
+        },
+    },
+};
+//# sourceMappingURL=suites.js.map
