@@ -16,7 +16,7 @@ function cli(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
-const lastJson = (s: string) => JSON.parse(s.trim().split('\n').pop()!) as Record<string, any>;
+const lastJson = (s: string) => JSON.parse(s.trim().split("\n").pop()!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // four well-separated blobs of unequal sizes, with a label column
 const rng = new Rng(5);

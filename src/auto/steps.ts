@@ -6,7 +6,7 @@
  */
 import { UMAP } from 'umap-js';
 import { KMeans } from '../cluster/kmeans.ts';
-import { silhouetteScore } from '../metrics/internal.ts';
+import { silhouetteScore } from '../metrics/index.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
 

@@ -5,3 +5,4 @@
  */
 export { type FloatArray, silhouetteChunkSorted, silhouetteTile, silhouetteTiles } from './_internal/kernels.ts';
 export { checkMatrix, choiceOption, columnMeans, encodeLabels, intOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
+export { symmetricEigen } from './_internal/linalg.ts';

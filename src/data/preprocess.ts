@@ -11,7 +11,7 @@
 import { DataError, ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import type { Dataset } from './types.ts';
-import { symmetricEigen } from '../cluster/_internal/linalg.ts';
+import { symmetricEigen } from '../cluster/shared.ts';
 import { type Tensor, add, greater, log, matmul, mul, reduceSum, sqrt, sub, where, div, maximum } from '../engine/index.ts';
 
 /** Every preprocessing step by its stable name, with what it does. */
