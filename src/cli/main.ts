@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { DeepclustError } from '../errors.ts';
 import { commands } from './commands/index.ts';
 import { registerConfigFile } from './config-file.ts';
+import { registerConventions } from './conventions.ts';
 
 const program = new Command('deepclust')
   .description('Deep clustering in TypeScript: autoencoders, DEC, IDEC, DCN, SNNL, CDC and more.')
@@ -16,13 +17,16 @@ const program = new Command('deepclust')
 
 for (const register of commands) register(program);
 registerConfigFile(program); // --config <file> on every command, after all are registered
+registerConventions(program); // --seed range, --out - (after --config, before any work)
 
 const debug = process.argv.includes('--debug');
 // Ctrl-C: outputs are only ever written whole (temp file + rename), so stopping leaves no partial file.
-process.once('SIGINT', () => {
-  process.stderr.write('\ndeepclust: interrupted (no output file was left half-written; run again to redo it)\n');
-  process.exit(130);
-});
+// SIGTERM (kill, timeout, Docker, systemd, SLURM) is handled like Ctrl-C, with its own exit code.
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const)
+  process.once(sig, () => {
+    process.stderr.write(`\ndeepclust: ${sig === 'SIGINT' ? 'interrupted' : 'terminated (SIGTERM)'} (no output file was left half-written; run again to redo it)\n`);
+    process.exit(code);
+  });
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -7,7 +7,7 @@ import { DataError, ParamError } from '../errors.ts';
 import { closestMatch, didYouMean } from '../suggest.ts';
 import type { DownloadProgress } from './download.ts';
 import { loadMnist10kRaw, mnist10kDir } from './embedded.ts';
-import { fileFormat, loadFile } from './files.ts';
+import { STDIN, fileFormat, loadFile } from './files.ts';
 import { readLabelsEncoded } from './labels.ts';
 import { type NamedRaw, downloadableVariant, fetchNamed, loadNamed, notFoundError } from './named.ts';
 import { applyPreprocessing, checkPreprocessing } from './preprocess.ts';
@@ -101,6 +101,7 @@ export function parseDataSpec(spec: string): DataSpec {
     if (!path) throw new ParamError("'features:' needs a file, e.g. features:resnet50-cifar10.npz");
     return { kind: 'file', path, features: true };
   }
+  if (s === STDIN) return { kind: 'file', path: STDIN, features: false };
   if (/[/\\]/.test(s) || fileFormat(s.split('#')[0]!)) return { kind: 'file', path: s, features: false };
   const [name, split, extra] = s.toLowerCase().split(':') as [string, string | undefined, string | undefined];
   if (name === EMBEDDED) {
@@ -187,7 +188,7 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
     defaults = r.variant.defaultPreprocess;
   } else {
     raw = await loadFile(parsed.path, options.labelColumn === undefined ? undefined : String(options.labelColumn));
-    name = parsed.features ? `features:${resolve(parsed.path)}` : parsed.path;
+    name = parsed.features ? `features:${parsed.path === STDIN ? parsed.path : resolve(parsed.path)}` : parsed.path === STDIN ? '<stdin>' : parsed.path;
     if (options.labels !== undefined) {
       const enc = readLabelsEncoded(options.labels);
       if (enc.labels.length !== raw.rows)

@@ -4,7 +4,9 @@
  */
 import { type Command, Option } from 'commander';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { ensureDir } from '../../data/atomic.ts';
+import { describeFsError, ensureDir } from '../../data/atomic.ts';
+import { STDIO, parseSeed, writeLabels } from '../conventions.ts';
+import { LOCK, acquireLock, clearRun, refuseLocked, removeOutputs, removeTempFiles, writeManifest } from '../run-dir.ts';
 import { join, resolve } from 'node:path';
 import { DataError, ParamError } from '../../errors.ts';
 import { atomicWrite } from '../../engine/index.ts';
@@ -21,7 +23,7 @@ import { collectReportData, historyMetricsTracker } from '../../report/data.ts';
 import { createProgress } from '../progress.ts';
 import { parse as parseYaml } from 'yaml';
 import { InterruptedError } from '../../errors.ts';
-import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
+import { DEFAULT_CHECKPOINT_EVERY, hasCheckpoint, readCheckpointInfo } from '../../methods/checkpoint.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeCommand, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
 
 /** Options of `deepclust fit` as commander parses them. */
@@ -74,9 +76,15 @@ export function readMethodConfig(path: string): MethodConfig {
   } catch {
     throw new DataError(`cannot read the method config '${path}' (no such file?)`);
   }
+  if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text))
+    throw new DataError(`the method config '${path}' is empty; write a method in it (e.g. 'extends: idec' and the blocks to change; see examples/methods)`);
   try {
     const parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-    if (parsed && typeof parsed === 'object' && typeof parsed.extends === 'string') {
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new DataError(`the method config '${path}' must hold a mapping (e.g. 'extends: idec' and blocks such as 'pretrain:'), got ${Array.isArray(parsed) ? 'a list' : JSON.stringify(parsed)}; see examples/methods`);
+    if ('extends' in parsed && typeof parsed.extends !== 'string')
+      throw new ParamError(`the method config '${path}': 'extends' must be the name of one preset (${Object.keys(PRESETS).slice(0, 4).join(', ')}, …), got ${Array.isArray(parsed.extends) ? 'a list' : JSON.stringify(parsed.extends)}; extend one preset and change its blocks`);
+    if (typeof parsed.extends === 'string') {
       const { extends: base, ...over } = parsed;
       return resolveMethod(base, over);
     }
@@ -87,7 +95,10 @@ export function readMethodConfig(path: string): MethodConfig {
   }
 }
 
-/** Checks that the output directory can be written: new or empty, or `--force`. */
+/**
+ * Checks that the output directory can be written: new or empty, or `--force`; refuses one that
+ * another deepclust process is writing into (see {@link acquireLock}, taken right after).
+ */
 export function prepareOutDir(out: string, force: boolean): string {
   const dir = resolve(out);
   let entries: string[] = [];
@@ -96,14 +107,15 @@ export function prepareOutDir(out: string, force: boolean): string {
   } catch {
     throw new ParamError(`the output path '${out}' exists and is not a directory; choose another --out`);
   }
-  if (entries.length > 0 && !force) throw new ParamError(`the output directory '${out}' exists and is not empty; pass --force to overwrite it or choose another --out`);
+  refuseLocked(dir, out);
+  if (entries.some((e) => e !== LOCK) && !force) throw new ParamError(`the output directory '${out}' exists and is not empty; pass --force to overwrite it or choose another --out`);
   const probe = join(dir, `.deepclust-write-test-${process.pid}`);
   try {
     ensureDir(dir); // not mkdirSync({ recursive }): it never returns under /proc on Node 20
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (err) {
-    throw new ParamError(`cannot write to the output directory '${out}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable --out`);
+    throw new ParamError(`cannot write to the output directory '${out}': ${describeFsError(err)}; choose a writable --out`);
   }
   return dir;
 }
@@ -127,8 +139,8 @@ export function register(program: Command): void {
     .option('--gamma <x>', 'weight of the clustering loss')
     .option('--labelled <n>', 'train on a seeded, class-stratified subset of n labelled rows (SNNL protocol: 10000)')
     .option('--eval <spec>', 'also assign this data set with the trained model and report its metrics (e.g. mnist:test)')
-    .option('--out <dir>', 'write model/, labels.csv, result.json here')
-    .option('--force', 'overwrite a non-empty --out directory')
+    .option('--out <dir>', "write model/, labels.csv, result.json, the report and run-manifest.json (written last) here; '-': only the labels, to stdout")
+    .option('--force', "replace the run in a non-empty --out directory (its outputs, checkpoint and manifest are removed first; other files are kept)")
     .option('--checkpoint-every <n>', `with --out: training steps between checkpoints in <out>/checkpoint (Ctrl-C always saves one; 0: only then) (default: ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--resume <dir>', 'continue the interrupted fit whose --out was <dir> from its checkpoint, with its options')
     .option('--no-report', 'with --out: skip report.html, charts/ and report-data.json')
@@ -158,9 +170,24 @@ Examples:
 
 /** Runs `fit` from parsed options and returns the result object. */
 export async function runFit(opts: FitCliOptions): Promise<Record<string, unknown>> {
-  if (opts.out && opts.resume === undefined) refuseStaleCheckpoint(opts.out, Boolean(opts.force));
+  const seed = parseSeed(opts.seed, 'fit'); // before any work
+  const labelsToStdout = opts.out === STDIO;
+  if (labelsToStdout && opts.json) throw new ParamError("fit: '--out -' writes the labels to stdout, and so does '--json' with its result; use one of them");
+  const outArg = labelsToStdout ? undefined : opts.out;
+  if (outArg && opts.resume === undefined) refuseStaleCheckpoint(outArg, Boolean(opts.force));
   // a resumed fit writes into its own directory, which holds the checkpoint
-  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force) || opts.resume !== undefined) : undefined;
+  const outDir = outArg ? prepareOutDir(outArg, Boolean(opts.force) || opts.resume !== undefined) : undefined;
+  // the directory is this run's from here: locked, and emptied of an earlier run's files (the manifest first)
+  const unlock = outDir ? acquireLock(outDir, outArg!, 'fit') : undefined;
+  if (outDir) clearRun(outDir, opts.resume !== undefined);
+  try {
+    return await fitInto(opts, outDir, seed, labelsToStdout);
+  } finally {
+    unlock?.();
+  }
+}
+
+async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: number, labelsToStdout: boolean): Promise<Record<string, unknown>> {
   const checkpointEvery = int('checkpoint-every', opts.checkpointEvery, 0);
   if (checkpointEvery !== undefined && !outDir) throw new ParamError("fit: '--checkpoint-every' needs --out (checkpoints are written into <out>/checkpoint)");
   // the paper's per-data-set settings (e.g. IDEC's T on USPS) when --data names a known set
@@ -174,7 +201,6 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const tol = real('tol', opts.tol, 0);
   const gamma = real('gamma', opts.gamma, 0);
   const threads = int('threads', opts.threads, 1);
-  const seed = int('seed', opts.seed, 0)!;
   if (base.pretrain && (pretrainEpochs !== undefined || batchSize !== undefined)) overrides.pretrain = { ...(pretrainEpochs !== undefined ? { epochs: pretrainEpochs } : {}), ...(batchSize ? { batchSize } : {}) };
   if (base.train && (maxIter !== undefined || batchSize !== undefined || lr !== undefined))
     overrides.train = { ...(maxIter !== undefined ? { maxIter } : {}), ...(batchSize ? { batchSize } : {}), ...(lr !== undefined ? { optimizer: { ...base.train.optimizer, lr } } : {}) };
@@ -219,7 +245,8 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     if (outcome.e instanceof InterruptedError && interrupt) interrupt.exit();
     interrupt?.release();
     // a fresh fit that failed leaves no partial output; a resumed one keeps the checkpoint it came from
-    if (outDir && opts.resume === undefined) finishCheckpoint(outDir);
+    // (never let this cleanup's own error, e.g. on a read-only disk, hide the first one)
+    if (outDir && opts.resume === undefined) quietly(() => finishCheckpoint(outDir));
     throw outcome.e;
   }
   const fitted = outcome.f;
@@ -254,16 +281,27 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     history: fitted.history,
     outDir: outDir ?? null,
   };
+  const warnings = distinctWarnings(fitted.labels, k);
+  for (const w of warnings) process.stderr.write(`deepclust: warning: ${w}\n`);
+  if (warnings.length) result.warnings = warnings;
+  if (labelsToStdout) writeLabels(STDIO, fitted.labels);
   if (outDir) {
-    fitted.save(join(outDir, 'model'), { dataset: result.dataset });
-    atomicWrite(join(outDir, 'labels.csv'), `label\n${Array.from(fitted.labels).join('\n')}\n`);
-    atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-    if (opts.report !== false) {
-      const rd = await collectReportData({ x: data.x, fitted, embedding, truth: data.labels, classNames: data.classNames, imageShape: data.imageShape, initLabels: tracker.initLabels(), seed });
-      atomicWrite(join(outDir, 'report-data.json'), JSON.stringify(rd));
-      const { generateReport } = await import('../../report/index.ts'); // vega loads only when needed
-      const rep = await generateReport(outDir);
-      if (!opts.quiet) process.stderr.write(`report ${rep.html} (${rep.seconds.toFixed(1)} s)\n`);
+    try {
+      writeRun(outDir, result, fitted);
+      if (opts.report !== false) {
+        const rd = await collectReportData({ x: data.x, fitted, embedding, truth: data.labels, classNames: data.classNames, imageShape: data.imageShape, initLabels: tracker.initLabels(), seed });
+        atomicWrite(join(outDir, 'report-data.json'), JSON.stringify(rd));
+        const { generateReport } = await import('../../report/index.ts'); // vega loads only when needed
+        const rep = await generateReport(outDir);
+        if (!opts.quiet) process.stderr.write(`report ${rep.html} (${rep.seconds.toFixed(1)} s)\n`);
+      }
+    } catch (err) {
+      // a run that could not be written whole leaves none of its outputs (the checkpoint stays, to resume from)
+      removeOutputs(outDir);
+      interrupt?.release();
+      const kept = hasCheckpoint(checkpointDirOf(outDir));
+      if (err instanceof DataError && kept) throw new DataError(`${err.message}; the trained state is kept in the checkpoint, continue with: ${resumeCommand(opts.resume ?? opts.out!, opts)}`);
+      throw err;
     }
   }
   if (!opts.quiet) {
@@ -276,7 +314,37 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     }
     if (outDir) process.stderr.write(`results in ${outDir}\n`);
   }
-  if (outDir) finishCheckpoint(outDir); // the outputs are written: nothing left to resume
+  if (outDir) {
+    finishCheckpoint(outDir); // the outputs are written: nothing left to resume
+    removeTempFiles(outDir);
+    writeManifest(outDir); // last: from now on readers accept the directory as one run
+  }
   interrupt?.release();
   return result;
+}
+
+/** Writes the model, labels and result of a run (atomically each; the manifest comes last, later). */
+function writeRun(outDir: string, result: Record<string, unknown>, fitted: { save(dir: string, extra?: Record<string, unknown>): void; labels: Int32Array }): void {
+  fitted.save(join(outDir, 'model'), { dataset: result.dataset });
+  writeLabels(join(outDir, 'labels.csv'), fitted.labels);
+  atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** Runs a cleanup step whose failure must not replace the error being reported. */
+function quietly(step: () => void): void {
+  try {
+    step();
+  } catch {
+    /* the first error is the one to report */
+  }
+}
+
+/**
+ * Warnings about the labels of a fit: fewer distinct clusters than k (as scikit-learn's
+ * ConvergenceWarning), e.g. on data with fewer distinct rows than k. The CLI prints each on one
+ * stderr line and keeps them in result.json's `warnings`.
+ */
+export function distinctWarnings(labels: ArrayLike<number>, k: number): string[] {
+  const distinct = new Set(Array.from(labels)).size;
+  return distinct < k ? [`number of distinct clusters (${distinct}) found smaller than k (${k}); the data may have fewer distinct points than k, or duplicate points: lower --k`] : [];
 }
