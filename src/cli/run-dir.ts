@@ -234,7 +234,7 @@ export function verifyRun(dir: string, shown = dir, options: { rebuildingReport?
     if (skip(rel)) continue;
     const p = join(dir, ...rel.split('/'));
     if (!existsSync(p)) throw new DataError(`'${shown}' is incomplete: ${rel} of run ${m.runId} is missing; run the fit again`);
-    if (sha256(p) !== hash) throw new DataError(`'${join(shown, rel)}' does not match the manifest of run ${m.runId} (changed, or from another run); run the fit again, or 'deepclust report --run ${shown}' to rebuild the report files`);
+    if (sha256(p) !== hash) throw new DataError(`'${join(shown, rel)}' does not match the manifest of run ${m.runId} (changed, or from another run); run the fit again`);
   }
   const stray = runFiles(dir).filter((rel) => !(rel in m.files) && !skip(rel) && RUN_OUTPUTS.some((o) => rel === o || rel.startsWith(`${o}/`)));
   if (stray.length) throw new DataError(`'${shown}' mixes runs: ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ', …' : ''} ${stray.length > 1 ? 'are' : 'is'} not part of run ${m.runId}; remove ${stray.length > 1 ? 'them' : 'it'}, or run the fit again with --force`);

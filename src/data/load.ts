@@ -12,6 +12,7 @@ import { readLabelsEncoded } from './labels.ts';
 import { type NamedRaw, downloadableVariant, fetchNamed, loadNamed, notFoundError } from './named.ts';
 import { applyPreprocessing, checkPreprocessing } from './preprocess.ts';
 import type { RawData } from './raw.ts';
+import { STEP_RANGES, alreadyScaledError, checkStepRange, skippedNote, valueRange } from './value-range.ts';
 import { type FileSplit, type Located, NAMED_DATASETS, type NamedDataset, locate, splitsFor } from './registry.ts';
 import { sampleIndices } from './subset.ts';
 import type { Dataset } from './types.ts';
@@ -232,7 +233,29 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
     splits,
   };
   // every reader returns a fresh buffer, so preprocessing may work in place (no 200 MB copy for MNIST)
-  return applyPreprocessing(ds, steps ?? defaults, true);
+  return preprocessChecked(ds, steps ?? defaults, steps === undefined);
+}
+
+/**
+ * Applies the steps one by one, each after checking the value range it assumes
+ * (see {@link checkStepRange}): data already on a step's output scale skips a default step (with a
+ * warning in `Dataset.warnings`) and is refused for an explicit one; data outside the range is refused.
+ */
+function preprocessChecked(ds: Dataset, steps: readonly string[], defaults: boolean): Dataset {
+  let out = ds;
+  const warnings: string[] = [];
+  for (const step of checkPreprocessing(steps)) {
+    if (STEP_RANGES[step]) {
+      const r = valueRange(out.x.data);
+      if (checkStepRange(step, r, ds.name) === 'already') {
+        if (!defaults) throw alreadyScaledError(step, r, ds.name);
+        warnings.push(skippedNote(step, r, ds.name));
+        continue;
+      }
+    }
+    out = applyPreprocessing(out, [step], true);
+  }
+  return warnings.length ? { ...out, warnings: [...(out.warnings ?? []), ...warnings] } : out;
 }
 
 /** What {@link listDatasets} reports for each name. */

@@ -23,4 +23,9 @@ export interface Dataset {
    * evaluation set) can use `selectSplit`; absent when the data set has no official split.
    */
   readonly splits?: Readonly<Record<string, Int32Array>>;
+  /**
+   * What the loader noticed and did about it without failing (e.g. a default preprocessing step
+   * skipped because the data was already scaled); the CLI prints each as one `warning:` line.
+   */
+  readonly warnings?: readonly string[];
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeNpy, writeNpy } from '../../data/npy.ts';
 import { STDIO, writeLabels } from '../conventions.ts';
+import { verifyRun } from '../run-dir.ts';
 import { FittedDeepClustering } from '../../methods/deep-clustering.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { PREPROCESSING, type Dataset } from '../../data/index.ts';
@@ -18,9 +19,14 @@ function modelFolder(dir: string): string {
   return existsSync(join(inner, 'model.json')) ? inner : dir;
 }
 
-/** Loads a model from a `fit --out` directory or its `model/` sub-folder. */
+/**
+ * Loads a model from a `fit --out` directory or its `model/` sub-folder. A run directory must be
+ * a finished run (its manifest vouches for its files); a model folder is checked by its own seal.
+ */
 export function loadModel(dir: string): FittedDeepClustering {
-  return FittedDeepClustering.load(modelFolder(dir));
+  const folder = modelFolder(dir);
+  if (folder !== dir) verifyRun(resolve(dir), dir, { rebuildingReport: true });
+  return FittedDeepClustering.load(folder);
 }
 
 /**
