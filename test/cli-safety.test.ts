@@ -82,6 +82,9 @@ test('fit --force --no-report --seed 1 over a seed-0 run leaves none of the seed
   const first = await cli([...FIT, '--out', out, '--quiet']);
   assert.equal(first.code, 0, first.stderr);
   assert.ok(existsSync(join(out, 'report.html')) && existsSync(join(out, 'charts')));
+  // a --force rerun that fails before training (here: a typo in --data) keeps the old run whole
+  oneLineError(await cli([...FIT, '--out', out, '--force', '--data', 'blobz.csv']), /does not exist/);
+  verifyRun(out);
   writeFileSync(join(out, 'notes.txt'), 'my own file');
   const again = await cli([...FIT, '--out', out, '--force', '--no-report', '--seed', '1', '--quiet']);
   assert.equal(again.code, 0, again.stderr);

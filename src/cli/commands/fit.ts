@@ -177,9 +177,8 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   if (outArg && opts.resume === undefined) refuseStaleCheckpoint(outArg, Boolean(opts.force));
   // a resumed fit writes into its own directory, which holds the checkpoint
   const outDir = outArg ? prepareOutDir(outArg, Boolean(opts.force) || opts.resume !== undefined) : undefined;
-  // the directory is this run's from here: locked, and emptied of an earlier run's files (the manifest first)
+  // the directory is this run's from here: locked (and emptied of an earlier run's files before training)
   const unlock = outDir ? acquireLock(outDir, outArg!, 'fit') : undefined;
-  if (outDir) clearRun(outDir, opts.resume !== undefined);
   try {
     return await fitInto(opts, outDir, seed, labelsToStdout);
   } finally {
@@ -231,6 +230,8 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
   const cliState = ckDir && opts.resume !== undefined ? (readCheckpointInfo(ckDir).extra.caller as { cli: CliCheckpointState }).cli : undefined;
   const tracker = historyMetricsTracker(data.labels, cliState?.tracker); // ACC/NMI per update into the history
   const est = new DeepClustering({ method, nClusters: k, seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
+  // the old run goes only now, once the options and the data are known to be good (a typo keeps it)
+  if (outDir) clearRun(outDir, opts.resume !== undefined);
   const interrupt = outDir ? takeOverSigint(outDir, resumeCommand(opts.resume ?? opts.out!, opts)) : undefined;
   const saved = savedOptions(opts);
   const cwd = cliState?.cwd ?? process.cwd();
