@@ -7,6 +7,7 @@ import { DeepclustError } from '../errors.ts';
 import { commands } from './commands/index.ts';
 import { registerConfigFile } from './config-file.ts';
 import { registerConventions } from './conventions.ts';
+import { describeFsError } from '../engine/atomic-write.ts';
 
 const program = new Command('deepclust')
   .description('Deep clustering in TypeScript: autoencoders, DEC, IDEC, DCN, SNNL, CDC and more.')
@@ -43,6 +44,12 @@ function reportError(err: unknown, withStack: boolean): number {
     process.stderr.write(`deepclust: error: ${oneLine(err.message)}\n`);
     if (withStack && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
+  }
+  const fsErr = err as NodeJS.ErrnoException;
+  if (['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].includes(fsErr?.code ?? '') && fsErr.path && !withStack) {
+    // a file-system refusal that no command turned into its own message: still the user's to fix
+    process.stderr.write(`deepclust: error: '${fsErr.path}': ${describeFsError(err)}; free some space or choose a writable place\n`);
+    return 2;
   }
   const message = oneLine(err instanceof Error ? err.message : String(err));
   if (withStack && err instanceof Error && err.stack) process.stderr.write(`deepclust: internal error: ${message}\n${err.stack}\n`);
