@@ -154,10 +154,11 @@ function normalisePreprocess(p: LoadOptions['preprocess']): string[] | undefined
  *
  * @param spec - `mnist-10k` (embedded, no files needed); `mnist`, `fashion-mnist`, `emnist-<split>`,
  *   `usps`, `reuters-10k`, `coil-20`, optionally with `:train`, `:test` or `:all`; `features:<file>`;
- *   or a file path (`.csv`, `.tsv`, `.txt`, `.npy`, `.npz`, `.mat`, `.h5`, `.idx(.gz)`, with
+ *   `-` for CSV/TSV text on standard input (read whole, synchronously); or a file path (`.csv`, `.tsv`, `.txt`, `.npy`, `.npz`, `.mat`, `.h5`, `.idx(.gz)`, with
  *   `#name` to pick an array inside a container)
  * @returns float32 features, int32 labels 0..C-1 (when known), the image shape for image sets,
- *   the official splits for `:all`, the preprocessing applied and the files read
+ *   the official splits for `:all`, the preprocessing applied and the files read; `warnings` when a
+ *   default preprocessing step was skipped because the data was already on its scale
  * @throws ParamError for an unknown name/split/step or a bad option; DataError for missing,
  *   corrupt or truncated files, ragged or non-numeric or non-finite values, empty data, or a label
  *   count that differs from the row count
