@@ -174,6 +174,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const labelsToStdout = opts.out === STDIO;
   if (labelsToStdout && opts.json) throw new ParamError("fit: '--out -' writes the labels to stdout, and so does '--json' with its result; use one of them");
   const outArg = labelsToStdout ? undefined : opts.out;
+  if (outArg) refuseLocked(resolve(outArg), outArg); // a running fit's checkpoint is not an interrupted one
   if (outArg && opts.resume === undefined) refuseStaleCheckpoint(outArg, Boolean(opts.force));
   // a resumed fit writes into its own directory, which holds the checkpoint
   const outDir = outArg ? prepareOutDir(outArg, Boolean(opts.force) || opts.resume !== undefined) : undefined;
