@@ -4,6 +4,7 @@
  * export of any sub-graph as a standalone `.onnx` file. Every write is atomic (temp + rename).
  */
 import { readFileSync } from 'node:fs';
+import { atomicWrite } from './atomic-write.ts';
 import { DataError } from '../errors.ts';
 import type { FloatDType, Graph, Tensor } from './graph.ts';
 import { ParameterStore } from './params.ts';
@@ -19,8 +20,8 @@ export interface SavedTensor {
 
 const DTYPE_CODE: Record<FloatDType, string> = { float32: 'F32', float64: 'F64' };
 
+/** The one atomic file writer (temp file, fsync, rename; one DataError naming path and cause). */
 export { atomicWrite } from './atomic-write.ts';
-import { atomicWrite } from './atomic-write.ts';
 
 /** Encodes tensors and string metadata as safetensors bytes. */
 export function encodeSafetensors(tensors: ReadonlyMap<string, SavedTensor>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
