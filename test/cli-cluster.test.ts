@@ -41,6 +41,7 @@ test('kmeans --json clusters a CSV, reports inertia, iterations and metrics, wri
   assert.equal(out.metrics.ari, 1);
   assert.ok(out.metrics.silhouette > 0.7);
   const pred = readFileSync(join(dir, 'pred.txt'), 'utf8').trim().split('\n');
+  assert.equal(pred.shift(), 'label'); // the one label-file format of every command
   assert.equal(pred.length, 90);
 
   const e = cli(['evaluate', '--true', 'truth.txt', '--pred', 'pred.txt', '--data', 'blobs.csv', '--label-column', 'label', '--json']);

@@ -52,9 +52,9 @@ test('predict and embed preprocess the data as the model was trained, and refuse
   const trained = readFileSync(join(out, 'labels.csv'), 'utf8').trim().split('\n').slice(1);
   const pred = run(['predict', '--model', out, '--data', train, '--label-column', 'label']);
   assert.equal(pred.status, 0, pred.stderr);
-  assert.deepEqual(pred.stdout.trim().split('\n'), trained);
+  assert.deepEqual(pred.stdout.trim().split('\n').slice(1), trained); // the label format: a 'label' header
   const explicit = run(['predict', '--model', out, '--data', train, '--label-column', 'label', '--preprocess', 'minmax']);
-  assert.deepEqual(explicit.stdout.trim().split('\n'), trained);
+  assert.deepEqual(explicit.stdout.trim().split('\n').slice(1), trained);
   const other = run(['predict', '--model', out, '--data', train, '--label-column', 'label', '--preprocess', 'standardize']);
   assert.equal(other.status, 2);
   assert.match(other.stderr, /trained on data preprocessed with 'minmax', but --preprocess gives 'standardize'; omit --preprocess/);

@@ -59,7 +59,7 @@ async function uninterrupted() {
   if (reference) return reference;
   const r = await cli([...FIT, '--out', at('reference'), '--quiet', '--json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(readdirSync(at('reference')).sort(), ['labels.csv', 'model', 'result.json'], 'no checkpoint left after a finished fit');
+  assert.deepEqual(readdirSync(at('reference')).sort(), ['labels.csv', 'model', 'result.json', 'run-manifest.json'], 'no checkpoint left after a finished fit');
   reference = { result: lastJson(r), labels: readFileSync(at('reference', 'labels.csv')), model: readFileSync(at('reference', 'model', 'model.safetensors')) };
   return reference;
 }
@@ -83,7 +83,7 @@ async function assertResumesToReference(out: string): Promise<void> {
   const ref = await uninterrupted();
   const r = await cli(['fit', '--resume', out, '--quiet', '--json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(readdirSync(out).sort(), ['labels.csv', 'model', 'result.json'], 'outputs written, checkpoint removed');
+  assert.deepEqual(readdirSync(out).sort(), ['labels.csv', 'model', 'result.json', 'run-manifest.json'], 'outputs written, checkpoint removed');
   assert.ok(readFileSync(join(out, 'labels.csv')).equals(ref.labels), 'labels.csv: the same bytes');
   assert.ok(readFileSync(join(out, 'model', 'model.safetensors')).equals(ref.model), 'model.safetensors: the same bytes');
   const result = lastJson(r);

@@ -27,7 +27,7 @@ test('fit --json: one JSON object as the last stdout line, model/labels/result w
   assert.equal(res.config.name, 'ae-kmeans');
   assert.equal(res.seed, 0);
   assert.ok(res.metrics.acc > 0.3);
-  assert.deepEqual(readdirSync(out).sort(), ['charts', 'labels.csv', 'model', 'report-data.json', 'report.html', 'result.json']);
+  assert.deepEqual(readdirSync(out).sort(), ['charts', 'labels.csv', 'model', 'report-data.json', 'report.html', 'result.json', 'run-manifest.json']);
   assert.equal(readFileSync(join(out, 'labels.csv'), 'utf8').trim().split('\n').length, 61);
   assert.ok(existsSync(join(out, 'model', 'model.safetensors')));
   // same seed → bit-identical labels and metrics

@@ -111,7 +111,9 @@ export async function loadDataFromOptions(opts: Record<string, unknown>): Promis
   if (opts.data === undefined || String(opts.data).trim() === '') throw new ParamError("option '--data' is required: a data set name (e.g. 'mnist-10k', 'mnist:test') or a file path");
   const progress = downloadProgress(Boolean(opts.quiet));
   try {
-    return await loadDataset(String(opts.data), { ...dataLoadOptions(opts), onProgress: progress.onProgress });
+    const ds = await loadDataset(String(opts.data), { ...dataLoadOptions(opts), onProgress: progress.onProgress });
+    for (const w of ds.warnings ?? []) process.stderr.write(`deepclust: warning: ${w}\n`);
+    return ds;
   } finally {
     progress.stop();
   }

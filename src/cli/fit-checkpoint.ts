@@ -2,10 +2,11 @@
  * The command-line side of checkpoints for `deepclust fit --out dir`: training writes checkpoints
  * into `dir/checkpoint/`; Ctrl-C saves one, prints one line saying how to resume and exits 130;
  * `deepclust fit --resume dir` reads the run's options back from the checkpoint (refusing flags
- * that contradict them) and continues it.
+ * that contradict them) and continues it. SIGTERM is treated as Ctrl-C (exit code 143).
  */
 import type { Command } from 'commander';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { removeOutputs, removeTempFiles } from './run-dir.ts';
 import { join, resolve } from 'node:path';
 import { DataError, ParamError } from '../errors.ts';
 import { hasCheckpoint, readCheckpointInfo, removeCheckpoint } from '../methods/checkpoint.ts';
@@ -13,9 +14,6 @@ import type { TrackerState } from '../report/data.ts';
 
 /** Folder of the checkpoint inside a `--out` directory. */
 export const CHECKPOINT_SUBDIR = 'checkpoint';
-
-/** What `fit --out` writes besides the checkpoint (removed again when Ctrl-C stops the writing). */
-const OUTPUTS = ['model', 'labels.csv', 'result.json', 'report-data.json', 'report.html', 'charts'];
 
 /** Options that say how to run, not what: not saved, and free to differ on `--resume`. */
 const NOT_SAVED = new Set(['resume', 'out', 'force', 'json', 'quiet', 'config', 'checkpointEvery']);
@@ -136,37 +134,47 @@ export interface FitInterrupt {
  */
 export function takeOverSigint(outDir: string, resumeLine: string): FitInterrupt {
   const ctl = new AbortController();
-  const previous = process.listeners('SIGINT');
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const previous = new Map(signals.map((sig) => [sig, process.listeners(sig)] as const));
   let writing = false;
+  let received: NodeJS.Signals = 'SIGINT';
   const exit = (): never => {
     // outputs are whole files (temp + rename), but a run stopped while writing them has only some: remove those
-    if (writing) for (const name of OUTPUTS) rmSync(join(outDir, name), { recursive: true, force: true });
+    if (writing) removeOutputs(outDir);
     const kept = hasCheckpoint(checkpointDirOf(outDir));
     const how = kept ? `; its checkpoint is kept, continue with: ${resumeLine}` : '; run again to redo it';
-    process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}deepclust: interrupted (no output file was left half-written${kept ? ')' : ''}${how}${kept ? '' : ')'}\n`);
-    process.exit(130);
+    const what = received === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
+    process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}deepclust: ${what} (no output file was left half-written${kept ? ')' : ''}${how}${kept ? '' : ')'}\n`);
+    process.exit(received === 'SIGTERM' ? 143 : 130);
   };
-  const onSigint = () => {
+  // SIGTERM (kill, timeout, Docker, systemd, SLURM) is handled like Ctrl-C: checkpoint, clean up, say how to resume
+  const onSignal = (sig: NodeJS.Signals) => {
+    received = sig;
     if (writing || ctl.signal.aborted) exit();
     ctl.abort();
   };
-  for (const l of previous) process.removeListener('SIGINT', l as () => void);
-  process.on('SIGINT', onSigint);
+  for (const sig of signals) {
+    for (const l of previous.get(sig)!) process.removeListener(sig, l as () => void);
+    process.on(sig, onSignal);
+  }
   return {
     signal: ctl.signal,
     trainingDone() {
       writing = true;
-      if (ctl.signal.aborted) exit(); // Ctrl-C came as training ended: its last checkpoint holds the result
+      if (ctl.signal.aborted) exit(); // the signal came as training ended: its last checkpoint holds the result
     },
     exit,
     release() {
-      process.removeListener('SIGINT', onSigint);
-      for (const l of previous) process.on('SIGINT', l as () => void);
+      for (const sig of signals) {
+        process.removeListener(sig, onSignal);
+        for (const l of previous.get(sig)!) process.on(sig, l as () => void);
+      }
     },
   };
 }
 
-/** After a fit's outputs are written: its checkpoint is no longer needed. */
+/** After a fit's outputs are written: its checkpoint is no longer needed (nor temp files of interrupted checkpoint writes). */
 export function finishCheckpoint(outDir: string): void {
+  removeTempFiles(checkpointDirOf(outDir));
   removeCheckpoint(checkpointDirOf(outDir));
 }

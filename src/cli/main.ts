@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DeepclustError } from '../errors.ts';
 import { type CommandSummary, commandModules } from './commands/index.ts';
+import { describeFsError } from '../engine/atomic-write.ts';
 
 const program = new Command('deepclust')
   .description('Deep clustering in TypeScript: autoencoders, DEC, IDEC, DCN, SNNL, CDC and more.')
@@ -25,10 +26,12 @@ try {
 }
 
 // Ctrl-C: outputs are only ever written whole (temp file + rename), so stopping leaves no partial file.
-process.once('SIGINT', () => {
-  process.stderr.write('\ndeepclust: interrupted (no output file was left half-written; run again to redo it)\n');
-  process.exit(130);
-});
+// SIGTERM (kill, timeout, Docker, systemd, SLURM) is handled like Ctrl-C, with its own exit code.
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const)
+  process.once(sig, () => {
+    process.stderr.write(`\ndeepclust: ${sig === 'SIGINT' ? 'interrupted' : 'terminated (SIGTERM)'} (no output file was left half-written; run again to redo it)\n`);
+    process.exit(code);
+  });
 if (process.exitCode === undefined) {
   try {
     await program.parseAsync(process.argv);
@@ -56,6 +59,8 @@ async function registerCommands(root: Command, name: string | undefined): Promis
     // --config <file> on every loaded command (stand-ins have no options, so they get none)
     const { registerConfigFile } = await import('./config-file.ts');
     registerConfigFile(root);
+    const { registerConventions } = await import('./conventions.ts');
+    registerConventions(root); // --seed range, --out - (after --config, before any work)
   }
   root.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? defaultTerm(cmd) });
 }
@@ -104,6 +109,12 @@ function reportError(err: unknown, withStack: boolean): number {
     process.stderr.write(`deepclust: error: ${oneLine(err.message)}\n`);
     if (withStack && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
+  }
+  const fsErr = err as NodeJS.ErrnoException;
+  if (['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].includes(fsErr?.code ?? '') && fsErr.path && !withStack) {
+    // a file-system refusal that no command turned into its own message: still the user's to fix
+    process.stderr.write(`deepclust: error: '${fsErr.path}': ${describeFsError(err)}; free some space or choose a writable place\n`);
+    return 2;
   }
   const message = oneLine(err instanceof Error ? err.message : String(err));
   if (withStack && err instanceof Error && err.stack) process.stderr.write(`deepclust: internal error: ${message}\n${err.stack}\n`);

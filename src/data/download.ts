@@ -8,7 +8,7 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { DataError } from '../errors.ts';
-import { ensureDir } from './atomic.ts';
+import { describeFsError, ensureDir, isWriteFault } from './atomic.ts';
 
 /** Progress of one file's download. */
 export interface DownloadProgress {
@@ -115,6 +115,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
         }
       }
     } catch (err) {
+      if (isWriteFault(err)) throw new DownloadError(`cannot write ${tmp}: ${describeFsError(err)}; free some space or set DEEPCLUST_CACHE_DIR to a writable folder`);
       throw new DownloadError(`download of ${url} broke off after ${received} bytes: ${reason(err)}`);
     }
     closeSync(fd);

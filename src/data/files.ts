@@ -6,10 +6,11 @@
 import { resolve } from 'node:path';
 import { DataError } from '../errors.ts';
 import { type Picked, dictEntries, pickArrays } from './containers.ts';
-import { readDelimited } from './csv.ts';
+import { parseDelimited, readDelimited } from './csv.ts';
 import { type ContainerEntry, openH5 } from './h5.ts';
 import { readIdx } from './idx.ts';
-import { isFile } from './io.ts';
+import { checkRegularFile, decodeText, gunzip, isFile, isGzip } from './io.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import { IDX_FILE, type EncodedLabels, encodeLabels } from './labels.ts';
 import { readMat } from './mat.ts';
 import { isNumericArray, toFeatureMatrix, toIntegerLabels } from './ndarray.ts';
@@ -36,6 +37,25 @@ export function fileFormat(path: string): 'delimited' | 'npy' | 'npz' | 'mat' | 
   if (/\.(h5|hdf5|he5|hdf)$/.test(p)) return 'h5';
   if (IDX_FILE.test(p)) return 'idx';
   return undefined;
+}
+
+/** The `--data` spec that reads CSV/TSV text from standard input. */
+export const STDIN = '-';
+/** How data read from standard input is named in messages and results. */
+export const STDIN_NAME = '<stdin>';
+
+/** Reads all of standard input as text (for `--data -`). @throws DataError for binary or too large input */
+export function readStdinText(): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(0);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN') bytes = readFileSync('/dev/stdin');
+    else throw new DataError(`cannot read the data from standard input (--data -): ${code ?? (err as Error).message}`);
+  }
+  if (bytes.length === 0) throw new DataError("standard input is empty (--data -); pipe CSV or TSV rows into deepclust, e.g. 'cat x.csv | deepclust kmeans --data - --k 3'");
+  return decodeText(isGzip(bytes) ? gunzip(bytes, STDIN_NAME) : bytes, STDIN_NAME, 'standard input');
 }
 
 /** Splits `path#name` into the file and the array name. */
@@ -74,10 +94,15 @@ function fromContainer(entries: ContainerEntry[], source: string, key: string | 
  * @throws DataError for a missing/unsupported/corrupt file and every bad value
  */
 export async function loadFile(spec: string, labelColumn?: string): Promise<FileRaw> {
+  if (spec === STDIN) {
+    const t = parseDelimited(readStdinText(), STDIN_NAME, { labelColumn });
+    return { ...withLabels(rawFromMatrix(t.x, t.rows, t.cols), t.labels), sources: [STDIN_NAME] };
+  }
   const { path, key } = splitKey(spec);
   const abs = resolve(path);
   const format = fileFormat(path);
   if (!isFile(abs)) {
+    if (existsSync(abs)) checkRegularFile(path); // "is a directory" / "is not a regular file"
     if (!format && !/[/\\]/.test(path)) throw new DataError(`data file '${path}' does not exist`);
     throw new DataError(`data file '${path}' does not exist${abs !== path ? ` (looked at ${abs})` : ''}; check the path`);
   }

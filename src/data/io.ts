@@ -41,10 +41,67 @@ export function readMaybeGzip(path: string, what = 'data file'): Buffer {
   return isGzip(bytes) ? gunzip(bytes, path) : bytes;
 }
 
-/** Reads a text file (gzip allowed) as UTF-8. */
+/**
+ * Largest text file read whole (bytes, after gunzip): a JavaScript string holds at most about
+ * 512 MiB, so larger CSVs are refused with this limit named and `.npy` suggested.
+ */
+export const TEXT_SIZE_LIMIT = 500 * 2 ** 20;
+
+const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+
+function tooLarge(path: string, size: number, what: string): DataError {
+  return new DataError(
+    `${what} '${path}' is ${mb(size)} of text; text files up to ${mb(TEXT_SIZE_LIMIT)} are read (the limit of a JavaScript string); save the data as a .npy file instead (numpy.save), which has no such limit`,
+  );
+}
+
+/**
+ * Checks that `text` bytes are text: refuses NUL bytes in the first 64 KiB (a binary file, e.g.
+ * an .npy or image renamed .csv). @throws DataError naming the file
+ */
+export function checkText(bytes: Uint8Array, path: string, what = 'data file'): void {
+  const n = Math.min(bytes.length, 65536);
+  for (let i = 0; i < n; i++)
+    if (bytes[i] === 0) throw new DataError(`${what} '${path}' is binary, not text (it holds NUL bytes at byte ${i}); a .csv/.tsv/.txt must be delimited text: is it the right file, or does it need another extension (.npy, .mat, .h5, .idx)?`);
+}
+
+/** Decodes text bytes, refusing binary data and text over {@link TEXT_SIZE_LIMIT}. */
+export function decodeText(bytes: Uint8Array, path: string, what = 'data file'): string {
+  if (bytes.length > TEXT_SIZE_LIMIT) throw tooLarge(path, bytes.length, what);
+  checkText(bytes, path, what);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/**
+ * Reads a text file (gzip allowed) as UTF-8.
+ * @throws DataError when the path is not a regular file, the text is over {@link TEXT_SIZE_LIMIT},
+ *   or the file is binary
+ */
 export function readText(path: string, what = 'data file'): string {
+  checkRegularFile(path, what);
+  const size = statSync(path).size;
+  if (size > TEXT_SIZE_LIMIT) throw tooLarge(path, size, what);
   const bytes = readBytes(path, what);
-  return (isGzip(bytes) ? gunzip(bytes, path) : bytes).toString('utf8');
+  return decodeText(isGzip(bytes) ? gunzip(bytes, path) : bytes, path, what);
+}
+
+/**
+ * Checks that `path` is an existing regular file.
+ * @throws DataError saying "does not exist", "is a directory" or "is not a regular file" (a device
+ *   such as /dev/null, a pipe, a socket)
+ */
+export function checkRegularFile(path: string, what = 'data file'): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new DataError(`${what} '${path}' does not exist; check the path`);
+    if (code === 'EACCES') throw new DataError(`${what} '${path}' is not readable (permission denied)`);
+    throw new DataError(`cannot read ${what} '${path}': ${code ?? (err as Error).message}`);
+  }
+  if (st.isDirectory()) throw new DataError(`${what} '${path}' is a directory, not a file; pass a file inside it`);
+  if (!st.isFile()) throw new DataError(`${what} '${path}' is not a regular file (a device, pipe or socket); pass a data file${path === '/dev/stdin' ? ", or '-' to read CSV from stdin" : ''}`);
 }
 
 /** True when `path` is an existing regular file. */

@@ -112,7 +112,7 @@ function readLabelCells(path: string, column?: string | number): { values: strin
   }
   const text = readText(path, 'labels file');
   const rows: Array<[number, string]> = [];
-  text.split(/\r?\n/).forEach((l, i) => {
+  text.split(/\r\n|\r|\n/).forEach((l, i) => {
     if (l.trim() !== '' && !l.startsWith('#')) rows.push([i + 1, l]);
   });
   if (!rows.length) throw new DataError(`labels file '${path}' is empty; expected one integer label per line`);
@@ -131,7 +131,9 @@ function readLabelCells(path: string, column?: string | number): { values: strin
     idx = Number(column);
     if (idx < 0) idx += width;
   } else {
-    idx = header ? header.indexOf(column) : -1;
+    const named = (header ?? []).flatMap((h, j) => (h === column ? [j] : []));
+    if (named.length > 1) throw new DataError(`labels file '${path}': column name ${JSON.stringify(column)} is ambiguous: columns ${named.map((j) => j + 1).join(' and ')} (0-based ${named.join(', ')}) share it; rename one, or pass a 0-based index`);
+    idx = named[0] ?? -1;
     if (idx < 0) throw new DataError(`labels file '${path}': no column named ${JSON.stringify(column)}${header ? ` (columns: ${header.join(', ')})` : ' (the file has no header)'}`);
   }
   if (idx < 0 || idx >= width) throw new DataError(`labels file '${path}': column ${column} does not exist (the file has ${width} column${width > 1 ? 's' : ''})`);

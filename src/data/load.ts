@@ -7,11 +7,12 @@ import { DataError, ParamError } from '../errors.ts';
 import { closestMatch, didYouMean } from '../suggest.ts';
 import type { DownloadProgress } from './download.ts';
 import { loadMnist10kRaw, mnist10kDir } from './embedded.ts';
-import { fileFormat, loadFile } from './files.ts';
+import { STDIN, fileFormat, loadFile } from './files.ts';
 import { readLabelsEncoded } from './labels.ts';
 import { type NamedRaw, downloadableVariant, fetchNamed, loadNamed, notFoundError } from './named.ts';
 import { checkPreprocessing, fitPreprocessing } from './preprocess.ts';
 import type { RawData } from './raw.ts';
+import { STEP_RANGES, alreadyScaledError, checkStepRange, skippedNote, valueRange } from './value-range.ts';
 import { type FileSplit, type Located, NAMED_DATASETS, type NamedDataset, locate, splitsFor } from './registry.ts';
 import { sampleIndices } from './subset.ts';
 import type { Dataset } from './types.ts';
@@ -101,6 +102,7 @@ export function parseDataSpec(spec: string): DataSpec {
     if (!path) throw new ParamError("'features:' needs a file, e.g. features:resnet50-cifar10.npz");
     return { kind: 'file', path, features: true };
   }
+  if (s === STDIN) return { kind: 'file', path: STDIN, features: false };
   if (/[/\\]/.test(s) || fileFormat(s.split('#')[0]!)) return { kind: 'file', path: s, features: false };
   const [name, split, extra] = s.toLowerCase().split(':') as [string, string | undefined, string | undefined];
   if (name === EMBEDDED) {
@@ -152,10 +154,11 @@ function normalisePreprocess(p: LoadOptions['preprocess']): string[] | undefined
  *
  * @param spec - `mnist-10k` (embedded, no files needed); `mnist`, `fashion-mnist`, `emnist-<split>`,
  *   `usps`, `reuters-10k`, `coil-20`, optionally with `:train`, `:test` or `:all`; `features:<file>`;
- *   or a file path (`.csv`, `.tsv`, `.txt`, `.npy`, `.npz`, `.mat`, `.h5`, `.idx(.gz)`, with
+ *   `-` for CSV/TSV text on standard input (read whole, synchronously); or a file path (`.csv`, `.tsv`, `.txt`, `.npy`, `.npz`, `.mat`, `.h5`, `.idx(.gz)`, with
  *   `#name` to pick an array inside a container)
  * @returns float32 features, int32 labels 0..C-1 (when known), the image shape for image sets,
- *   the official splits for `:all`, the preprocessing applied and the files read
+ *   the official splits for `:all`, the preprocessing applied and the files read; `warnings` when a
+ *   default preprocessing step was skipped because the data was already on its scale
  * @throws ParamError for an unknown name/split/step or a bad option; DataError for missing,
  *   corrupt or truncated files, ragged or non-numeric or non-finite values, empty data, or a label
  *   count that differs from the row count
@@ -187,7 +190,7 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
     defaults = r.variant.defaultPreprocess;
   } else {
     raw = await loadFile(parsed.path, options.labelColumn === undefined ? undefined : String(options.labelColumn));
-    name = parsed.features ? `features:${resolve(parsed.path)}` : parsed.path;
+    name = parsed.features ? `features:${parsed.path === STDIN ? parsed.path : resolve(parsed.path)}` : parsed.path === STDIN ? '<stdin>' : parsed.path;
     if (options.labels !== undefined) {
       const enc = readLabelsEncoded(options.labels);
       if (enc.labels.length !== raw.rows)
@@ -231,8 +234,35 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
     splits,
   };
   // every reader returns a fresh buffer, so preprocessing may work in place (no 200 MB copy for MNIST)
-  const { data, fitted } = fitPreprocessing(ds, steps ?? defaults, true);
-  return { ...data, fittedPreprocessing: fitted };
+  const { kept, warnings } = skipAlreadyScaledDefaults(ds, steps ?? defaults, steps === undefined);
+  const { data, fitted } = fitPreprocessing(ds, kept, true);
+  const out: Dataset = { ...data, fittedPreprocessing: fitted };
+  return warnings.length ? { ...out, warnings: [...(out.warnings ?? []), ...warnings] } : out;
+}
+
+/**
+ * Checks the value range each leading range-assuming step expects (see {@link checkStepRange}):
+ * data already on a step's output scale skips a *default* step (with a warning in
+ * `Dataset.warnings`: COIL20.mat ships in [0, 1]) and is refused for an explicit one; data outside
+ * the range is refused. Steps after the first one that changes the data are checked by
+ * {@link fitPreprocessing} itself, on the data as it then is.
+ */
+function skipAlreadyScaledDefaults(ds: Dataset, steps: readonly string[], defaults: boolean): { kept: string[]; warnings: string[] } {
+  const kept: string[] = [];
+  const warnings: string[] = [];
+  let r: ReturnType<typeof valueRange> | undefined;
+  for (const step of checkPreprocessing(steps)) {
+    if (!kept.length && STEP_RANGES[step]) {
+      r ??= valueRange(ds.x.data);
+      if (checkStepRange(step, r, ds.name) === 'already') {
+        if (!defaults) throw alreadyScaledError(step, r, ds.name);
+        warnings.push(skippedNote(step, r, ds.name));
+        continue;
+      }
+    }
+    kept.push(step);
+  }
+  return { kept, warnings };
 }
 
 /** What {@link listDatasets} reports for each name. */

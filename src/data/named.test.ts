@@ -30,7 +30,8 @@ test('usps from the ESL files: labels 0..9, 16×16 images, default pm1-to-01 map
 test('usps from the .jf files (header line, -1 terminator, gzip or not): default div2', async () => {
   const f = join(dir, 'jf');
   mkdirSync(f, { recursive: true });
-  const jf = (n: number) => `10 256\n${eslText(n, (i) => (i + 3) % 10).replace(/-1\.0000/g, '0.0000').replace(/(\d)\.0000/g, '$1')}-1\n`;
+  // .jf values are in [0, 2] (what div2 assumes, and checks)
+  const jf = (n: number) => `10 256\n${Array.from({ length: n }, (_, i) => [String((i + 3) % 10), ...Array.from({ length: 256 }, (_, j) => String(((i + j) % 9) / 4))].join(' ')).join('\n')}\n-1\n`;
   writeFileSync(join(f, 'usps_train.jf'), jf(4));
   writeFileSync(join(f, 'usps_test.jf.gz'), gzipSync(jf(2)));
   const ds = await loadDataset('usps', { dataDir: f, ...off });

@@ -29,4 +29,9 @@ export interface Dataset {
    * so a model can store it and apply it unchanged to new rows; absent for data built by hand.
    */
   readonly fittedPreprocessing?: FittedPreprocessing;
+  /**
+   * What the loader noticed and did about it without failing (e.g. a default preprocessing step
+   * skipped because the data was already scaled); the CLI prints each as one `warning:` line.
+   */
+  readonly warnings?: readonly string[];
 }

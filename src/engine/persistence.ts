@@ -3,7 +3,8 @@
  * a JSON header, then raw little-endian data), checkpoints of parameters + optimizer state, and
  * export of any sub-graph as a standalone `.onnx` file. Every write is atomic (temp + rename).
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { atomicWrite } from './atomic-write.ts';
 import { DataError } from '../errors.ts';
 import type { FloatDType, Graph, Tensor } from './graph.ts';
 import { ParameterStore } from './params.ts';
@@ -19,17 +20,8 @@ export interface SavedTensor {
 
 const DTYPE_CODE: Record<FloatDType, string> = { float32: 'F32', float64: 'F64' };
 
-/** Writes `data` to `path` atomically: a temp file in the same folder, then rename. */
-export function atomicWrite(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+/** The one atomic file writer (temp file, fsync, rename; one DataError naming path and cause). */
+export { atomicWrite } from './atomic-write.ts';
 
 /** Encodes tensors and string metadata as safetensors bytes. */
 export function encodeSafetensors(tensors: ReadonlyMap<string, SavedTensor>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {

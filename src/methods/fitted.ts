@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from '../data/atomic.ts';
+import { checkModelShapes, sealModel, verifyModelSeal } from '../data/model-integrity.ts';
 import { DataError } from '../errors.ts';
 import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFunction, exportOnnx, loadCheckpoint, saveCheckpoint } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
@@ -219,7 +220,7 @@ export class FittedDeepClustering {
     if (!store.has('clusters.centers')) store.add('clusters.centers', [this.nClusters, this.embeddingDim], this.clusterCenters.slice(), false);
     else store.set('clusters.centers', this.clusterCenters.slice());
     saveCheckpoint(join(dir, 'model.safetensors'), store);
-    atomicWrite(join(dir, 'model.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    atomicWrite(join(dir, 'model.json'), `${JSON.stringify(sealModel(dir, meta), null, 2)}\n`); // with the checksums load checks
   }
 
   /**
@@ -236,9 +237,11 @@ export class FittedDeepClustering {
       throw new DataError(`'${jsonPath}' is not valid JSON (corrupt model)`);
     }
     if (meta.format !== 'deepclust-model-1') throw new DataError(`'${jsonPath}' has unknown format ${JSON.stringify(meta.format)}`);
+    verifyModelSeal(dir, meta);
     const method = validateMethod(meta.method);
     const { store } = loadCheckpoint(join(dir, 'model.safetensors'));
     const net = buildNetwork(method, meta.nFeatures, meta.imageShape ?? undefined);
+    checkModelShapes(dir, meta, net.initParameters(0), store); // model.json against the tensors
     const centers = Float32Array.from(store.get('clusters.centers').data);
     return new FittedDeepClustering({
       method,

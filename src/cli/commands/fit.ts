@@ -3,8 +3,10 @@
  * a result JSON (every metric, times per phase, the resolved config and seed).
  */
 import { type Command, Option } from 'commander';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { ensureDir } from '../../data/atomic.ts';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { describeFsError, ensureDir } from '../../data/atomic.ts';
+import { STDIO, parseSeed, writeLabels } from '../conventions.ts';
+import { LOCK, acquireLock, clearRun, refuseLocked, removeOutputs, removeTempFiles, writeManifest } from '../run-dir.ts';
 import { join, resolve } from 'node:path';
 import { DataError, ParamError } from '../../errors.ts';
 import { atomicWrite } from '../../engine/index.ts';
@@ -21,7 +23,7 @@ import { printJson } from '../output.ts';
 import { collectReportData, historyMetricsTracker } from '../../report/data.ts';
 import { createProgress } from '../progress.ts';
 import { InterruptedError } from '../../errors.ts';
-import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
+import { DEFAULT_CHECKPOINT_EVERY, hasCheckpoint, readCheckpointInfo } from '../../methods/checkpoint.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeCommand, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
 
 /** Options of `deepclust fit` as commander parses them. */
@@ -96,7 +98,10 @@ export function batchSizeFor(n: number): number {
   return b;
 }
 
-/** Checks that the output directory can be written: new or empty, or `--force`. */
+/**
+ * Checks that the output directory can be written: new or empty, or `--force`; refuses one that
+ * another deepclust process is writing into (see {@link acquireLock}, taken right after).
+ */
 export function prepareOutDir(out: string, force: boolean): string {
   const dir = resolve(out);
   let entries: string[];
@@ -105,14 +110,15 @@ export function prepareOutDir(out: string, force: boolean): string {
   } catch {
     throw new ParamError(`the output path '${out}' exists and is not a directory; choose another --out`);
   }
-  if (entries.length > 0 && !force) throw new ParamError(`the output directory '${out}' exists and is not empty; pass --force to overwrite it or choose another --out`);
+  refuseLocked(dir, out);
+  if (entries.some((e) => e !== LOCK) && !force) throw new ParamError(`the output directory '${out}' exists and is not empty; pass --force to overwrite it or choose another --out`);
   const probe = join(dir, `.deepclust-write-test-${process.pid}`);
   try {
     ensureDir(dir); // not mkdirSync({ recursive }): it never returns under /proc on Node 20
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (err) {
-    throw new ParamError(`cannot write to the output directory '${out}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable --out`);
+    throw new ParamError(`cannot write to the output directory '${out}': ${describeFsError(err)}; choose a writable --out`);
   }
   return dir;
 }
@@ -138,8 +144,8 @@ export function register(program: Command): void {
     .option('--gamma <x>', 'weight of the clustering loss')
     .option('--labelled <n>', 'train on a seeded, class-stratified subset of n labelled rows (SNNL protocol: 10000)')
     .option('--eval <spec>', 'also assign this data set with the trained model and report its metrics (e.g. mnist:test)')
-    .option('--out <dir>', 'write model/, labels.csv, result.json here (without it: the labels go to stdout, or into the --json line)')
-    .option('--force', 'overwrite a non-empty --out directory')
+    .option('--out <dir>', "write model/, labels.csv, result.json, the report and run-manifest.json (written last) here; '-': only the labels, to stdout (without --out: the labels go to stdout, or into the --json line)")
+    .option('--force', "replace the run in a non-empty --out directory (its outputs, checkpoint and manifest are removed first; other files are kept)")
     .option('--checkpoint-every <n>', `with --out: training steps between checkpoints in <out>/checkpoint (Ctrl-C always saves one; 0: only then) (default: ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--resume <dir>', 'continue the interrupted fit whose --out was <dir> from its checkpoint, with its options')
     .option('--no-report', 'with --out: skip report.html, charts/ and report-data.json')
@@ -169,9 +175,32 @@ Examples:
 
 /** Runs `fit` from parsed options and returns the result object. */
 export async function runFit(opts: FitCliOptions): Promise<Record<string, unknown>> {
+  const seed = parseSeed(opts.seed, 'fit'); // before any work
+  const labelsToStdout = opts.out === STDIO;
+  if (labelsToStdout && opts.json) throw new ParamError("fit: '--out -' writes the labels to stdout, and so does '--json' with its result; use one of them");
+  const outArg = labelsToStdout ? undefined : opts.out;
   // auto: inspect the data and plan the pipeline (src/auto); no network on the data measured so far
-  if (opts.method === 'auto' && opts.resume === undefined) return (await import('../auto-fit.ts')).runAutoFit(opts, prepareOutDir);
-  if (opts.out && opts.resume === undefined) refuseStaleCheckpoint(opts.out, Boolean(opts.force));
+  if (opts.method === 'auto' && opts.resume === undefined) return (await import('../auto-fit.ts')).runAutoFit({ ...opts, out: outArg }, prepareOutDir);
+  if (outArg) refuseLocked(resolve(outArg), outArg); // a running fit's checkpoint is not an interrupted one
+  if (outArg && opts.resume === undefined) refuseStaleCheckpoint(outArg, Boolean(opts.force));
+  // a resumed fit writes into its own directory, which holds the checkpoint
+  const created = outArg !== undefined && !existsSync(outArg);
+  const outDir = outArg ? prepareOutDir(outArg, Boolean(opts.force) || opts.resume !== undefined) : undefined;
+  // the directory is this run's from here: locked (and emptied of an earlier run's files before training)
+  const unlock = outDir ? acquireLock(outDir, outArg!, 'fit') : undefined;
+  let done = false;
+  try {
+    const result = await fitInto(opts, outDir, seed, labelsToStdout);
+    done = true;
+    return result;
+  } finally {
+    unlock?.();
+    // a fit refused before training (bad data or options) leaves no folder it created behind
+    if (!done && created && outDir && readdirSync(outDir).length === 0) quietly(() => rmSync(outDir, { recursive: true }));
+  }
+}
+
+async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: number, labelsToStdout: boolean): Promise<Record<string, unknown>> {
   const checkpointEvery = int('checkpoint-every', opts.checkpointEvery, 0);
   if (checkpointEvery !== undefined && !opts.out) throw new ParamError("fit: '--checkpoint-every' needs --out (checkpoints are written into <out>/checkpoint)");
   // the paper's per-data-set settings (e.g. IDEC's T on USPS) when --data names a known set
@@ -185,7 +214,6 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const tol = real('tol', opts.tol, 0);
   const gamma = real('gamma', opts.gamma, 0);
   const threads = int('threads', opts.threads, 1);
-  const seed = int('seed', opts.seed, 0)!;
   const hidden = parseHidden(opts.hidden);
   const embeddingDim = int('embedding-dim', opts.embeddingDim, 1);
   if (hidden !== undefined && base.architecture.kind !== 'mlp')
@@ -225,8 +253,6 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     method = resolveMethod(method, { ...(method.pretrain && method.pretrain.batchSize > n ? { pretrain: { batchSize: b } } : {}), ...(method.train && method.train.batchSize > n ? { train: { batchSize: b } } : {}) } as DeepPartial<MethodConfig>);
     if (!opts.quiet) process.stderr.write(`note: ${adjustments.at(-1)}\n`);
   }
-  // only now, with the data and options checked, is anything written (a resumed fit writes into its own directory)
-  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force) || opts.resume !== undefined) : undefined;
   // Supervised blocks (SNNL presets with odd numbers) train with the ground truth; say so in the result.
   const usesLabels = Boolean(method.pretrain?.snnl?.supervised);
   const progress = createProgress({ quiet: Boolean(opts.quiet), labels: data.labels });
@@ -235,6 +261,8 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const cliState = ckDir && opts.resume !== undefined ? (readCheckpointInfo(ckDir).extra.caller as { cli: CliCheckpointState }).cli : undefined;
   const tracker = historyMetricsTracker(data.labels, cliState?.tracker); // ACC/NMI per update into the history
   const est = new DeepClustering({ method, nClusters: k, seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
+  // the old run goes only now, once the options and the data are known to be good (a typo keeps it)
+  if (outDir) clearRun(outDir, opts.resume !== undefined);
   const interrupt = outDir ? takeOverSigint(outDir, resumeCommand(opts.resume ?? opts.out!, opts)) : undefined;
   const saved = savedOptions(opts);
   const cwd = cliState?.cwd ?? process.cwd();
@@ -249,7 +277,8 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     if (outcome.e instanceof InterruptedError && interrupt) interrupt.exit();
     interrupt?.release();
     // a fresh fit that failed leaves no partial output; a resumed one keeps the checkpoint it came from
-    if (outDir && opts.resume === undefined) finishCheckpoint(outDir);
+    // (never let this cleanup's own error, e.g. on a read-only disk, hide the first one)
+    if (outDir && opts.resume === undefined) quietly(() => finishCheckpoint(outDir));
     throw outcome.e;
   }
   const fitted = outcome.f;
@@ -285,16 +314,27 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     history: fitted.history,
     outDir: outDir ?? null,
   };
+  const warnings = distinctWarnings(fitted.labels, k);
+  for (const w of warnings) process.stderr.write(`deepclust: warning: ${w}\n`);
+  if (warnings.length) result.warnings = warnings;
+  if (labelsToStdout) writeLabels(STDIO, fitted.labels);
   if (outDir) {
-    fitted.save(join(outDir, 'model'), { dataset: result.dataset, ...(fittedPreprocessing ? { preprocessing: fittedPreprocessing.toJSON() } : {}) });
-    atomicWrite(join(outDir, 'labels.csv'), `label\n${Array.from(fitted.labels).join('\n')}\n`);
-    atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-    if (opts.report !== false) {
-      const rd = await collectReportData({ x: data.x, fitted, embedding, truth: data.labels, classNames: data.classNames, imageShape: data.imageShape, initLabels: tracker.initLabels(), seed });
-      atomicWrite(join(outDir, 'report-data.json'), JSON.stringify(rd));
-      const { generateReport } = await import('../../report/index.ts'); // vega loads only when needed
-      const rep = await generateReport(outDir);
-      if (!opts.quiet) process.stderr.write(`report ${rep.html} (${rep.seconds.toFixed(1)} s)\n`);
+    try {
+      writeRun(outDir, result, fitted, fittedPreprocessing?.toJSON());
+      if (opts.report !== false) {
+        const rd = await collectReportData({ x: data.x, fitted, embedding, truth: data.labels, classNames: data.classNames, imageShape: data.imageShape, initLabels: tracker.initLabels(), seed });
+        atomicWrite(join(outDir, 'report-data.json'), JSON.stringify(rd));
+        const { generateReport } = await import('../../report/index.ts'); // vega loads only when needed
+        const rep = await generateReport(outDir);
+        if (!opts.quiet) process.stderr.write(`report ${rep.html} (${rep.seconds.toFixed(1)} s)\n`);
+      }
+    } catch (err) {
+      // a run that could not be written whole leaves none of its outputs (the checkpoint stays, to resume from)
+      removeOutputs(outDir);
+      interrupt?.release();
+      const kept = hasCheckpoint(checkpointDirOf(outDir));
+      if (err instanceof DataError && kept) throw new DataError(`${err.message}; the trained state is kept in the checkpoint, continue with: ${resumeCommand(opts.resume ?? opts.out!, opts)}`);
+      throw err;
     }
   }
   if (!opts.quiet) {
@@ -307,13 +347,44 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     }
     if (outDir) process.stderr.write(`results in ${outDir}\n`);
   }
-  if (outDir) finishCheckpoint(outDir); // the outputs are written: nothing left to resume
+  if (outDir) {
+    finishCheckpoint(outDir); // the outputs are written: nothing left to resume
+    removeTempFiles(outDir);
+    writeManifest(outDir); // last: from now on readers accept the directory as one run
+  }
   interrupt?.release();
   // without --out the labels must still reach the user: in the --json line, else on stdout
-  if (!outDir) {
+  if (!outDir && !labelsToStdout) {
     if (opts.json) return { ...result, labels: Array.from(fitted.labels) };
-    process.stdout.write(`${Array.from(fitted.labels).join('\n')}\n`);
-    if (!opts.quiet) process.stderr.write('labels on stdout, one per row (pass --out <dir> to keep the model and a labels.csv)\n');
+    writeLabels(STDIO, fitted.labels); // the one label format: a 'label' header, one cluster per row
+    if (!opts.quiet) process.stderr.write('labels on stdout, one per row after a label header (pass --out <dir> to keep the model and a labels.csv)\n');
   }
   return result;
+}
+
+/** Writes the model, labels and result of a run (atomically each; the manifest comes last, later). */
+function writeRun(outDir: string, result: Record<string, unknown>, fitted: { save(dir: string, extra?: Record<string, unknown>): void; labels: Int32Array }, preprocessing?: unknown): void {
+  // the fitted preprocessing (standardize's means…) travels with the model: predict/embed/export apply it
+  fitted.save(join(outDir, 'model'), { dataset: result.dataset, ...(preprocessing ? { preprocessing } : {}) });
+  writeLabels(join(outDir, 'labels.csv'), fitted.labels);
+  atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** Runs a cleanup step whose failure must not replace the error being reported. */
+function quietly(step: () => void): void {
+  try {
+    step();
+  } catch {
+    /* the first error is the one to report */
+  }
+}
+
+/**
+ * Warnings about the labels of a fit: fewer distinct clusters than k (as scikit-learn's
+ * ConvergenceWarning), e.g. on data with fewer distinct rows than k. The CLI prints each on one
+ * stderr line and keeps them in result.json's `warnings`.
+ */
+export function distinctWarnings(labels: ArrayLike<number>, k: number): string[] {
+  const distinct = new Set(Array.from(labels)).size;
+  return distinct < k ? [`number of distinct clusters (${distinct}) found smaller than k (${k}); the data may have fewer distinct points than k, or duplicate points: lower --k`] : [];
 }

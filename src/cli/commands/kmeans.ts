@@ -3,7 +3,7 @@
  * baseline) on a data set; prints inertia, iterations and, when the data has labels, ACC/NMI/ARI.
  */
 import { type Command, Option } from 'commander';
-import { atomicWriteFile } from '../../data/atomic.ts';
+import { writeLabels } from '../conventions.ts';
 import { ParamError } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
 import { KMeans, MiniBatchKMeans, PCA } from '../../cluster/index.ts';
@@ -65,7 +65,7 @@ export function register(program: Command): void {
     .option('--internal', 'also compute silhouette, Calinski–Harabasz and Davies–Bouldin on the clustered features')
     .option('--silhouette-sample <n>', 'with --internal: silhouette on a seeded sample of n rows (default: exact)')
     .option('--threads <n>', 'onnxruntime threads (default: all cores)')
-    .option('--out <file>', 'write the cluster labels, one per line')
+    .option('--out <file>', "write the cluster labels (CSV: a 'label' header, one per line; '-': stdout)")
     .option('--json', 'print the result as one JSON line (last line of stdout)')
     .option('--quiet', 'no progress output');
   addKEstimationOptions(cmd);
@@ -76,7 +76,8 @@ export function register(program: Command): void {
 Examples:
   deepclust kmeans --data mnist:test --data-dir ../shared/data --k 10
   deepclust kmeans --data mnist --pca 70 --k 10 --seed 1 --json
-  deepclust kmeans --data my.csv --label-column label --k 5 --out labels.txt
+  deepclust kmeans --data my.csv --label-column label --k 5 --out labels.csv
+  cat my.csv | deepclust kmeans --data - --k 5 --out - > labels.csv
   deepclust kmeans --data mnist:test --pca 50 --k auto --k-criteria all --json`,
   );
   cmd.action(async (opts: KMeansCliOptions) => {
@@ -135,17 +136,11 @@ export async function runKMeansCommand(opts: KMeansCliOptions): Promise<Record<s
   if (opts.internal) {
     Object.assign(metrics, await internalScores(features, model.labels, { silhouetteSample: sample, seed, threads }));
   }
-  if (opts.out) {
-    try {
-      atomicWriteFile(opts.out, `${Array.from(model.labels).join('\n')}\n`); // temp file + rename: never half-written
-    } catch (err) {
-      throw new ParamError(`${c}: cannot write the labels to '${opts.out}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable --out`);
-    }
-  }
+  if (opts.out) writeLabels(opts.out, model.labels); // temp file + rename: never half-written; '-': stdout
   const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
   say(`k-means k=${k}: inertia ${model.inertia.toPrecision(8)}, ${model.nIter} iterations, ${seconds.toFixed(2)} s`);
   if (Object.keys(metrics).length) say(Object.entries(metrics).map(([name, v]) => `${name} ${fmt(v)}`).join('  '));
-  if (opts.out) say(`labels written to ${opts.out}`);
+  if (opts.out && opts.out !== '-') say(`labels written to ${opts.out}`);
   return {
     command: 'kmeans',
     dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: data.labels ? new Set(data.labels).size : null },

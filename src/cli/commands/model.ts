@@ -4,8 +4,10 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Tensor, atomicWrite } from '../../engine/index.ts';
-import { writeNpy } from '../../data/npy.ts';
+import { type Tensor } from '../../engine/index.ts';
+import { encodeNpy, writeNpy } from '../../data/npy.ts';
+import { STDIO, writeLabels } from '../conventions.ts';
+import { verifyRun } from '../run-dir.ts';
 import { FittedDeepClustering } from '../../methods/deep-clustering.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { FittedPreprocessing, PREPROCESSING, type Dataset } from '../../data/index.ts';
@@ -18,9 +20,14 @@ function modelFolder(dir: string): string {
   return existsSync(join(inner, 'model.json')) ? inner : dir;
 }
 
-/** Loads a model from a `fit --out` directory or its `model/` sub-folder. */
+/**
+ * Loads a model from a `fit --out` directory or its `model/` sub-folder. A run directory must be
+ * a finished run (its manifest vouches for its files); a model folder is checked by its own seal.
+ */
 export function loadModel(dir: string): FittedDeepClustering {
-  return FittedDeepClustering.load(modelFolder(dir));
+  const folder = modelFolder(dir);
+  if (folder !== dir) verifyRun(resolve(dir), dir, { rebuildingReport: true });
+  return FittedDeepClustering.load(folder);
 }
 
 /**
@@ -81,6 +88,11 @@ export async function loadDataLikeTraining(modelDir: string, opts: Record<string
   return loadDataFromOptions(opts);
 }
 
+/** `predict` and `embed` need the data named: a silent default data set would give labels of the wrong rows. */
+function requireData(command: string, opts: Record<string, unknown>): void {
+  if (opts.data === undefined) throw new ParamError(`${command}: option '--data' is required: the data to ${command === 'predict' ? 'assign' : 'embed'} (a data set name, a file, or '-' for CSV/TSV on stdin)`);
+}
+
 function checkWidth(model: FittedDeepClustering, cols: number): void {
   if (cols !== model.nFeatures) throw new DataError(`the model expects rows of ${model.nFeatures} features but the data has ${cols}; use data preprocessed like the training data`);
 }
@@ -91,22 +103,23 @@ export function register(program: Command): void {
     .command('predict')
     .description('assign clusters to data with a saved model')
     .requiredOption('--model <dir>', "a 'deepclust fit --out' directory")
-    .option('--out <file>', 'write the labels here (CSV with a header), atomically')
+    .option('--out <file>', "write the labels here, atomically (CSV: a 'label' header, one per line; '-' or no --out: stdout)")
     .option('--json', 'print a JSON summary (and metrics when labels exist) as the last stdout line')
     .option('--seed <n>', 'seed of the --limit subset', '0')
     .option('--quiet', 'no download progress and no summary line on stderr');
-  addDataOptions(predict);
+  addDataOptions(predict, { defaultData: null });
   predict.addHelpText('after', '\nExample:\n  deepclust predict --model runs/idec --data mnist:test --data-dir ~/data --out test-labels.csv');
   predict.action(async (opts: Record<string, unknown>) => {
+    requireData('predict', opts);
     const model = loadModel(String(opts.model));
     const data = await loadDataLikeTraining(String(opts.model), opts);
     checkWidth(model, data.x.cols);
     const labels = await model.predict(data.x);
-    if (opts.out) atomicWrite(resolve(String(opts.out)), `label\n${Array.from(labels).join('\n')}\n`);
+    if (opts.out !== undefined && opts.out !== STDIO) writeLabels(resolve(String(opts.out)), labels);
     const metrics = await evaluateLabels(data.labels, labels);
     const result = { model: String(opts.model), dataset: data.name, n: data.x.rows, metrics, out: opts.out ?? null };
     if (opts.json) printJson(result);
-    else if (!opts.out) process.stdout.write(`${Array.from(labels).join('\n')}\n`);
+    else if (opts.out === undefined || opts.out === STDIO) writeLabels(STDIO, labels);
     else if (!opts.quiet) process.stderr.write(`wrote ${data.x.rows} labels to ${String(opts.out)}${metrics.acc !== null ? ` (ACC ${metrics.acc!.toFixed(4)})` : ''}\n`);
   });
 
@@ -114,18 +127,20 @@ export function register(program: Command): void {
     .command('embed')
     .description('write the learned embedding of data as a float32 .npy file')
     .requiredOption('--model <dir>', "a 'deepclust fit --out' directory")
-    .requiredOption('--out <file.npy>', 'output .npy file [rows, embeddingDim]')
+    .requiredOption('--out <file.npy>', "output .npy file [rows, embeddingDim] ('-': the .npy bytes to stdout)")
     .option('--seed <n>', 'seed of the --limit subset', '0')
     .option('--quiet', 'no download progress and no summary line on stderr');
-  addDataOptions(embed);
+  addDataOptions(embed, { defaultData: null });
   embed.addHelpText('after', '\nExample:\n  deepclust embed --model runs/idec --data mnist-10k --out z.npy');
   embed.action(async (opts: Record<string, unknown>) => {
+    requireData('embed', opts);
     const model = loadModel(String(opts.model));
     const data = await loadDataLikeTraining(String(opts.model), opts);
     checkWidth(model, data.x.cols);
     const z = await model.transform(data.x);
-    writeNpy(resolve(String(opts.out)), z);
-    if (!opts.quiet) process.stderr.write(`wrote ${z.rows}×${z.cols} embedding to ${String(opts.out)}\n`);
+    if (opts.out === STDIO) process.stdout.write(encodeNpy(z.data, [z.rows, z.cols]));
+    else writeNpy(resolve(String(opts.out)), z);
+    if (!opts.quiet && opts.out !== STDIO) process.stderr.write(`wrote ${z.rows}×${z.cols} embedding to ${String(opts.out)}\n`);
   });
 
   program

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { acquireLock, verifyRun, writeManifest } from '../run-dir.ts';
 import { ParamError } from '../../errors.ts';
 import { printJson } from '../output.ts';
 
@@ -28,7 +29,8 @@ export function register(program: Command): void {
     `
 Writes <dir>/report.html (self-contained: opens offline in any browser) and <dir>/charts/*.svg,
 *.png. The page is rebuilt from result.json, labels.csv and report-data.json; the same run always
-gives the same page.
+gives the same page. The directory must hold one finished run: its run-manifest.json (written last
+by fit) must vouch for every file, else the report is refused.
 
 Examples:
   deepclust report --run runs/idec
@@ -36,8 +38,19 @@ Examples:
   );
   cmd.action(async (opts: ReportCliOptions) => {
     if (!opts.run) throw new ParamError("report: option '--run <dir>' is required (the --out directory of a 'deepclust fit' run)");
-    const { generateReport } = await import('../../report/index.ts'); // vega loads only when needed
-    const out = await generateReport(resolve(opts.run), { png: opts.png });
+    const dir = resolve(opts.run);
+    const { generateReport, readRun } = await import('../../report/index.ts'); // vega loads only when needed
+    readRun(dir); // the files' own checks first: they name what is wrong inside a file
+    // one finished run only: its manifest vouches for every file (report.html and charts/ are rebuilt)
+    const manifest = verifyRun(dir, opts.run, { rebuildingReport: true });
+    const unlock = acquireLock(dir, opts.run, 'report');
+    let out: Awaited<ReturnType<typeof generateReport>>;
+    try {
+      out = await generateReport(dir, { png: opts.png });
+      writeManifest(dir, manifest.runId);
+    } finally {
+      unlock();
+    }
     if (opts.json) printJson({ report: out.html, charts: out.charts, files: out.files, seconds: out.seconds });
     else if (!opts.quiet) process.stderr.write(`wrote ${out.html} (${out.charts} charts, ${out.files.length} chart files) in ${out.seconds.toFixed(1)} s\n`);
   });

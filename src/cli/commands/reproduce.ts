@@ -5,8 +5,8 @@
  */
 import { type Command, Option } from 'commander';
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
-import { atomicWriteFile } from '../../data/atomic.ts';
-import { ParamError } from '../../errors.ts';
+import { atomicWriteFile, describeFsError } from '../../data/atomic.ts';
+import { DataError, ParamError } from '../../errors.ts';
 import { EXPERIMENTS, experiment, formatMarkdown, runExperiment } from '../../reproduce/index.ts';
 import { printJson } from '../output.ts';
 
@@ -96,7 +96,7 @@ export function register(program: Command): void {
         maxIter,
         threads,
         log,
-        onRecord: records ? (r) => appendFileSync(records!, `${JSON.stringify(r)}\n`) : undefined,
+        onRecord: records ? (r) => appendRecord(records!, `${JSON.stringify(r)}\n`) : undefined,
       });
       const markdown = formatMarkdown(result);
       if (opts.out !== undefined) atomicWriteFile(opts.out, markdown);
@@ -105,4 +105,13 @@ export function register(program: Command): void {
         printJson({ command: 'reproduce', ...result, ...(opts.out !== undefined ? { out: opts.out, recordsFile: records } : {}) });
       } else process.stdout.write(markdown);
     });
+}
+
+/** Appends one result record; a full or read-only disk is one line naming the file. */
+function appendRecord(path: string, line: string): void {
+  try {
+    appendFileSync(path, line);
+  } catch (err) {
+    throw new DataError(`cannot write '${path}': ${describeFsError(err)}; free some space or choose a writable --out`);
+  }
 }
