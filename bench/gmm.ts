@@ -18,7 +18,7 @@ import { median, round, runPython, sklearnVersion, tempFiles } from './sklearn.t
 
 /** Commit, date and machine for a bench record. */
 export function provenance(): Record<string, unknown> {
-  let commit: string | null = null;
+  let commit: string | null;
   try {
     commit = execSync('git rev-parse HEAD', { cwd: import.meta.dirname, encoding: 'utf8' }).trim();
   } catch {

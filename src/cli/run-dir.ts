@@ -137,7 +137,7 @@ function walk(dir: string, visit: (path: string, isDir: boolean) => void): void 
   }
   for (const n of names) {
     const p = join(dir, n);
-    let isDir = false;
+    let isDir: boolean;
     try {
       isDir = statSync(p).isDirectory();
     } catch {

@@ -3,7 +3,7 @@
  * a result JSON (every metric, times per phase, the resolved config and seed).
  */
 import { type Command, Option } from 'commander';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { describeFsError, ensureDir } from '../../data/atomic.ts';
 import { STDIO, parseSeed, writeLabels } from '../conventions.ts';
 import { LOCK, acquireLock, clearRun, refuseLocked, removeOutputs, removeTempFiles, writeManifest } from '../run-dir.ts';
