@@ -34,8 +34,16 @@ export const benchSuites: Record<string, BenchSuite> = {
         threads: num(options, 'threads'),
         rounds: num(options, 'rounds'),
         noTorch: options.torch === 'false',
+        variant: options.variant,
         log,
       });
+    },
+  },
+  'engine-ab': {
+    description: 'in-process A/B of engine variants, alternating rounds, paired ratios to the first (options: variants=standard,lazy,…, rounds, steps, stepsPerRun, threads, record)',
+    run: async ({ options, log }) => {
+      const { runEngineAb } = await import('./engine.ts');
+      return runEngineAb({ variants: (options.variants ?? 'standard,lazy').split(','), rounds: num(options, 'rounds'), steps: num(options, 'steps'), stepsPerRun: num(options, 'stepsPerRun'), batch: num(options, 'batch'), threads: num(options, 'threads'), record: options.record, log });
     },
   },
   kmeans: {
