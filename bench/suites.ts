@@ -46,6 +46,35 @@ export const benchSuites: Record<string, BenchSuite> = {
       return runEngineAb({ variants: (options.variants ?? 'standard,lazy').split(','), rounds: num(options, 'rounds'), steps: num(options, 'steps'), stepsPerRun: num(options, 'stepsPerRun'), batch: num(options, 'batch'), threads: num(options, 'threads'), record: options.record, log });
     },
   },
+  'time-to-acc': {
+    description: 'wall time until clustering ACC >= target, with the ACC-vs-time curve (options: mode=method|pretrain, data, data-dir, limit, seeds, target, method, pretrainEpochs, maxIter, epochs, batch, lr, schedule=constant|cosine|onecycle, evalEvery, augment, nInit, threads, record)',
+    run: async ({ options, log }) => {
+      const { runTimeToAcc } = await import('./time-to-acc.ts');
+      return runTimeToAcc({
+        mode: options.mode as 'method' | 'pretrain' | undefined,
+        data: options.data ?? 'mnist',
+        dataDir: options['data-dir'],
+        limit: num(options, 'limit'),
+        seeds: (options.seeds ?? '0').split(',').map(Number),
+        target: num(options, 'target'),
+        stopAtTarget: options.stopAtTarget !== 'false',
+        threads: num(options, 'threads'),
+        record: options.record,
+        method: options.method,
+        pretrainEpochs: num(options, 'pretrainEpochs'),
+        maxIter: num(options, 'maxIter'),
+        epochs: num(options, 'epochs'),
+        batch: num(options, 'batch'),
+        lr: num(options, 'lr'),
+        schedule: options.schedule as 'constant' | 'cosine' | 'onecycle' | undefined,
+        evalEvery: num(options, 'evalEvery'),
+        augment: options.augment === 'true',
+        nInit: num(options, 'nInit'),
+        stepsPerRun: num(options, 'stepsPerRun'),
+        log,
+      });
+    },
+  },
   kmeans: {
     description: 'k-means k=10, nInit=10 on MNIST test (10,000×784) vs scikit-learn (options: rounds, threads, seed, data, data-dir, sklearn=false)',
     run: async ({ options, log }) => (await import('./kmeans.ts')).runKMeansBench({ data: options.data, dataDir: options['data-dir'], rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), k: num(options, 'k'), nInit: num(options, 'nInit'), noSklearn: options.sklearn === 'false', log }),
