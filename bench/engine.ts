@@ -152,10 +152,20 @@ async function compileVariant(name: string, threads: number): Promise<{ step: Tr
 }
 
 async function timeSteps(step: TrainingStep, data: Float32Array, K: number, runs: number, batch: number): Promise<number> {
+  return (await timeStepsCpu(step, data, K, runs, batch)).wall;
+}
+
+// Samples per wall second and per CPU second of this process (all its threads). On a loaded
+// machine CPU time tracks the work done far better than wall time (spinning threads count too).
+async function timeStepsCpu(step: TrainingStep, data: Float32Array, K: number, runs: number, batch: number): Promise<{ wall: number; cpu: number }> {
   const x = data.subarray(0, K * batch * 784);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < runs; i++) await step.run({ x }, { steps: K });
-  return (runs * K * batch) / ((performance.now() - t0) / 1000);
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const samples = runs * K * batch;
+  return { wall: samples / wall, cpu: samples / ((c.user + c.system) / 1e6) };
 }
 
 function randomData(n: number): Float32Array {
@@ -245,14 +255,17 @@ export async function runEngineAb(o: EngineAbOptions): Promise<Record<string, un
   const data = randomData(Math.max(...variants.map((_, i) => kOf(i))) * batch * 784);
   for (let i = 0; i < variants.length; i++) await timeSteps(compiled[i]!.step, data, kOf(i), 1, batch); // warm-up
   const sps: number[][] = variants.map(() => []);
+  const cpu: number[][] = variants.map(() => []);
   const loads: number[] = [];
   for (let r = 0; r < rounds; r++) {
     loads.push(round2(os.loadavg()[0]!));
     for (let j = 0; j < variants.length; j++) {
       const i = (j + r) % variants.length;
-      sps[i]!.push(await timeSteps(compiled[i]!.step, data, kOf(i), Math.max(1, Math.ceil(steps / kOf(i))), batch));
+      const t = await timeStepsCpu(compiled[i]!.step, data, kOf(i), Math.max(1, Math.ceil(steps / kOf(i))), batch);
+      sps[i]!.push(t.wall);
+      cpu[i]!.push(t.cpu);
     }
-    log(`round ${r + 1}/${rounds} (load ${loads[r]}): ${variants.map((v, i) => `${v} ${sps[i]![r]!.toFixed(0)}`).join(', ')}`);
+    log(`round ${r + 1}/${rounds} (load ${loads[r]}): ${variants.map((v, i) => `${v} ${sps[i]![r]!.toFixed(0)} (${cpu[i]![r]!.toFixed(0)}/cpu-s)`).join(', ')}`);
   }
   for (const c of compiled) await c.step.dispose();
   const result = {
@@ -261,14 +274,19 @@ export async function runEngineAb(o: EngineAbOptions): Promise<Record<string, un
     variants: Object.fromEntries(
       variants.map((v, i) => {
         const ratios = sps[i]!.map((s, r) => s / sps[0]![r]!);
+        const cpuRatios = cpu[i]!.map((s, r) => s / cpu[0]![r]!);
+        const r3 = (x: number) => Math.round(x * 1000) / 1000;
         return [
           v,
           {
             description: ENGINE_VARIANTS[v]!.description,
             median_samples_per_s: Math.round(median(sps[i]!)),
             rounds: sps[i]!.map(Math.round),
-            median_ratio_vs_baseline: Math.round(median(ratios) * 1000) / 1000,
-            ratios: ratios.map((x) => Math.round(x * 1000) / 1000),
+            median_ratio_vs_baseline: r3(median(ratios)),
+            ratios: ratios.map(r3),
+            median_samples_per_cpu_s: Math.round(median(cpu[i]!)),
+            median_cpu_ratio_vs_baseline: r3(median(cpuRatios)),
+            cpu_ratios: cpuRatios.map(r3),
           },
         ];
       }),
@@ -277,7 +295,7 @@ export async function runEngineAb(o: EngineAbOptions): Promise<Record<string, un
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     config: { batch, threads, steps, stepsPerRun, rounds },
     meta: recordMeta(),
-    note: 'shared 2-core machine (see loadavg): ratios are paired per round; absolute samples/s are depressed by the load',
+    note: 'shared 2-core machine (see loadavg): ratios are paired per round; absolute samples/s are depressed by the load. cpu ratios compare samples per CPU-second of this process (work, robust to load; spinning counts as CPU)',
   };
   if (o.record) writeRecord(o.record, result);
   return result;
