@@ -112,11 +112,12 @@ export interface EngineVariant {
 /** Engine variants for the levers of issue #25; each changes one thing against `default`. */
 export const ENGINE_VARIANTS: Readonly<Record<string, EngineVariant>> = {
   default: { description: 'the engine as shipped (standard 10-pass Adam unless DEEPCLUST_LAZY_ADAM=1)' },
-  standard: { lazy: false, description: 'standard 10-pass Adam' },
+  standard: { lazy: false, description: "standard 10-pass Adam (spinning 'auto')" },
   lazy: { lazy: true, description: 'lazy Adam (9 passes, first-moment decay folded into the gradient seed)' },
   'relu-where': { lazy: false, env: { DEEPCLUST_RELU_GRAD: 'where' }, description: 'ReLU backward mask as Cast(Greater(y, 0)) instead of HardSigmoid(y)' },
   'opt-basic': { lazy: false, runtime: { optimization: 'basic' }, description: "graphOptimizationLevel 'basic' (no Gemm+Relu fusion)" },
   'opt-extended': { lazy: false, runtime: { optimization: 'extended' }, description: "graphOptimizationLevel 'extended'" },
+  spin: { lazy: false, runtime: { spinning: true }, description: 'intra-op threads always spin (the default before spinning: auto)' },
   'no-spin': { lazy: false, runtime: { spinning: false }, description: 'intra-op threads do not spin' },
   'threads-1': { lazy: false, runtime: { threads: 1 }, description: 'one intra-op thread' },
   k8: { lazy: false, stepsPerRun: 8, description: '8 steps per session.run' },
