@@ -156,12 +156,12 @@ async function methodCurve(o: TimeToAccOptions, seed: number, target: number, lo
   let excluded = 0;
   const t0 = performance.now();
   try {
-    await new DeepClustering({ method, nClusters: k, seed, overrides, runtime: { threads: o.threads } }).fit(ds.x, {
+    const fitted = await new DeepClustering({ method, nClusters: k, seed, overrides, runtime: { threads: o.threads } }).fit(ds.x, {
       imageShape: ds.imageShape as [number, number, number] | undefined,
       labels,
       onProgress: (e) => {
         if (e.phase === 'pretrain' && e.done % 10 === 0) log(`seed ${seed} pretrain ${e.done}/${e.total} at ${((performance.now() - t0 - excluded) / 1000).toFixed(1)} s`);
-        if (!e.labels || (e.phase !== 'init' && e.phase !== 'cluster')) return;
+        if (!e.labels || (e.phase !== 'init' && e.phase !== 'cluster' && e.phase !== 'recluster')) return;
         const c0 = performance.now();
         const acc = clusterAccuracy(labels, e.labels).accuracy;
         const seconds = (c0 - t0 - excluded) / 1000;
@@ -171,6 +171,10 @@ async function methodCurve(o: TimeToAccOptions, seed: number, target: number, lo
         if (acc >= target && o.stopAtTarget !== false) throw new StopAtTarget();
       },
     });
+    // the fit's final labels (after its last target refresh and any final re-clustering)
+    const acc = clusterAccuracy(labels, fitted.labels).accuracy;
+    curve.push({ seconds: Math.round(((performance.now() - t0 - excluded) / 1000) * 10) / 10, phase: 'final', step: fitted.iterations ?? 0, acc: Math.round(acc * 10000) / 10000 });
+    log(`seed ${seed} final: ACC ${acc.toFixed(4)}`);
   } catch (err) {
     if (!(err instanceof StopAtTarget)) throw err;
   }
