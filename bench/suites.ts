@@ -60,6 +60,7 @@ export const benchSuites: Record<string, BenchSuite> = {
         stopAtTarget: options.stopAtTarget !== 'false',
         threads: num(options, 'threads'),
         record: options.record,
+        resultsDir: options['results-dir'],
         method: options.method,
         pretrainEpochs: num(options, 'pretrainEpochs'),
         maxIter: num(options, 'maxIter'),

@@ -46,8 +46,10 @@ export interface TimeToAccOptions {
   /** Stop a seed once the target is reached. @defaultValue true */
   stopAtTarget?: boolean;
   threads?: number;
-  /** Record name under bench/results (default derived from the options). */
+  /** Record name (default derived from the options). */
   record?: string;
+  /** Where the record goes. @defaultValue bench/results */
+  resultsDir?: string;
   // ---- method mode
   /** Preset name. @defaultValue 'idec-da' */
   method?: string;
@@ -137,7 +139,7 @@ export async function runTimeToAcc(o: TimeToAccOptions): Promise<Record<string, 
     note: 'wall times on the machine in meta (a shared machine is slower: see the load averages)',
   };
   const name = o.record ?? `time-to-acc-${mode}-${o.data.replace(/[^\w-]+/g, '_')}${o.limit ? `-${o.limit}` : ''}-${mode === 'method' ? (o.method ?? 'idec-da') : schedule}`;
-  writeRecord(name, result);
+  writeRecord(name, result, o.resultsDir);
   return result;
 }
 
