@@ -34,6 +34,44 @@ export const benchSuites: Record<string, BenchSuite> = {
         threads: num(options, 'threads'),
         rounds: num(options, 'rounds'),
         noTorch: options.torch === 'false',
+        variant: options.variant,
+        log,
+      });
+    },
+  },
+  'engine-ab': {
+    description: 'in-process A/B of engine variants, alternating rounds, paired ratios to the first (options: variants=standard,lazy,…, rounds, steps, stepsPerRun, threads, record)',
+    run: async ({ options, log }) => {
+      const { runEngineAb } = await import('./engine.ts');
+      return runEngineAb({ variants: (options.variants ?? 'standard,lazy').split(','), rounds: num(options, 'rounds'), steps: num(options, 'steps'), stepsPerRun: num(options, 'stepsPerRun'), batch: num(options, 'batch'), threads: num(options, 'threads'), record: options.record, log });
+    },
+  },
+  'time-to-acc': {
+    description: 'wall time until clustering ACC >= target, with the ACC-vs-time curve (options: mode=method|pretrain, data, data-dir, limit, seeds, target, method, pretrainEpochs, maxIter, epochs, batch, lr, schedule=constant|cosine|onecycle, evalEvery, augment, nInit, threads, record)',
+    run: async ({ options, log }) => {
+      const { runTimeToAcc } = await import('./time-to-acc.ts');
+      return runTimeToAcc({
+        mode: options.mode as 'method' | 'pretrain' | undefined,
+        data: options.data ?? 'mnist',
+        dataDir: options['data-dir'],
+        limit: num(options, 'limit'),
+        seeds: (options.seeds ?? '0').split(',').map(Number),
+        target: num(options, 'target'),
+        stopAtTarget: options.stopAtTarget !== 'false',
+        threads: num(options, 'threads'),
+        record: options.record,
+        resultsDir: options['results-dir'],
+        method: options.method,
+        pretrainEpochs: num(options, 'pretrainEpochs'),
+        maxIter: num(options, 'maxIter'),
+        epochs: num(options, 'epochs'),
+        batch: num(options, 'batch'),
+        lr: num(options, 'lr'),
+        schedule: options.schedule as 'constant' | 'cosine' | 'onecycle' | undefined,
+        evalEvery: num(options, 'evalEvery'),
+        augment: options.augment === 'true',
+        nInit: num(options, 'nInit'),
+        stepsPerRun: num(options, 'stepsPerRun'),
         log,
       });
     },

@@ -315,6 +315,48 @@ export class TrainingStep {
   async run(feeds: Readonly<Record<string, Feed>>, options: StepRunOptions): Promise<Record<string, TensorValue>> {
     const K = options.steps;
     if (!Number.isInteger(K) || K < 1) throw new ParamError(`TrainingStep.run: option 'steps' must be an integer >= 1, got ${K}`);
+    const maxRun = Math.min(Infinity, ...this.groups.map((gp) => gp.optimizer.lazy?.maxSteps ?? Infinity));
+    if (K > maxRun) return this.runChunked(feeds, options, maxRun);
+    return this.runOnce(feeds, options);
+  }
+
+  // Lazy optimizers bound the steps per session run: split the stacked feeds and learning rates.
+  private async runChunked(feeds: Readonly<Record<string, Feed>>, options: StepRunOptions, chunk: number): Promise<Record<string, TensorValue>> {
+    const K = options.steps;
+    const parts: Record<string, TensorValue[]> = {};
+    const sliceLr = (v: number | readonly number[], a: number, b: number) => {
+      if (typeof v === 'number') return v;
+      if (v.length !== K) throw new ParamError(`TrainingStep.run: ${v.length} learning rates given, expected ${K}`);
+      return v.slice(a, b);
+    };
+    for (let a = 0; a < K; a += chunk) {
+      const b = Math.min(K, a + chunk);
+      const sub: Record<string, Feed> = {};
+      for (const [name, f] of Object.entries(feeds)) {
+        const inp = this.graph.inputs.find((i) => i.name === name);
+        if (!inp || !(inp.origin.kind === 'input' && inp.origin.perStep)) {
+          sub[name] = f;
+          continue;
+        }
+        const data = isTensorValue(f) ? f.data : f;
+        if (data.length % K !== 0) throw new GraphError(`input '${name}' (stacked over ${K} steps): ${data.length} values do not split into ${K} steps`);
+        const per = data.length / K;
+        const part = data.subarray(a * per, b * per) as TensorData;
+        sub[name] = isTensorValue(f) ? { data: part, dims: [b - a, ...f.dims.slice(1)] } : part;
+      }
+      let lr: StepRunOptions['lr'] = options.lr;
+      if (lr !== undefined && (typeof lr === 'number' || Array.isArray(lr))) lr = sliceLr(lr as number | readonly number[], a, b);
+      else if (lr !== undefined) lr = Object.fromEntries(Object.entries(lr as Record<string, number | readonly number[]>).map(([k, v]) => [k, sliceLr(v, a, b)]));
+      const res = await this.runOnce(sub, { steps: b - a, lr });
+      for (const [k, v] of Object.entries(res)) (parts[k] ??= []).push(v);
+    }
+    const out: Record<string, TensorValue> = {};
+    for (const [k, list] of Object.entries(parts)) out[k] = concatRows(list);
+    return out;
+  }
+
+  private async runOnce(feeds: Readonly<Record<string, Feed>>, options: StepRunOptions): Promise<Record<string, TensorValue>> {
+    const K = options.steps;
     const symbols = new Map<string, number>();
     const ortFeeds: Record<string, ReturnType<typeof toOrt>> = {};
     ortFeeds.__trip = toOrt('int64', { data: BigInt64Array.of(BigInt(K)), dims: [] });
@@ -343,8 +385,19 @@ export class TrainingStep {
       const lr = this.learningRates(gp, options.lr, K);
       for (const s of gp.optimizer.scalarNames) {
         const v = this.graph.dtype === 'float64' ? new Float64Array(K) : new Float32Array(K);
-        for (let k = 0; k < K; k++) v[k] = gp.optimizer.scalars(this.t + k + 1, lr[k]!)[s]!;
+        for (let k = 0; k < K; k++) v[k] = gp.optimizer.scalars(this.t + k + 1, lr[k]!, k + 1)[s]!;
         ortFeeds[`${gp.name}.${s}__stacked`] = toOrt(this.graph.dtype, { data: v, dims: [K] });
+      }
+      const lazy = gp.optimizer.lazy;
+      if (lazy) {
+        const v = this.graph.dtype === 'float64' ? new Float64Array(K) : new Float32Array(K);
+        for (let k = 0; k < K; k++) v[k] = lazy.gradScale(k + 1);
+        ortFeeds[`${gp.name}.__gradScale__stacked`] = toOrt(this.graph.dtype, { data: v, dims: [K] });
+        const r = lazy.renorm(K);
+        gp.optimizer.stateSlots.forEach((slot, j) => {
+          const d = this.graph.dtype === 'float64' ? Float64Array.of(r[j]!) : Float32Array.of(r[j]!);
+          ortFeeds[`${gp.name}.__renorm_${slot}`] = toOrt(this.graph.dtype, { data: d, dims: [] });
+        });
       }
       gp.state.flat().forEach((st) => {
         ortFeeds[`${st.name}__init`] = toOrt(st.dtype, { data: this.optState.get(st.name)!, dims: st.shape as number[] });
@@ -508,10 +561,16 @@ export async function compileTrainingStep(spec: TrainingStepSpec): Promise<Train
       if (seen.has(p.name)) throw new GraphError(`compileTrainingStep: parameter '${p.name}' is in two groups`);
       seen.add(p.name);
     }
-    let perLoss = gradCache.get(loss);
-    if (!perLoss) gradCache.set(loss, (perLoss = new Map()));
+    // A lazy optimizer scales its group's gradients per step through the gradient seed.
+    let perLoss = grp.optimizer.lazy ? undefined : gradCache.get(loss);
+    let seed: Tensor | undefined;
+    if (grp.optimizer.lazy) {
+      seed = g.internal(`${name}.__gradScale`, [], g.dtype, 'input');
+      prelude.push(gatherStep(`${name}.__gradScale__stacked`, iter.name, seed.name));
+      perLoss = new Map();
+    } else if (!perLoss) gradCache.set(loss, (perLoss = new Map()));
     const missing = grp.params.filter((p) => !perLoss!.has(p.name));
-    if (missing.length) grad(loss, missing).forEach((gr, i) => perLoss!.set(missing[i]!.name, gr));
+    if (missing.length) grad(loss, missing, seed ? { seed } : {}).forEach((gr, i) => perLoss!.set(missing[i]!.name, gr));
     const scalars: Record<string, Tensor> = {};
     for (const s of grp.optimizer.scalarNames) {
       const t = g.internal(`${name}.${s}`, [], g.dtype, 'input');
@@ -540,6 +599,7 @@ export async function compileTrainingStep(spec: TrainingStepSpec): Promise<Train
   const outerNames = new Set<string>();
   for (const inp of g.inputs) outerNames.add(inp.origin.kind === 'input' && inp.origin.perStep ? `${inp.name}__stacked` : inp.name);
   for (const gp of plans) for (const s of gp.optimizer.scalarNames) outerNames.add(`${gp.name}.${s}__stacked`);
+  for (const gp of plans) if (gp.optimizer.lazy) outerNames.add(`${gp.name}.__gradScale__stacked`);
 
   const body = graphProto({
     name: 'step',
@@ -557,20 +617,34 @@ export async function compileTrainingStep(spec: TrainingStepSpec): Promise<Train
     outerInputs.push(perStep ? { name: `${inp.name}__stacked`, dtype: inp.dtype, shape: ['K', ...inp.shape] } : specOf(inp));
   }
   for (const gp of plans) for (const s of gp.optimizer.scalarNames) outerInputs.push({ name: `${gp.name}.${s}__stacked`, dtype: g.dtype, shape: ['K'] });
+  // Lazy groups: the Loop's state goes through one Mul per slot (runtime factor) after the loop.
+  const renorm = new Map<string, string>(); // state tensor -> renorm input
+  for (const gp of plans) {
+    if (!gp.optimizer.lazy) continue;
+    outerInputs.push({ name: `${gp.name}.__gradScale__stacked`, dtype: g.dtype, shape: ['K'] });
+    gp.optimizer.stateSlots.forEach((slot, j) => {
+      outerInputs.push({ name: `${gp.name}.__renorm_${slot}`, dtype: g.dtype, shape: [] });
+      for (const st of gp.state) renorm.set(st[j]!.name, `${gp.name}.__renorm_${slot}`);
+    });
+  }
   for (const t of carried) outerInputs.push(specOf(t, `${t.name}__init`));
   const finals = carried.map((t) => specOf(t, `${t.name}__final`));
+  const loopOuts = carried.map((t) => (renorm.has(t.name) ? `${t.name}__loop` : `${t.name}__final`));
+  const renormNodes: NodeSpec[] = carried
+    .filter((t) => renorm.has(t.name))
+    .map((t) => ({ opType: 'Mul', domain: '', inputs: [`${t.name}__loop`, renorm.get(t.name)!], outputs: [`${t.name}__final`], attrs: {}, name: `${t.name}__renorm` }));
   const traces: ValueSpec[] = userOutputs.map(([, t], i) => ({ name: `${scanOut.specs[i]!.name}__trace`, dtype: t.dtype, shape: ['K', ...t.shape] }));
   const loop: NodeSpec = {
     opType: 'Loop',
     domain: '',
     inputs: ['__trip', '', ...carried.map((t) => `${t.name}__init`)],
-    outputs: [...finals.map((f) => f.name), ...traces.map((t) => t.name)],
+    outputs: [...loopOuts, ...traces.map((t) => t.name)],
     attrs: { body: { graph: body } },
     name: 'train_loop',
   };
   const outer = {
     name: 'training_step',
-    node: [nodeProto(loop)],
+    node: [nodeProto(loop), ...renormNodes.map(nodeProto)],
     input: outerInputs.map(valueInfo),
     output: [...finals, ...traces].map(valueInfo),
     initializer: [],

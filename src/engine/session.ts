@@ -25,8 +25,13 @@ export interface RuntimeOptions {
   executionProvider?: 'cpu' | 'cuda';
   /** Intra-op threads. @defaultValue the number of CPU cores */
   threads?: number;
-  /** Let idle worker threads spin (faster when one session is busy at a time). @defaultValue true */
-  spinning?: boolean;
+  /**
+   * Let idle worker threads spin: faster when the machine is otherwise idle, much slower when other
+   * processes want the cores (spinning threads then burn the time slices the work needs).
+   * `'auto'` spins only when the 1-minute load average is below 1.5 × the cores at session creation.
+   * @defaultValue 'auto'
+   */
+  spinning?: boolean | 'auto';
   /** ONNX Runtime graph optimisation level. @defaultValue 'all' */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Write an ORT profile JSON with this file-name prefix (for performance work). */
@@ -34,12 +39,23 @@ export interface RuntimeOptions {
 }
 
 /** Validated runtime options with defaults filled in. */
-export function resolveRuntime(options: RuntimeOptions = {}): Required<Omit<RuntimeOptions, 'profilePrefix'>> & { profilePrefix?: string } {
+export function resolveRuntime(options: RuntimeOptions = {}): Required<Omit<RuntimeOptions, 'profilePrefix' | 'spinning'>> & { spinning: boolean; profilePrefix?: string } {
   const ep = options.executionProvider ?? 'cpu';
   if (ep !== 'cpu' && ep !== 'cuda') throw new ParamError(`runtime: option 'executionProvider' must be 'cpu' or 'cuda', got ${JSON.stringify(ep)}`);
   const threads = options.threads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   if (!Number.isInteger(threads) || threads < 1) throw new ParamError(`runtime: option 'threads' must be an integer >= 1, got ${threads}`);
-  return { executionProvider: ep, threads, spinning: options.spinning ?? true, optimization: options.optimization ?? 'all', profilePrefix: options.profilePrefix };
+  const spin = options.spinning ?? 'auto';
+  if (spin !== true && spin !== false && spin !== 'auto') throw new ParamError(`runtime: option 'spinning' must be true, false or 'auto', got ${JSON.stringify(spin)}`);
+  return { executionProvider: ep, threads, spinning: spin === 'auto' ? machineIsIdle() : spin, optimization: options.optimization ?? 'all', profilePrefix: options.profilePrefix };
+}
+
+/**
+ * True when the 1-minute load average is below 1.5 × the cores: nothing but (at most) our own
+ * threads is running, so spinning pays. Platforms without a load average (Windows: zeros) count as idle.
+ */
+export function machineIsIdle(): boolean {
+  const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  return os.loadavg()[0]! < 1.5 * cores;
 }
 
 /** Creates an inference session for serialised model bytes. */

@@ -23,8 +23,9 @@ export function relu(x: Tensor): Tensor {
 }
 
 // 0/1 mask of y > 0. ONNX Runtime has HardSigmoid for float32 only; float64 uses Greater + Cast.
+// DEEPCLUST_RELU_GRAD=where builds the old Greater+Cast mask (only for `bench engine-ab`).
 function reluMask(y: Tensor): Tensor {
-  if (y.dtype === 'float64') return cast(greater(y, 0), 'float64');
+  if (y.dtype === 'float64' || process.env.DEEPCLUST_RELU_GRAD === 'where') return cast(greater(y, 0), y.dtype);
   return y.graph.node1('HardSigmoid', [y], y.shape, y.dtype, { attrs: { alpha: { float: FLT_MAX }, beta: { float: 0 } } });
 }
 

@@ -37,9 +37,23 @@ export interface Optimizer {
   /** Names of the per-step runtime scalars this optimizer reads. */
   readonly scalarNames: readonly string[];
   /**
-   * Values of the runtime scalars for global step `t` (1-based) with learning rate `lr`.
+   * Values of the runtime scalars for global step `t` (1-based) with learning rate `lr`; `k` is
+   * the step's 1-based position inside the current run (only {@link lazy} optimizers use it).
    */
-  scalars(t: number, lr: number): Record<string, number>;
+  scalars(t: number, lr: number, k?: number): Record<string, number>;
+  /**
+   * Present when the optimizer folds a state decay into the gradient ("lazy" decay): the runner
+   * then scales the loss gradient of step k of a run by `gradScale(k)`, multiplies each state slot
+   * by `renorm(K)[slot]` after a run of K steps, and splits runs longer than `maxSteps`.
+   */
+  readonly lazy?: {
+    /** Gradient scale of the k-th step (1-based) of a run. */
+    gradScale(k: number): number;
+    /** Per-slot factors (in {@link stateSlots} order) that bring the state back to its standard scale after K steps. */
+    renorm(K: number): number[];
+    /** Longest run whose scaled values stay well inside the float range. */
+    readonly maxSteps: number;
+  };
   /** Emits the update nodes for one parameter. */
   update(ctx: UpdateContext): UpdateResult;
   /**
