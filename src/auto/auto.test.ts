@@ -56,7 +56,7 @@ test('planAuto: no UMAP and no network on small or narrow tables; UMAP (after PC
 
 test('planAuto: k given or estimated in a range scaled to n; clustering step by availability; reasons everywhere', () => {
   assert.deepEqual(planAuto(profile({ rows: 178 })).k.value, { estimate: [2, 17] });
-  assert.deepEqual(planAuto(profile({ rows: 70000, features: 100 })).k.value, { estimate: [2, 30], splitSilhouette: 0.7 });
+  assert.deepEqual(planAuto(profile({ rows: 70000, features: 100 })).k.value, { estimate: [2, 30] });
   assert.deepEqual((planAuto(profile({ rows: 60 })).k.value as { estimate: readonly number[] }).estimate, [2, 6]);
   assert.equal(planAuto(profile({}), { k: 4 }).k.value, 4);
   assert.throws(() => planAuto(profile({ rows: 100 }), { k: 101 }), (e: unknown) => e instanceof ParamError && /k must be an integer in \[2, 100\]/.test((e as Error).message));

@@ -54,20 +54,7 @@ export interface NetworkPlan {
 export interface KEstimate {
   /** Smallest and largest k considered. */
   readonly estimate: readonly [number, number];
-  /**
-   * A cluster of the silhouette's best partition counts as two when its own 2-means split has at
-   * least this silhouette (higher on UMAP embeddings, whose tight layouts make any split look clean).
-   */
-  readonly splitSilhouette?: number;
 }
-
-/**
- * Split-test threshold on a UMAP embedding (see {@link KEstimate.splitSilhouette}). None on raw
- * features: there a 2-means split of one Gaussian cluster with a single dominant direction scores
- * about 0.55, as high as the split of two real clusters (synthetic-aniso needed < 0.6), so the
- * test cannot tell them apart.
- */
-export const SPLIT_SILHOUETTE_UMAP = 0.7;
 
 /** The full plan. */
 export interface AutoPlan {
@@ -181,8 +168,8 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
     options.k !== undefined
       ? { value: options.k, reason: 'given (--k)' }
       : {
-          value: representation.value.kind === 'umap' ? { estimate: [2, hi], splitSilhouette: SPLIT_SILHOUETTE_UMAP } : { estimate: [2, hi] },
-          reason: `not given: the k in 2..${hi} whose k-means partition of the ${representation.value.kind === 'umap' ? 'UMAP embedding' : 'features'} has the highest silhouette${representation.value.kind === 'umap' ? `, plus one for each cluster whose own 2-means split has a silhouette >= ${SPLIT_SILHOUETTE_UMAP} (UMAP packs neighbouring clusters into super-clusters)` : ''}`,
+          value: { estimate: [2, hi] },
+          reason: `not given: the k in 2..${hi} whose k-means partition of the ${representation.value.kind === 'umap' ? 'UMAP embedding' : 'features'} has the highest silhouette`,
         };
 
   return { profile: p, preprocessing, representation, network, clustering, k };
