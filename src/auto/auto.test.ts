@@ -33,6 +33,8 @@ test('inspectData: sizes, value range, bytes, sparsity, constant columns, duplic
 test('planAuto: preprocessing by value range and scales', () => {
   assert.deepEqual(planAuto(profile({ bytes: true, integer: true, min: 0, max: 255, features: 784, imageShape: [1, 28, 28] })).preprocessing.value, ['scale255']);
   assert.deepEqual(planAuto(profile({ integer: true, min: 0, max: 16, features: 64 })).preprocessing.value, ['minmax']);
+  assert.deepEqual(planAuto(profile({ min: 0, max: 1, features: 1024, imageShape: [1, 32, 32] })).preprocessing.value, []);
+  assert.deepEqual(planAuto(profile({ min: 0, max: 1, features: 1024 })).preprocessing.value, ['standardize'], 'a table in [0, 1] is not an image');
   assert.deepEqual(planAuto(profile({ min: 0, skewedFraction: 0.8 })).preprocessing.value, ['log1p', 'standardize']);
   const std = planAuto(profile({ scaleRatio: 500 })).preprocessing;
   assert.deepEqual(std.value, ['standardize']);

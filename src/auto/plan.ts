@@ -127,6 +127,8 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   let preprocessing: Choice<string[]>;
   if (p.bytes && (image || (p.max >= 128 && d >= 64)))
     preprocessing = { value: ['scale255'], reason: `values are 8-bit integers (0..${p.max})${image ? ' of images' : ''}: divided by 255, every pixel keeps its weight` };
+  else if (image && p.min >= 0 && p.max <= 1)
+    preprocessing = { value: [], reason: 'image pixels already in [0, 1]: kept as they are (one unit for every pixel; standardizing would inflate the near-constant background)' };
   else if (p.min >= 0 && p.integer && d >= MIN_FEATURES_FOR_UMAP && p.max <= 255)
     preprocessing = { value: ['minmax'], reason: `${d} non-negative integer features on one scale (0..${p.max}, pixel- or count-like): per-feature min-max keeps their relative weights (standardizing would inflate near-constant ones)` };
   else if (p.skewedFraction > 0.5)
@@ -178,7 +180,7 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
 /** The plan in one line: `standardize → umap(10d) → kmeans, k estimated in 2..15`. */
 export function planSummary(plan: AutoPlan): string {
   const r = plan.representation.value;
-  const parts = [plan.preprocessing.value.join('+') || 'none'];
+  const parts = [plan.preprocessing.value.join('+') || 'no preprocessing'];
   if (plan.network.value) parts.push(`autoencoder ${plan.network.value.hidden.join('-')}-${plan.network.value.embeddingDim}`);
   if (r.kind === 'umap') parts.push(`${r.pca ? `pca(${r.pca}) → ` : ''}umap(${r.nComponents}d)`);
   parts.push(plan.clustering.value);
