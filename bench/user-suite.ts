@@ -149,6 +149,7 @@ export function recordContext(): Record<string, unknown> {
 /** Runs the suite and writes bench/results/user-suite-<date>.json. */
 export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, unknown>> {
   const seed = o.seed ?? 0;
+  const context = recordContext(); // the commit the run started from
   const rows: Record<string, unknown>[] = [];
   for (const name of o.sets ?? USER_SUITE_SETS) {
     let ds: Dataset;
@@ -199,7 +200,8 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
     suite: 'user-suite',
     seed,
     ...(o.representation || o.preprocess ? { overrides: { representation: o.representation, preprocess: o.preprocess } } : {}),
-    ...recordContext(),
+    ...context,
+    finished: new Date().toISOString(),
     summary: { sets: done.length, kExact: done.filter((r) => r.kExact).length, accTargetMet: done.filter((r) => r.target.met).length },
     rows,
   };
