@@ -46,7 +46,7 @@ export interface UserSuiteOptions {
 }
 
 /** Every set of the suite. */
-export const USER_SUITE_SETS = ['digits', 'wine', 'breast-cancer', 'mnist-10k', 'fashion-mnist-test', 'coil-20', 'synthetic-blobs', 'synthetic-aniso'] as const;
+export const USER_SUITE_SETS = ['wine', 'breast-cancer', 'synthetic-blobs', 'synthetic-aniso', 'mnist-10k', 'digits', 'coil-20', 'fashion-mnist-test'] as const;
 
 function sklearnDir(o: UserSuiteOptions): string {
   return o.sklearnDir ?? join(process.env.DEEPCLUST_CACHE_DIR ?? join(homedir(), '.cache', 'deepclust'), 'user-suite');
@@ -149,7 +149,27 @@ export function recordContext(): Record<string, unknown> {
 /** Runs the suite and writes bench/results/user-suite-<date>.json. */
 export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, unknown>> {
   const seed = o.seed ?? 0;
+  const context = recordContext(); // the commit the run started from
   const rows: Record<string, unknown>[] = [];
+  // the record is rewritten after every set, so a run stopped early keeps the sets it finished
+  const writeRecord = (): Record<string, unknown> => {
+    const done = rows.filter((r) => !('skipped' in r)) as Array<{ kExact: boolean; target: { met: boolean } }>;
+    const record = {
+      suite: 'user-suite',
+      seed,
+      ...(o.representation || o.preprocess ? { overrides: { representation: o.representation, preprocess: o.preprocess } } : {}),
+      ...context,
+      written: new Date().toISOString(),
+      setsPlanned: o.sets ?? USER_SUITE_SETS,
+      summary: { sets: done.length, kExact: done.filter((r) => r.kExact).length, accTargetMet: done.filter((r) => r.target.met).length },
+      rows,
+    };
+    const dir = o.resultsDir ?? join(import.meta.dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const tag = o.representation || o.preprocess ? `-${o.representation ?? ''}${o.preprocess ? `-${o.preprocess.join('+')}` : ''}` : '';
+    writeFileSync(join(dir, `user-suite${tag}-seed${seed}${o.sets ? `-${o.sets.join('+')}` : ''}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    return record;
+  };
   for (const name of o.sets ?? USER_SUITE_SETS) {
     let ds: Dataset;
     try {
@@ -193,19 +213,7 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
     };
     o.log(`user-suite: ${name}: ${row.plan}; k ${res.k} (true ${trueK}); ACC ${auto.acc.toFixed(4)} NMI ${auto.nmi.toFixed(4)} ARI ${auto.ari.toFixed(4)} (${seconds.toFixed(1)} s) | k-means raw ${raw.acc.toFixed(4)}, standardized ${std.acc.toFixed(4)}${typeof gmm === 'object' ? `, GMM ${(gmm.acc as number).toFixed(4)}` : ''}`);
     rows.push(row);
+    writeRecord();
   }
-  const done = rows.filter((r) => !('skipped' in r)) as Array<{ kExact: boolean; target: { met: boolean } }>;
-  const record = {
-    suite: 'user-suite',
-    seed,
-    ...(o.representation || o.preprocess ? { overrides: { representation: o.representation, preprocess: o.preprocess } } : {}),
-    ...recordContext(),
-    summary: { sets: done.length, kExact: done.filter((r) => r.kExact).length, accTargetMet: done.filter((r) => r.target.met).length },
-    rows,
-  };
-  const dir = o.resultsDir ?? join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const tag = o.representation || o.preprocess ? `-${o.representation ?? ''}${o.preprocess ? `-${o.preprocess.join('+')}` : ''}` : '';
-  writeFileSync(join(dir, `user-suite${tag}-seed${seed}${o.sets ? `-${o.sets.join('+')}` : ''}.json`), `${JSON.stringify(record, null, 2)}\n`);
-  return record;
+  return writeRecord();
 }

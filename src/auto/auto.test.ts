@@ -33,6 +33,8 @@ test('inspectData: sizes, value range, bytes, sparsity, constant columns, duplic
 test('planAuto: preprocessing by value range and scales', () => {
   assert.deepEqual(planAuto(profile({ bytes: true, integer: true, min: 0, max: 255, features: 784, imageShape: [1, 28, 28] })).preprocessing.value, ['scale255']);
   assert.deepEqual(planAuto(profile({ integer: true, min: 0, max: 16, features: 64 })).preprocessing.value, ['minmax']);
+  assert.deepEqual(planAuto(profile({ min: 0, max: 1, features: 1024, imageShape: [1, 32, 32] })).preprocessing.value, []);
+  assert.deepEqual(planAuto(profile({ min: 0, max: 1, features: 1024 })).preprocessing.value, ['standardize'], 'a table in [0, 1] is not an image');
   assert.deepEqual(planAuto(profile({ min: 0, skewedFraction: 0.8 })).preprocessing.value, ['log1p', 'standardize']);
   const std = planAuto(profile({ scaleRatio: 500 })).preprocessing;
   assert.deepEqual(std.value, ['standardize']);
@@ -56,7 +58,7 @@ test('planAuto: no UMAP and no network on small or narrow tables; UMAP (after PC
 
 test('planAuto: k given or estimated in a range scaled to n; clustering step by availability; reasons everywhere', () => {
   assert.deepEqual(planAuto(profile({ rows: 178 })).k.value, { estimate: [2, 17] });
-  assert.deepEqual(planAuto(profile({ rows: 70000, features: 100 })).k.value, { estimate: [2, 30], splitSilhouette: 0.7 });
+  assert.deepEqual(planAuto(profile({ rows: 70000, features: 100 })).k.value, { estimate: [2, 30] });
   assert.deepEqual((planAuto(profile({ rows: 60 })).k.value as { estimate: readonly number[] }).estimate, [2, 6]);
   assert.equal(planAuto(profile({}), { k: 4 }).k.value, 4);
   assert.throws(() => planAuto(profile({ rows: 100 }), { k: 101 }), (e: unknown) => e instanceof ParamError && /k must be an integer in \[2, 100\]/.test((e as Error).message));

@@ -54,20 +54,7 @@ export interface NetworkPlan {
 export interface KEstimate {
   /** Smallest and largest k considered. */
   readonly estimate: readonly [number, number];
-  /**
-   * A cluster of the silhouette's best partition counts as two when its own 2-means split has at
-   * least this silhouette (higher on UMAP embeddings, whose tight layouts make any split look clean).
-   */
-  readonly splitSilhouette?: number;
 }
-
-/**
- * Split-test threshold on a UMAP embedding (see {@link KEstimate.splitSilhouette}). None on raw
- * features: there a 2-means split of one Gaussian cluster with a single dominant direction scores
- * about 0.55, as high as the split of two real clusters (synthetic-aniso needed < 0.6), so the
- * test cannot tell them apart.
- */
-export const SPLIT_SILHOUETTE_UMAP = 0.7;
 
 /** The full plan. */
 export interface AutoPlan {
@@ -140,6 +127,8 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   let preprocessing: Choice<string[]>;
   if (p.bytes && (image || (p.max >= 128 && d >= 64)))
     preprocessing = { value: ['scale255'], reason: `values are 8-bit integers (0..${p.max})${image ? ' of images' : ''}: divided by 255, every pixel keeps its weight` };
+  else if (image && p.min >= 0 && p.max <= 1)
+    preprocessing = { value: [], reason: 'image pixels already in [0, 1]: kept as they are (one unit for every pixel; standardizing would inflate the near-constant background)' };
   else if (p.min >= 0 && p.integer && d >= MIN_FEATURES_FOR_UMAP && p.max <= 255)
     preprocessing = { value: ['minmax'], reason: `${d} non-negative integer features on one scale (0..${p.max}, pixel- or count-like): per-feature min-max keeps their relative weights (standardizing would inflate near-constant ones)` };
   else if (p.skewedFraction > 0.5)
@@ -181,8 +170,8 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
     options.k !== undefined
       ? { value: options.k, reason: 'given (--k)' }
       : {
-          value: representation.value.kind === 'umap' ? { estimate: [2, hi], splitSilhouette: SPLIT_SILHOUETTE_UMAP } : { estimate: [2, hi] },
-          reason: `not given: the k in 2..${hi} whose k-means partition of the ${representation.value.kind === 'umap' ? 'UMAP embedding' : 'features'} has the highest silhouette${representation.value.kind === 'umap' ? `, plus one for each cluster whose own 2-means split has a silhouette >= ${SPLIT_SILHOUETTE_UMAP} (UMAP packs neighbouring clusters into super-clusters)` : ''}`,
+          value: { estimate: [2, hi] },
+          reason: `not given: the k in 2..${hi} whose k-means partition of the ${representation.value.kind === 'umap' ? 'UMAP embedding' : 'features'} has the highest silhouette`,
         };
 
   return { profile: p, preprocessing, representation, network, clustering, k };
@@ -191,7 +180,7 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
 /** The plan in one line: `standardize → umap(10d) → kmeans, k estimated in 2..15`. */
 export function planSummary(plan: AutoPlan): string {
   const r = plan.representation.value;
-  const parts = [plan.preprocessing.value.join('+') || 'none'];
+  const parts = [plan.preprocessing.value.join('+') || 'no preprocessing'];
   if (plan.network.value) parts.push(`autoencoder ${plan.network.value.hidden.join('-')}-${plan.network.value.embeddingDim}`);
   if (r.kind === 'umap') parts.push(`${r.pca ? `pca(${r.pca}) → ` : ''}umap(${r.nComponents}d)`);
   parts.push(plan.clustering.value);

@@ -7,7 +7,7 @@ import { FittedPreprocessing } from '../data/preprocess.ts';
 import { ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import type { AutoPlan } from './plan.ts';
-import { type ClusteringStep, type EmbeddingStep, type KEstimator, kmeansStep, silhouetteK, silhouetteSplitK, umapStep } from './steps.ts';
+import { type ClusteringStep, type EmbeddingStep, type KEstimator, kmeansStep, silhouetteK, umapStep } from './steps.ts';
 
 /** Options of {@link runAuto}. */
 export interface RunAutoOptions {
@@ -15,7 +15,7 @@ export interface RunAutoOptions {
   readonly seed?: number;
   /** Clustering steps by name (defaults: `kmeans`). */
   readonly clustering?: Readonly<Record<string, ClusteringStep>>;
-  /** The k estimator. @defaultValue {@link silhouetteSplitK} with the plan's threshold, {@link silhouetteK} without one */
+  /** The k estimator (e.g. src/cluster's estimateK once merged). @defaultValue {@link silhouetteK} */
   readonly estimator?: KEstimator;
   /** The embedding step for a `umap` representation. @defaultValue {@link umapStep} with the plan's settings */
   readonly embedding?: EmbeddingStep;
@@ -75,7 +75,7 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   const kv = plan.k.value;
   if (typeof kv === 'number') k = kv;
   else {
-    const est = await (options.estimator ?? (kv.splitSilhouette !== undefined ? silhouetteSplitK({ threads: options.threads, minSplitSilhouette: kv.splitSilhouette }) : silhouetteK({ threads: options.threads }))).estimate(z, kv.estimate, seed);
+    const est = await (options.estimator ?? silhouetteK({ threads: options.threads })).estimate(z, kv.estimate, seed);
     k = est.k;
     kScores = est.scores;
     log(`auto: k = ${k} (scores ${Object.entries(est.scores).map(([kk, s]) => `${kk}:${s.toFixed(3)}`).join(' ')})`);

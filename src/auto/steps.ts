@@ -65,44 +65,6 @@ export function silhouetteK(options: { sampleSize?: number; nInit?: number; thre
   };
 }
 
-/**
- * k by the silhouette of k-means partitions, then a split test: a cluster whose own 2-means split
- * has a silhouette of at least `minSplitSilhouette` (two clearly separated groups, as when the
- * silhouette's favourite k merged neighbouring clusters into super-clusters) counts as two;
- * repeated on the new partition up to `rounds` times, within the range.
- */
-export function silhouetteSplitK(options: { sampleSize?: number; nInit?: number; threads?: number; minSplitSilhouette?: number; rounds?: number } = {}): KEstimator {
-  const base = silhouetteK(options);
-  const thr = options.minSplitSilhouette ?? 0.5;
-  return {
-    name: `silhouette of k-means, then clusters split when their 2-means silhouette >= ${thr}`,
-    async estimate(x, range, seed) {
-      const first = await base.estimate(x, range, seed);
-      let k = first.k;
-      for (let round = 0; round < (options.rounds ?? 2) && k < range[1]; round++) {
-        const labels = (await new KMeans({ nClusters: k, nInit: options.nInit ?? 4, seed, threads: options.threads }).fit(x)).labels;
-        let splits = 0;
-        for (let c = 0; c < k; c++) {
-          const idx: number[] = [];
-          labels.forEach((l, i) => l === c && idx.push(i));
-          if (idx.length < 20) continue;
-          const sub = new Float32Array(idx.length * x.cols);
-          idx.forEach((r, i) => sub.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols));
-          const m = { data: sub, rows: idx.length, cols: x.cols };
-          const two = (await new KMeans({ nClusters: 2, nInit: options.nInit ?? 4, seed, threads: options.threads }).fit(m)).labels;
-          const small = Math.min(two.filter((l) => l === 0).length, two.filter((l) => l === 1).length);
-          if (small < Math.max(5, 0.05 * idx.length)) continue;
-          const s = await silhouetteScore(m, two, { sampleSize: Math.min(idx.length, options.sampleSize ?? 3000) < idx.length ? Math.min(idx.length, options.sampleSize ?? 3000) : undefined, seed, precision: 'float32', threads: options.threads });
-          if (s >= thr) splits++;
-        }
-        if (!splits) break;
-        k = Math.min(range[1], k + splits);
-      }
-      return { k, scores: first.scores };
-    },
-  };
-}
-
 /** Options of {@link umapStep}. */
 export interface UmapStepOptions {
   /** Output dimensions. @defaultValue 10 */

@@ -246,7 +246,7 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
   // the method's default batch (MNIST's 256) on a small table: lowered, and said so; an explicit one is checked
   const adjustments: string[] = [];
   const n = data.x.rows;
-  if (batchSize !== undefined && batchSize > n) throw new ParamError(`fit: the batch size ${batchSize} is larger than the ${n} samples of '${data.name}'; use at most ${n} (e.g. --batch-size ${batchSizeFor(n)})`);
+  if (batchSize !== undefined && batchSize > n) throw new ParamError(`fit: the batch size ${batchSize} is larger than the ${n} samples; lower it (e.g. --batch-size ${batchSizeFor(n)})`);
   if (batchSize === undefined && opts.resume === undefined && ((method.pretrain?.batchSize ?? 0) > n || (method.train?.batchSize ?? 0) > n)) {
     const b = batchSizeFor(n);
     adjustments.push(`batch size ${Math.max(method.pretrain?.batchSize ?? 0, method.train?.batchSize ?? 0)} > ${n} rows: lowered to ${b}`);
