@@ -18,7 +18,8 @@ export { loadDataset, listDatasets, datasetNames, parseDataSpec, summarizeDatase
 export type { LoadOptions, DatasetInfo, DatasetSummary, DataSpec } from './load.ts';
 
 /** Preprocessing steps (stable names) and their application. */
-export { PREPROCESSING, preprocess, applyPreprocessing, checkPreprocessing, fitPreprocessing, FittedPreprocessing, type FittedPreprocessingJSON, type FittedStep, type FitResult, type PreprocessedDataset } from './preprocess.ts';
+export { PREPROCESSING, checkPreprocessing, FittedPreprocessing, type FittedPreprocessingJSON, type FittedStep, type FitResult } from './preprocess.ts';
+export { preprocess, applyPreprocessing, fitPreprocessing, type PreprocessedDataset } from './preprocess-dataset.ts';
 
 /** Subsets and splits. */
 export { subset, sampleIndices, takeRows, selectSplit, trainTestSplit } from './subset.ts';

@@ -10,7 +10,6 @@
  */
 import { DataError, ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
-import type { Dataset } from './types.ts';
 import { symmetricEigen } from '../cluster/shared.ts';
 import { type Tensor, add, greater, log, matmul, mul, reduceSum, sqrt, sub, where, div, maximum } from '../engine/index.ts';
 
@@ -104,14 +103,6 @@ export interface FitResult {
   readonly fitted: FittedPreprocessing;
   /** The transformed rows. */
   readonly x: Matrix;
-}
-
-/** What {@link fitPreprocessing} returns. */
-export interface PreprocessedDataset {
-  /** The transformed data set (its `preprocessing` list extended). */
-  readonly data: Dataset;
-  /** The fitted chain. */
-  readonly fitted: FittedPreprocessing;
 }
 
 /** The JSON form of a {@link FittedPreprocessing} (stored in a model's model.json). */
@@ -550,40 +541,4 @@ function applyStep(st: FittedStep, x: Float32Array, rows: number, cols: number, 
       return out;
     }
   }
-}
-
-/**
- * Applies one preprocessing step, returning a new data set (the input is not modified) whose
- * `preprocessing` list ends with `step`.
- * @param ds - the data set
- * @param step - a name from {@link PREPROCESSING}
- * @throws ParamError for an unknown step; DataError when the step's value-range assumption fails
- *   (e.g. `dec-mnist` on values that are not raw 0..255 pixels)
- */
-export function preprocess(ds: Dataset, step: string): Dataset {
-  return applyPreprocessing(ds, [step]);
-}
-
-/**
- * Fits the steps on a data set and applies them, returning the transformed data set and the
- * fitted chain (to store with a model and apply to new rows).
- * @param inPlace - overwrite `ds.x.data` instead of copying (only for a data set you own)
- */
-export function fitPreprocessing(ds: Dataset, steps: readonly string[], inPlace = false): PreprocessedDataset {
-  const todo = checkPreprocessing(steps);
-  if (!todo.length) return { data: ds, fitted: FittedPreprocessing.identity(ds.x.cols) };
-  const { fitted, x } = FittedPreprocessing.fit(ds.x, todo, { inPlace, name: ds.name, done: ds.preprocessing });
-  const data: Dataset = { ...ds, x, preprocessing: [...ds.preprocessing, ...fitted.names] };
-  // a projection is no longer an image
-  if (x.cols !== ds.x.cols) return { data: { ...data, imageShape: undefined }, fitted };
-  return { data, fitted };
-}
-
-/**
- * Applies steps in order (see {@link preprocess}).
- * @param inPlace - overwrite `ds.x.data` instead of copying (only for a data set you own; the
- *   loader uses it to avoid a copy of large data sets)
- */
-export function applyPreprocessing(ds: Dataset, steps: readonly string[], inPlace = false): Dataset {
-  return fitPreprocessing(ds, steps, inPlace).data;
 }
