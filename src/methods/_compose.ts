@@ -537,7 +537,9 @@ async function clusterPhase(
     const lcr = add(correlationLoss(z, xin), correlationLoss(z, decoded.output));
     const affinity = affinityLoss(q, z);
     const lCentres = add(clustering, mul(affinity, eta));
-    const lAE = add(mul(lcr, lambda), rec);
+    // the decoder's reconstruction term is weighted like any non-clustering loss (0 or 'none': the authors' code, one objective)
+    const recWeight = m.nonClusteringLoss.kind === 'reconstruction' ? m.combination.nonClusteringWeight : 0;
+    const lAE = add(mul(lcr, lambda), mul(rec, recWeight));
     const lDC = add(lCentres, mul(lcr, beta));
     Object.assign(terms, { reconstruction: rec, correlation: lcr, affinity, decoderLoss: lAE });
     const byName = (names: string[]) => g.params.filter((t) => names.includes(t.name));
