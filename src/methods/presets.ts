@@ -105,7 +105,9 @@ export const DCN: MethodConfig = {
  * conv 120@4×4 (the 120-d code), valid padding, batch norm, ReLU, a mirrored decoder that unpools
  * to the recorded switches; pretrained on MSE + L2, then MSE + cluster hardening (KL summed over
  * the batch, P once per epoch from Q with batch statistics), then k-means on the final embedding.
- * Needs 28×28 images.
+ * Other square image sizes: the last (code) conv spans the map left (5×5 on 32×32), so the code
+ * stays 120×1×1; kernels or pools that do not fit are refused before training. COIL-20 has its own
+ * settings (`perDataset`, docs/conv-coil20.md).
  */
 export const CONV_DEC: MethodConfig = {
   name: 'conv-dec',
@@ -137,8 +139,14 @@ export const CONV_DEC: MethodConfig = {
   clusterUpdate: { kind: 'joint', updateInterval: 700, targetScope: 'all', targetBatchNorm: 'batch', tol: 0 },
   train: { maxIter: 35000, batchSize: 100, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9, nesterov: true }, keepDecoder: true },
   reclusterAfterTraining: true,
+  perDataset: {
+    // the authors' COIL-20 batch of 10; their KL summed over it is weight 10 on our batch mean; COIL20.mat is
+    // sorted by object, so Q for the targets uses the running batch-norm averages (docs/conv-coil20.md)
+    'coil-20': { pretrain: { batchSize: 10 }, combination: { clusteringWeight: 10 }, clusterUpdate: { updateInterval: 144, targetBatchNorm: 'running' }, train: { batchSize: 10, maxIter: 7200 } },
+  },
   notes: [
-    'The network of the authors\' code for MNIST (archs/mnist.json, architecture 1): 28×28 inputs only; other image sizes need their own architecture (method config).',
+    'The network of the authors\' code for MNIST (archs/mnist.json, architecture 1); on other square images the last conv spans the map left so the code stays 120×1×1 (32×32: 5×5); the authors\' COIL-20 networks (archs/coil.json) are for 128×128 images.',
+    'COIL-20 (per data set): batch 10 as the authors\' COIL-20 code, KL weight 10 (their batch sum over 10), P every 144 iterations (one epoch of 1,440) from Q with the running batch-norm averages, because COIL20.mat is sorted by object and batches of 10 in data order would each hold one object; 7,200 iterations = 50 epochs.',
     'Pretraining and clustering epochs are command-line arguments in the code (unverified): 50 pretraining epochs; 35,000 clustering iterations = 50 epochs of MNIST-70k at batch 100, P refreshed every 700 iterations (one epoch of 70,000), no tolerance stop.',
     'The L2 penalty is applied as weight decay 1e-4 to every parameter (the code: to Lasagne’s regularizable parameters, the conv weights and batch-norm scales γ, not the shifts β or the output bias); the learning-rate decay ×0.9999 per pretraining epoch is left out.',
     'Q for the targets P is computed with each batch\'s batch-norm statistics (batches of 100 in data order), as the code\'s non-deterministic expression; the code\'s pass also updates the running averages, ours does not.',
@@ -153,6 +161,7 @@ export const DCEC: MethodConfig = {
   ...CONV_DEC,
   name: 'dcec',
   reference: 'Guo, Liu, Zhu & Yin, "Deep Clustering with Convolutional Autoencoders", ICONIP 2017',
+  perDataset: undefined, // not conv-dec's COIL-20 settings
   architecture: { kind: 'conv', channels: [32, 64, 128], kernels: [5, 5, 3], strides: [2, 2, 2], embeddingDim: 10, activation: 'relu', batchNorm: false, outputActivation: 'linear', init: 'glorotUniform' },
   pretrain: { loss: 'mse', epochs: 50, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 } },
   combination: { clusteringWeight: 0.1, nonClusteringWeight: 1 },
