@@ -149,7 +149,7 @@ export const CONV_DEC: MethodConfig = {
     'COIL-20 (per data set): batch 10 as the authors\' COIL-20 code, KL weight 10 (their batch sum over 10), P every 144 iterations (one epoch of 1,440) from Q with the running batch-norm averages, because COIL20.mat is sorted by object and batches of 10 in data order would each hold one object; 7,200 iterations = 50 epochs.',
     'Pretraining and clustering epochs are command-line arguments in the code (unverified): 50 pretraining epochs; 35,000 clustering iterations = 50 epochs of MNIST-70k at batch 100, P refreshed every 700 iterations (one epoch of 70,000), no tolerance stop.',
     'The L2 penalty is applied as weight decay 1e-4 to every parameter (the code: to Lasagne’s regularizable parameters, the conv weights and batch-norm scales γ, not the shifts β or the output bias); the learning-rate decay ×0.9999 per pretraining epoch is left out.',
-    'Q for the targets P is computed with each batch\'s batch-norm statistics (batches of 100 in data order), as the code\'s non-deterministic expression; the code\'s pass also updates the running averages, ours does not.',
+    'Q for the targets P is computed with each batch\'s batch-norm statistics (batches of 100 in data order), as the code\'s non-deterministic expression (not on COIL-20: see above); the code\'s pass also updates the running averages, ours does not.',
   ],
 };
 
