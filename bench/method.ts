@@ -60,7 +60,7 @@ export async function runMethodBench(o: MethodBenchOptions): Promise<Record<stri
       ...(o.maxIter !== undefined ? { train: { maxIter: o.maxIter } } : {}),
     };
     let initAcc: number | undefined;
-    const fitted = await new DeepClustering({ method, nClusters: k, seed, overrides, runtime: { threads: o.threads }, pretrainCache: o.pretrainCache }).fit(train.x, {
+    const fitted = await new DeepClustering({ method, nClusters: k, seed, overrides, dataset: o.data, runtime: { threads: o.threads }, pretrainCache: o.pretrainCache }).fit(train.x, {
       imageShape: train.imageShape as [number, number, number] | undefined,
       labels: train.labels,
       onProgress: (e) => {

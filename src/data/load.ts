@@ -9,6 +9,7 @@ import type { DownloadProgress } from './download.ts';
 import { loadMnist10kRaw, mnist10kDir } from './embedded.ts';
 import { STDIN, fileFormat, loadFile } from './files.ts';
 import { readLabelsEncoded } from './labels.ts';
+import { siblingLabelsFile } from './feature-files.ts';
 import { type NamedRaw, downloadableVariant, fetchNamed, loadNamed, notFoundError } from './named.ts';
 import { checkPreprocessing } from './preprocess.ts';
 import { fitPreprocessing } from './preprocess-dataset.ts';
@@ -192,12 +193,14 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
   } else {
     raw = await loadFile(parsed.path, options.labelColumn === undefined ? undefined : String(options.labelColumn));
     name = parsed.features ? `features:${parsed.path === STDIN ? parsed.path : resolve(parsed.path)}` : parsed.path === STDIN ? '<stdin>' : parsed.path;
-    if (options.labels !== undefined) {
-      const enc = readLabelsEncoded(options.labels);
+    // features:x_features.npy picks up x_labels.npy beside it (the CDC code's layout; feature-files.ts)
+    const labelsFile = options.labels ?? (parsed.features && parsed.path !== STDIN && !raw.labels && options.labelColumn === undefined ? siblingLabelsFile(parsed.path) : undefined);
+    if (labelsFile !== undefined) {
+      const enc = readLabelsEncoded(labelsFile);
       if (enc.labels.length !== raw.rows)
-        throw new DataError(`labels file '${options.labels}' has ${enc.labels.length} labels but the data '${parsed.path}' has ${raw.rows} rows; they must match one to one`);
+        throw new DataError(`labels file '${labelsFile}' has ${enc.labels.length} labels but the data '${parsed.path}' has ${raw.rows} rows; they must match one to one`);
       const identity = enc.classes.every((c, i) => c === i);
-      raw = { ...raw, labels: enc.labels, classNames: identity ? undefined : enc.classes.map(String), sources: [...raw.sources, resolve(options.labels)] };
+      raw = { ...raw, labels: enc.labels, classNames: identity ? undefined : enc.classes.map(String), sources: [...raw.sources, resolve(labelsFile)] };
     }
     if (options.imageShape) {
       const [c, h, w] = options.imageShape;

@@ -109,30 +109,35 @@ test('DEC soft assignment, target distribution and KL equal direct formulas; KL 
   assert.ok(r.maxRelError <= 1e-5, `max rel error ${r.maxRelError}`);
 });
 
-test('CDC correlation scores and losses equal direct formulas; gradients check', async () => {
+test('CDC correlation scores (paper form) and losses (the authors\' code: row scores, sharpened target, row-mean KL) equal direct formulas; gradients check', async () => {
   const { correlationScores, correlationLoss, affinityLoss } = await import('./correlation.ts');
   const b = 5;
   const a = Array.from({ length: b * 2 }, () => rng.normal());
   const x = Array.from({ length: b * 3 }, () => rng.normal());
+  const kern = (v: number[], d: number, i: number, j: number) => { let s = 0; for (let t = 0; t < d; t++) s += (v[i * d + t]! - v[j * d + t]!) ** 2; return 1 / (1 + s); };
   const direct = (v: number[], d: number) => {
-    const k = (i: number, j: number) => { let s = 0; for (let t = 0; t < d; t++) s += (v[i * d + t]! - v[j * d + t]!) ** 2; return 1 / (1 + s); };
     let tot = 0;
-    for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) if (i !== j) tot += k(i, j);
-    return (i: number, j: number) => (i === j ? 0 : k(i, j) / tot);
+    for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) if (i !== j) tot += kern(v, d, i, j);
+    return (i: number, j: number) => (i === j ? 0 : kern(v, d, i, j) / tot);
   };
+  // the code: rows normalised with (i, i) included; target T(C) = (C²/colsum) row-normalised; mean over rows of Σ_j T log(T/C)
+  const rows = (v: number[], d: number) => Array.from({ length: b }, (_, i) => { const r = Array.from({ length: b }, (_, j) => kern(v, d, i, j)); const s = r.reduce((p, c) => p + c, 0); return r.map((c) => c / s); });
+  const sharpen = (c: number[][]) => { const f = Array.from({ length: b }, (_, j) => c.reduce((p, r) => p + r[j]!, 0)); return c.map((r) => { const w = r.map((v, j) => (v * v) / f[j]!); const s = w.reduce((p, q) => p + q, 0); return w.map((v) => v / s); }); };
+  const rowKl = (p: number[][], q: number[][]) => p.reduce((acc, r, i) => acc + r.reduce((s, v, j) => s + v * Math.log(v / q[i]![j]!), 0), 0) / b;
   const g = new E.Graph({ dtype: 'float64' });
   const A = g.input('a', ['batch', 2]);
   const X = g.input('x', ['batch', 3]);
-  const fn = await E.compileFunction(g, { outputs: { c: correlationScores(A), l: correlationLoss(A, X) } });
+  const fn = await E.compileFunction(g, { outputs: { c: correlationScores(A), l: correlationLoss(A, X), af: affinityLoss(X, A) } });
   const r = await fn.run({ a: Float64Array.from(a), x: Float64Array.from(x) });
-  const ca = direct(a, 2), cx = direct(x, 3);
-  let kl = 0;
-  for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) {
-    assert.ok(Math.abs((r.c!.data as Float64Array)[i * b + j]! - ca(i, j)) < 1e-14);
-    if (i !== j) kl += ca(i, j) * Math.log(ca(i, j) / cx(i, j));
-  }
-  assert.ok(Math.abs((r.l!.data as Float64Array)[0]! - kl) < 1e-10, `${(r.l!.data as Float64Array)[0]} vs ${kl}`);
-  const gc = await gradCheck((gg, [zz, qq]) => E.add(correlationLoss(zz!, gg.constant(x, [b, 3])), affinityLoss(E.softmax(qq!), zz!)), [{ shape: [b, 2], values: a }, { shape: [b, 4] }]);
+  const ca = direct(a, 2);
+  for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) assert.ok(Math.abs((r.c!.data as Float64Array)[i * b + j]! - ca(i, j)) < 1e-14);
+  const want = rowKl(sharpen(rows(a, 2)), rows(x, 3));
+  assert.ok(want > 0);
+  assert.ok(Math.abs((r.l!.data as Float64Array)[0]! - want) < 1e-10, `${(r.l!.data as Float64Array)[0]} vs ${want}`);
+  const wantAf = rowKl(sharpen(rows(x, 3)), rows(a, 2));
+  assert.ok(Math.abs((r.af!.data as Float64Array)[0]! - wantAf) < 1e-10, `${(r.af!.data as Float64Array)[0]} vs ${wantAf}`);
+  // gradients through both sides (the code differentiates the target side too)
+  const gc = await gradCheck((gg, [zz, yy, qq]) => E.add(correlationLoss(zz!, yy!), affinityLoss(E.softmax(qq!), zz!)), [{ shape: [b, 2], values: a }, { shape: [b, 3], values: x }, { shape: [b, 4] }]);
   assert.ok(gc.maxRelError <= 1e-5, `max rel error ${gc.maxRelError}`);
 });
 

@@ -41,11 +41,29 @@ test('per-data-set settings: IDEC on USPS and Reuters-10K as its code, user over
   assert.throws(() => validateMethod({ ...resolveMethod('idec'), perDataset: [] as unknown as MethodConfig['perDataset'] }), /perDataset must map/);
 });
 
+test('cdc follows its authors\' code: Adam and h = 50 by default; Fashion-MNIST pretrains 100 epochs of SGD 0.1 with variance-scaling init, h = 100', () => {
+  const base = resolveMethod('cdc');
+  assert.deepEqual(base.pretrain!.optimizer, { name: 'adam', lr: 1e-3 });
+  assert.equal(base.clusterUpdate.updateInterval, 50);
+  const f = resolveMethod('cdc', undefined, 'fashion-mnist:train');
+  assert.deepEqual(f.pretrain!.optimizer, { name: 'sgd', lr: 0.1, momentum: 0.9 });
+  assert.equal(f.pretrain!.epochs, 100);
+  assert.equal(f.pretrain!.batchSize, 64);
+  assert.equal(f.architecture.init, 'decUniform');
+  assert.equal(f.clusterUpdate.updateInterval, 100);
+  assert.deepEqual(f.train!.optimizer, { name: 'sgd', lr: 0.01, momentum: 0.9 });
+  assert.equal(f.train!.maxIter, 5000);
+  assert.ok(f.notes!.some((n) => n.includes('Per-data-set settings')));
+  for (const name of ['cdc-ae', 'cdc-ae-cr', 'cdc-lc', 'cdc-lc-la']) assert.equal(resolveMethod(name, undefined, 'fashion-mnist').pretrain!.optimizer.lr, 0.1, name);
+  assert.equal(resolveMethod('cdc-ae', undefined, 'fashion-mnist').pretrain!.correlation, undefined);
+});
+
 test('an override naming another optimizer replaces the old one whole; the same optimizer merges', () => {
-  const adam = resolveMethod('cdc', { pretrain: { optimizer: { name: 'adam', lr: 0.001 } } });
+  // cdc on Fashion-MNIST pretrains with SGD lr 0.1 momentum 0.9 (its per-data-set settings)
+  const adam = resolveMethod('cdc', { pretrain: { optimizer: { name: 'adam', lr: 0.001 } } }, 'fashion-mnist');
   assert.deepEqual(adam.pretrain!.optimizer, { name: 'adam', lr: 0.001 }, 'no momentum left over from SGD');
-  const sgd = resolveMethod('cdc', { pretrain: { optimizer: { lr: 0.1 } } });
-  assert.deepEqual(sgd.pretrain!.optimizer, { name: 'sgd', lr: 0.1, momentum: 0.9 });
+  const sgd = resolveMethod('cdc', { pretrain: { optimizer: { lr: 0.05 } } }, 'fashion-mnist');
+  assert.deepEqual(sgd.pretrain!.optimizer, { name: 'sgd', lr: 0.05, momentum: 0.9 });
   assert.equal(resolveMethod('cdc', { name: 'mine' }).clusteringLoss.kind, 'cdc', 'a new method name does not replace the config');
 });
 

@@ -105,7 +105,9 @@ export const DCN: MethodConfig = {
  * conv 120@4×4 (the 120-d code), valid padding, batch norm, ReLU, a mirrored decoder that unpools
  * to the recorded switches; pretrained on MSE + L2, then MSE + cluster hardening (KL summed over
  * the batch, P once per epoch from Q with batch statistics), then k-means on the final embedding.
- * Needs 28×28 images.
+ * Other square image sizes: the last (code) conv spans the map left (5×5 on 32×32), so the code
+ * stays 120×1×1; kernels or pools that do not fit are refused before training. COIL-20 has its own
+ * settings (`perDataset`, docs/conv-coil20.md).
  */
 export const CONV_DEC: MethodConfig = {
   name: 'conv-dec',
@@ -137,11 +139,17 @@ export const CONV_DEC: MethodConfig = {
   clusterUpdate: { kind: 'joint', updateInterval: 700, targetScope: 'all', targetBatchNorm: 'batch', tol: 0 },
   train: { maxIter: 35000, batchSize: 100, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9, nesterov: true }, keepDecoder: true },
   reclusterAfterTraining: true,
+  perDataset: {
+    // the authors' COIL-20 batch of 10; their KL summed over it is weight 10 on our batch mean; COIL20.mat is
+    // sorted by object, so Q for the targets uses the running batch-norm averages (docs/conv-coil20.md)
+    'coil-20': { pretrain: { batchSize: 10 }, combination: { clusteringWeight: 10 }, clusterUpdate: { updateInterval: 144, targetBatchNorm: 'running' }, train: { batchSize: 10, maxIter: 7200 } },
+  },
   notes: [
-    'The network of the authors\' code for MNIST (archs/mnist.json, architecture 1): 28×28 inputs only; other image sizes need their own architecture (method config).',
+    'The network of the authors\' code for MNIST (archs/mnist.json, architecture 1); on other square images the last conv spans the map left so the code stays 120×1×1 (32×32: 5×5); the authors\' COIL-20 networks (archs/coil.json) are for 128×128 images.',
+    'COIL-20 (per data set): batch 10 as the authors\' COIL-20 code, KL weight 10 (their batch sum over 10), P every 144 iterations (one epoch of 1,440) from Q with the running batch-norm averages, because COIL20.mat is sorted by object and batches of 10 in data order would each hold one object; 7,200 iterations = 50 epochs.',
     'Pretraining and clustering epochs are command-line arguments in the code (unverified): 50 pretraining epochs; 35,000 clustering iterations = 50 epochs of MNIST-70k at batch 100, P refreshed every 700 iterations (one epoch of 70,000), no tolerance stop.',
     'The L2 penalty is applied as weight decay 1e-4 to every parameter (the code: to Lasagne’s regularizable parameters, the conv weights and batch-norm scales γ, not the shifts β or the output bias); the learning-rate decay ×0.9999 per pretraining epoch is left out.',
-    'Q for the targets P is computed with each batch\'s batch-norm statistics (batches of 100 in data order), as the code\'s non-deterministic expression; the code\'s pass also updates the running averages, ours does not.',
+    'Q for the targets P is computed with each batch\'s batch-norm statistics (batches of 100 in data order), as the code\'s non-deterministic expression (not on COIL-20: see above); the code\'s pass also updates the running averages, ours does not.',
   ],
 };
 
@@ -153,6 +161,7 @@ export const DCEC: MethodConfig = {
   ...CONV_DEC,
   name: 'dcec',
   reference: 'Guo, Liu, Zhu & Yin, "Deep Clustering with Convolutional Autoencoders", ICONIP 2017',
+  perDataset: undefined, // not conv-dec's COIL-20 settings
   architecture: { kind: 'conv', channels: [32, 64, 128], kernels: [5, 5, 3], strides: [2, 2, 2], embeddingDim: 10, activation: 'relu', batchNorm: false, outputActivation: 'linear', init: 'glorotUniform' },
   pretrain: { loss: 'mse', epochs: 50, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 } },
   combination: { clusteringWeight: 0.1, nonClusteringWeight: 1 },
@@ -200,47 +209,69 @@ export function snnlPreset(n: number): MethodConfig {
   };
 }
 
+/** The CDC code's per-data-set settings (`start_training` in our_HDC.py) that differ from its defaults. */
+const CDC_SGD_PRETRAIN = { name: 'sgd', lr: 0.1, momentum: 0.9 } as const;
+const CDC_PER_DATASET = {
+  'fashion-mnist': { architecture: { init: 'decUniform' }, pretrain: { epochs: 100, optimizer: CDC_SGD_PRETRAIN }, clusterUpdate: { updateInterval: 100 } },
+  'reuters-10k': { architecture: { init: 'decUniform' }, pretrain: { epochs: 30, optimizer: CDC_SGD_PRETRAIN }, clusterUpdate: { updateInterval: 50 } },
+} as const;
+
 /**
- * CDC (Trinh & Pham, "Learning discriminative representations for deep clustering"): AE pretrained
- * with L_AE = λ[L_cr(Z,X) + L_cr(Z,X′)] + L_r, then Algorithm 1 (centres by L_c + ηL_a, decoder by
- * L_AE, encoder by L_DC = L_c + ηL_a + βL_re), P every h = 50 iterations, T = 5000 iterations.
+ * CDC (Trinh & Pham, "Learning discriminative representations for deep clustering", MTAP 2025) as
+ * the authors' released code runs it (fict-labs/Deep-Clustering-CDC, our_HDC.py + data_cdc.py):
+ * d-500-500-2000-10 AE pretrained with MSE + λ[L_cr(Z,X) + L_cr(Z,X′)] (λ = 0.001), batch 64; then one
+ * objective L_c + ηL_a + β[L_cr(Z,X) + L_cr(Z,X′)] (η = 0.75, β = 0.001, no reconstruction) on the
+ * encoder, decoder and centres, SGD lr 0.01 momentum 0.9, batch 64, 5,000 iterations, P every h
+ * iterations; labels argmax q. Per data set (`perDataset`): Fashion-MNIST pretrains 100 epochs with
+ * SGD lr 0.1 momentum 0.9, DEC's variance-scaling init, h = 100; Reuters-10K likewise for 30 epochs, h = 50.
  */
 export const CDC: MethodConfig = {
   ...AE_KMEANS,
-  perDataset: undefined, // not AE + k-means' MNIST scaling: the paper's own is unverified
   name: 'cdc',
-  reference: 'Trinh & Pham, "Learning discriminative representations for deep clustering"',
-  pretrain: { loss: 'mse', epochs: 100, batchSize: 64, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 }, correlation: { lambda: 0.001 } },
-  nonClusteringLoss: { kind: 'reconstruction', loss: 'mse' },
+  reference: 'Trinh & Pham, "Learning discriminative representations for deep clustering", Multimedia Tools and Applications 2025 (code: fict-labs/Deep-Clustering-CDC)',
+  // the code's defaults (Keras Adam, 30 epochs, h = 50); its Fashion-MNIST and Reuters-10K settings per data set
+  pretrain: { loss: 'mse', epochs: 30, batchSize: 64, optimizer: { name: 'adam', lr: 1e-3 }, correlation: { lambda: 0.001 } },
+  perDataset: CDC_PER_DATASET,
+  initNInit: 20,
+  nonClusteringLoss: { kind: 'none' },
+  // λ (the decoder's weight on L_re) = β: with no reconstruction term the three parameter groups descend one objective, as the code's single optimizer
   clusteringLoss: { kind: 'cdc', eta: 0.75, beta: 0.001, lambda: 0.001 },
-  combination: { clusteringWeight: 1, nonClusteringWeight: 1 },
+  combination: { clusteringWeight: 1, nonClusteringWeight: 0 },
   clusterUpdate: { kind: 'joint', updateInterval: 50, targetScope: 'all', tol: 0 },
   train: { maxIter: 5000, batchSize: 64, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 }, keepDecoder: true },
   notes: [
-    'Settings from the issue (the paper and its code could not be found; docs/papers.md §6): SGD momentum 0.9, lr 0.01, batch 64, h = 50, T = 5000, η = 0.75, β = 0.001, λ = 0.001; pretraining length (100 epochs) is our choice.',
-    'In L_cr(Z, X′) the reconstruction X′ is treated as a target (no gradient through it).',
+    'Settings of the authors’ code (docs/cdc.md): Fashion-MNIST pretrains 100 epochs with SGD lr 0.1 momentum 0.9 and variance-scaling init (1/3, fan-in, uniform), h = 100; Reuters-10K 30 epochs, same SGD and init, h = 50; other data 30 epochs of Adam lr 1e-3, Glorot init, h = 50 (the code: STL-10 and CIFAR-10 features pretrain with SGD lr 1.0, CIFAR-10 h = 80, clustering lr 0.1, λ = 1e-6 — bench/configs/cdc-stl10.yaml, cdc-cifar10.yaml).',
+    'Losses as the code forms them, not as the paper writes them: Student-t pair scores normalised per row with the pair (i, i) included (the paper: over all pairs k ≠ l); the target side sharpened by DEC’s target distribution (code scores for L_cr, soft-assignment scores for L_a); Keras’ per-row KL averaged over the batch; gradients through both sides.',
+    'Fine-tuning: one objective L_c + 0.75·L_a + 0.001·L_re for the encoder, decoder and centres (the code’s single optimizer; Algorithm 1 of the paper updates the decoder with L_AE, reconstruction included); no reconstruction term.',
+    'Deviations: our batches are reshuffled every epoch in both phases (the code’s fine-tuning takes the first pass in data order); the final labels are argmax q after the last iteration (the code reports the last refresh, at iteration 4,900 when h = 100); k-means restarts are seeded by the run seed (the code fixes random_state = 7).',
   ],
 };
 
-/** CDC ablation (Table 3, column "AE"): the same autoencoder and schedule without the correlation loss, then k-means. */
+/** CDC ablation (Table 3, column "AE + L_r"): the same autoencoder and schedule without the correlation loss, then k-means. */
 export const CDC_AE: MethodConfig = {
   ...CDC,
   name: 'cdc-ae',
   pretrain: { ...CDC.pretrain!, correlation: undefined },
+  perDataset: CDC_PER_DATASET,
   nonClusteringLoss: { kind: 'none' },
   clusteringLoss: { kind: 'none' },
   train: null,
-  notes: ['CDC ablation: pretraining with the reconstruction loss only, then k-means on the code.', ...CDC.notes!.slice(0, 1)],
+  notes: ['CDC ablation (Table 3, AE + L_r): pretraining with the reconstruction loss only, then k-means (20 restarts) on the code.', CDC.notes![0]!],
 };
 
-/** CDC ablation ("AE + L_cr"): pretraining with the correlation loss, then k-means. */
-export const CDC_AE_CR: MethodConfig = { ...CDC_AE, name: 'cdc-ae-cr', pretrain: CDC.pretrain, notes: ['CDC ablation: pretraining with L_AE = λ[L_cr(Z,X) + L_cr(Z,X′)] + L_r, then k-means on the code.', ...CDC.notes!] };
+/** CDC ablation ("AE + L_AE"): pretraining with the correlation loss, then k-means — the "AE accuracy" of the code's log. */
+export const CDC_AE_CR: MethodConfig = {
+  ...CDC_AE,
+  name: 'cdc-ae-cr',
+  pretrain: CDC.pretrain,
+  notes: ['CDC ablation (Table 3, AE + L_AE = AE*): pretraining with L_AE = L_r + λ[L_cr(Z,X) + L_cr(Z,X′)], then k-means (20 restarts) on the code; this is the "AE Accuracy" of the code’s log (the clustering layer at iteration 0 of fine-tuning).', ...CDC.notes!.slice(0, 2)],
+};
 
-/** CDC ablation ("L_c"): correlation pretraining, then the clustering loss alone (η = β = 0 in Algorithm 1). */
-export const CDC_LC: MethodConfig = { ...CDC, name: 'cdc-lc', clusteringLoss: { kind: 'cdc', eta: 0, beta: 0, lambda: 0.001 }, notes: ['CDC ablation: fine-tuning with L_c only (η = 0, β = 0).', ...CDC.notes!] };
+/** CDC ablation ("AE* + L_c"): correlation pretraining, then the clustering loss alone (η = β = 0). */
+export const CDC_LC: MethodConfig = { ...CDC, name: 'cdc-lc', clusteringLoss: { kind: 'cdc', eta: 0, beta: 0, lambda: 0 }, notes: ['CDC ablation (Table 3, AE* + L_c): fine-tuning with L_c only (η = β = 0); the decoder is left unchanged.', ...CDC.notes!] };
 
-/** CDC ablation ("L_c + L_a"): the affinity loss added, no correlation regulariser (β = 0). */
-export const CDC_LC_LA: MethodConfig = { ...CDC, name: 'cdc-lc-la', clusteringLoss: { kind: 'cdc', eta: 0.75, beta: 0, lambda: 0.001 }, notes: ['CDC ablation: fine-tuning with L_c + ηL_a (β = 0).', ...CDC.notes!] };
+/** CDC ablation ("AE* + L_c + L_a"): the affinity loss added, no correlation regulariser (β = 0). */
+export const CDC_LC_LA: MethodConfig = { ...CDC, name: 'cdc-lc-la', clusteringLoss: { kind: 'cdc', eta: 0.75, beta: 0, lambda: 0 }, notes: ['CDC ablation (Table 3, AE* + L_c + L_a): fine-tuning with L_c + 0.75·L_a (β = 0); the decoder is left unchanged.', ...CDC.notes!] };
 
 /** DEC-DA's augmentation (the authors' ImageDataGenerator): rotations up to 10°, shifts up to 10 % of the width and height. */
 const DA_AUGMENT = { rotate: 10, shift: 0.1 } as const;

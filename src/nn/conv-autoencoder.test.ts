@@ -95,6 +95,36 @@ test('shapes that cannot be pooled, mirrored or coded are refused with the fix',
   assert.throws(() => net.decode(g, g.input('z', ['batch', 120])), /needs the code from encode\(\)/);
 });
 
+test('the conv-dec network adapts to the image size: the last (code) conv spans the map left, so the code stays 1×1×120', async () => {
+  const { buildNetwork } = await import('../methods/network.ts');
+  const { preset } = await import('../methods/presets.ts');
+  const cases: Array<[number, number, number[]]> = [[28, 4, [28, 12, 4, 1]], [32, 5, [32, 14, 5, 1]], [64, 13, [64, 30, 13, 1]], [20, 2, [20, 8, 2, 1]]];
+  for (const [size, lastKernel, sides] of cases) {
+    const net = buildNetwork(preset('conv-dec'), size * size, [1, size, size]) as ConvAutoencoder;
+    assert.equal(net.options.kernels[2], lastKernel, `${size}×${size}`);
+    assert.deepEqual(net.sizes.map((s) => s[0]), sides);
+    const g = new Graph();
+    assert.deepEqual(net.encode(g, g.input('x', ['batch', size * size])).code.shape, ['batch', 120]);
+  }
+  // only a 1×1 code asked for is adapted: another embeddingDim keeps the kernels and is refused with the fix
+  assert.throws(() => new ConvAutoencoder({ imageShape: [1, 32, 32], channels: [50, 50, 120], kernels: [5, 5, 4], strides: [1, 1, 1], pools: [2, 2, 1], padding: 'valid', denseCode: false, embeddingDim: 10 }), /2×2 = 480 values; set embeddingDim to 480/);
+});
+
+test('kernels and pools that do not fit the image are refused before training, naming the image size', async () => {
+  const { buildNetwork } = await import('../methods/network.ts');
+  const { preset } = await import('../methods/presets.ts');
+  // 30 → 26 → 13 → 9: 9×9 cannot be pooled by 2
+  assert.throws(() => buildNetwork(preset('conv-dec'), 900, [1, 30, 30]), (e: Error) => e instanceof ParamError && /on 30×30 images layer 1's 9×9 output cannot be pooled by 2/.test(e.message));
+  // 12 → 8 → 4 → 0: the second 5×5 kernel does not fit a 4×4 input
+  assert.throws(() => buildNetwork(preset('conv-dec'), 144, [1, 12, 12]), (e: Error) => e instanceof ParamError && /on 12×12 images layer 1's 5×5 kernel does not fit its 4×4 input/.test(e.message));
+  // a non-square map is not adapted: the code would not be 1×1
+  assert.throws(() => buildNetwork(preset('conv-dec'), 28 * 32, [1, 28, 32]), /set embeddingDim to/);
+  // the fit refuses before any training step
+  const rows = 4;
+  const est = new DeepClustering({ method: 'conv-dec', nClusters: 2, seed: 0 });
+  await assert.rejects(est.fit({ data: new Float32Array(rows * 900), rows, cols: 900 }, { imageShape: [1, 30, 30] }), /on 30×30 images/);
+});
+
 for (const unpool of ['switches', 'switchesTies'] as const) {
   test(`a pooled conv autoencoder trains in a method (unpool: ${unpool}), deterministically`, async () => {
     const n = 60;

@@ -47,7 +47,18 @@ export interface ConvAutoencoderOptions {
   readonly name?: string;
 }
 
-/** A convolutional autoencoder on NCHW images (inputs are flat rows, reshaped inside). */
+/** True when the options ask for a code of 1×1 maps: no dense code and embeddingDim = the last conv's channels. */
+function codeSpansMap(o: Required<ConvAutoencoderOptions>): boolean {
+  return !o.denseCode && o.embeddingDim === o.channels[o.channels.length - 1];
+}
+
+/**
+ * A convolutional autoencoder on NCHW images (inputs are flat rows, reshaped inside). It adapts to
+ * the image size in one way: without a dense code and with `embeddingDim` equal to the last conv's
+ * channels (a 1×1 code), a valid, stride-1, unpooled last conv gets a kernel spanning the whole
+ * square map left before it (Aljalbout et al.'s MNIST network: 4×4 on 28×28 images, 5×5 on 32×32).
+ * Any other kernel or pool that does not fit the image is refused, naming the image size.
+ */
 export class ConvAutoencoder {
   /** The encoder's conv layers, input first. */
   readonly encoderConvs: readonly Conv2d[];
@@ -85,25 +96,29 @@ export class ConvAutoencoder {
     };
     const [c0, h0, w0] = o.imageShape;
     if (![c0, h0, w0].every((v) => Number.isInteger(v) && v >= 1)) throw new ParamError(`ConvAutoencoder: imageShape must be three positive integers, got [${o.imageShape.join(',')}]`);
-    this.options = o;
     const n = o.channels.length;
     if (o.kernels.length !== n || o.strides.length !== n || o.pools.length !== n)
       throw new ParamError(`ConvAutoencoder: channels, kernels, strides and pools must have the same length, got ${n}, ${o.kernels.length}, ${o.strides.length}, ${o.pools.length}`);
     const pad = (k: number) => (o.padding === 'valid' ? 0 : Math.floor(k / 2));
+    const kernels = [...o.kernels];
     const sizes: Array<[number, number]> = [[h0, w0]];
     const convSizes: Array<[number, number]> = [];
     for (let i = 0; i < n; i++) {
       const [h, w] = sizes[i]!;
-      const k = o.kernels[i]!;
+      // a 1×1 code asked for (embeddingDim = the last conv's channels, no dense code) on another image size:
+      // the last conv spans the whole remaining map, as each of Aljalbout et al.'s networks does
+      if (i === n - 1 && codeSpansMap(o) && h === w && h !== kernels[i] && o.padding === 'valid' && o.strides[i] === 1 && o.pools[i] === 1) kernels[i] = h;
+      const k = kernels[i]!;
       const s = o.strides[i]!;
       const q = o.pools[i]!;
       if (!Number.isInteger(q) || q < 1) throw new ParamError(`ConvAutoencoder: pools[${i}] must be an integer >= 1, got ${q}`);
       const conv: [number, number] = [Math.floor((h + 2 * pad(k) - k) / s) + 1, Math.floor((w + 2 * pad(k) - k) / s) + 1];
-      if (conv[0] < 1 || conv[1] < 1) throw new ParamError(`ConvAutoencoder: layer ${i} shrinks the image to ${conv.join('×')}; use fewer, smaller or 'same'-padded layers for ${h0}×${w0} inputs`);
-      if (conv[0] % q || conv[1] % q) throw new ParamError(`ConvAutoencoder: layer ${i}'s ${conv.join('×')} output cannot be pooled by ${q} and restored exactly; pick a pool size dividing it`);
+      if (conv[0] < 1 || conv[1] < 1) throw new ParamError(`ConvAutoencoder: on ${h0}×${w0} images layer ${i}'s ${k}×${k} kernel does not fit its ${h}×${w} input; use fewer, smaller or 'same'-padded layers for ${h0}×${w0} inputs`);
+      if (conv[0] % q || conv[1] % q) throw new ParamError(`ConvAutoencoder: on ${h0}×${w0} images layer ${i}'s ${conv.join('×')} output cannot be pooled by ${q} and restored exactly; pick a pool size dividing it, or another kernel size`);
       convSizes.push(conv);
       sizes.push([conv[0] / q, conv[1] / q]);
     }
+    this.options = { ...o, kernels };
     this.sizes = sizes;
     this.convSizes = convSizes;
     const chans = [c0, ...o.channels];
@@ -113,9 +128,9 @@ export class ConvAutoencoder {
       throw new ParamError(`ConvAutoencoder: without a dense code layer the code is the last conv's output, ${chans[n]}×${hl}×${wl} = ${flat} values; set embeddingDim to ${flat}`);
     this.encoderConvs = o.channels.map(
       (c, i) =>
-        new Conv2d(`${o.name}.conv${i}`, chans[i]!, c, o.kernels[i]!, {
+        new Conv2d(`${o.name}.conv${i}`, chans[i]!, c, kernels[i]!, {
           stride: o.strides[i]!,
-          padding: pad(o.kernels[i]!),
+          padding: pad(kernels[i]!),
           // without a dense code, the last conv is the code: linear, as Aljalbout et al.'s
           activation: !o.denseCode && i === n - 1 ? 'linear' : o.activation,
           batchNorm: o.batchNorm,
@@ -128,7 +143,7 @@ export class ConvAutoencoder {
       const i = n - 1 - j; // mirrors encoder layer i: from its conv output size back to its input size
       const [hin, win] = convSizes[i]!;
       const [hout, wout] = sizes[i]!;
-      const k = o.kernels[i]!;
+      const k = kernels[i]!;
       const s = o.strides[i]!;
       const p = pad(k);
       const op = hout - (s * (hin - 1) + k - 2 * p);

@@ -53,7 +53,7 @@ export const cdcLoss: ClusteringLossBlock<CdcLossConfig> = {
   hardTargets: () => false,
   // CDC's ν = 1
   alpha: () => 1,
-  build({ config, g, net, x, encoded, z, k, dim, perBatchTarget, optimizer }) {
+  build({ config, method, g, net, x, encoded, z, k, dim, perBatchTarget, optimizer }) {
     const { eta, beta, lambda } = config;
     const q = studentTAssignment(z, g.param('clusters.centers', [k, dim]), 1);
     const p = perBatchTarget ? batchTarget(q) : g.input('p', ['batch', k]);
@@ -63,7 +63,9 @@ export const cdcLoss: ClusteringLossBlock<CdcLossConfig> = {
     const lcr = add(correlationLoss(z, x), correlationLoss(z, decoded.output));
     const affinity = affinityLoss(q, z);
     const lCentres = add(clustering, mul(affinity, eta));
-    const lAE = add(mul(lcr, lambda), rec);
+    // the decoder's reconstruction term is weighted like any non-clustering loss (0 or 'none': the authors' code, one objective)
+    const recWeight = method.nonClusteringLoss.kind === 'reconstruction' ? method.combination.nonClusteringWeight : 0;
+    const lAE = add(mul(lcr, lambda), mul(rec, recWeight));
     const lDC = add(lCentres, mul(lcr, beta));
     const byName = (names: string[]) => g.params.filter((t) => names.includes(t.name));
     const groups = [
