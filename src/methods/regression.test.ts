@@ -1,6 +1,6 @@
 // Bit-identical regression guard of the training loop: every method on a small fixed data set with
 // tiny budgets gives exactly the labels, centres (float bits) and metrics recorded in
-// fixtures/regression.json (made at commit c11a74e, before the blocks redesign).
+// fixtures/regression.json (made at commit c11a74e, before the blocks redesign; the cdc case was remade when cdc moved to its authors' formulas, see docs/cdc.md).
 // Regenerate only on purpose: REGRESSION_UPDATE=1 node --import tsx --test src/methods/regression.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
