@@ -73,7 +73,8 @@ function oneLineError(r: Run, re: RegExp): void {
 
 const seedOf = (out: string) => (JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { seed: number }).seed;
 const OUTPUTS = ['labels.csv', 'model', 'result.json', 'report.html', 'report-data.json', 'charts', 'run-manifest.json'];
-const leftOutputs = (out: string) => readdirSync(out).filter((f) => OUTPUTS.includes(f));
+// a folder the failed fit created is removed whole, which leaves no outputs either
+const leftOutputs = (out: string) => (existsSync(out) ? readdirSync(out).filter((f) => OUTPUTS.includes(f)) : []);
 
 // --- run directories -------------------------------------------------------------------------------
 

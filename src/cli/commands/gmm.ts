@@ -105,6 +105,7 @@ export async function runGmmCommand(opts: GmmCliOptions): Promise<Record<string,
 
   const data = await loadDataFromOptions(opts);
   if (kSpec === undefined && !data.labels) throw new ParamError(`${c}: the data '${data.name}' has no labels, so pass the number of clusters with --k (a number, auto or a range such as 2..30)`);
+  if (kSpec && 'fixed' in kSpec && kSpec.fixed > data.x.rows) throw new ParamError(`${c}: option '--k' must be an integer in [1, ${data.x.rows}] (the number of rows), got ${kSpec.fixed}`);
   if (umapDim !== undefined && umapNeighbors >= data.x.rows) throw new ParamError(`${c}: option '--umap-neighbors' (${umapNeighbors}) must be smaller than the number of rows (${data.x.rows}); lower it`);
   say(`${data.name}: ${data.x.rows} × ${data.x.cols}${data.labels ? `, ${new Set(data.labels).size} classes` : ''}`);
 

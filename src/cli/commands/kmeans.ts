@@ -105,6 +105,8 @@ export async function runKMeansCommand(opts: KMeansCliOptions): Promise<Record<s
 
   const data = await loadDataFromOptions(opts);
   if (kSpec === undefined && !data.labels) throw new ParamError(`${c}: the data '${data.name}' has no labels, so pass the number of clusters with --k (a number, auto or a range such as 2..30)`);
+  // a fixed k that the data cannot have is refused before anything is printed or computed
+  if (kSpec && 'fixed' in kSpec && kSpec.fixed > data.x.rows) throw new ParamError(`${c}: option '--k' must be an integer in [1, ${data.x.rows}] (the number of rows), got ${kSpec.fixed}`);
   say(`${data.name}: ${data.x.rows} × ${data.x.cols}${data.labels ? `, ${new Set(data.labels).size} classes` : ''}`);
 
   const t0 = performance.now();
