@@ -76,6 +76,19 @@ console.log(JSON.stringify({ n: fitted.labels.length, nmi: metrics.normalizedMut
   assert.ok(out.nmi > 0.5, `NMI ${out.nmi} on three separated blobs`);
 });
 
+test('one copy of shared code: an error thrown from a sub-path is an instance of the main entry\'s error class', () => {
+  // the build bundles each entry point with shared chunks; a duplicated errors module would fail this silently
+  writeFileSync(
+    join(app, 'errors.mjs'),
+    `import { ParamError } from 'deepclust';
+import { KMeans } from 'deepclust/cluster';
+const err = await Promise.resolve().then(() => new KMeans({ nClusters: 5 }).fit({ data: new Float32Array(4), rows: 2, cols: 2 })).catch((e) => e);
+console.log(err instanceof ParamError);
+`,
+  );
+  assert.equal(run(process.execPath, ['errors.mjs'], app).stdout.trim(), 'true');
+});
+
 test('CommonJS: require() of the package and of a subpath', () => {
   writeFileSync(join(app, 'req.cjs'), `const dc = require('deepclust'); const { KMeans } = require('deepclust/cluster');\nconsole.log([typeof dc.DeepClustering, typeof dc.ParamError, typeof KMeans].join(' '));\n`);
   assert.equal(run(process.execPath, ['req.cjs'], app).stdout.trim(), 'function function function');

@@ -5,8 +5,10 @@
  * `--help` and `--version` start as fast as node itself.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DeepclustError } from '../errors.ts';
+import { packageRoot } from '../package-root.ts';
 import { type CommandSummary, commandModules } from './commands/index.ts';
 import { describeFsError } from '../engine/atomic-write.ts';
 
@@ -93,9 +95,9 @@ function commandName(args: readonly string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
-/** The version in deepclust's package.json (two levels up from both src/cli and dist/cli). */
+/** The version in deepclust's package.json (found from src/cli/main.ts or the bundled dist/cli/main.js). */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -4,6 +4,8 @@
  * caller's event loop stays free (servers, UIs, progress bars) while it trains, and gives back an
  * ordinary {@link FittedDeepClustering} whose transform/predict run on the calling thread.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError } from '../errors.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
@@ -11,6 +13,7 @@ import type { Matrix } from '../matrix.ts';
 import { buildNetwork } from '../methods/network.ts';
 import { type CheckpointOptions, type DataInput, DeepClustering, type DeepClusteringOptions, type FitOptions, FittedDeepClustering } from '../methods/deep-clustering.ts';
 import { toMatrix } from '../methods/input.ts';
+import { packageRoot } from '../package-root.ts';
 import { type FitJob, type PackedFitted, type WorkerMessage, packStore, unpackError, unpackStore } from './protocol.ts';
 
 /** Checkpointing of {@link fitInWorker}: as {@link CheckpointOptions}, with `extra` a fixed object (functions cannot cross threads). */
@@ -87,8 +90,9 @@ export function fitInWorker(options: DeepClusteringOptions, input: DataInput, fi
   };
 
   return new Promise<FittedDeepClustering>((resolve, reject) => {
-    // From the TypeScript sources the worker needs tsx (bootstrap.mjs); compiled, it runs as is.
-    const worker = new Worker(new URL(import.meta.url.endsWith('.ts') ? './bootstrap.mjs' : './fit-worker.js', import.meta.url));
+    // From the TypeScript sources the worker needs tsx (bootstrap.mjs); compiled, it runs as is
+    // (found from the package root: the bundler may have put this code in a shared chunk).
+    const worker = new Worker(import.meta.url.endsWith('.ts') ? new URL('./bootstrap.mjs', import.meta.url) : pathToFileURL(join(packageRoot(import.meta.url), 'dist', 'worker', 'fit-worker.js')));
     let settled = false;
     let finished = false; // the worker has sent its last message (or is gone)
     const settle = (result: { fitted: FittedDeepClustering } | { error: unknown }) => {

@@ -6,9 +6,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ParamError } from '../../errors.ts';
+import { packageRoot } from '../../package-root.ts';
 
 /** Registers a `bench` command that forwards everything to the sources' CLI. */
 export function runBenchFromSources(program: Command): void {
@@ -20,7 +21,7 @@ export function runBenchFromSources(program: Command): void {
     .allowExcessArguments()
     .argument('[args...]')
     .action(() => {
-      const main = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
+      const main = join(packageRoot(import.meta.url), 'src', 'cli', 'main.ts');
       let tsx: string | undefined;
       try {
         tsx = import.meta.resolve('tsx');
