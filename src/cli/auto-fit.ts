@@ -9,6 +9,7 @@ import { planAuto, planReasons, planSummary } from '../auto/plan.ts';
 import { runAuto } from '../auto/run.ts';
 import { atomicWrite } from '../engine/index.ts';
 import { ParamError } from '../errors.ts';
+import { DEEP_ONLY } from './auto-options.ts';
 import { loadDataFromOptions } from './data-options.ts';
 import { evaluateLabels } from './evaluate-labels.ts';
 
@@ -32,8 +33,6 @@ function int(name: string, v: unknown, min: number): number | undefined {
   return n;
 }
 
-/** Options of fit that `auto` does not use: refused rather than silently ignored. */
-const DEEP_ONLY = ['pretrainEpochs', 'maxIter', 'lr', 'updateInterval', 'tol', 'gamma', 'labelled', 'eval', 'checkpointEvery', 'resume', 'pretrainCache', 'hidden', 'embeddingDim', 'batchSize', 'methodConfig'];
 
 /**
  * Runs `auto` from fit's parsed options and returns the result object (with `labels` when there
