@@ -61,7 +61,7 @@ test('planAuto: k given or estimated in a range scaled to n; clustering step by 
   assert.deepEqual(planAuto(profile({ rows: 70000, features: 100 })).k.value, { estimate: [2, 30] });
   assert.deepEqual((planAuto(profile({ rows: 60 })).k.value as { estimate: readonly number[] }).estimate, [2, 6]);
   assert.equal(planAuto(profile({}), { k: 4 }).k.value, 4);
-  assert.throws(() => planAuto(profile({ rows: 100 }), { k: 101 }), (e: unknown) => e instanceof ParamError && /k must be an integer in \[2, 100\]/.test((e as Error).message));
+  assert.throws(() => planAuto(profile({ rows: 100 }), { k: 101 }), (e: unknown) => e instanceof ParamError && /the data has 100 samples but k = 101 clusters were asked for; use k <= 100/.test((e as Error).message));
   assert.equal(planAuto(profile({ rows: 5000, features: 50 }), { available: ['kmeans', 'gmm'] }).clustering.value, 'gmm');
   assert.equal(planAuto(profile({ rows: 100, features: 5 }), { available: ['kmeans', 'gmm'] }).clustering.value, 'kmeans');
   const plan = planAuto(profile({ rows: 5000, features: 200 }));

@@ -119,6 +119,7 @@ export function scaledNetwork(d: number, n: number, k: number, image: boolean): 
 export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   const n = p.rows;
   const d = p.features;
+  if (options.k !== undefined && options.k > n && Number.isInteger(options.k)) throw new ParamError(`auto: the data has ${n} samples but k = ${options.k} clusters were asked for; use k <= ${n}`);
   if (options.k !== undefined && (!Number.isInteger(options.k) || options.k < 2 || options.k > n))
     throw new ParamError(`auto: k must be an integer in [2, ${n}] (the rows), got ${options.k}`);
   const image = Boolean(p.imageShape);
