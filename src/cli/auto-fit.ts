@@ -69,6 +69,8 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
     k: res.k,
     kEstimated: k === undefined,
     ...(res.kScores ? { kScores: res.kScores } : {}),
+    clustering: res.clustering,
+    decision: res.decision,
     seed,
     metrics,
     timings: { ...res.timings, total: seconds },
@@ -81,7 +83,7 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
   }
   if (!opts.quiet) {
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
-    process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; k = ${res.k}${k === undefined ? ' (estimated)' : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
+    process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; ran ${res.clustering}${res.decision.fallback ? ' (fallback: no clear BIC minimum)' : ''}, k = ${res.k}${k === undefined ? ` (estimated by ${res.decision.criterion})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
     if (outDir) process.stderr.write(`results in ${outDir}\n`);
   }
   if (!outDir) {
