@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { inspectData } from '../auto/inspect.ts';
 import { planAuto, planReasons, planSummary } from '../auto/plan.ts';
 import { runAuto } from '../auto/run.ts';
+import { checkPreprocessing } from '../data/preprocess.ts';
 import { atomicWrite } from '../engine/index.ts';
 import { ParamError } from '../errors.ts';
 import { DEEP_ONLY } from './auto-options.ts';
@@ -46,7 +47,7 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
   const seed = int('seed', opts.seed ?? '0', 0)!;
   const k = int('k', opts.k, 2);
   const threads = int('threads', opts.threads, 1);
-  const given = typeof opts.preprocess === 'string' ? opts.preprocess.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const given = typeof opts.preprocess === 'string' ? checkPreprocessing(opts.preprocess.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
   // the inspector sees the values as stored; auto chooses the preprocessing (unless --preprocess)
   const data = await loadDataFromOptions({ ...opts, preprocess: 'none' });
   const profile = inspectData(data.x, { imageShape: data.imageShape });
