@@ -207,11 +207,13 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
       kEstimated: res.k,
       kExact: res.k === trueK,
       kScores: res.kScores,
+      clustering: res.clustering,
+      decision: res.decision,
       auto,
       baselines: { kmeansRaw: raw, kmeansStandardized: std, gmm },
       target: { acc: best - 0.01, met: auto.acc >= best - 0.01 },
     };
-    o.log(`user-suite: ${name}: ${row.plan}; k ${res.k} (true ${trueK}); ACC ${auto.acc.toFixed(4)} NMI ${auto.nmi.toFixed(4)} ARI ${auto.ari.toFixed(4)} (${seconds.toFixed(1)} s) | k-means raw ${raw.acc.toFixed(4)}, standardized ${std.acc.toFixed(4)}${typeof gmm === 'object' ? `, GMM ${(gmm.acc as number).toFixed(4)}` : ''}`);
+    o.log(`user-suite: ${name}: ${row.plan}; ran ${res.clustering}${res.decision.fallback ? ' (fallback)' : ''}; k ${res.k} (true ${trueK}); ACC ${auto.acc.toFixed(4)} NMI ${auto.nmi.toFixed(4)} ARI ${auto.ari.toFixed(4)} (${seconds.toFixed(1)} s) | k-means raw ${raw.acc.toFixed(4)}, standardized ${std.acc.toFixed(4)}${typeof gmm === 'object' ? `, GMM ${(gmm.acc as number).toFixed(4)}` : ''}`);
     rows.push(row);
     writeRecord();
   }

@@ -34,12 +34,12 @@ test('fit --labelled trains on n stratified rows; --eval reports the metrics of 
 });
 
 test('fit --labelled / --eval bad inputs', () => {
-  const tooMany = run(['fit', '--data', train, '--label-column', 'label', '--labelled', '500', '--quiet']);
+  const tooMany = run(['fit', '--data', train, '--label-column', 'label', '--method', 'idec', '--labelled', '500', '--quiet']);
   assert.equal(tooMany.status, 2);
   assert.match(tooMany.stderr, /'--labelled 500' asks for more rows than the 90/);
-  const both = run(['fit', '--data', train, '--label-column', 'label', '--labelled', '10', '--limit', '20', '--quiet']);
+  const both = run(['fit', '--data', train, '--label-column', 'label', '--method', 'idec', '--labelled', '10', '--limit', '20', '--quiet']);
   assert.match(both.stderr, /either '--labelled' or '--limit'/);
-  const noLabels = run(['fit', '--data', train, '--labelled', '10', '--k', '3', '--quiet']);
+  const noLabels = run(['fit', '--data', train, '--method', 'idec', '--labelled', '10', '--k', '3', '--quiet']);
   assert.match(noLabels.stderr, /needs a labelled data set/);
   assert.equal(noLabels.stderr.trim().split('\n').length, 1);
 });

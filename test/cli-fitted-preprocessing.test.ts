@@ -99,8 +99,8 @@ test('fit: --hidden/--embedding-dim, small tables get a smaller batch, labels wi
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.equal(existsSync(bad), false, `${args.join(' ')} left ${bad}`);
   }
-  assert.match(cli(['fit', '--data', train, '--label-column', 'label', '--hidden', '16,x']).stderr, /'--hidden' must be 1 to 8 comma-separated layer widths/);
-  assert.match(cli(['fit', '--data', train, '--label-column', 'label', '--batch-size', '500']).stderr, /the batch size 500 is larger than the 120 samples/);
+  assert.match(cli(['fit', '--data', train, '--label-column', 'label', '--method', 'idec', '--hidden', '16,x']).stderr, /'--hidden' must be 1 to 8 comma-separated layer widths/);
+  assert.match(cli(['fit', '--data', train, '--label-column', 'label', '--method', 'idec', '--batch-size', '500']).stderr, /the batch size 500 is larger than the 120 samples/);
   const noOut = cli(['fit', '--data', train, '--label-column', 'label', '--method', 'ae-kmeans', '--pretrain-epochs', '2', '--quiet']);
   assert.equal(noOut.status, 0, noOut.stderr);
   const lines = noOut.stdout.trim().split('\n');

@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import { DataError, ParamError } from '../errors.ts';
 import { Rng } from '../random.ts';
 import { type DataProfile, inspectData } from './inspect.ts';
-import { MIN_FEATURES_FOR_UMAP, MIN_ROWS_FOR_UMAP, planAuto, planReasons, planSummary, scaledNetwork } from './plan.ts';
+import { MIN_FEATURES_FOR_UMAP, MIN_ROWS_FOR_UMAP, ROWS_PER_GMM_PARAMETER, gmmComponentParameters, planAuto, planReasons, planSummary, scaledNetwork } from './plan.ts';
 import { runAuto } from './run.ts';
+import { type KEstimator, type KEstimatorResult, clearMinimum } from './steps.ts';
 import { clusterAccuracy } from '../metrics/index.ts';
 
 const profile = (over: Partial<DataProfile>): DataProfile => ({ rows: 1000, features: 10, min: -3, max: 3, integer: false, bytes: false, sparsity: 0, constantColumns: 0, duplicateRows: 0, scaleRatio: 1, skewedFraction: 0, ...over });
@@ -57,16 +58,26 @@ test('planAuto: no UMAP and no network on small or narrow tables; UMAP (after PC
 });
 
 test('planAuto: k given or estimated in a range scaled to n; clustering step by availability; reasons everywhere', () => {
-  assert.deepEqual(planAuto(profile({ rows: 178 })).k.value, { estimate: [2, 17] });
-  assert.deepEqual(planAuto(profile({ rows: 70000, features: 100 })).k.value, { estimate: [2, 30] });
+  assert.deepEqual(planAuto(profile({ rows: 178 })).k.value, { estimate: [2, 17], criterion: 'silhouette' });
+  assert.deepEqual(planAuto(profile({ rows: 70000, features: 100 })).k.value, { estimate: [2, 30], criterion: 'silhouette' });
   assert.deepEqual((planAuto(profile({ rows: 60 })).k.value as { estimate: readonly number[] }).estimate, [2, 6]);
   assert.equal(planAuto(profile({}), { k: 4 }).k.value, 4);
-  assert.throws(() => planAuto(profile({ rows: 100 }), { k: 101 }), (e: unknown) => e instanceof ParamError && /k must be an integer in \[2, 100\]/.test((e as Error).message));
-  assert.equal(planAuto(profile({ rows: 5000, features: 50 }), { available: ['kmeans', 'gmm'] }).clustering.value, 'gmm');
-  assert.equal(planAuto(profile({ rows: 100, features: 5 }), { available: ['kmeans', 'gmm'] }).clustering.value, 'kmeans');
+  assert.throws(() => planAuto(profile({ rows: 100 }), { k: 101 }), (e: unknown) => e instanceof ParamError && /the data has 100 samples but k = 101 clusters were asked for; use k <= 100/.test((e as Error).message));
+  assert.equal(planAuto(profile({ rows: 5000, features: 50 })).clustering.value, 'kmeans', 'UMAP embedding: k-means + silhouette');
+  assert.equal(planAuto(profile({ rows: 100, features: 5 })).clustering.value, 'kmeans', 'too few rows for full covariances');
+  assert.equal(planAuto(profile({ rows: 5000, features: 20 })).clustering.value, 'kmeans', 'too wide for full covariances');
+  const enough = ROWS_PER_GMM_PARAMETER * gmmComponentParameters(6);
+  const gmm = planAuto(profile({ rows: enough, features: 6 }));
+  assert.equal(gmm.clustering.value, 'gmm');
+  assert.deepEqual(gmm.k.value, { estimate: [2, 30], criterion: 'bic' });
+  assert.deepEqual(gmm.fallback?.value, { clustering: 'kmeans', criterion: 'silhouette' });
+  assert.match(planSummary(gmm), /gmm, k by bic in 2\.\.30 \(else kmeans, k by silhouette\)/);
+  assert.equal(planAuto(profile({ rows: enough - 1, features: 6 })).clustering.value, 'kmeans');
+  assert.equal(planAuto(profile({ rows: enough, features: 6 }), { available: ['kmeans'] }).clustering.value, 'kmeans');
+  assert.equal(planAuto(profile({ rows: enough, features: 6 }), { k: 4 }).clustering.value, 'kmeans', 'k given: no BIC evidence');
   const plan = planAuto(profile({ rows: 5000, features: 200 }));
   for (const [name, c] of Object.entries(planReasons(plan))) assert.ok(c.reason.length > 10, name);
-  assert.equal(planSummary(plan), 'standardize → pca(50) → umap(10d) → kmeans, k estimated in 2..30');
+  assert.equal(planSummary(plan), 'standardize → pca(50) → umap(10d) → kmeans, k by silhouette in 2..30');
 });
 
 test('scaledNetwork: widths, embedding, batch and step budget follow d and n', () => {
@@ -95,5 +106,58 @@ test('runAuto: three separated blobs of unequal size → the right k and labels;
   assert.equal(clusterAccuracy(truth, res.labels).accuracy, 1);
   assert.deepEqual(res.preprocessing.names, ['standardize']);
   assert.equal(res.representation.rows, 210);
-  await assert.rejects(runAuto(x, { ...plan, clustering: { value: 'gmm', reason: '' } }), /clustering step 'gmm' is not available; choose from kmeans/);
+  await assert.rejects(runAuto(x, { ...plan, clustering: { value: 'spectral' as 'gmm', reason: '' } }), /clustering step 'spectral' is not available; choose from kmeans, gmm/);
+});
+
+test('clearMinimum: an interior minimum followed by a steady rise over 3 k\'s', () => {
+  assert.equal(clearMinimum([10, 5, 6, 7, 8], 1), true);
+  assert.equal(clearMinimum([10, 5, 6, 5.5, 8], 1), false, 'no steady rise');
+  assert.equal(clearMinimum([10, 8, 6, 5, 4], 4), false, 'still falling at the end of the range');
+  assert.equal(clearMinimum([10, 8, 5, 6, 7], 2), false, 'fewer than 3 k\'s after it');
+  assert.equal(clearMinimum([10, 5, null, 7, 8], 1), false);
+});
+
+/** Four elongated clusters of unequal sizes in 6-D (as the user suite's synthetic-aniso, smaller). */
+function aniso(seed: number): { x: { data: Float32Array; rows: number; cols: number }; truth: number[] } {
+  const rng = new Rng(seed);
+  const rows: number[] = [];
+  const truth: number[] = [];
+  [500, 250, 150, 100].forEach((size, c) => {
+    const centre = Array.from({ length: 6 }, () => (rng.random() * 2 - 1) * 8);
+    const dir = Array.from({ length: 6 }, () => rng.normal());
+    const norm = Math.hypot(...dir);
+    for (let i = 0; i < size; i++) {
+      const along = rng.normal() * 2.8;
+      rows.push(...centre.map((m, j) => m + rng.normal() * 0.7 + (along * dir[j]!) / norm));
+      truth.push(c);
+    }
+  });
+  return { x: { data: Float32Array.from(rows), rows: truth.length, cols: 6 }, truth };
+}
+
+test('runAuto: elongated clusters of unequal size → a full-covariance GMM with k by a clear BIC minimum; the decision is recorded', async () => {
+  const { x, truth } = aniso(5);
+  const plan = planAuto(inspectData(x));
+  assert.equal(plan.clustering.value, 'gmm');
+  const res = await runAuto(x, plan, { seed: 0, threads: 1 });
+  assert.equal(res.clustering, 'gmm');
+  assert.deepEqual([res.k, res.decision.criterion, res.decision.clear, res.decision.fallback], [4, 'bic', true, false]);
+  assert.ok(clusterAccuracy(truth, res.labels).accuracy > 0.98, `ACC ${clusterAccuracy(truth, res.labels).accuracy}`);
+});
+
+test('runAuto: a BIC curve without a clear minimum falls back to k-means with k by silhouette, and says why', async () => {
+  const { x } = aniso(5);
+  const plan = planAuto(inspectData(x));
+  const asked: string[] = [];
+  const estimator: KEstimator = {
+    name: 'fake',
+    async estimate(_x, _range, _seed, criterion): Promise<KEstimatorResult> {
+      asked.push(criterion!);
+      return criterion === 'bic' ? { k: 27, scores: { 26: 2, 27: 1 }, criterion, clear: false } : { k: 3, scores: { 3: 0.5 }, criterion };
+    },
+  };
+  const res = await runAuto(x, plan, { seed: 0, threads: 1, estimator });
+  assert.deepEqual(asked, ['bic', 'silhouette']);
+  assert.deepEqual([res.k, res.clustering, res.decision.fallback, res.decision.criterion], [3, 'kmeans', true, 'silhouette']);
+  assert.match(res.decision.reason, /no clear minimum .* k-means|no clear minimum .*kmeans with k = 3 by silhouette/);
 });

@@ -54,6 +54,16 @@ export interface NetworkPlan {
 export interface KEstimate {
   /** Smallest and largest k considered. */
   readonly estimate: readonly [number, number];
+  /** estimateK's deciding criterion: `silhouette` of k-means partitions, or `bic` of a Gaussian mixture. */
+  readonly criterion: 'silhouette' | 'bic';
+}
+
+/** What runs instead when the plan's BIC has no clear minimum (the clusters do not look Gaussian). */
+export interface Fallback {
+  /** The clustering step then. */
+  readonly clustering: 'kmeans';
+  /** The k criterion then. */
+  readonly criterion: 'silhouette';
 }
 
 /** The full plan. */
@@ -66,10 +76,12 @@ export interface AutoPlan {
   readonly representation: Choice<Representation>;
   /** The autoencoder, when the plan trains one (null: no deep network). */
   readonly network: Choice<NetworkPlan | null>;
-  /** The clustering step (`kmeans`; `gmm` once src/cluster has one). */
+  /** The clustering step. */
   readonly clustering: Choice<'kmeans' | 'gmm'>;
-  /** k: given, or estimated within a range. */
+  /** k: given, or estimated within a range by a criterion. */
   readonly k: Choice<number | KEstimate>;
+  /** When k is estimated by BIC: what runs if its curve has no clear minimum (decided at run time). */
+  readonly fallback?: Choice<Fallback>;
 }
 
 /** Options of {@link planAuto}. */
@@ -80,7 +92,7 @@ export interface PlanOptions {
   readonly maxK?: number;
   /** Train an autoencoder before UMAP (N2D) instead of UMAP on the features. @defaultValue false */
   readonly deep?: boolean;
-  /** The clustering steps available (`gmm` once src/cluster has one). @defaultValue ['kmeans'] */
+  /** The clustering steps available. @defaultValue ['kmeans', 'gmm'] */
   readonly available?: ReadonlyArray<'kmeans' | 'gmm'>;
 }
 
@@ -90,6 +102,15 @@ export const MIN_ROWS_FOR_UMAP = 500;
 export const MIN_FEATURES_FOR_UMAP = 32;
 /** Features above which PCA runs before UMAP (k-NN on 50 components, as N2D's speed-up). */
 export const PCA_BEFORE_UMAP_ABOVE = 100;
+/** Widest representation a full-covariance Gaussian mixture is tried on (estimateK's BIC uses full covariances up to 16). */
+export const MAX_FEATURES_FOR_GMM = 16;
+/** Rows needed per parameter of one full-covariance component (d means + d(d+1)/2 covariances) before a mixture is tried. */
+export const ROWS_PER_GMM_PARAMETER = 20;
+
+/** Parameters of one full-covariance Gaussian component in d dimensions. */
+export function gmmComponentParameters(d: number): number {
+  return d + (d * (d + 1)) / 2;
+}
 
 /**
  * An autoencoder sized to the data: widths between 2·d and 500 (never wider than the rows can
@@ -119,6 +140,7 @@ export function scaledNetwork(d: number, n: number, k: number, image: boolean): 
 export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   const n = p.rows;
   const d = p.features;
+  if (options.k !== undefined && options.k > n && Number.isInteger(options.k)) throw new ParamError(`auto: the data has ${n} samples but k = ${options.k} clusters were asked for; use k <= ${n}`);
   if (options.k !== undefined && (!Number.isInteger(options.k) || options.k < 2 || options.k > n))
     throw new ParamError(`auto: k must be an integer in [2, ${n}] (the rows), got ${options.k}`);
   const image = Boolean(p.imageShape);
@@ -157,24 +179,40 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
       ? { value: scaledNetwork(d, n, kGuess, image), reason: `asked for a deep pipeline: an autoencoder sized to d = ${d} and n = ${n}, trained for a number of steps (not epochs), then UMAP on its embedding (N2D)` }
       : { value: null, reason: options.deep ? 'too few rows or features for an autoencoder to help (see representation)' : 'no deep network: the pipelines without one are the ones measured on the user suite (bench user-suite); the autoencoder path is opt-in (deep) until it is measured there' };
 
-  // --- clustering step
-  const available = options.available ?? ['kmeans'];
-  const clustering: Choice<'kmeans' | 'gmm'> =
-    representation.value.kind === 'umap' && available.includes('gmm')
-      ? { value: 'gmm', reason: 'a Gaussian mixture on the UMAP embedding (N2D): clusters of unequal size and spread' }
-      : { value: 'kmeans', reason: available.includes('gmm') ? 'k-means on the features: equal-variance clusters are the best a small table supports' : 'k-means (k-means++, 10 restarts): the clustering step available' };
-
-  // --- k
+  // --- clustering step and k
+  const available = options.available ?? ['kmeans', 'gmm'];
   const hi = Math.max(2, Math.min(options.maxK ?? 30, Math.floor(n / 10)));
-  const k: AutoPlan['k'] =
-    options.k !== undefined
-      ? { value: options.k, reason: 'given (--k)' }
-      : {
-          value: { estimate: [2, hi] },
-          reason: `not given: the k in 2..${hi} whose k-means partition of the ${representation.value.kind === 'umap' ? 'UMAP embedding' : 'features'} has the highest silhouette`,
-        };
+  const where = representation.value.kind === 'umap' ? 'UMAP embedding' : 'features';
+  const dz = representation.value.kind === 'umap' ? representation.value.nComponents : d;
+  const need = ROWS_PER_GMM_PARAMETER * gmmComponentParameters(dz);
+  // a full-covariance mixture with k by BIC, when the rows can estimate its covariances and the
+  // clusters may be elongated (tables); UMAP packs clusters into tight non-Gaussian blobs on which
+  // BIC keeps falling (measured: docs/own-data.md), so embeddings go to k-means + silhouette
+  const tryGmm = available.includes('gmm') && representation.value.kind === 'features' && dz <= MAX_FEATURES_FOR_GMM && n >= need && options.k === undefined;
+  let clustering: Choice<'kmeans' | 'gmm'>;
+  let k: AutoPlan['k'];
+  let fallback: AutoPlan['fallback'];
+  if (options.k !== undefined) {
+    k = { value: options.k, reason: 'given (--k)' };
+    clustering = { value: 'kmeans', reason: 'k-means (k-means++, 10 restarts) with the given k: without estimating k there is no BIC evidence that the clusters are Gaussian' };
+  } else if (tryGmm) {
+    k = { value: { estimate: [2, hi], criterion: 'bic' }, reason: `not given: the k in 2..${hi} with the lowest BIC of a full-covariance Gaussian mixture of the ${where} (estimateK)` };
+    clustering = { value: 'gmm', reason: `a full-covariance Gaussian mixture: ${n} rows are enough for its ${gmmComponentParameters(dz)} parameters per cluster in ${dz} dimensions (≥ ${ROWS_PER_GMM_PARAMETER} rows each), and it fits clusters of unequal size, spread and orientation` };
+    fallback = { value: { clustering: 'kmeans', criterion: 'silhouette' }, reason: `if the BIC curve has no clear minimum (one that rises for the next 3 k's), the clusters do not look Gaussian: k-means with k by silhouette instead` };
+  } else {
+    k = { value: { estimate: [2, hi], criterion: 'silhouette' }, reason: `not given: the k in 2..${hi} whose k-means partition of the ${where} has the highest silhouette (estimateK)` };
+    const why =
+      representation.value.kind === 'umap'
+        ? 'on a UMAP embedding, whose clusters are tight and not Gaussian'
+        : !available.includes('gmm')
+          ? 'the clustering step available'
+          : dz > MAX_FEATURES_FOR_GMM
+            ? `${dz} features (> ${MAX_FEATURES_FOR_GMM}): too many for full covariances`
+            : `${n} rows are too few for a full-covariance mixture in ${dz} dimensions (it needs ${need}: ${ROWS_PER_GMM_PARAMETER} per parameter)`;
+    clustering = { value: 'kmeans', reason: `k-means (k-means++, 10 restarts): ${why}` };
+  }
 
-  return { profile: p, preprocessing, representation, network, clustering, k };
+  return { profile: p, preprocessing, representation, network, clustering, k, ...(fallback ? { fallback } : {}) };
 }
 
 /** The plan in one line: `standardize → umap(10d) → kmeans, k estimated in 2..15`. */
@@ -185,11 +223,11 @@ export function planSummary(plan: AutoPlan): string {
   if (r.kind === 'umap') parts.push(`${r.pca ? `pca(${r.pca}) → ` : ''}umap(${r.nComponents}d)`);
   parts.push(plan.clustering.value);
   const k = plan.k.value;
-  return `${parts.join(' → ')}, ${typeof k === 'number' ? `k = ${k}` : `k estimated in ${k.estimate[0]}..${k.estimate[1]}`}`;
+  return `${parts.join(' → ')}, ${typeof k === 'number' ? `k = ${k}` : `k by ${k.criterion} in ${k.estimate[0]}..${k.estimate[1]}`}${plan.fallback ? ' (else kmeans, k by silhouette)' : ''}`;
 }
 
 /** Every choice and its reason, for result.json and the report. */
 export function planReasons(plan: AutoPlan): Record<string, { value: unknown; reason: string }> {
-  const { preprocessing, representation, network, clustering, k } = plan;
-  return { preprocessing, representation, network, clustering, k };
+  const { preprocessing, representation, network, clustering, k, fallback } = plan;
+  return { preprocessing, representation, network, clustering, k, ...(fallback ? { fallback } : {}) };
 }

@@ -1,21 +1,21 @@
 /**
  * Runs an {@link AutoPlan} that needs no deep network: fitted preprocessing → (PCA → UMAP) →
- * k estimate → clustering step. The deep path (an autoencoder before UMAP) is run by
+ * k estimate (BIC, with the plan's fallback when its minimum is not clear) → clustering step. The deep path (an autoencoder before UMAP) is run by
  * DeepClustering once the lead wires `NetworkPlan` into it.
  */
 import { FittedPreprocessing } from '../data/preprocess.ts';
 import { ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import type { AutoPlan } from './plan.ts';
-import { type ClusteringStep, type EmbeddingStep, type KEstimator, kmeansStep, silhouetteK, umapStep } from './steps.ts';
+import { type ClusteringStep, type EmbeddingStep, type KEstimator, estimateKStep, gmmStep, kmeansStep, umapStep } from './steps.ts';
 
 /** Options of {@link runAuto}. */
 export interface RunAutoOptions {
   /** Seed of every random choice. @defaultValue 0 */
   readonly seed?: number;
-  /** Clustering steps by name (defaults: `kmeans`). */
+  /** Clustering steps by name (defaults: `kmeans`, `gmm`). */
   readonly clustering?: Readonly<Record<string, ClusteringStep>>;
-  /** The k estimator (e.g. src/cluster's estimateK once merged). @defaultValue {@link silhouetteK} */
+  /** The k estimator. @defaultValue {@link estimateKStep} (src/cluster's estimateK) */
   readonly estimator?: KEstimator;
   /** The embedding step for a `umap` representation. @defaultValue {@link umapStep} with the plan's settings */
   readonly embedding?: EmbeddingStep;
@@ -31,8 +31,12 @@ export interface AutoResult {
   readonly labels: Int32Array;
   /** The k used. */
   readonly k: number;
-  /** Silhouette (or the estimator's score) of every candidate k, when k was estimated. */
+  /** The deciding criterion's value at every candidate k, when k was estimated. */
   readonly kScores?: Record<number, number>;
+  /** The clustering step that ran (the plan's, or its fallback's). */
+  readonly clustering: string;
+  /** How k was chosen, and whether the plan's fallback ran and why (for result.json). */
+  readonly decision: { readonly criterion: string | null; readonly clear?: boolean; readonly fallback: boolean; readonly reason: string };
   /** The fitted preprocessing (store it with the result to apply it to new rows). */
   readonly preprocessing: FittedPreprocessing;
   /** The rows the clustering step saw (the UMAP embedding, or the preprocessed features). */
@@ -50,9 +54,14 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   if (plan.network.value) throw new ParamError('auto: this plan trains an autoencoder; runAuto runs the plans without one (the deep path runs through DeepClustering)');
   const seed = options.seed ?? 0;
   const log = options.log ?? (() => {});
-  const steps: Record<string, ClusteringStep> = { kmeans: kmeansStep({ threads: options.threads }), ...options.clustering };
-  const cluster = steps[plan.clustering.value];
-  if (!cluster) throw new ParamError(`auto: the clustering step '${plan.clustering.value}' is not available; choose from ${Object.keys(steps).join(', ')}`);
+  const steps: Record<string, ClusteringStep> = { kmeans: kmeansStep({ threads: options.threads }), gmm: gmmStep({ threads: options.threads }), ...options.clustering };
+  const stepOf = (name: string): ClusteringStep => {
+    const step = steps[name];
+    if (!step) throw new ParamError(`auto: the clustering step '${name}' is not available; choose from ${Object.keys(steps).join(', ')}`);
+    return step;
+  };
+  let cluster = stepOf(plan.clustering.value);
+  if (plan.fallback) stepOf(plan.fallback.value.clustering);
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -72,16 +81,28 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   }
   let k: number;
   let kScores: Record<number, number> | undefined;
+  let decision: AutoResult['decision'] = { criterion: null, fallback: false, reason: 'k given' };
   const kv = plan.k.value;
   if (typeof kv === 'number') k = kv;
   else {
-    const est = await (options.estimator ?? silhouetteK({ threads: options.threads })).estimate(z, kv.estimate, seed);
+    const estimator = options.estimator ?? estimateKStep({ threads: options.threads });
+    const show = (e: { k: number; scores: Record<number, number> }, c: string) => log(`auto: k = ${e.k} by ${c} (${Object.entries(e.scores).map(([kk, s]) => `${kk}:${s.toFixed(3)}`).join(' ')})`);
+    let est = await estimator.estimate(z, kv.estimate, seed, kv.criterion);
+    show(est, kv.criterion);
+    decision = { criterion: kv.criterion, ...(est.clear !== undefined ? { clear: est.clear } : {}), fallback: false, reason: est.clear === undefined ? `k = ${est.k} by ${kv.criterion}` : `k = ${est.k}: the ${kv.criterion} curve has a clear minimum there` };
+    if (plan.fallback && est.clear === false) {
+      const fb = plan.fallback.value;
+      const was = est.k;
+      est = await estimator.estimate(z, kv.estimate, seed, fb.criterion);
+      show(est, fb.criterion);
+      cluster = stepOf(fb.clustering);
+      decision = { criterion: fb.criterion, clear: false, fallback: true, reason: `the ${kv.criterion} curve has no clear minimum (its best, k = ${was}, is not followed by a steady rise over the next 3 k's): the clusters do not look Gaussian, so ${fb.clustering} with k = ${est.k} by ${fb.criterion}` };
+    }
     k = est.k;
     kScores = est.scores;
-    log(`auto: k = ${k} (scores ${Object.entries(est.scores).map(([kk, s]) => `${kk}:${s.toFixed(3)}`).join(' ')})`);
     lap('estimateK');
   }
   const labels = await cluster.fit(z, k, seed);
   lap('cluster');
-  return { labels, k, kScores, preprocessing: pre.fitted, representation: z, timings };
+  return { labels, k, kScores, clustering: cluster.name, decision, preprocessing: pre.fitted, representation: z, timings };
 }

@@ -1,10 +1,11 @@
 /**
- * The small interfaces `auto` runs its clustering through, and the implementations that exist
- * today: k-means (src/cluster), k chosen by the silhouette of k-means partitions, and a UMAP
- * embedding (umap-js). A Gaussian mixture or another `estimateK` plugs in by implementing
- * {@link ClusteringStep} / {@link KEstimator}.
+ * The small interfaces `auto` runs its clustering through, and their implementations: k-means and
+ * a Gaussian mixture (src/cluster), k by src/cluster's estimateK (or the older silhouette-only
+ * estimator), and a UMAP embedding (umap-js).
  */
 import { UMAP } from 'umap-js';
+import { type KCriterion, estimateK } from '../cluster/estimate-k.ts';
+import { GaussianMixture } from '../cluster/gmm.ts';
 import { KMeans } from '../cluster/kmeans.ts';
 import { silhouetteScore } from '../metrics/index.ts';
 import type { Matrix } from '../matrix.ts';
@@ -18,12 +19,27 @@ export interface ClusteringStep {
   fit(x: Matrix, k: number, seed: number): Promise<Int32Array>;
 }
 
+/** What a {@link KEstimator} returns. */
+export interface KEstimatorResult {
+  /** The chosen k. */
+  readonly k: number;
+  /** The deciding criterion's value at every candidate k (its rule says whether higher or lower wins). */
+  readonly scores: Record<number, number>;
+  /** The criterion that decided (e.g. `silhouette`, `bic`). */
+  readonly criterion?: string;
+  /**
+   * Whether the choice is clear-cut: for a criterion that is minimised (BIC), whether its minimum
+   * lies inside the range with the curve rising over the next k's; undefined when not checked.
+   */
+  readonly clear?: boolean;
+}
+
 /** Chooses the number of clusters. */
 export interface KEstimator {
   /** Its name in plans and results. */
   readonly name: string;
-  /** The estimated k within `[lo, hi]`, with the score of every candidate (higher is better). */
-  estimate(x: Matrix, range: readonly [number, number], seed: number): Promise<{ k: number; scores: Record<number, number> }>;
+  /** The estimated k within `[lo, hi]` by `criterion` (the estimator's default when omitted). */
+  estimate(x: Matrix, range: readonly [number, number], seed: number, criterion?: string): Promise<KEstimatorResult>;
 }
 
 /** An embedding step (UMAP, an autoencoder's encoder…): rows in, fewer columns out. */
@@ -40,6 +56,61 @@ export function kmeansStep(options: { nInit?: number; threads?: number } = {}): 
     name: 'kmeans',
     async fit(x, k, seed) {
       return (await new KMeans({ nClusters: k, nInit: options.nInit ?? 10, seed, threads: options.threads }).fit(x)).labels;
+    },
+  };
+}
+
+/** Covariance a Gaussian mixture gets on `d` columns: full up to 16 (as estimateK's BIC), diagonal above. */
+export function covarianceFor(d: number): 'full' | 'diag' {
+  return d <= 16 ? 'full' : 'diag';
+}
+
+/** A Gaussian mixture (src/cluster's GaussianMixture, EM from a k-means start; full covariances up to 16 columns, diagonal above). */
+export function gmmStep(options: { nInit?: number; threads?: number } = {}): ClusteringStep {
+  return {
+    name: 'gmm',
+    async fit(x, k, seed) {
+      return (await new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? 1, seed, threads: options.threads }).fit(x)).labels;
+    },
+  };
+}
+
+/** k's after the minimum over which a clear BIC minimum must keep rising. */
+export const BIC_RISE_STEPS = 3;
+
+/**
+ * Whether a minimised curve has a clear interior minimum: at least {@link BIC_RISE_STEPS} k's
+ * after it, over which the curve rises step by step. A curve still falling at the end of the
+ * range (a mixture that keeps splitting: clusters that are not Gaussian) is not clear.
+ */
+export function clearMinimum(values: readonly (number | null)[], best: number): boolean {
+  if (best + BIC_RISE_STEPS >= values.length) return false;
+  for (let i = best; i < best + BIC_RISE_STEPS; i++) {
+    const a = values[i];
+    const b = values[i + 1];
+    if (a === null || a === undefined || b === null || b === undefined || !(b > a)) return false;
+  }
+  return true;
+}
+
+/**
+ * k by src/cluster's estimateK (a seeded sample of at most 5000 rows): `silhouette` of k-means
+ * partitions (the default) or `bic` of a Gaussian mixture, whose result says whether its minimum
+ * is clear ({@link clearMinimum}).
+ */
+export function estimateKStep(options: { threads?: number; sampleSize?: number } = {}): KEstimator {
+  return {
+    name: 'estimateK',
+    async estimate(x, [lo, hi], seed, criterion = 'silhouette') {
+      const select = criterion as KCriterion;
+      const est = await estimateK(x, { range: [lo, Math.min(hi, x.rows - 1)], select, seed, threads: options.threads, sampleSize: options.sampleSize });
+      const curve = est.curves[select]!;
+      const scores: Record<number, number> = {};
+      est.ks.forEach((k, i) => {
+        const v = curve.values[i];
+        if (v !== null && v !== undefined) scores[k] = v;
+      });
+      return { k: est.k, scores, criterion: select, ...(curve.rule === 'min' ? { clear: clearMinimum(curve.values, est.ks.indexOf(est.k)) } : {}) };
     },
   };
 }

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { inspectData } from '../auto/inspect.ts';
 import { planAuto, planReasons, planSummary } from '../auto/plan.ts';
 import { runAuto } from '../auto/run.ts';
+import { checkPreprocessing } from '../data/preprocess.ts';
 import { atomicWrite } from '../engine/index.ts';
 import { ParamError } from '../errors.ts';
+import { DEEP_ONLY } from './auto-options.ts';
 import { loadDataFromOptions } from './data-options.ts';
 import { evaluateLabels } from './evaluate-labels.ts';
 
@@ -32,8 +34,6 @@ function int(name: string, v: unknown, min: number): number | undefined {
   return n;
 }
 
-/** Options of fit that `auto` does not use: refused rather than silently ignored. */
-const DEEP_ONLY = ['pretrainEpochs', 'maxIter', 'lr', 'updateInterval', 'tol', 'gamma', 'labelled', 'eval', 'checkpointEvery', 'resume', 'pretrainCache', 'hidden', 'embeddingDim', 'batchSize', 'methodConfig'];
 
 /**
  * Runs `auto` from fit's parsed options and returns the result object (with `labels` when there
@@ -47,7 +47,7 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
   const seed = int('seed', opts.seed ?? '0', 0)!;
   const k = int('k', opts.k, 2);
   const threads = int('threads', opts.threads, 1);
-  const given = typeof opts.preprocess === 'string' ? opts.preprocess.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const given = typeof opts.preprocess === 'string' ? checkPreprocessing(opts.preprocess.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
   // the inspector sees the values as stored; auto chooses the preprocessing (unless --preprocess)
   const data = await loadDataFromOptions({ ...opts, preprocess: 'none' });
   const profile = inspectData(data.x, { imageShape: data.imageShape });
@@ -70,6 +70,8 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
     k: res.k,
     kEstimated: k === undefined,
     ...(res.kScores ? { kScores: res.kScores } : {}),
+    clustering: res.clustering,
+    decision: res.decision,
     seed,
     metrics,
     timings: { ...res.timings, total: seconds },
@@ -82,7 +84,7 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
   }
   if (!opts.quiet) {
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
-    process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; k = ${res.k}${k === undefined ? ' (estimated)' : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
+    process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; ran ${res.clustering}${res.decision.fallback ? ' (fallback: no clear BIC minimum)' : ''}, k = ${res.k}${k === undefined ? ` (estimated by ${res.decision.criterion})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
     if (outDir) process.stderr.write(`results in ${outDir}\n`);
   }
   if (!outDir) {

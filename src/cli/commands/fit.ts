@@ -24,11 +24,12 @@ import { collectReportData, historyMetricsTracker } from '../../report/data.ts';
 import { createProgress } from '../progress.ts';
 import { InterruptedError } from '../../errors.ts';
 import { DEFAULT_CHECKPOINT_EVERY, hasCheckpoint, readCheckpointInfo } from '../../methods/checkpoint.ts';
+import { DEEP_ONLY } from '../auto-options.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeCommand, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
 
 /** Options of `deepclust fit` as commander parses them. */
 interface FitCliOptions {
-  method: string;
+  method?: string;
   methodConfig?: string;
   k?: string;
   seed: string;
@@ -128,7 +129,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('fit')
     .description('train a deep clustering method and write model, labels and results')
-    .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}; or auto (inspect the data and choose preprocessing, representation, clustering step and k; see docs/own-data.md)`, 'idec')
+    .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}; or auto (inspect the data and choose preprocessing, representation, clustering step and k; see docs/own-data.md) (default: auto; idec's network with --method-config)`)
     .option('--method-config <file>', 'a JSON/YAML method config (blocks of the taxonomy; may "extends" a preset)')
     .option('--k <n>', 'number of clusters (default: the number of classes when labels are known)')
     .option('--seed <n>', 'seed of every random choice', '0')
@@ -158,7 +159,11 @@ export function register(program: Command): void {
   cmd.addHelpText(
     'after',
     `
+Without --method, fit runs auto: it inspects the data and chooses preprocessing, representation,
+clustering step and k (docs/own-data.md); network flags (--lr, --hidden, ...) need a --method.
+
 Examples:
+  deepclust fit --data table.csv                (auto: any numeric table from 100 rows up)
   deepclust fit --data mnist-10k --method idec --budget short --out runs/idec
   deepclust fit --data mnist --data-dir ~/data --method dec --seed 1 --json
   deepclust fit --data my.csv --label-column label --method ae-kmeans --k 5
@@ -173,12 +178,29 @@ Examples:
   });
 }
 
+/**
+ * The method of a fit without `--method`: `auto`, or `idec` (its base, overridden by the file) with
+ * `--method-config`. Deep-only flags without `--method` are refused: auto trains no network.
+ * @throws ParamError naming the flag and the fix
+ */
+export function defaultMethod(opts: Record<string, unknown>): string {
+  if (typeof opts.method === 'string') return opts.method;
+  if (opts.methodConfig !== undefined) return 'idec';
+  const key = DEEP_ONLY.find((k) => opts[k] !== undefined);
+  if (key !== undefined) {
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new ParamError(`fit: '${flag}' configures a deep network, but without --method the default is auto, which trains none; pass --method idec (or another preset) to use ${flag}`);
+  }
+  return 'auto';
+}
+
 /** Runs `fit` from parsed options and returns the result object. */
 export async function runFit(opts: FitCliOptions): Promise<Record<string, unknown>> {
   const seed = parseSeed(opts.seed, 'fit'); // before any work
   const labelsToStdout = opts.out === STDIO;
   if (labelsToStdout && opts.json) throw new ParamError("fit: '--out -' writes the labels to stdout, and so does '--json' with its result; use one of them");
   const outArg = labelsToStdout ? undefined : opts.out;
+  opts = { ...opts, method: defaultMethod(opts) };
   // auto: inspect the data and plan the pipeline (src/auto); no network on the data measured so far
   if (opts.method === 'auto' && opts.resume === undefined) return (await import('../auto-fit.ts')).runAutoFit({ ...opts, out: outArg }, prepareOutDir);
   if (outArg) refuseLocked(resolve(outArg), outArg); // a running fit's checkpoint is not an interrupted one
@@ -204,7 +226,7 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
   const checkpointEvery = int('checkpoint-every', opts.checkpointEvery, 0);
   if (checkpointEvery !== undefined && !opts.out) throw new ParamError("fit: '--checkpoint-every' needs --out (checkpoints are written into <out>/checkpoint)");
   // the paper's per-data-set settings (e.g. IDEC's T on USPS) when --data names a known set
-  const base = applyDatasetDefaults(opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method), typeof opts.data === 'string' ? opts.data : undefined);
+  const base = applyDatasetDefaults(opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method ?? 'idec'), typeof opts.data === 'string' ? opts.data : undefined);
   const overrides: Record<string, unknown> = {};
   const pretrainEpochs = int('pretrain-epochs', opts.pretrainEpochs, 0);
   const maxIter = int('max-iter', opts.maxIter, 0);
