@@ -131,7 +131,7 @@ export function register(program: Command): void {
     .description('train a deep clustering method and write model, labels and results')
     .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}; or auto (inspect the data and choose preprocessing, representation, clustering step and k; see docs/own-data.md) (default: auto; idec's network with --method-config)`)
     .option('--method-config <file>', 'a JSON/YAML method config (blocks of the taxonomy; may "extends" a preset)')
-    .option('--k <n>', 'number of clusters (default: the number of classes when labels are known)')
+    .option('--k <n>', 'number of clusters (default: the number of classes when labels are known; without labels, auto estimates it and the deep presets need it)')
     .option('--seed <n>', 'seed of every random choice', '0')
     .addOption(new Option('--budget <b>', 'full: the paper schedule; short: a reduced one for quick runs').choices(['full', 'short']).default('full'))
     .option('--pretrain-epochs <n>', 'autoencoder pretraining epochs')
