@@ -72,6 +72,12 @@ export class FittedDeepClustering {
   readonly nFeatures: number;
   /** Image shape of the input rows, when they are images. */
   readonly imageShape?: readonly [number, number, number];
+  /**
+   * What the fit noticed without failing, as scikit-learn's ConvergenceWarning: e.g. fewer distinct
+   * clusters in {@link labels} than `nClusters` (the data has fewer distinct points than k, or
+   * duplicates). Empty for a loaded model. The CLI prints each as one `warning:` line.
+   */
+  readonly warnings: readonly string[];
   private readonly state: FittedState;
 
   /** @internal created by {@link DeepClustering.fit} or {@link FittedDeepClustering.load}. */
@@ -90,6 +96,7 @@ export class FittedDeepClustering {
     this.nFeatures = state.nFeatures;
     this.imageShape = state.imageShape;
     this.pretrainSource = state.pretrainSource;
+    this.warnings = fitWarnings(state.labels, state.nClusters);
   }
 
   /** The network's parameters (and, after clustering, `clusters.centers`). */
@@ -261,4 +268,11 @@ export class FittedDeepClustering {
       runtime,
     });
   }
+}
+
+/** The warnings of a fit's labels (none for a loaded model, which keeps no labels). */
+function fitWarnings(labels: Int32Array, k: number): string[] {
+  if (!labels.length) return [];
+  const distinct = new Set(labels).size;
+  return distinct < k ? [`number of distinct clusters (${distinct}) found smaller than nClusters (${k}); the data may have fewer distinct points than k, or duplicate points: lower nClusters`] : [];
 }

@@ -56,3 +56,14 @@ test('bad data forms get one-line DataErrors', async () => {
   await assert.rejects(est.fit('abc' as never), /the data must be rows \(number\[\]\[\]\), \{ data, rows, cols \} or \{ data, shape: \[rows, cols\] \}/);
   await assert.rejects(est.fit(rows, { imageshape: [1, 2, 2] } as never), /fit options\.imageshape is not an option \(did you mean 'imageShape'\?\)/);
 });
+
+test('a fit with fewer distinct clusters than nClusters says so in warnings (as scikit-learn does); a normal fit has none', async () => {
+  const same = Array.from({ length: 24 }, () => [1, 2, 3, 4]); // every row identical
+  const fitted = await new DeepClustering({ method: 'ae-kmeans', nClusters: 3, seed: 0, overrides: tiny }).fit(same);
+  assert.equal(fitted.warnings.length, 1);
+  assert.match(fitted.warnings[0]!, /number of distinct clusters \(1\) found smaller than nClusters \(3\)/);
+  const rows = Array.from({ length: 24 }, (_, i) => [i % 3, (i % 3) * 2, 1 + (i % 3), i % 2]);
+  const ok = await new DeepClustering({ method: 'ae-kmeans', nClusters: 3, seed: 0, overrides: tiny }).fit(rows);
+  assert.equal(new Set(ok.labels).size, 3);
+  assert.deepEqual(ok.warnings, []);
+});
