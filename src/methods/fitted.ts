@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from '../data/atomic.ts';
-import { DataError } from '../errors.ts';
+import { DataError, ParamError } from '../errors.ts';
 import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFunction, exportOnnx, loadCheckpoint, saveCheckpoint } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
 import { studentTAssignment } from '../losses/clustering.ts';
@@ -143,10 +143,20 @@ export class FittedDeepClustering {
   }
 
   /**
-   * Soft assignments `[rows, k]` (Student's t with the method's α; α = 1 for methods without a
-   * DEC loss).
+   * Soft assignments `[rows, k]`: the final-clustering block's own (a mixture's posteriors), else
+   * Student's t with the method's α (α = 1 for methods without a DEC loss).
    */
   async softAssign(x: DataInput, batchSize = 4096): Promise<Matrix> {
+    const final = finalClusteringOf(this.method);
+    if (final?.block.assign) {
+      // the block's own path (e.g. a UMAP transform, then a mixture), from its stored parameters
+      const z = await this.transform(x, batchSize);
+      const store = this.state.store;
+      return final.block.assign(final.config, z, (name) => {
+        const p = store.get(`final.${name}`);
+        return { shape: p.shape, data: Float32Array.from(p.data) };
+      });
+    }
     const data = this.checkInput(x);
     const rows = data.length / this.nFeatures;
     const { g, z, centers } = this.graphWithFeatures();
@@ -170,7 +180,7 @@ export class FittedDeepClustering {
     return studentTAssignment(z, centers, clusteringLossBlock(this.method.clusteringLoss).alpha(this.method.clusteringLoss as never));
   }
 
-  /** Cluster of each row: its nearest centre in the feature space. */
+  /** Cluster of each row: the arg-max of {@link softAssign} (the nearest centre, or the mixture's most probable component). */
   async predict(x: DataInput, batchSize = 4096): Promise<Int32Array> {
     const q = await this.softAssign(x, batchSize);
     const out = new Int32Array(q.rows);
@@ -187,11 +197,14 @@ export class FittedDeepClustering {
    * Exports the encoder (input `x` → output `embedding`) and, with `softAssignment`, the
    * cluster head (`q`, `label`) as a standalone ONNX model; `input` puts preprocessing nodes in
    * front of the encoder.
+   * @throws ParamError when the soft assignments cannot be exported (the `umap-gmm` final clustering)
    */
   exportOnnx(path: string, options: { softAssignment?: boolean; input?: OnnxInputTransform } = {}): void {
     const { g, z, centers } = this.graphWithFeatures(options.input);
     const outputs: Record<string, Tensor> = { embedding: z };
     if (options.softAssignment ?? true) {
+      const refusal = finalClusteringOf(this.method)?.block.exportRefusal;
+      if (refusal) throw new ParamError(refusal);
       const q = this.assignments(g, z, centers);
       outputs.q = q;
       outputs.label = argMax(q, 1);
