@@ -68,7 +68,8 @@ export class DeepClustering {
   constructor(options: DeepClusteringOptions) {
     checkOptions(options);
     this.options = Object.freeze({ ...options });
-    this.method = resolveMethod(options.method, options.overrides, options.dataset, options.budget);
+    const method = resolveMethod(options.method, options.overrides, options.dataset, options.budget);
+    this.method = codeWidthOf(method, options);
   }
 
   /** Fits and returns the cluster of each row of `x` (the fitted model's `labels`). */
@@ -189,4 +190,11 @@ function resumedCacheHit(extra: FitCheckpointExtra | undefined): ReturnType<type
   const hit = loadPretrain(dirname(extra.cache.file), extra.cache.key);
   if (!hit) throw new DataError(`the run started from the cached pretrained network '${extra.cache.file}', which is gone; it cannot resume, start it again`);
   return hit;
+}
+
+/** The method with its code width set to k when it asks for that (N2D) and the overrides do not set it. */
+function codeWidthOf(m: MethodConfig, o: DeepClusteringOptions): MethodConfig {
+  const own = (o.overrides as { architecture?: { embeddingDim?: unknown } } | undefined)?.architecture?.embeddingDim;
+  if (!m.embeddingDimFromK || own !== undefined || typeof o.nClusters !== 'number') return m;
+  return { ...m, architecture: { ...m.architecture, embeddingDim: o.nClusters } };
 }
