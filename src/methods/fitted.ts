@@ -16,7 +16,7 @@ import { checkData } from './checks.ts';
 import type { MethodConfig } from './config.ts';
 import { type DataInput, toMatrix } from './input.ts';
 import { buildNetwork, features } from './network.ts';
-import type { Autoencoder, FitRecord, HistoryRow, OnnxInputTransform, StoppedBy } from './types.ts';
+import type { Autoencoder, FitKEstimate, FitRecord, HistoryRow, OnnxInputTransform, StoppedBy } from './types.ts';
 import { validateMethod } from './validate.ts';
 
 /** How a fit got its pretrained network. */
@@ -41,6 +41,7 @@ export interface FittedState extends FitRecord {
   pretrainedStore?: ParameterStore;
   pretrainSource?: PretrainSource;
   runtime?: RuntimeOptions;
+  kEstimate?: FitKEstimate;
 }
 
 /** A trained model: labels of the training data, centres, and functions for new data. */
@@ -51,6 +52,8 @@ export class FittedDeepClustering {
   readonly clusterCenters: Float32Array;
   /** Number of clusters. */
   readonly nClusters: number;
+  /** How k was estimated, when the fit was asked for `nClusters: 'auto'` (kept by `save`/`load`). */
+  readonly kEstimate?: FitKEstimate;
   /** Width of the feature space the clusters live in. */
   readonly embeddingDim: number;
   /** The resolved method config (every setting used). */
@@ -79,6 +82,7 @@ export class FittedDeepClustering {
     this.labels = state.labels;
     this.clusterCenters = state.centers;
     this.nClusters = state.nClusters;
+    this.kEstimate = state.kEstimate;
     this.embeddingDim = state.embeddingDim;
     this.method = state.method;
     this.seed = state.seed;
@@ -226,6 +230,7 @@ export class FittedDeepClustering {
       iterations: this.iterations,
       stoppedBy: this.stoppedBy,
       timings: this.timings,
+      ...(this.kEstimate ? { kEstimate: this.kEstimate } : {}),
       ...extra,
     };
     const store = this.state.store.clone();
@@ -242,7 +247,7 @@ export class FittedDeepClustering {
   static load(dir: string, runtime?: RuntimeOptions): FittedDeepClustering {
     const jsonPath = join(dir, 'model.json');
     if (!existsSync(jsonPath)) throw new DataError(`'${dir}' is not a deepclust model directory (no model.json); pass the --out directory of a 'deepclust fit' run`);
-    let meta: { format: string; method: MethodConfig; nClusters: number; seed: number; nFeatures: number; imageShape: [number, number, number] | null; embeddingDim: number; iterations: number; stoppedBy: string; timings: Record<string, number> };
+    let meta: { format: string; method: MethodConfig; nClusters: number; seed: number; nFeatures: number; imageShape: [number, number, number] | null; embeddingDim: number; iterations: number; stoppedBy: string; timings: Record<string, number>; kEstimate?: FitKEstimate };
     try {
       meta = JSON.parse(readFileSync(jsonPath, 'utf8'));
     } catch {
@@ -268,6 +273,7 @@ export class FittedDeepClustering {
       timings: meta.timings,
       iterations: meta.iterations,
       stoppedBy: meta.stoppedBy as StoppedBy,
+      kEstimate: meta.kEstimate,
       runtime,
     });
   }
