@@ -23,6 +23,8 @@ import { createProgress } from '../progress.ts';
 import { InterruptedError } from '../../errors.ts';
 import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeCommand, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
+import { checkKRange } from '../../cluster/estimate-k.ts';
+import { parseKSpec } from '../k-option.ts';
 
 /** Options of `deepclust fit` as commander parses them. */
 interface FitCliOptions {
@@ -124,7 +126,7 @@ export function register(program: Command): void {
     .description('train a deep clustering method and write model, labels and results')
     .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}; or auto (inspect the data and choose preprocessing, representation, clustering step and k; see docs/own-data.md)`, 'idec')
     .option('--method-config <file>', 'a JSON/YAML method config (blocks of the taxonomy; may "extends" a preset)')
-    .option('--k <n>', 'number of clusters (default: the number of classes when labels are known)')
+    .option('--k <n>', 'number of clusters; "auto" to estimate it in 2..30 on the embedding after pretraining, or a range such as 2..30 (default: the number of classes when labels are known)')
     .option('--seed <n>', 'seed of every random choice', '0')
     .addOption(new Option('--budget <b>', 'full: the paper schedule; short: a reduced one for quick runs').choices(['full', 'short']).default('full'))
     .option('--pretrain-epochs <n>', 'autoencoder pretraining epochs')
@@ -156,6 +158,7 @@ Examples:
   deepclust fit --data mnist-10k --method idec --budget short --out runs/idec
   deepclust fit --data mnist --data-dir ~/data --method dec --seed 1 --json
   deepclust fit --data my.csv --label-column label --method ae-kmeans --k 5
+  deepclust fit --data my.csv --method n2d --k auto --out runs/n2d   (k estimated in 2..30)
   deepclust fit --data mnist:train --labelled 10000 --eval mnist:test --method snnl-5 --data-dir ~/data
   deepclust fit --resume runs/idec        (after Ctrl-C: continue from the checkpoint)`,
   );
@@ -212,9 +215,13 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const evalData = opts.eval ? await loadDataFromOptions({ ...dataOpts, data: opts.eval, limit: undefined, stratified: undefined }) : undefined;
   if (evalData && evalData.x.cols !== data.x.cols) throw new ParamError(`fit: the --eval data '${evalData.name}' has ${evalData.x.cols} columns but the training data has ${data.x.cols}; evaluate on data of the same kind`);
   const nClasses = data.labels ? new Set(data.labels).size : undefined;
-  const k = int('k', opts.k, 2) ?? nClasses;
-  if (k === undefined) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k');
-  if (k > data.x.rows) throw new DataError(`the data has ${data.x.rows} samples but k = ${k} clusters were asked for; use k <= ${data.x.rows}`);
+  const kSpec = parseKSpec('fit', opts.k);
+  if (kSpec && 'fixed' in kSpec && kSpec.fixed < 2) throw new ParamError(`fit: option '--k' must be an integer >= 2, got ${JSON.stringify(opts.k)} (or "auto", or a range such as 2..30)`);
+  const k = kSpec && 'fixed' in kSpec ? kSpec.fixed : kSpec ? undefined : nClasses;
+  // estimating k: the range is checked against the rows now, before anything is written
+  const kRange = kSpec && 'auto' in kSpec ? checkKRange("fit: option '--k'", kSpec.range, data.x.rows) : undefined;
+  if (k === undefined && !kRange) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k (a number, "auto" or a range such as 2..30)');
+  if (k !== undefined && k > data.x.rows) throw new DataError(`the data has ${data.x.rows} samples but k = ${k} clusters were asked for; use k <= ${data.x.rows}`);
   // the method's default batch (MNIST's 256) on a small table: lowered, and said so; an explicit one is checked
   const adjustments: string[] = [];
   const n = data.x.rows;
@@ -234,7 +241,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const ckDir = outDir ? checkpointDirOf(outDir) : undefined;
   const cliState = ckDir && opts.resume !== undefined ? (readCheckpointInfo(ckDir).extra.caller as { cli: CliCheckpointState }).cli : undefined;
   const tracker = historyMetricsTracker(data.labels, cliState?.tracker); // ACC/NMI per update into the history
-  const est = new DeepClustering({ method, nClusters: k, seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
+  const est = new DeepClustering({ method, nClusters: k ?? 'auto', ...(kRange ? { kRange } : {}), seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
   const interrupt = outDir ? takeOverSigint(outDir, resumeCommand(opts.resume ?? opts.out!, opts)) : undefined;
   const saved = savedOptions(opts);
   const cwd = cliState?.cwd ?? process.cwd();
@@ -270,7 +277,8 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const result: Record<string, unknown> = {
     method: method.name,
     dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: nClasses ?? null, preprocessing: data.preprocessing, sources: data.sources },
-    k,
+    k: fitted.nClusters,
+    ...(fitted.kEstimate ? { kEstimate: fitted.kEstimate } : {}),
     seed,
     usedLabels: usesLabels,
     metrics,
@@ -301,6 +309,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     const m = metrics as Record<string, number | null>;
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
     process.stderr.write(`${method.name} on ${data.name}: ACC ${fmt(m.acc)}  NMI ${fmt(m.nmi)}  ARI ${fmt(m.ari)}  (${(result.timings as { total: number }).total.toFixed(1)} s)\n`);
+    if (fitted.kEstimate) process.stderr.write(`  k = ${fitted.kEstimate.chosen}, estimated by ${fitted.kEstimate.criterion} over k = ${fitted.kEstimate.ks[0]}..${fitted.kEstimate.ks.at(-1)} on the pretrained embedding\n`);
     if (evaluation) {
       const e = evaluation.metrics as Record<string, number | null>;
       process.stderr.write(`  assigned ${evalData!.name}: ACC ${fmt(e.acc)}  NMI ${fmt(e.nmi)}  ARI ${fmt(e.ari)}\n`);
