@@ -60,3 +60,20 @@ test("nClusters 'auto': a range outside [2, n − 1], fewer than 20 rows and mis
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', kCriterion: 'elbow' as never }), /kCriterion' must be one of silhouette/);
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'many' as never }), /integer >= 2 or 'auto'/);
 });
+
+test("nClusters 'auto' with checkpoints: a fit stopped in the clustering phase resumes with the same k and result", async () => {
+  const { x } = blobs(3, 60, 4);
+  const cfg = { architecture: { hidden: [12], embeddingDim: 3 }, pretrain: { epochs: 3, batchSize: 16 }, train: { maxIter: 30, batchSize: 16 }, clusterUpdate: { updateInterval: 7, tol: 0 }, initNInit: 2 };
+  const make = () => new DeepClustering({ method: 'idec', nClusters: 'auto', kRange: [2, 6], seed: 1, overrides: cfg, stepsPerRun: 2 });
+  const whole = await make().fit(x);
+  const dir = mkdtempSync(join(tmpdir(), 'dc-autok-ckpt-'));
+  const ctl = new AbortController();
+  let saves = 0;
+  // stop at the 12th save: well inside the clustering phase (pretraining has 3 epochs of 4 steps)
+  await assert.rejects(make().fit(x, { signal: ctl.signal, checkpoint: { dir, every: 1, onSaved: (e) => ++saves === 12 && (assert.equal(e.phase, 'cluster'), ctl.abort()) } }));
+  const resumed = await make().fit(x, { resumeFrom: dir });
+  assert.equal(resumed.nClusters, whole.nClusters);
+  assert.deepEqual({ ...resumed.kEstimate!, seconds: 0 }, { ...whole.kEstimate!, seconds: 0 });
+  assert.deepEqual(resumed.labels, whole.labels);
+  assert.deepEqual(resumed.clusterCenters, whole.clusterCenters);
+});
