@@ -58,7 +58,7 @@ test("nClusters 'auto': a range outside [2, n − 1], fewer than 20 rows and mis
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', kRange: [1, 5] }), /kRange' must be \[lo, hi\], integers with 2 <= lo <= hi/);
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 4, kRange: [2, 5] }), /apply only with nClusters: 'auto'/);
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', kCriterion: 'elbow' as never }), /kCriterion' must be one of silhouette/);
-  assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'many' as never }), /integer >= 2 or 'auto'/);
+  assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'many' as never }), /must be an integer >= 2, got "many"; or 'auto' to estimate k/);
 });
 
 test("nClusters 'auto' with checkpoints: a fit stopped in the clustering phase resumes with the same k and result", async () => {

@@ -138,7 +138,7 @@ export function checkOptions(o: DeepClusteringOptions): void {
       throw new ParamError(`DeepClustering options.${key} is not an option; did you mean ${MISPLACED[key]}? The options are ${OPTION_KEYS.join(', ')}`);
   knownKeys('DeepClustering options', o, OPTION_KEYS, 'an option');
   const k = o.nClusters;
-  if (k !== 'auto' && (!Number.isInteger(k) || k < 2)) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2 or 'auto', got ${JSON.stringify(k)}`);
+  if (k !== 'auto' && (!Number.isInteger(k) || k < 2)) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2, got ${JSON.stringify(k)}; or 'auto' to estimate k`);
   if (k !== 'auto' && (o.kRange !== undefined || o.kCriterion !== undefined)) throw new ParamError(`DeepClustering: options 'kRange' and 'kCriterion' apply only with nClusters: 'auto' (got nClusters ${JSON.stringify(k)})`);
   const r = o.kRange;
   if (r !== undefined && !(Array.isArray(r) && r.length === 2 && r.every((v) => Number.isInteger(v)) && r[0]! >= 2 && r[0]! <= r[1]!))

@@ -31,11 +31,13 @@ interface GmmOptions {
 
 /** A Gaussian mixture on the final embedding. */
 export interface GmmFinalConfig extends GmmOptions {
+  /** A Gaussian mixture on the final embedding. */
   readonly kind: 'gmm';
 }
 
 /** A Gaussian mixture on a UMAP of the final embedding (N2D). */
 export interface UmapGmmFinalConfig extends GmmOptions {
+  /** UMAP of the final embedding, then a Gaussian mixture (N2D). */
   readonly kind: 'umap-gmm';
   /** UMAP neighbours. @defaultValue 20 */
   readonly nNeighbors?: number;
