@@ -65,3 +65,13 @@ test('fit --k: ranges outside [2, n − 1] and auto on fewer than 20 rows are on
     assert.ok(!existsSync(out), 'no output directory for refused input');
   }
 });
+
+test('fit --method n2d: the code width is k, unless --embedding-dim sets it', () => {
+  const common = ['fit', '--data', blobs, '--method', 'n2d', '--hidden', '16', '--pretrain-epochs', '5', '--batch-size', '16', '--quiet', '--json'];
+  const byK = run([...common, '--k', '4']);
+  assert.equal(byK.status, 0, byK.stderr);
+  assert.equal((JSON.parse(byK.stdout.trim().split('\n').pop()!) as { config: { architecture: { embeddingDim: number } } }).config.architecture.embeddingDim, 4);
+  const own = run([...common, '--k', '4', '--embedding-dim', '3']);
+  assert.equal(own.status, 0, own.stderr);
+  assert.equal((JSON.parse(own.stdout.trim().split('\n').pop()!) as { config: { architecture: { embeddingDim: number } } }).config.architecture.embeddingDim, 3);
+});

@@ -194,6 +194,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   if (hidden !== undefined && base.architecture.kind !== 'mlp')
     throw new ParamError(`fit: '--hidden' sets the layers of an MLP autoencoder, but '${base.name}' has a ${base.architecture.kind} network; change its channels in a --method-config file`);
   if (hidden !== undefined || embeddingDim !== undefined) overrides.architecture = { ...(hidden !== undefined ? { hidden } : {}), ...(embeddingDim !== undefined ? { embeddingDim } : {}) };
+  if (embeddingDim !== undefined && base.embeddingDimFromK) overrides.embeddingDimFromK = false; // the width given wins over n2d's width = k
   if (base.pretrain && (pretrainEpochs !== undefined || batchSize !== undefined)) overrides.pretrain = { ...(pretrainEpochs !== undefined ? { epochs: pretrainEpochs } : {}), ...(batchSize ? { batchSize } : {}) };
   if (base.train && (maxIter !== undefined || batchSize !== undefined || lr !== undefined))
     overrides.train = { ...(maxIter !== undefined ? { maxIter } : {}), ...(batchSize ? { batchSize } : {}), ...(lr !== undefined ? { optimizer: { ...base.train.optimizer, lr } } : {}) };
@@ -288,7 +289,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
     iterations: fitted.iterations,
     stoppedBy: fitted.stoppedBy,
     ...(fitted.pretrainSource ? { pretrainSource: fitted.pretrainSource } : {}),
-    config: method,
+    config: est.method, // as run (e.g. n2d's code width set to k)
     ...(adjustments.length ? { adjustments } : {}),
     history: fitted.history,
     outDir: outDir ?? null,
