@@ -1,4 +1,4 @@
-// deepclust fit --k auto / --k lo..hi: k estimated on the pretrained embedding, kEstimate in the JSON and result.json; one-line errors.
+// deepclust fit --k auto / --k lo..hi (--k-criterion, --k-criteria): k estimated on the pretrained embedding, kEstimate in the JSON and result.json; one-line errors; n2d's code width.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -41,10 +41,12 @@ test('fit --k auto finds the 4 blobs; --json and result.json carry kEstimate wit
 });
 
 test('fit --k lo..hi estimates within the range', () => {
-  const r = run(['fit', '--data', blobs, '--k', '3..6', ...tiny, '--json']);
+  const r = run(['fit', '--data', blobs, '--k', '3..6', '--k-criterion', 'davies-bouldin', '--k-criteria', 'bic', ...tiny, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { k: number; kEstimate: { ks: number[] } };
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { k: number; kEstimate: { ks: number[]; criterion: string; curves: Record<string, unknown> } };
   assert.deepEqual(res.kEstimate.ks, [3, 4, 5, 6]);
+  assert.equal(res.kEstimate.criterion, 'davies-bouldin');
+  assert.deepEqual(Object.keys(res.kEstimate.curves).sort(), ['bic', 'davies-bouldin']);
   assert.equal(res.k, 4);
 });
 
@@ -56,6 +58,7 @@ test('fit --k: ranges outside [2, n − 1] and auto on fewer than 20 rows are on
     [['--data', small, '--k', 'auto'], /at least 20 rows, the data have 15/],
     [['--data', blobs, '--k', 'lots'], /'--k' must be a positive integer, "auto" or a range/],
     [['--data', blobs, '--k', '1'], /'--k' must be an integer >= 2/],
+    [['--data', blobs, '--k', 'auto', '--k-criterion', 'vibes'], /option '--k-criterion' has unknown criterion "vibes"/],
   ] as const) {
     const out = join(dir, `bad-${Math.random().toString(36).slice(2)}`);
     const r = run(['fit', ...args, ...tiny, '--out', out]);

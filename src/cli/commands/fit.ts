@@ -24,13 +24,15 @@ import { InterruptedError } from '../../errors.ts';
 import { DEFAULT_CHECKPOINT_EVERY, readCheckpointInfo } from '../../methods/checkpoint.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeCommand, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
 import { checkKRange } from '../../cluster/estimate-k.ts';
-import { parseKSpec } from '../k-option.ts';
+import { addKEstimationOptions, parseKCriteria, parseKSpec } from '../k-option.ts';
 
 /** Options of `deepclust fit` as commander parses them. */
 interface FitCliOptions {
   method: string;
   methodConfig?: string;
   k?: string;
+  kCriterion?: string;
+  kCriteria?: string;
   seed: string;
   budget: 'full' | 'short';
   pretrainEpochs?: string;
@@ -162,6 +164,7 @@ Examples:
   deepclust fit --data mnist:train --labelled 10000 --eval mnist:test --method snnl-5 --data-dir ~/data
   deepclust fit --resume runs/idec        (after Ctrl-C: continue from the checkpoint)`,
   );
+  addKEstimationOptions(cmd);
   cmd.action(async (cliOpts: FitCliOptions, command: Command) => {
     // a resumed fit runs with the options saved in its checkpoint
     const opts = cliOpts.resume !== undefined ? resumeOptions(cliOpts, command) : cliOpts;
@@ -221,6 +224,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const k = kSpec && 'fixed' in kSpec ? kSpec.fixed : kSpec ? undefined : nClasses;
   // estimating k: the range is checked against the rows now, before anything is written
   const kRange = kSpec && 'auto' in kSpec ? checkKRange("fit: option '--k'", kSpec.range, data.x.rows) : undefined;
+  const kCriteria = parseKCriteria('fit', opts.kCriterion, opts.kCriteria);
   if (k === undefined && !kRange) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k (a number, "auto" or a range such as 2..30)');
   if (k !== undefined && k > data.x.rows) throw new DataError(`the data has ${data.x.rows} samples but k = ${k} clusters were asked for; use k <= ${data.x.rows}`);
   // the method's default batch (MNIST's 256) on a small table: lowered, and said so; an explicit one is checked
@@ -242,7 +246,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const ckDir = outDir ? checkpointDirOf(outDir) : undefined;
   const cliState = ckDir && opts.resume !== undefined ? (readCheckpointInfo(ckDir).extra.caller as { cli: CliCheckpointState }).cli : undefined;
   const tracker = historyMetricsTracker(data.labels, cliState?.tracker); // ACC/NMI per update into the history
-  const est = new DeepClustering({ method, nClusters: k ?? 'auto', ...(kRange ? { kRange } : {}), seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
+  const est = new DeepClustering({ method, nClusters: k ?? 'auto', ...(kRange ? { kRange, kCriterion: kCriteria.select, ...(opts.kCriteria !== undefined ? { kCriteria: kCriteria.criteria } : {}) } : {}), seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
   const interrupt = outDir ? takeOverSigint(outDir, resumeCommand(opts.resume ?? opts.out!, opts)) : undefined;
   const saved = savedOptions(opts);
   const cwd = cliState?.cwd ?? process.cwd();
