@@ -171,6 +171,12 @@ export interface MethodConfig {
    * @defaultValue the data set's own default
    */
   readonly preprocess?: readonly string[];
+  /**
+   * The code width is the number of clusters (N2D's d-500-500-2000-k): the estimator sets
+   * `architecture.embeddingDim` to k unless the estimator's overrides set it (with `nClusters: 'auto'`
+   * the preset's `embeddingDim` stays); set it to false to keep a width of your own. @defaultValue false
+   */
+  readonly embeddingDimFromK?: boolean;
 }
 
 /** A reduced schedule for quick runs: fewer pretraining epochs and clustering iterations. */

@@ -5,6 +5,7 @@
  * or `await new DeepClustering({ nClusters: 10 }).fitPredict(x)` for the labels alone.
  */
 import { dirname } from 'node:path';
+import { DEFAULT_K_CRITERION, checkKRange } from '../cluster/estimate-k.ts';
 import { DataError, ParamError } from '../errors.ts';
 import type { ParameterStore } from '../engine/index.ts';
 import { checkData, checkReconstructionRange } from './checks.ts';
@@ -15,7 +16,7 @@ import { type DeepClusteringOptions, type FitOptions, checkFitOptions, checkOpti
 import { preset } from './presets.ts';
 import { checkPretrainCacheDir, loadPretrain, pretrainCacheKey, savePretrain } from './pretrain-cache.ts';
 import { runMethod } from './run.ts';
-import type { HistoryRow } from './types.ts';
+import type { FitKEstimate, HistoryRow } from './types.ts';
 import { validateMethod } from './validate.ts';
 import { type Checkpoint, Checkpointer, DEFAULT_CHECKPOINT_EVERY, checkFingerprint, checkpointPath, fingerprint, readRunCheckpoint, removeCheckpoint } from './checkpoint.ts';
 
@@ -30,6 +31,8 @@ interface FitCheckpointExtra {
   readonly elapsed: number;
   /** The cached pretraining the fit started from, if any. */
   readonly cache: { readonly file: string; readonly key: string } | null;
+  /** The estimate of k, once made (`nClusters: 'auto'`). */
+  readonly kEstimate?: FitKEstimate;
 }
 
 /**
@@ -68,7 +71,8 @@ export class DeepClustering {
   constructor(options: DeepClusteringOptions) {
     checkOptions(options);
     this.options = Object.freeze({ ...options });
-    this.method = resolveMethod(options.method, options.overrides, options.dataset, options.budget);
+    const method = resolveMethod(options.method, options.overrides, options.dataset, options.budget);
+    this.method = codeWidthOf(method, options);
   }
 
   /** Fits and returns the cluster of each row of `x` (the fitted model's `labels`). */
@@ -83,14 +87,16 @@ export class DeepClustering {
    */
   async fit(input: DataInput, options: FitOptions = {}): Promise<FittedDeepClustering> {
     checkFitOptions(options);
-    const k = this.options.nClusters;
+    const auto = this.options.nClusters === 'auto';
     const seed = this.options.seed ?? 0;
     const method = this.method;
     const x = toMatrix(input, 'DeepClustering.fit');
     const data = x.data;
     checkData(data, x.rows, x.cols);
     if (options.labels && options.labels.length !== x.rows) throw new DataError(`DeepClustering: ${options.labels.length} labels for ${x.rows} samples; pass one label per row of x`);
-    if (k > x.rows) throw new DataError(`DeepClustering: nClusters = ${k} is larger than the ${x.rows} samples; use at most ${x.rows} clusters`);
+    const nClusters = this.options.nClusters;
+    if (nClusters !== 'auto' && nClusters > x.rows) throw new DataError(`DeepClustering: nClusters = ${nClusters} is larger than the ${x.rows} samples; use at most ${x.rows} clusters`);
+    const kRange = auto ? checkKRange("DeepClustering: nClusters 'auto'", this.options.kRange, x.rows) : undefined;
     checkReconstructionRange(method, data);
     const saved = this.openResume(options, method, data, x, seed);
     const fitExtra = saved?.extra.fit as FitCheckpointExtra | undefined;
@@ -105,13 +111,18 @@ export class DeepClustering {
     // the cache gets the pretrained network as soon as pretraining ends, not when the whole fit does
     let cacheFile: string | undefined;
     const cachePretraining = cacheDir && cacheKey && !hit ? (store: ParameterStore, history: readonly HistoryRow[], seconds: number) => void (cacheFile = savePretrain(cacheDir, cacheKey, store, history, seconds)) : undefined;
-    const checkpoint = this.checkpointer(options, method, data, x, seed, saved, () => ({ fit: { elapsed: (performance.now() - t0) / 1000, cache: hit && cacheKey ? { file: hit.path, key: cacheKey } : hit ? (fitExtra?.cache ?? null) : null } satisfies FitCheckpointExtra }));
+    let kEstimate = fitExtra?.kEstimate;
+    const checkpoint = this.checkpointer(options, method, data, x, seed, saved, () => ({
+      fit: { elapsed: (performance.now() - t0) / 1000, cache: hit && cacheKey ? { file: hit.path, key: cacheKey } : hit ? (fitExtra?.cache ?? null) : null, ...(kEstimate ? { kEstimate } : {}) } satisfies FitCheckpointExtra,
+    }));
     const out = await runMethod(method, {
       x: data,
       n: x.rows,
       d: x.cols,
       imageShape: options.imageShape,
-      k,
+      // with 'auto', k comes from the estimate (the lower end of the range is only a placeholder)
+      k: nClusters === 'auto' ? kRange![0] : nClusters,
+      kAuto: kRange ? { range: kRange, criterion: this.options.kCriterion ?? DEFAULT_K_CRITERION, criteria: this.options.kCriteria, known: kEstimate, onEstimate: (e) => void (kEstimate = e) } : undefined,
       seed,
       runtime: this.options.runtime,
       stepsPerRun: this.options.stepsPerRun,
@@ -129,7 +140,8 @@ export class DeepClustering {
     const timings = { ...out.timings, total: (performance.now() - t0) / 1000 };
     return new FittedDeepClustering({
       method,
-      nClusters: k,
+      nClusters: out.k,
+      kEstimate: out.kEstimate,
       seed,
       nFeatures: x.cols,
       imageShape: options.imageShape,
@@ -158,8 +170,11 @@ export class DeepClustering {
 
   private fingerprintOf(options: FitOptions, method: MethodConfig, data: Float32Array, x: Float32Matrix, seed: number) {
     // everything that changes the numbers: the config, the steps per engine call, a given network
-    const config = { method, stepsPerRun: this.options.stepsPerRun ?? 16, executionProvider: this.options.runtime?.executionProvider ?? 'cpu' };
-    return fingerprint({ x: data, rows: x.rows, cols: x.cols, imageShape: options.imageShape, labels: options.labels, config, pretrained: options.pretrained, seed, k: this.options.nClusters });
+    const auto = this.options.nClusters === 'auto';
+    // k estimated: the estimate's settings are part of the settings (and k is recorded as 0)
+    const kAuto = auto ? { kAuto: { range: this.options.kRange ?? null, criterion: this.options.kCriterion ?? DEFAULT_K_CRITERION, criteria: this.options.kCriteria ?? null } } : {};
+    const config = { method, stepsPerRun: this.options.stepsPerRun ?? 16, executionProvider: this.options.runtime?.executionProvider ?? 'cpu', ...kAuto };
+    return fingerprint({ x: data, rows: x.rows, cols: x.cols, imageShape: options.imageShape, labels: options.labels, config, pretrained: options.pretrained, seed, k: auto ? 0 : (this.options.nClusters as number) });
   }
 
   /** The checkpoint policy of a fit, or undefined when it neither checkpoints, resumes nor can be stopped. */
@@ -189,4 +204,11 @@ function resumedCacheHit(extra: FitCheckpointExtra | undefined): ReturnType<type
   const hit = loadPretrain(dirname(extra.cache.file), extra.cache.key);
   if (!hit) throw new DataError(`the run started from the cached pretrained network '${extra.cache.file}', which is gone; it cannot resume, start it again`);
   return hit;
+}
+
+/** The method with its code width set to k when it asks for that (N2D) and the overrides do not set it. */
+function codeWidthOf(m: MethodConfig, o: DeepClusteringOptions): MethodConfig {
+  const own = (o.overrides as { architecture?: { embeddingDim?: unknown } } | undefined)?.architecture?.embeddingDim;
+  if (!m.embeddingDimFromK || own !== undefined || typeof o.nClusters !== 'number') return m;
+  return { ...m, architecture: { ...m.architecture, embeddingDim: o.nClusters } };
 }

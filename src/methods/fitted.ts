@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from '../data/atomic.ts';
 import { checkModelShapes, sealModel, verifyModelSeal } from '../data/model-integrity.ts';
-import { DataError } from '../errors.ts';
+import { DataError, ParamError } from '../errors.ts';
 import { Graph, type ParameterStore, type Tensor, argMax, atomicWrite, compileFunction, exportOnnx, loadCheckpoint, saveCheckpoint } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
 import { studentTAssignment } from '../losses/clustering.ts';
@@ -17,7 +17,7 @@ import { checkData } from './checks.ts';
 import type { MethodConfig } from './config.ts';
 import { type DataInput, toMatrix } from './input.ts';
 import { buildNetwork, features } from './network.ts';
-import type { Autoencoder, FitRecord, HistoryRow, OnnxInputTransform, StoppedBy } from './types.ts';
+import type { Autoencoder, FitKEstimate, FitRecord, HistoryRow, OnnxInputTransform, StoppedBy } from './types.ts';
 import { validateMethod } from './validate.ts';
 
 /** How a fit got its pretrained network. */
@@ -42,6 +42,7 @@ export interface FittedState extends FitRecord {
   pretrainedStore?: ParameterStore;
   pretrainSource?: PretrainSource;
   runtime?: RuntimeOptions;
+  kEstimate?: FitKEstimate;
 }
 
 /** A trained model: labels of the training data, centres, and functions for new data. */
@@ -52,6 +53,8 @@ export class FittedDeepClustering {
   readonly clusterCenters: Float32Array;
   /** Number of clusters. */
   readonly nClusters: number;
+  /** How k was estimated, when the fit was asked for `nClusters: 'auto'` (kept by `save`/`load`). */
+  readonly kEstimate?: FitKEstimate;
   /** Width of the feature space the clusters live in. */
   readonly embeddingDim: number;
   /** The resolved method config (every setting used). */
@@ -86,6 +89,7 @@ export class FittedDeepClustering {
     this.labels = state.labels;
     this.clusterCenters = state.centers;
     this.nClusters = state.nClusters;
+    this.kEstimate = state.kEstimate;
     this.embeddingDim = state.embeddingDim;
     this.method = state.method;
     this.seed = state.seed;
@@ -151,10 +155,20 @@ export class FittedDeepClustering {
   }
 
   /**
-   * Soft assignments `[rows, k]` (Student's t with the method's α; α = 1 for methods without a
-   * DEC loss).
+   * Soft assignments `[rows, k]`: the final-clustering block's own (a mixture's posteriors), else
+   * Student's t with the method's α (α = 1 for methods without a DEC loss).
    */
   async softAssign(x: DataInput, batchSize = 4096): Promise<Matrix> {
+    const final = finalClusteringOf(this.method);
+    if (final?.block.assign) {
+      // the block's own path (e.g. a UMAP transform, then a mixture), from its stored parameters
+      const z = await this.transform(x, batchSize);
+      const store = this.state.store;
+      return final.block.assign(final.config, z, (name) => {
+        const p = store.get(`final.${name}`);
+        return { shape: p.shape, data: Float32Array.from(p.data) };
+      });
+    }
     const data = this.checkInput(x);
     const rows = data.length / this.nFeatures;
     const { g, z, centers } = this.graphWithFeatures();
@@ -178,7 +192,7 @@ export class FittedDeepClustering {
     return studentTAssignment(z, centers, clusteringLossBlock(this.method.clusteringLoss).alpha(this.method.clusteringLoss as never));
   }
 
-  /** Cluster of each row: its nearest centre in the feature space. */
+  /** Cluster of each row: the arg-max of {@link softAssign} (the nearest centre, or the mixture's most probable component). */
   async predict(x: DataInput, batchSize = 4096): Promise<Int32Array> {
     const q = await this.softAssign(x, batchSize);
     const out = new Int32Array(q.rows);
@@ -195,11 +209,14 @@ export class FittedDeepClustering {
    * Exports the encoder (input `x` → output `embedding`) and, with `softAssignment`, the
    * cluster head (`q`, `label`) as a standalone ONNX model; `input` puts preprocessing nodes in
    * front of the encoder.
+   * @throws ParamError when the soft assignments cannot be exported (the `umap-gmm` final clustering)
    */
   exportOnnx(path: string, options: { softAssignment?: boolean; input?: OnnxInputTransform } = {}): void {
     const { g, z, centers } = this.graphWithFeatures(options.input);
     const outputs: Record<string, Tensor> = { embedding: z };
     if (options.softAssignment ?? true) {
+      const refusal = finalClusteringOf(this.method)?.block.exportRefusal;
+      if (refusal) throw new ParamError(refusal);
       const q = this.assignments(g, z, centers);
       outputs.q = q;
       outputs.label = argMax(q, 1);
@@ -221,6 +238,7 @@ export class FittedDeepClustering {
       iterations: this.iterations,
       stoppedBy: this.stoppedBy,
       timings: this.timings,
+      ...(this.kEstimate ? { kEstimate: this.kEstimate } : {}),
       ...extra,
     };
     const store = this.state.store.clone();
@@ -237,7 +255,7 @@ export class FittedDeepClustering {
   static load(dir: string, runtime?: RuntimeOptions): FittedDeepClustering {
     const jsonPath = join(dir, 'model.json');
     if (!existsSync(jsonPath)) throw new DataError(`'${dir}' is not a deepclust model directory (no model.json); pass the --out directory of a 'deepclust fit' run`);
-    let meta: { format: string; method: MethodConfig; nClusters: number; seed: number; nFeatures: number; imageShape: [number, number, number] | null; embeddingDim: number; iterations: number; stoppedBy: string; timings: Record<string, number> };
+    let meta: { format: string; method: MethodConfig; nClusters: number; seed: number; nFeatures: number; imageShape: [number, number, number] | null; embeddingDim: number; iterations: number; stoppedBy: string; timings: Record<string, number>; kEstimate?: FitKEstimate };
     try {
       meta = JSON.parse(readFileSync(jsonPath, 'utf8'));
     } catch {
@@ -265,6 +283,7 @@ export class FittedDeepClustering {
       timings: meta.timings,
       iterations: meta.iterations,
       stoppedBy: meta.stoppedBy as StoppedBy,
+      kEstimate: meta.kEstimate,
       runtime,
     });
   }

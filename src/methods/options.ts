@@ -2,6 +2,7 @@
  * The options of the estimator and of its `fit`, and their checks: unknown keys are refused naming
  * the closest known one, and every value is checked when the estimator is constructed.
  */
+import { K_CRITERIA, type KCriterion } from '../cluster/estimate-k.ts';
 import type { ParameterStore } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
 import { ParamError } from '../errors.ts';
@@ -13,8 +14,17 @@ import type { ProgressEvent } from './types.ts';
 export interface DeepClusteringOptions {
   /** A preset name (`ae-kmeans`, `dec`, `idec`, `dcn`, `conv-dec`, …) or a whole method config. @defaultValue 'idec' */
   readonly method?: string | MethodConfig;
-  /** Number of clusters k (>= 2). */
-  readonly nClusters: number;
+  /**
+   * Number of clusters k (>= 2), or `'auto'`: estimate k on the embedding after pretraining (the
+   * silhouette of k-means, docs/gmm.md) within `kRange`; the fitted model's `kEstimate` has the curves.
+   */
+  readonly nClusters: number | 'auto';
+  /** With `nClusters: 'auto'`: the smallest and largest k tried, within `[2, n − 1]`. @defaultValue `[2, min(30, n − 1)]` */
+  readonly kRange?: readonly [number, number];
+  /** With `nClusters: 'auto'`: the criterion that decides (see `estimateK`). @defaultValue 'silhouette' */
+  readonly kCriterion?: KCriterion;
+  /** With `nClusters: 'auto'`: the criteria whose curves are computed and reported. @defaultValue silhouette, calinski-harabasz, davies-bouldin */
+  readonly kCriteria?: readonly KCriterion[];
   /** Seed of every random choice (weights, batches, k-means). @defaultValue 0 */
   readonly seed?: number;
   /** Changes to the method's settings, e.g. `{ pretrain: { epochs: 20 }, train: { maxIter: 5000 } }`. */
@@ -94,7 +104,7 @@ export interface CheckpointOptions {
   readonly onSaved?: (e: { path: string; phase: string; steps: number; reason: string }) => void;
 }
 
-const OPTION_KEYS: readonly (keyof DeepClusteringOptions)[] = ['method', 'nClusters', 'seed', 'overrides', 'runtime', 'stepsPerRun', 'pairwiseMemoryLimit', 'pretrainCache', 'dataset', 'budget'];
+const OPTION_KEYS: readonly (keyof DeepClusteringOptions)[] = ['method', 'nClusters', 'kRange', 'kCriterion', 'kCriteria', 'seed', 'overrides', 'runtime', 'stepsPerRun', 'pairwiseMemoryLimit', 'pretrainCache', 'dataset', 'budget'];
 const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = ['imageShape', 'onProgress', 'pretrained', 'labels', 'checkpoint', 'resumeFrom', 'signal'];
 const CHECKPOINT_KEYS: readonly (keyof CheckpointOptions)[] = ['dir', 'every', 'extra', 'onSaved'];
 
@@ -130,7 +140,15 @@ export function checkOptions(o: DeepClusteringOptions): void {
       throw new ParamError(`DeepClustering options.${key} is not an option; did you mean ${MISPLACED[key]}? The options are ${OPTION_KEYS.join(', ')}`);
   knownKeys('DeepClustering options', o, OPTION_KEYS, 'an option');
   const k = o.nClusters;
-  if (!Number.isInteger(k) || k < 2) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2, got ${JSON.stringify(k)}`);
+  if (k !== 'auto' && (!Number.isInteger(k) || k < 2)) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2, got ${JSON.stringify(k)}; or 'auto' to estimate k`);
+  if (k !== 'auto' && (o.kRange !== undefined || o.kCriterion !== undefined || o.kCriteria !== undefined))
+    throw new ParamError(`DeepClustering: options 'kRange', 'kCriterion' and 'kCriteria' apply only with nClusters: 'auto' (got nClusters ${JSON.stringify(k)})`);
+  if (o.kCriteria !== undefined && !(Array.isArray(o.kCriteria) && o.kCriteria.length > 0 && o.kCriteria.every((c) => K_CRITERIA.includes(c))))
+    throw new ParamError(`DeepClustering: option 'kCriteria' must be a non-empty list of ${K_CRITERIA.join(', ')}, got ${JSON.stringify(o.kCriteria)}`);
+  const r = o.kRange;
+  if (r !== undefined && !(Array.isArray(r) && r.length === 2 && r.every((v) => Number.isInteger(v)) && r[0]! >= 2 && r[0]! <= r[1]!))
+    throw new ParamError(`DeepClustering: option 'kRange' must be [lo, hi], integers with 2 <= lo <= hi, got ${JSON.stringify(r)}`);
+  if (o.kCriterion !== undefined && !K_CRITERIA.includes(o.kCriterion)) throw new ParamError(`DeepClustering: option 'kCriterion' must be one of ${K_CRITERIA.join(', ')}, got ${JSON.stringify(o.kCriterion)}`);
   const seed = o.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new ParamError(`DeepClustering: option 'seed' must be an integer >= 0, got ${JSON.stringify(seed)}; the largest seed is 2^52 = ${MAX_SEED}`);
   if (o.method !== undefined && typeof o.method !== 'string' && (typeof o.method !== 'object' || o.method === null || Array.isArray(o.method)))

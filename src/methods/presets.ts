@@ -342,6 +342,31 @@ export const CONVIDEC_DA: MethodConfig = {
   notes: [...CONVDEC_DA.notes!.slice(0, 2), 'Clustering: 0.1·KL(P‖Q) + MSE reconstruction of the augmented batch (the code’s loss weights [0.1, 1.0]).', ...CONVDEC_DA.notes!.slice(2)],
 };
 
+/**
+ * N2D (McConville, Santos-Rodriguez, Piechocki & Craddock, ICPR 2020), as the authors' code
+ * (github rymc/n2d, `n2d.py`, `run.sh`): an autoencoder d-500-500-2000-k pretrained with MSE and
+ * Adam (batch 256, 1000 epochs), no clustering loss, then UMAP of the code (20 neighbours,
+ * min_dist 0, k dimensions) and a full-covariance Gaussian mixture (docs/gmm.md).
+ */
+export const N2D: MethodConfig = {
+  ...AE_KMEANS,
+  perDataset: undefined, // N2D feeds pixels / 255, not DEC's × 0.02
+  name: 'n2d',
+  reference: 'McConville, Santos-Rodriguez, Piechocki & Craddock, "N2D: (Not Too) Deep Clustering via Clustering the Local Manifold of an Autoencoded Embedding", ICPR 2020',
+  embeddingDimFromK: true,
+  initNInit: 1,
+  pretrain: { loss: 'mse', epochs: 1000, batchSize: 256, optimizer: { name: 'adam', lr: 1e-3 } },
+  finalClustering: { kind: 'umap-gmm', nNeighbors: 20, minDist: 0, covariance: 'full', nInit: 1, regCovar: 1e-6, tol: 1e-3, maxIter: 100 },
+  shortBudget: { pretrainEpochs: 40, maxIter: 0 },
+  notes: [
+    'The code width is k (the number of clusters), as the authors\' n_clusters; with nClusters \'auto\' it stays 10 (the preset\'s width) and UMAP gets the estimated k dimensions.',
+    'UMAP is umap-js (the same algorithm as umap-learn with another kNN search and epoch schedule; not bit-identical), seeded from our generator instead of random_state=0.',
+    'New rows (predict) go through an out-of-sample UMAP transform from stored state — the kNN weighted mean umap-learn\'s transform starts from, without its further optimisation epochs — against at most 10,000 stored training rows (a seeded sample when there are more; the other training rows get their labels through the same transform).',
+    'Glorot-uniform weights and Adam lr 1e-3 as Keras. The runner\'s initial k-means on the code still runs (one k-means++ run, initNInit 1) before the final clustering; it does not change the result.',
+    'The short budget pretrains 40 epochs (the authors: 1000).',
+  ],
+};
+
 /** Every preset by name. */
 export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   'ae-kmeans': AE_KMEANS,
@@ -354,6 +379,7 @@ export const PRESETS: Readonly<Record<string, MethodConfig>> = {
   dcec: DCEC,
   'convdec-da': CONVDEC_DA,
   'convidec-da': CONVIDEC_DA,
+  n2d: N2D,
   cdc: CDC,
   'cdc-ae': CDC_AE,
   'cdc-ae-cr': CDC_AE_CR,

@@ -3,6 +3,7 @@
  * clustering phase → optional final clustering — with checkpoints at their safe points. Presets
  * never contain loops; they only choose blocks, and the phases ask the blocks.
  */
+import { type KCriterion, estimateK } from '../cluster/estimate-k.ts';
 import { DataError } from '../errors.ts';
 import type { ParameterStore } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
@@ -16,7 +17,7 @@ import { buildNetwork, compileFeatures, embed, requireImageShape } from './netwo
 import { pretrainPhase } from './pretrain.ts';
 import { SEEDS, skipPretraining } from './seeds.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
-import type { Autoencoder, FitRecord, HistoryRow, ProgressEvent } from './types.ts';
+import type { Autoencoder, FitKEstimate, FitRecord, HistoryRow, ProgressEvent } from './types.ts';
 
 /** Everything the runner needs besides the method. */
 export interface RunInput {
@@ -46,7 +47,26 @@ export interface RunInput {
    * still leaves it for the next.
    */
   readonly onPretrained?: (store: ParameterStore, history: readonly HistoryRow[], seconds: number) => void;
+  /** Estimate k on the embedding after pretraining (then `k` is ignored). */
+  readonly kAuto?: KAuto;
 }
+
+/** Estimating k in a run: where, how, and (when resuming) the estimate already made. */
+export interface KAuto {
+  /** Smallest and largest k tried (checked against the rows already). */
+  readonly range: readonly [number, number];
+  /** The criterion that decides. */
+  readonly criterion: KCriterion;
+  /** More criteria whose curves are reported. */
+  readonly criteria?: readonly KCriterion[];
+  /** The estimate of the run being resumed (not made again). */
+  readonly known?: FitKEstimate;
+  /** Called with the estimate as soon as it is made (a checkpoint keeps it). */
+  readonly onEstimate?: (e: FitKEstimate) => void;
+}
+
+/** The criteria computed by default when k is estimated: cheap ones given the k-means fits. */
+export const FIT_K_CRITERIA: readonly KCriterion[] = ['silhouette', 'calinski-harabasz', 'davies-bouldin'];
 
 /** What a run produces. */
 export interface RunOutput extends FitRecord {
@@ -56,6 +76,10 @@ export interface RunOutput extends FitRecord {
   readonly timings: Record<string, number>;
   /** Parameters right after pretraining (for caching). */
   readonly pretrainedStore?: ParameterStore;
+  /** Clusters used (the estimate with `kAuto`). */
+  readonly k: number;
+  /** How k was estimated (with `kAuto`; undefined when resumed past the estimate without it). */
+  readonly kEstimate?: FitKEstimate;
 }
 
 /** Refuses data the method cannot train on (before any work). */
@@ -63,7 +87,7 @@ function checkRunInput(m: MethodConfig, input: RunInput): void {
   const { n, d, k } = input;
   checkPairwiseMemory(m, input.pairwiseMemoryLimit);
   if (m.pretrain?.augment || m.train?.augment) requireImageShape(`method '${m.name}' augments images (rotations and shifts)`, input.imageShape, d);
-  if (n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
+  if (!input.kAuto && n < k) throw new DataError(`the data has ${n} samples but k = ${k} clusters were asked for; use k <= ${n}`);
   const phases = [
     ['pretraining', 'pretrain', m.pretrain?.batchSize],
     ['clustering', 'train', clusteringLossBlock(m.clusteringLoss).trains ? m.train?.batchSize : undefined],
@@ -74,7 +98,8 @@ function checkRunInput(m: MethodConfig, input: RunInput): void {
 
 /** Runs a whole method; see the module comment. */
 export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOutput> {
-  const { x, n, d, k, seed } = input;
+  const { x, n, d, seed } = input;
+  let k = input.k;
   const K = input.stepsPerRun ?? 16;
   const inferenceBatch = input.inferenceBatch ?? 4096;
   const net = buildNetwork(m, d, input.imageShape);
@@ -104,7 +129,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const clock = (phase: string) => performance.now() - 1000 * (resume?.timings[phase] ?? 0);
   if (resume?.phase === 'done') {
     const r = resume.done!;
-    return { net, store, labels: r.labels, centers: r.centers, embeddingDim: r.embeddingDim, history, timings, iterations: r.iterations, stoppedBy: r.stoppedBy, pretrainedStore };
+    return { net, store, labels: r.labels, centers: r.centers, embeddingDim: r.embeddingDim, history, timings, iterations: r.iterations, stoppedBy: r.stoppedBy, pretrainedStore, k: r.centers.length / r.embeddingDim, kEstimate: input.kAuto?.known };
   }
 
   // ---- phase 1: pretraining
@@ -136,6 +161,23 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     // A given (or cached) network stands for the pretraining: draw what pretraining draws, so the
     // later phases make the random choices of a fit that pretrains, and give its result.
     skipPretraining(rng, m.pretrain.epochs);
+  }
+
+  // ---- estimating k on the pretrained embedding (once; a resumed run carries the estimate)
+  let kEstimate = input.kAuto?.known;
+  if (input.kAuto) {
+    if (!kEstimate) {
+      const t0 = performance.now();
+      const f = await compileFeatures(m, net, store, d, input.runtime);
+      const z = await embed(f, x, n, d, inferenceBatch);
+      await f.fn.dispose();
+      const { range, criterion } = input.kAuto;
+      const e = await estimateK({ data: z, rows: n, cols: f.dim }, { range, select: criterion, criteria: input.kAuto.criteria ?? FIT_K_CRITERIA, seed, threads: input.runtime?.threads });
+      kEstimate = { chosen: e.k, criterion: e.selectedBy, ks: e.ks, curves: e.curves, sampleSize: e.sampleSize, seconds: e.seconds };
+      timings.estimateK = (performance.now() - t0) / 1000;
+      input.kAuto.onEstimate?.(kEstimate);
+    }
+    k = kEstimate.chosen;
   }
 
   // ---- phase 2: initial clustering on the features (a resumed clustering phase has it)
@@ -173,5 +215,5 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   }
   const steps = pretrainSteps + iterations; // every clustering iteration is one step
   cp?.at(steps, () => ({ ...common('done', steps), done: { labels, centers, iterations, stoppedBy, embeddingDim: dim } }), 'end');
-  return { net, store, labels, centers, embeddingDim: dim, history, timings, iterations, stoppedBy, pretrainedStore };
+  return { net, store, labels, centers, embeddingDim: dim, history, timings, iterations, stoppedBy, pretrainedStore, k, kEstimate };
 }

@@ -2,6 +2,7 @@
  * The public types of the methods: progress events, history rows, the autoencoder contract and the
  * record a fit produces. Other folders (cli, report, reproduce, worker) import them from here.
  */
+import type { KCriterion, KCurve } from '../cluster/estimate-k.ts';
 import type { Graph, ParameterStore, Tensor } from '../engine/index.ts';
 import type { Decoded, Encoded } from '../nn/mlp-autoencoder.ts';
 
@@ -79,4 +80,20 @@ export interface OnnxInputTransform {
   readonly nInputs: number;
   /** Appends the transformation after the raw input tensor and returns the network's input. */
   readonly apply: (x: Tensor) => Tensor;
+}
+
+/** How k was estimated when a fit was asked for `nClusters: 'auto'` (on the embedding after pretraining). */
+export interface FitKEstimate {
+  /** The k the fit used. */
+  readonly chosen: number;
+  /** The criterion that chose it. */
+  readonly criterion: KCriterion;
+  /** The k values tried. */
+  readonly ks: number[];
+  /** Each computed criterion's curve over `ks` (values, rule, its own best k). */
+  readonly curves: Partial<Record<KCriterion, KCurve>>;
+  /** Rows the criteria were computed on (a seeded sample of at most 5,000). */
+  readonly sampleSize: number;
+  /** Seconds the estimate took. */
+  readonly seconds: number;
 }

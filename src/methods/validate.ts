@@ -13,7 +13,7 @@ import { CLUSTER_UPDATE_KEYS, clusterUpdateBlock, clusteringLossBlock, clusterin
 const OPTIMIZER_KEYS = { adam: ['name', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay'], sgd: ['name', 'lr', 'momentum', 'nesterov', 'weightDecay'] } as const;
 /** The keys each part of a method config may have (a typo in a user's config must not be ignored). */
 export const METHOD_KEYS = {
-  method: ['name', 'reference', 'architecture', 'features', 'pretrain', 'initNInit', 'nonClusteringLoss', 'clusteringLoss', 'combination', 'clusterUpdate', 'train', 'reclusterAfterTraining', 'finalClustering', 'regularizers', 'notes', 'perDataset', 'shortBudget', 'preprocess'],
+  method: ['name', 'reference', 'architecture', 'features', 'pretrain', 'initNInit', 'nonClusteringLoss', 'clusteringLoss', 'combination', 'clusterUpdate', 'train', 'reclusterAfterTraining', 'finalClustering', 'regularizers', 'notes', 'perDataset', 'shortBudget', 'preprocess', 'embeddingDimFromK'],
   shortBudget: ['pretrainEpochs', 'maxIter'],
   mlp: ['kind', 'hidden', 'embeddingDim', 'activation', 'codeActivation', 'outputActivation', 'init'],
   conv: ['kind', 'channels', 'kernels', 'strides', 'pools', 'padding', 'denseCode', 'unpool', 'embeddingDim', 'activation', 'batchNorm', 'outputActivation', 'init'],
@@ -102,6 +102,7 @@ export function validateMethod(m: MethodConfig): MethodConfig {
   const a = m.architecture;
   oneOf('method.architecture.kind', a?.kind, ['mlp', 'conv']);
   posInt('method.architecture.embeddingDim', a.embeddingDim);
+  if (m.embeddingDimFromK !== undefined && typeof m.embeddingDimFromK !== 'boolean') throw new ParamError(`method.embeddingDimFromK must be true or false, got ${JSON.stringify(m.embeddingDimFromK)}`);
   oneOf('method.architecture.activation', a.activation, ACTIVATIONS);
   oneOf('method.architecture.outputActivation', a.outputActivation, ACTIVATIONS);
   oneOf('method.architecture.init', a.init, INITS);

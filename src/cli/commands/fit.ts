@@ -26,12 +26,16 @@ import { InterruptedError } from '../../errors.ts';
 import { DEFAULT_CHECKPOINT_EVERY, hasCheckpoint, readCheckpointInfo } from '../../methods/checkpoint.ts';
 import { DEEP_ONLY } from '../auto-options.ts';
 import { type CliCheckpointState, checkpointDirOf, finishCheckpoint, refuseStaleCheckpoint, resumeCommand, resumeNotice, resumeOptions, savedOptions, takeOverSigint } from '../fit-checkpoint.ts';
+import { checkKRange } from '../../cluster/estimate-k.ts';
+import { addKEstimationOptions, parseKCriteria, parseKSpec } from '../k-option.ts';
 
 /** Options of `deepclust fit` as commander parses them. */
 interface FitCliOptions {
   method?: string;
   methodConfig?: string;
   k?: string;
+  kCriterion?: string;
+  kCriteria?: string;
   seed: string;
   budget: 'full' | 'short';
   pretrainEpochs?: string;
@@ -131,7 +135,7 @@ export function register(program: Command): void {
     .description('train a deep clustering method and write model, labels and results')
     .option('--method <name>', `preset: ${Object.keys(PRESETS).join(', ')}; or auto (inspect the data and choose preprocessing, representation, clustering step and k; see docs/own-data.md) (default: auto; idec's network with --method-config)`)
     .option('--method-config <file>', 'a JSON/YAML method config (blocks of the taxonomy; may "extends" a preset)')
-    .option('--k <n>', 'number of clusters (default: the number of classes when labels are known; without labels, auto estimates it and the deep presets need it)')
+    .option('--k <n>', 'number of clusters; "auto" to estimate it in 2..30 (a deep preset: on the embedding after pretraining), or a range such as 2..30 (default: the number of classes when labels are known)')
     .option('--seed <n>', 'seed of every random choice', '0')
     .addOption(new Option('--budget <b>', 'full: the paper schedule; short: a reduced one for quick runs').choices(['full', 'short']).default('full'))
     .option('--pretrain-epochs <n>', 'autoencoder pretraining epochs')
@@ -167,9 +171,11 @@ Examples:
   deepclust fit --data mnist-10k --method idec --budget short --out runs/idec
   deepclust fit --data mnist --data-dir ~/data --method dec --seed 1 --json
   deepclust fit --data my.csv --label-column label --method ae-kmeans --k 5
+  deepclust fit --data my.csv --method n2d --k auto --out runs/n2d   (k estimated in 2..30)
   deepclust fit --data mnist:train --labelled 10000 --eval mnist:test --method snnl-5 --data-dir ~/data
   deepclust fit --resume runs/idec        (after Ctrl-C: continue from the checkpoint)`,
   );
+  addKEstimationOptions(cmd);
   cmd.action(async (cliOpts: FitCliOptions, command: Command) => {
     // a resumed fit runs with the options saved in its checkpoint
     const opts = cliOpts.resume !== undefined ? resumeOptions(cliOpts, command) : cliOpts;
@@ -241,6 +247,7 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
   if (hidden !== undefined && base.architecture.kind !== 'mlp')
     throw new ParamError(`fit: '--hidden' sets the layers of an MLP autoencoder, but '${base.name}' has a ${base.architecture.kind} network; change its channels in a --method-config file`);
   if (hidden !== undefined || embeddingDim !== undefined) overrides.architecture = { ...(hidden !== undefined ? { hidden } : {}), ...(embeddingDim !== undefined ? { embeddingDim } : {}) };
+  if (embeddingDim !== undefined && base.embeddingDimFromK) overrides.embeddingDimFromK = false; // the width given wins over n2d's width = k
   if (base.pretrain && (pretrainEpochs !== undefined || batchSize !== undefined)) overrides.pretrain = { ...(pretrainEpochs !== undefined ? { epochs: pretrainEpochs } : {}), ...(batchSize ? { batchSize } : {}) };
   if (base.train && (maxIter !== undefined || batchSize !== undefined || lr !== undefined))
     overrides.train = { ...(maxIter !== undefined ? { maxIter } : {}), ...(batchSize ? { batchSize } : {}), ...(lr !== undefined ? { optimizer: { ...base.train.optimizer, lr } } : {}) };
@@ -262,9 +269,14 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
   const evalData = opts.eval ? await loadDataFromOptions({ ...dataOpts, data: opts.eval, limit: undefined, stratified: undefined }) : undefined;
   if (evalData && evalData.x.cols !== data.x.cols) throw new ParamError(`fit: the --eval data '${evalData.name}' has ${evalData.x.cols} columns but the training data has ${data.x.cols}; evaluate on data of the same kind`);
   const nClasses = data.labels ? new Set(data.labels).size : undefined;
-  const k = int('k', opts.k, 2) ?? nClasses;
-  if (k === undefined) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k');
-  if (k > data.x.rows) throw new DataError(`the data has ${data.x.rows} samples but k = ${k} clusters were asked for; use k <= ${data.x.rows}`);
+  const kSpec = parseKSpec('fit', opts.k);
+  if (kSpec && 'fixed' in kSpec && kSpec.fixed < 2) throw new ParamError(`fit: option '--k' must be an integer >= 2, got ${JSON.stringify(opts.k)} (or "auto", or a range such as 2..30)`);
+  const k = kSpec && 'fixed' in kSpec ? kSpec.fixed : kSpec ? undefined : nClasses;
+  // estimating k: the range is checked against the rows now, before anything is written
+  const kRange = kSpec && 'auto' in kSpec ? checkKRange("fit: option '--k'", kSpec.range, data.x.rows) : undefined;
+  const kCriteria = parseKCriteria('fit', opts.kCriterion, opts.kCriteria);
+  if (k === undefined && !kRange) throw new ParamError('fit: the data has no labels, so pass the number of clusters with --k (a number, "auto" or a range such as 2..30)');
+  if (k !== undefined && k > data.x.rows) throw new DataError(`the data has ${data.x.rows} samples but k = ${k} clusters were asked for; use k <= ${data.x.rows}`);
   // the method's default batch (MNIST's 256) on a small table: lowered, and said so; an explicit one is checked
   const adjustments: string[] = [];
   const n = data.x.rows;
@@ -282,7 +294,7 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
   const ckDir = outDir ? checkpointDirOf(outDir) : undefined;
   const cliState = ckDir && opts.resume !== undefined ? (readCheckpointInfo(ckDir).extra.caller as { cli: CliCheckpointState }).cli : undefined;
   const tracker = historyMetricsTracker(data.labels, cliState?.tracker); // ACC/NMI per update into the history
-  const est = new DeepClustering({ method, nClusters: k, seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
+  const est = new DeepClustering({ method, nClusters: k ?? 'auto', ...(kRange ? { kRange, kCriterion: kCriteria.select, ...(opts.kCriteria !== undefined ? { kCriteria: kCriteria.criteria } : {}) } : {}), seed, pretrainCache: opts.pretrainCache, runtime: { threads, executionProvider: opts.device } });
   // the old run goes only now, once the options and the data are known to be good (a typo keeps it)
   if (outDir) clearRun(outDir, opts.resume !== undefined);
   const interrupt = outDir ? takeOverSigint(outDir, resumeCommand(opts.resume ?? opts.out!, opts)) : undefined;
@@ -321,7 +333,8 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
   const result: Record<string, unknown> = {
     method: method.name,
     dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: nClasses ?? null, preprocessing: data.preprocessing, sources: data.sources },
-    k,
+    k: fitted.nClusters,
+    ...(fitted.kEstimate ? { kEstimate: fitted.kEstimate } : {}),
     seed,
     usedLabels: usesLabels,
     metrics,
@@ -331,12 +344,12 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
     iterations: fitted.iterations,
     stoppedBy: fitted.stoppedBy,
     ...(fitted.pretrainSource ? { pretrainSource: fitted.pretrainSource } : {}),
-    config: method,
+    config: est.method, // as run (e.g. n2d's code width set to k)
     ...(adjustments.length ? { adjustments } : {}),
     history: fitted.history,
     outDir: outDir ?? null,
   };
-  const warnings = distinctWarnings(fitted.labels, k);
+  const warnings = distinctWarnings(fitted.labels, fitted.nClusters);
   for (const w of warnings) process.stderr.write(`deepclust: warning: ${w}\n`);
   if (warnings.length) result.warnings = warnings;
   if (labelsToStdout) writeLabels(STDIO, fitted.labels);
@@ -363,6 +376,7 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
     const m = metrics as Record<string, number | null>;
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
     process.stderr.write(`${method.name} on ${data.name}: ACC ${fmt(m.acc)}  NMI ${fmt(m.nmi)}  ARI ${fmt(m.ari)}  (${(result.timings as { total: number }).total.toFixed(1)} s)\n`);
+    if (fitted.kEstimate) process.stderr.write(`  k = ${fitted.kEstimate.chosen}, estimated by ${fitted.kEstimate.criterion} over k = ${fitted.kEstimate.ks[0]}..${fitted.kEstimate.ks.at(-1)} on the pretrained embedding\n`);
     if (evaluation) {
       const e = evaluation.metrics as Record<string, number | null>;
       process.stderr.write(`  assigned ${evalData!.name}: ACC ${fmt(e.acc)}  NMI ${fmt(e.nmi)}  ARI ${fmt(e.ari)}\n`);

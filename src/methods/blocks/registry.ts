@@ -11,6 +11,7 @@ import { alternatingUpdate } from './alternating.ts';
 import { cdcLoss } from './cdc.ts';
 import { classificationLoss } from './classification.ts';
 import { decLoss } from './dec.ts';
+import { gmmFinal, umapGmmFinal } from './final-gmm.ts';
 import { kmeansFinal } from './final-kmeans.ts';
 import { jointUpdate } from './joint.ts';
 import { kmeansLossBlock } from './kmeans.ts';
@@ -34,6 +35,8 @@ const UPDATES: { readonly [K in ClusterUpdateConfig['kind']]: ClusterUpdateBlock
 
 const BUILTIN_FINALS: { readonly [K in keyof BuiltinFinalClusterings]: FinalClusteringBlock<BuiltinFinalClusterings[K]> } = {
   kmeans: kmeansFinal,
+  gmm: gmmFinal,
+  'umap-gmm': umapGmmFinal,
 };
 
 // stored by kind; each block is called only with a config of its own kind

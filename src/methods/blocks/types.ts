@@ -12,6 +12,7 @@
 import type { Graph, Optimizer, ParamGroup, ParameterStore, Tensor } from '../../engine/index.ts';
 import type { Encoded } from '../../nn/mlp-autoencoder.ts';
 import type { Rng } from '../../random.ts';
+import type { Matrix } from '../../matrix.ts';
 import type { ClusterUpdateConfig, MethodConfig, OptimizerConfig } from '../config.ts';
 import type { HardClusters } from '../hard-clusters.ts';
 import type { RowFeed } from '../loop.ts';
@@ -207,4 +208,12 @@ export interface FinalClusteringBlock<C extends BlockConfig = BlockConfig> {
    * `exportOnnx`; without it, Student-t assignments to the centres (the clustering loss's α).
    */
   softAssign?(ctx: FinalAssignContext, c: C): Tensor;
+  /**
+   * Soft assignments `[rows, k]` of features `z` computed outside the graph (e.g. through a
+   * UMAP transform), from the block's stored parameters; when present, `softAssign` and
+   * `predict` of a fitted model use it (arg-max: the labels) and the graph form only serves ONNX export.
+   */
+  assign?(c: C, z: Matrix, param: (name: string) => FinalParam): Matrix;
+  /** Why the soft assignments cannot be exported to ONNX, and what to do instead (export is refused when set). */
+  readonly exportRefusal?: string;
 }
