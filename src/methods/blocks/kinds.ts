@@ -13,22 +13,22 @@
  */
 
 /** The clustering losses deepclust ships, by kind; the built-in table must have a block for each. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: each block file adds its kind
 export interface BuiltinClusteringLosses {}
 
 /** Every clustering loss, by kind: the built-in ones and those registered at run time. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: each block file adds its kind
 export interface ClusteringLosses extends BuiltinClusteringLosses {}
 
 /** Clustering loss of the clustering phase: one of the clustering-loss blocks' configs. */
 export type ClusteringLossConfig = ClusteringLosses[keyof ClusteringLosses];
 
 /** The post-training clustering steps deepclust ships, by kind. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: each block file adds its kind
 export interface BuiltinFinalClusterings {}
 
 /** Every post-training clustering step, by kind. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: each block file adds its kind
 export interface FinalClusterings extends BuiltinFinalClusterings {}
 
 /** The clustering run on the final embedding after training (re-clustering), e.g. `{ kind: 'kmeans' }`. */
