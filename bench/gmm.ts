@@ -7,24 +7,21 @@
  *   deepclust bench gmm --json
  *   deepclust bench gmm -o rounds=5 -o cov=diag -o pca=50 -o data=mnist:test -o data-dir=../shared/data --json
  */
-import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CovarianceType, GaussianMixture, PCA } from '../src/cluster/index.ts';
 import { loadDataset } from '../src/data/index.ts';
+import { provenance as commonProvenance } from './provenance.ts';
 import { median, round, runPython, sklearnVersion, tempFiles } from './sklearn.ts';
 
-/** Commit, date and machine for a bench record. */
+/**
+ * Commit, date and machine for a bench record (bench/provenance.ts), with the load average, since
+ * these timings are often taken on a shared machine.
+ */
 export function provenance(): Record<string, unknown> {
-  let commit: string | null;
-  try {
-    commit = execSync('git rev-parse HEAD', { cwd: import.meta.dirname, encoding: 'utf8' }).trim();
-  } catch {
-    commit = null;
-  }
-  return { commit, date: new Date().toISOString(), machine: { host: hostname(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, note: 'shared 2-core machine, other jobs running' } };
+  return { ...commonProvenance(), loadavg: loadavg() };
 }
 
 /** Options of {@link runGmmBench}. */
