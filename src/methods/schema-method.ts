@@ -162,8 +162,8 @@ const CLUSTER_UPDATE = obj<SharedUpdate>(
   { extraKeys: () => clusterUpdateBlocks().flatMap((b) => b.keys) },
 ) as unknown as RequiredField<ClusterUpdateConfig>;
 
-const TRAIN = nullable(
-  obj<NonNullable<MethodConfig['train']>>('The clustering (fine-tuning) phase, or null for none (AE + k-means).', {
+const TRAIN_SECTION = nullable(
+  obj<NonNullable<MethodConfig['train']>>('The clustering (fine-tuning) phase, or null for none (AE + k-means); checked when the clustering loss trains.', {
     maxIter: int('Maximum iterations (mini-batches).', 0),
     batchSize: int('Mini-batch size.'),
     optimizer: OPTIMIZER,
@@ -171,6 +171,9 @@ const TRAIN = nullable(
     augment: optional(AUGMENT),
   }),
 );
+// its values are checked only with a clustering loss that trains (checkAcross): a method without
+// a clustering phase ignores train, as overrides merged into AE + k-means may leave a partial one
+const TRAIN: typeof TRAIN_SECTION = { ...TRAIN_SECTION, check: () => {} };
 
 const REGULARIZER = union<NonNullable<MethodConfig['regularizers']>[number], 'kind'>('An extra clustering-phase term, added with its weight.', 'kind', {
   balanced: { weight: num('Weight of the term.') },
@@ -241,6 +244,7 @@ function checkAcross(m: MethodConfig, p: string): void {
   if (m.combination.rampIterations !== undefined && loss.fixedWeights) throw new ParamError(`${p}.combination.rampIterations cannot be used with the '${cl}' clustering loss (its objectives have fixed weights)`);
   if (loss.trains) {
     if (!m.train) throw new ParamError(`${p}.train is required when there is a clustering loss`);
+    TRAIN_SECTION.check(m.train, `${p}.train`, { what: 'a method option' });
     // the clean-data targets are what make augmentation safe: refuse settings that would take them from augmented rows
     if (m.train.augment && m.clusterUpdate.targetScope === 'batch') throw new ParamError(`${p}.train.augment needs targets P from all (clean) data: use clusterUpdate.targetScope 'all', or remove train.augment`);
     if (m.nonClusteringLoss.kind === 'reconstruction' && !m.train.keepDecoder) throw new ParamError(`${p}.train.keepDecoder must be true when the clustering phase has a reconstruction loss`);

@@ -124,7 +124,7 @@ export function list<T>(doc: string, item: Field<T>, shape: string, nonEmpty = f
     type: `list of ${item.type.replace(/^integer/, 'integers').replace(/^number/, 'numbers')}`,
     doc,
     optional: false,
-    item: item.children ? item : undefined,
+    item,
     keys(v, p, ctx) {
       if (Array.isArray(v)) v.forEach((x, i) => item.keys(x, `${p}[${i}]`, ctx));
     },

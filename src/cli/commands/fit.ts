@@ -17,6 +17,7 @@ import { PRESETS } from '../../methods/presets.ts';
 import { readMethodConfig } from '../../methods/method-file.ts';
 import type { ProgressEvent } from '../../methods/types.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
+import { methodFlag } from '../method-flags.ts';
 import { subset } from '../../data/subset.ts';
 import { evaluateLabels } from '../evaluate-labels.ts';
 import { printJson } from '../output.ts';
@@ -68,13 +69,6 @@ function int(name: string, v: string | undefined, min: number): number | undefin
   if (!Number.isInteger(n) || n < min) throw new ParamError(`fit: option '--${name}' must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return n;
 }
-function real(name: string, v: string | undefined, min: number, exclusive = false): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || (exclusive && n === min)) throw new ParamError(`fit: option '--${name}' must be a number ${exclusive ? '>' : '>='} ${min}, got ${JSON.stringify(v)}`);
-  return n;
-}
-
 // lives in methods/ so that bench/ can read method configs without importing the CLI
 export { readMethodConfig };
 
@@ -234,16 +228,17 @@ async function fitInto(opts: FitCliOptions, outDir: string | undefined, seed: nu
   // the paper's per-data-set settings (e.g. IDEC's T on USPS) when --data names a known set
   const base = applyDatasetDefaults(opts.methodConfig ? readMethodConfig(opts.methodConfig) : resolveMethod(opts.method ?? 'idec'), typeof opts.data === 'string' ? opts.data : undefined);
   const overrides: Record<string, unknown> = {};
-  const pretrainEpochs = int('pretrain-epochs', opts.pretrainEpochs, 0);
-  const maxIter = int('max-iter', opts.maxIter, 0);
-  const batchSize = int('batch-size', opts.batchSize, 1);
-  const lr = real('lr', opts.lr, 0, true);
-  const updateInterval = int('update-interval', opts.updateInterval, 1);
-  const tol = real('tol', opts.tol, 0);
-  const gamma = real('gamma', opts.gamma, 0);
+  // the method schema checks these (its errors name the flag): methods/schema-method.ts
+  const pretrainEpochs = methodFlag('fit', 'pretrain-epochs', opts.pretrainEpochs);
+  const maxIter = methodFlag('fit', 'max-iter', opts.maxIter);
+  const batchSize = methodFlag('fit', 'batch-size', opts.batchSize);
+  const lr = methodFlag('fit', 'lr', opts.lr);
+  const updateInterval = methodFlag('fit', 'update-interval', opts.updateInterval);
+  const tol = methodFlag('fit', 'tol', opts.tol);
+  const gamma = methodFlag('fit', 'gamma', opts.gamma);
   const threads = int('threads', opts.threads, 1);
   const hidden = parseHidden(opts.hidden);
-  const embeddingDim = int('embedding-dim', opts.embeddingDim, 1);
+  const embeddingDim = methodFlag('fit', 'embedding-dim', opts.embeddingDim);
   if (hidden !== undefined && base.architecture.kind !== 'mlp')
     throw new ParamError(`fit: '--hidden' sets the layers of an MLP autoencoder, but '${base.name}' has a ${base.architecture.kind} network; change its channels in a --method-config file`);
   if (hidden !== undefined || embeddingDim !== undefined) overrides.architecture = { ...(hidden !== undefined ? { hidden } : {}), ...(embeddingDim !== undefined ? { embeddingDim } : {}) };
