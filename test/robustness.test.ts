@@ -102,9 +102,9 @@ const cases: Case[] = [
   { name: 'unknown command', args: ['fti', ...BLOBS], message: /unknown command 'fti' \(Did you mean fit\?\) \(run with --help for usage\)/ },
   { name: 'augmentation on rows that are not images', args: ['fit', ...BLOBS, ...TINY, '--method', 'idec-da'], message: /method 'idec-da' augments images \(rotations and shifts\), but the data has no image shape; .*imageShape: \[1, 28, 28\]/ },
   { name: 'option value not among the choices', args: ['fit', ...BLOBS, '--budget', 'long'], message: /argument 'long' is invalid\. Allowed choices are full, short/ },
-  { name: 'negative epochs', args: ['fit', ...BLOBS, '--method', 'idec', '--pretrain-epochs', '-1'], message: /fit: option '--pretrain-epochs' must be an integer >= 0, got "-1"/ },
-  { name: 'negative max-iter', args: ['fit', ...BLOBS, '--method', 'idec', '--max-iter', '-5'], message: /fit: option '--max-iter' must be an integer >= 0, got "-5"/ },
-  { name: 'zero learning rate', args: ['fit', ...BLOBS, '--method', 'idec', '--lr', '0'], message: /fit: option '--lr' must be a number > 0, got "0"/ },
+  { name: 'negative epochs', args: ['fit', ...BLOBS, '--method', 'idec', '--pretrain-epochs', '-1'], message: /fit: option '--pretrain-epochs' must be an integer >= 0, got -1/ },
+  { name: 'negative max-iter', args: ['fit', ...BLOBS, '--method', 'idec', '--max-iter', '-5'], message: /fit: option '--max-iter' must be an integer >= 0, got -5/ },
+  { name: 'zero learning rate', args: ['fit', ...BLOBS, '--method', 'idec', '--lr', '0'], message: /fit: option '--lr' must be a finite number > 0, got 0/ },
   { name: 'unknown preprocessing step', args: ['fit', ...BLOBS, '--preprocess', 'whiten'], message: /unknown preprocessing step 'whiten'; choose from none, scale255, /  },
   { name: 'batch size larger than n', args: ['fit', ...BLOBS, ...TINY, '--batch-size', '64'], message: /batch size 64 is larger than the 30 samples; lower it/ },
   // output

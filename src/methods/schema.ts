@@ -121,7 +121,7 @@ export function str(doc: string): RequiredField<string> {
  */
 export function list<T>(doc: string, item: Field<T>, shape: string, nonEmpty = false): RequiredField<readonly T[]> {
   return {
-    type: `list of ${item.type.replace(/^integer/, 'integers').replace(/^number/, 'numbers')}`,
+    type: `list of ${item.type.replace(/^(integer|number|string)/, '$1s')}`,
     doc,
     optional: false,
     item,
@@ -210,7 +210,7 @@ export function union<T, D extends keyof T & string>(doc: string, tag: D, varian
       (variantsOf[key] ??= []).push(name);
     }
   const allowed = [tag, ...Object.keys(children)];
-  const tagField = oneOf(`Which kind of ${tag === 'kind' ? 'section' : tag}: ${names.join(', ')}.`, names);
+  const tagField = oneOf(`Which one: ${names.join(', ')}.`, names);
   return {
     type: `section by ${tag}: ${names.join(', ')}`,
     doc,
