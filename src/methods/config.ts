@@ -3,6 +3,9 @@
  * with Deep Learning: Taxonomy and New Methods"): architecture, clustering features, non-clustering
  * loss, clustering loss, how the two combine, how clusters are updated, and what happens after
  * training. Presets (`presets.ts`) are literals of this type; users can write their own as JSON.
+ * Each section's keys, ranges and documented defaults are declared once more, as its schema
+ * (schema-method.ts), which is type-checked against these types: validation, `deepclust describe
+ * --options` and docs/config.md come from it.
  */
 import type { ArchitectureConfig, AugmentConfig, FeaturesConfig, OptimizerConfig, PretrainConfig } from './config-network.ts';
 import type { ClusteringLossConfig, FinalClusteringConfig } from './blocks/kinds.ts';

@@ -146,10 +146,10 @@ const COMBINATION = obj<MethodConfig['combination']>('How the losses combine.', 
   rampIterations: optional(int('The clustering weight ramps linearly from 0 to its value over this many iterations.', 0), '0'),
 });
 
-/** The cluster-update options every kind has; the kinds' own options are their blocks'. */
+/** The cluster-update options every kind has; the kinds' own options are their blocks' (`options`). */
 type SharedUpdate = Omit<ClusterUpdateConfig, 'centerLr' | 'initialCount' | 'initialClusters' | 'mergeRate'>;
-const CLUSTER_UPDATE = obj<SharedUpdate>(
-  'How centres and targets are updated (the kinds and their own options: docs/extending.md).',
+const SHARED_UPDATE = obj<SharedUpdate>(
+  'How centres and targets are updated (the kinds: docs/extending.md).',
   {
     kind: leaf<ClusterUpdateConfig['kind']>(`one of ${CLUSTER_UPDATE_KINDS.join(', ')}`, 'joint: centres train with the network; alternating: updated apart from it; agglomerative: merged from many small clusters.', (v) => {
       clusterUpdateBlock({ kind: v } as ClusterUpdateConfig);
@@ -159,8 +159,25 @@ const CLUSTER_UPDATE = obj<SharedUpdate>(
     targetBatchNorm: optional(oneOf("Batch-norm statistics of the pass computing the targets: 'running' averages, or each batch's own.", ['running', 'batch']), 'running'),
     tol: num('Stop when fewer than this fraction of labels change between refreshes (δ).'),
   },
-  { extraKeys: () => clusterUpdateBlocks().flatMap((b) => b.keys) },
-) as unknown as RequiredField<ClusterUpdateConfig>;
+  {
+    // every kind's options are allowed: a config that switches a preset's update kind keeps the old kind's keys
+    extraKeys: () => clusterUpdateBlocks().flatMap((b) => Object.keys(b.options)),
+    // the named kind's own options
+    refine(cu, p) {
+      const options = clusterUpdateBlock(cu as ClusterUpdateConfig).options;
+      for (const [key, f] of Object.entries(options)) {
+        const v = (cu as Record<string, unknown>)[key];
+        if (v !== undefined) f.check(v, `${p}.${key}`, { what: 'a method option' });
+      }
+    },
+  },
+);
+const CLUSTER_UPDATE = {
+  ...SHARED_UPDATE,
+  // the docs list the kinds' own options with the shared ones
+  children: { ...SHARED_UPDATE.children, ...Object.fromEntries(clusterUpdateBlocks().flatMap((b) => Object.entries(b.options))) },
+  variantsOf: Object.fromEntries(clusterUpdateBlocks().flatMap((b) => Object.keys(b.options).map((key) => [key, [b.kind]]))),
+} as unknown as RequiredField<ClusterUpdateConfig>;
 
 const TRAIN_SECTION = nullable(
   obj<NonNullable<MethodConfig['train']>>('The clustering (fine-tuning) phase, or null for none (AE + k-means); checked when the clustering loss trains.', {

@@ -18,6 +18,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function bases(): MethodConfig[] {
   const presets = Object.keys(PRESETS).map((name) => resolveMethod(name));
   const idec = resolveMethod('idec');
+  const dcn = resolveMethod('dcn');
   const ADAM = { name: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 } as const;
   return [
     ...presets,
@@ -34,7 +35,9 @@ function bases(): MethodConfig[] {
       pretrain: { ...idec.pretrain!, corruption: { kind: 'dropout', rate: 0.2 }, greedy: { epochs: 1, corruption: 0.2, optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0 } } },
       train: { ...idec.train!, optimizer: { name: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 } },
     },
-    { ...idec, pretrain: { ...idec.pretrain!, optimizer: ADAM, greedy: { epochs: 1, optimizer: ADAM } } },
+    { ...idec, pretrain: { ...idec.pretrain!, optimizer: ADAM, greedy: { epochs: 1, optimizer: ADAM } }, clusterUpdate: { ...idec.clusterUpdate, centerLr: 0.01 } },
+    { ...dcn, clusterUpdate: { ...dcn.clusterUpdate, initialCount: 5 } },
+    { ...dcn, clusterUpdate: { ...dcn.clusterUpdate, kind: 'agglomerative', initialClusters: 20, mergeRate: 0.5 } },
     { ...resolveMethod('dcec'), architecture: { kind: 'conv', channels: [8, 8], kernels: [3, 3], strides: [2, 1], pools: [1, 2], padding: 'same', denseCode: true, unpool: 'nearest', embeddingDim: 4, activation: 'relu', batchNorm: true, outputActivation: 'linear', init: 'heNormal' } },
   ];
 }

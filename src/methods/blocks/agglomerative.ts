@@ -4,8 +4,9 @@
  * remain.
  */
 import { DataError, ParamError } from '../../errors.ts';
+import type { ClusterUpdateConfig } from '../config.ts';
 import { nextClusterCount, wardMerge } from '../hard-clusters.ts';
-import { posInt } from '../option-checks.ts';
+import { type Fields, int, num, optional } from '../schema.ts';
 import { alternatingUpdate } from './alternating.ts';
 import type { ClusterUpdateBlock } from './types.ts';
 
@@ -13,12 +14,11 @@ import type { ClusterUpdateBlock } from './types.ts';
 export const agglomerativeUpdate: ClusterUpdateBlock = {
   kind: 'agglomerative',
   summary: 'start from many small clusters and merge them by Ward linkage every T iterations until k remain',
-  keys: ['initialClusters', 'mergeRate'],
-  check(cu) {
-    if (cu.initialClusters !== undefined) posInt('method.clusterUpdate.initialClusters', cu.initialClusters, 2);
-    const r = cu.mergeRate;
-    if (r !== undefined && !(typeof r === 'number' && r > 0 && r < 1)) throw new ParamError(`method.clusterUpdate.mergeRate must be in (0, 1), got ${JSON.stringify(r)}`);
-  },
+  options: {
+    initialClusters: optional(int('Clusters the agglomerative update starts from.', 2), '5·k (at most n)'),
+    mergeRate: optional(num('Fraction of clusters kept at each merge stage.', { minOpen: true, max: 1, maxOpen: true }), '0.5'),
+  } satisfies Fields<Pick<ClusterUpdateConfig, 'initialClusters' | 'mergeRate'>>,
+  check() {},
   initialClusters(cu, n, k) {
     const k0 = cu.initialClusters ?? Math.min(n, 5 * k);
     if (k0 < k) throw new ParamError(`method.clusterUpdate.initialClusters (${k0}) must be at least k = ${k}`);

@@ -9,7 +9,7 @@ export function blocksTable(): string {
   const code = (list: readonly string[]) => (list.length ? list.map((v) => `\`${v}\``).join(', ') : '–');
   const rows = [
     ...clusteringLossBlocks().map((b) => ['clusteringLoss', code([b.kind]), code(b.keys), b.summary, b.trains ? code(b.updates) : '–']),
-    ...clusterUpdateBlocks().map((b) => ['clusterUpdate', code([b.kind]), code(b.keys), b.summary, '']),
+    ...clusterUpdateBlocks().map((b) => ['clusterUpdate', code([b.kind]), code(Object.keys(b.options)), b.summary, '']),
     ...finalClusteringBlocks().map((b) => ['finalClustering', code([b.kind]), code(b.keys), b.summary, '']),
   ];
   return ['| Section | Kind | Options | What it does | Works with |', '| --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');

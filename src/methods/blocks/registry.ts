@@ -111,8 +111,6 @@ export function finalClusteringKinds(): string[] {
 /** The known cluster-update kinds. */
 export const CLUSTER_UPDATE_KINDS = Object.keys(UPDATES) as ClusterUpdateConfig['kind'][];
 
-/** Every option key of the cluster-update blocks (the shared ones first). */
-export const CLUSTER_UPDATE_KEYS = ['kind', 'updateInterval', 'targetScope', 'targetBatchNorm', 'tol', ...Object.values(UPDATES).flatMap((b) => b.keys)];
 
 /** The block of a clustering-loss config. @throws ParamError for an unknown kind */
 export function clusteringLossBlock<C extends ClusteringLossConfig>(c: C): ClusteringLossBlock<C> {

@@ -15,6 +15,7 @@ import type { Rng } from '../../random.ts';
 import type { Matrix } from '../../matrix.ts';
 import type { ClusterUpdateConfig, MethodConfig, OptimizerConfig } from '../config.ts';
 import type { HardClusters } from '../hard-clusters.ts';
+import type { FieldInfo } from '../schema.ts';
 import type { RowFeed } from '../loop.ts';
 import type { Autoencoder } from '../types.ts';
 
@@ -127,9 +128,12 @@ export interface ClusterUpdateBlock {
   readonly kind: ClusterUpdateKind;
   /** One line for `describe` and the docs. */
   readonly summary: string;
-  /** Its own option keys (the shared ones: updateInterval, targetScope, targetBatchNorm, tol). */
-  readonly keys: readonly string[];
-  /** Throws a ParamError naming the option. */
+  /**
+   * Its own options as schema fields (keys, ranges, defaults, docs); the shared ones
+   * (updateInterval, targetScope, targetBatchNorm, tol) are the method schema's.
+   */
+  readonly options: Readonly<Record<string, FieldInfo>>;
+  /** Checks between its options and the method, after each option's own check; throws a ParamError naming the option. */
   check(cu: ClusterUpdateConfig, m: MethodConfig): void;
   /** Clusters of the first k-means. */
   initialClusters(cu: ClusterUpdateConfig, n: number, k: number): number;
