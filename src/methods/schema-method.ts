@@ -80,7 +80,7 @@ const FEATURES = union<MethodConfig['features'], 'kind'>('The representation the
 });
 
 /** Rotation in degrees and shift as a fraction of the image: the message says the unit. */
-function augmentPart(key: 'rotate' | 'shift', doc: string, max: number, over: (p: string, v: number) => string): RequiredField<number> {
+function augmentPart(doc: string, max: number, over: (p: string, v: number) => string): RequiredField<number> {
   return leaf(`number in [0, ${max}]`, doc, (v, p) => {
     if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new ParamError(`${p} must be a number >= 0 (degrees for rotate, a fraction of the image size for shift), got ${show(v)}`);
     if (v > max) throw new ParamError(over(p, v));
@@ -88,8 +88,8 @@ function augmentPart(key: 'rotate' | 'shift', doc: string, max: number, over: (p
 }
 
 const AUGMENT = obj<AugmentConfig>('Random rotations and shifts of the input images (DEC-DA); image data only.', {
-  rotate: augmentPart('rotate', 'Largest rotation in degrees.', 180, (p, v) => `${p} is in degrees and at most 180, got ${v}`),
-  shift: augmentPart('shift', 'Largest shift along each axis, as a fraction of the image size (0.1: 2.8 pixels of 28).', 1, (p, v) => `${p} is a fraction of the image size (e.g. 0.1), at most 1; got ${v}`),
+  rotate: augmentPart('Largest rotation in degrees.', 180, (p, v) => `${p} is in degrees and at most 180, got ${v}`),
+  shift: augmentPart('Largest shift along each axis, as a fraction of the image size (0.1: 2.8 pixels of 28).', 1, (p, v) => `${p} is a fraction of the image size (e.g. 0.1), at most 1; got ${v}`),
 });
 
 type Pretrain = NonNullable<MethodConfig['pretrain']>;

@@ -13,8 +13,8 @@
  * must be an integer >= 1, got 0`, the closest key for a typo, merged configs that keep both
  * kinds' keys), and each library would need a custom error map per check to say that, plus a
  * metadata layer for the docs table; defaults must stay documentation, not parse-time rewrites,
- * because resolving a config must not change it. The helper is about 200 lines with no
- * dependency and no start-up cost.
+ * because resolving a config must not change it. The helper is about 250 lines with no
+ * dependency and no start-up cost (schema.ts, with its comments).
  */
 import { ParamError } from '../errors.ts';
 import { knownKeys, oneOf as checkOneOf, posInt } from './option-checks.ts';
@@ -87,10 +87,9 @@ export function int(doc: string, min = 1): RequiredField<number> {
 export function num(doc: string, r: { min?: number; minOpen?: boolean; max?: number; maxOpen?: boolean; what?: string } = {}): RequiredField<number> {
   const { min = 0, minOpen = false, max, maxOpen = false } = r;
   const range = max === undefined ? `${minOpen ? '>' : '>='} ${min}` : `in ${minOpen ? '(' : '['}${min}, ${max}${maxOpen ? ')' : ']'}`;
-  const type = max === undefined ? `number ${range}` : `number ${range}`;
   // the range's words as the messages have always said them: 'a finite number > 0', 'in [0, 1)'
   const says = r.what ? `${r.what} ${range}` : max === undefined ? `a finite number ${range}` : range;
-  return leaf(type, doc, (v, p) => {
+  return leaf(`number ${range}`, doc, (v, p) => {
     const ok = typeof v === 'number' && Number.isFinite(v) && (minOpen ? v > min : v >= min) && (max === undefined || (maxOpen ? v < max : v <= max));
     if (!ok) throw new ParamError(`${p} must be ${says}, got ${show(v)}`);
   });
@@ -218,10 +217,11 @@ export function union<T, D extends keyof T & string>(doc: string, tag: D, varian
     children: { [tag]: tagField, ...children },
     variantsOf: Object.fromEntries(Object.entries(variantsOf).filter(([, v]) => v.length < names.length)),
     keys(v, p, ctx) {
-      if (!isObject(v)) return;
+      const fields = isObject(v) ? byName[v[tag] as string] : undefined;
+      // an unknown kind is reported as such (pass 2), not as a key of another kind
+      if (!fields) return;
       knownKeys(p, v, allowed, ctx.what);
-      const fields = byName[v[tag] as string];
-      if (fields) keysBelow(fields, v, p, ctx);
+      keysBelow(fields, v as Record<string, unknown>, p, ctx);
     },
     check(v, p, ctx) {
       if (!isObject(v)) throw new ParamError(`${p} must be a section with '${tag}' (${names.join(', ')}), got ${show(v)}`);
