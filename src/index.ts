@@ -10,6 +10,7 @@ export type { MethodConfig, DeepPartial, OptimizerConfig, GreedyPretrainConfig, 
 export { DEFAULT_SHORT_BUDGET, shortBudgetOverrides } from './methods/config.ts';
 export { clusteringLossKinds, customClusteringLoss, customFinalClustering, finalClusteringKinds, registerClusteringLoss, registerFinalClustering } from './methods/blocks/registry.ts';
 export type { BlockConfig, ClusterUpdateBlock, ClusterUpdateKind, ClusteringLossBlock, FinalAssignContext, FinalClusteringBlock, FinalContext, FinalParam, FinalResult, HardTargetFeed, LossContext, LossGraph } from './methods/blocks/types.ts';
+export type { CheckContext, FieldInfo } from './methods/schema.ts';
 export type { HardClusters } from './methods/hard-clusters.ts';
 export type { RowFeed } from './methods/loop.ts';
 export type { BuiltinClusteringLosses, BuiltinFinalClusterings, ClusteringLosses, FinalClusterings } from './methods/blocks/kinds.ts';
