@@ -44,10 +44,11 @@ export function namingFlags<T>(command: string, flags: readonly MethodFlag[], bo
  * names the flag); undefined when the flag is not given. A value that is not a number reaches the
  * check as the text typed, so the message shows it (`got "abc"`).
  */
-export function methodFlag(command: string, flag: MethodFlag, raw: string | undefined): number | undefined {
+export function methodFlag(command: string, flag: MethodFlag, raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  const value = raw.trim() !== '' && Number.isFinite(n) ? n : raw;
+  const text = String(raw);
+  const n = Number(text);
+  const value = text.trim() !== '' && Number.isFinite(n) ? n : raw;
   const path = METHOD_FLAGS[flag];
   return namingFlags(command, [flag], () => validateField(fieldAt(METHOD_SCHEMA, path)!, value, `method.${path}`)) as number;
 }
