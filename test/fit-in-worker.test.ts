@@ -172,7 +172,7 @@ test('options that cannot cross to the worker are refused with the clone error',
   // an unknown key is refused on the calling thread, naming it
   const unknown = { ...options, overrides: { ...options.overrides, hook: () => 0 } } as unknown as DeepClusteringOptions;
   await assert.rejects(fitInWorker(unknown, x), (e: Error) => e instanceof ParamError && /method\.hook is not a method option/.test(e.message));
-  // a valid config holding a function cannot be cloned
-  const bad = { ...options, method: { ...resolveMethod('idec'), notes: [() => 0] } } as unknown as DeepClusteringOptions;
+  // a valid config holding a function cannot be cloned (per-data-set settings are checked when applied; notes must be strings)
+  const bad = { ...options, method: { ...resolveMethod('idec'), perDataset: { usps: { notes: [() => 0] } } } } as unknown as DeepClusteringOptions;
   await assert.rejects(fitInWorker(bad, x), (e: Error) => e.name === 'DataCloneError');
 });
