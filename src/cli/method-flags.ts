@@ -2,6 +2,11 @@
  * The CLI flags that set a method option (`--lr` sets `train.optimizer.lr`). Their values are
  * checked by the method schema, the one check of method options, and its ParamErrors name the
  * flag instead of the option path: `fit: option '--lr' must be a finite number > 0, got 0`.
+ *
+ * The learning rate's path: `--lr` → here, the schema's `train.optimizer.lr` field → the fit's
+ * overrides → `validateMethod` (the whole config, same field) → the engine's `adam`/`sgd`, whose
+ * own guard is for direct engine users; `TrainingStep.run({ lr })` checks only the per-run rates
+ * and schedules it is given, a different input.
  */
 import { ParamError } from '../errors.ts';
 import { fieldAt, validateField } from '../methods/schema.ts';
