@@ -9,7 +9,7 @@ import { DataError, ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { type DataInput, toMatrix } from '../methods/input.ts';
 import { inspectData } from './inspect.ts';
-import { AutoModel } from './model.ts';
+import { AutoModel, checkRows } from './model.ts';
 import { type AutoOnnxOptions, exportAutoOnnx } from './model-onnx.ts';
 import { type AutoPlan, planAuto, planReasons, planSummary } from './plan.ts';
 import { type AutoResult, runAuto } from './run.ts';
@@ -50,6 +50,8 @@ export interface AutoClusteringOptions {
 export interface AutoFitOptions {
   /** `[channels, height, width]` when the rows are images (the plan treats them as such). */
   readonly imageShape?: readonly [number, number, number];
+  /** A plan made by {@link AutoClustering.plan} for the same rows (skips planning again). */
+  readonly plan?: AutoPlan;
 }
 
 /** What {@link FittedAutoClustering} is made from. */
@@ -141,7 +143,8 @@ export class AutoClustering {
    */
   async fit(input: DataInput, options: AutoFitOptions = {}): Promise<FittedAutoClustering> {
     const x = toMatrix(input, 'AutoClustering.fit');
-    const plan = this.planFor(x, options);
+    if (options.plan) checkRows(x, x.cols, 'AutoClustering.fit'); // planning checks them otherwise
+    const plan = options.plan ?? this.planFor(x, options);
     const seed = this.options.seed ?? 0;
     this.options.log?.(`auto: ${planSummary(plan)}`);
     // ── DEEP PATH ── a plan with `plan.network.value` set trains an autoencoder first (N2D). The
