@@ -12,12 +12,14 @@ import { inspectData } from './inspect.ts';
 import { AutoModel, checkRows } from './model.ts';
 import { type AutoOnnxOptions, exportAutoOnnx } from './model-onnx.ts';
 import { type AutoPlan, planAuto, planReasons, planSummary } from './plan.ts';
-import { type AutoResult, runAuto } from './run.ts';
+import { type AutoDecision, runAuto } from './run.ts';
 
 export { AUTO_MODEL_FORMAT, AUTO_MODEL_KIND, AUTO_MODEL_VERSION, isAutoModel } from './model.ts';
 export { UMAP_EXPORT_REFUSAL, type AutoOnnxOptions } from './model-onnx.ts';
 export type { AutoPlan, Choice, Representation, NetworkPlan, KEstimate, Fallback } from './plan.ts';
-export type { DataProfile } from './inspect.ts';
+export { inspectData, type DataProfile } from './inspect.ts';
+export { planAuto, planSummary, scaledNetwork, type PlanOptions } from './plan.ts';
+export type { AutoDecision } from './run.ts';
 
 /** Options of {@link AutoClustering}. */
 export interface AutoClusteringOptions {
@@ -62,7 +64,7 @@ interface FittedState {
   readonly seed: number;
   readonly kScores?: Record<number, number>;
   readonly clustering: string;
-  readonly decision: AutoResult['decision'];
+  readonly decision: AutoDecision;
   readonly timings: Record<string, number>;
   readonly representation?: Matrix;
 }
@@ -175,7 +177,7 @@ export class FittedAutoClustering {
   /** The clustering step that ran (`kmeans` or `gmm`: the plan's, or its fallback's). */
   readonly clustering: string;
   /** How k was chosen at run time, and whether the plan's fallback ran and why. */
-  readonly decision: AutoResult['decision'];
+  readonly decision: AutoDecision;
   /** Seconds per phase (preprocess, embed, estimateK, cluster, assign). */
   readonly timings: Readonly<Record<string, number>>;
   /** The seed of the fit. */
@@ -295,7 +297,7 @@ export class FittedAutoClustering {
       seed: typeof meta.seed === 'number' ? meta.seed : 0,
       kScores: meta.kScores as Record<number, number> | undefined,
       clustering: String(meta.clustering ?? model.clusterer.kind),
-      decision: (meta.decision ?? { criterion: null, fallback: false, reason: '' }) as AutoResult['decision'],
+      decision: (meta.decision ?? { criterion: null, fallback: false, reason: '' }) as AutoDecision,
       timings: (meta.timings ?? {}) as Record<string, number>,
     });
   }

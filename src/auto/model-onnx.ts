@@ -8,7 +8,7 @@ import { Graph, ParameterStore, type Tensor, add, argMax, argMin, exportOnnx, ma
 import { ParamError } from '../errors.ts';
 import type { AutoModel } from './model.ts';
 
-/** Options of {@link exportAutoOnnx}. */
+/** Options of the ONNX export of an auto model (`FittedAutoClustering.exportOnnx`). */
 export interface AutoOnnxOptions {
   /**
    * Put the fitted preprocessing in the graph, so the input is the raw features (false: the input

@@ -34,6 +34,18 @@ export interface RunAutoOptions {
   readonly maxStored?: number;
 }
 
+/** How k was chosen at run time, and whether the plan's fallback ran and why (for result.json). */
+export interface AutoDecision {
+  /** The criterion that decided k (null when k was given). */
+  readonly criterion: string | null;
+  /** For a minimised criterion (BIC): whether its minimum was clear. */
+  readonly clear?: boolean;
+  /** Whether the plan's fallback (k-means + silhouette) ran. */
+  readonly fallback: boolean;
+  /** Why, in one sentence. */
+  readonly reason: string;
+}
+
 /** What {@link runAuto} returns. */
 export interface AutoResult {
   /** Cluster of each row. */
@@ -45,7 +57,7 @@ export interface AutoResult {
   /** The clustering step that ran (the plan's, or its fallback's). */
   readonly clustering: string;
   /** How k was chosen, and whether the plan's fallback ran and why (for result.json). */
-  readonly decision: { readonly criterion: string | null; readonly clear?: boolean; readonly fallback: boolean; readonly reason: string };
+  readonly decision: AutoDecision;
   /** The fitted preprocessing (store it with the result to apply it to new rows). */
   readonly preprocessing: FittedPreprocessing;
   /** The rows the clustering step saw (the UMAP embedding, or the preprocessed features), as the model represents them. */
