@@ -4,6 +4,8 @@
  * returns a {@link FittedAutoClustering}: labels, k, the plan, `predict` / `transform` of new rows,
  * `save` / `load`, and ONNX export. `deepclust fit` without `--method` runs through this class.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkPreprocessing, type FittedPreprocessing } from '../data/preprocess.ts';
 import { DataError, ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
@@ -287,7 +289,9 @@ export class FittedAutoClustering {
    * @throws DataError when the folder is not an auto model, or its files were edited or damaged
    */
   static load(dir: string): FittedAutoClustering {
-    const { model, meta } = AutoModel.load(dir);
+    // a `fit --out` run directory holds the model in model/
+    const folder = !existsSync(join(dir, 'model.json')) && existsSync(join(dir, 'model', 'model.json')) ? join(dir, 'model') : dir;
+    const { model, meta } = AutoModel.load(folder);
     const plan = meta.plan as AutoPlan | undefined;
     if (!plan || typeof plan !== 'object' || !plan.preprocessing || !plan.clustering) throw new DataError(`'${dir}/model.json' has no plan; refit with this deepclust`);
     return new FittedAutoClustering({

@@ -3,7 +3,7 @@
  * labels, and the stored-state UMAP of the training rows: what {@link runAuto} needs to return an
  * {@link AutoModel} whose `predict` reproduces the fit's labels.
  */
-import { storeGaussianMixture, storedUmapTransform, type StoredUmap } from '../cluster/stored-models.ts';
+import { storeGaussianMixture, type StoredUmap } from '../cluster/stored-models.ts';
 import { GaussianMixture } from '../cluster/gmm.ts';
 import { KMeans } from '../cluster/kmeans.ts';
 import type { Matrix } from '../matrix.ts';
@@ -81,44 +81,4 @@ export function storeUmap(x: Matrix, embedding: Matrix, nNeighbors: number, maxS
     for (let t = 0; t < c; t++) coords[i * c + t] = embedding.data[r * c + t]!;
   });
   return { inputs: { data: inputs, rows: keep.length, cols: d }, coords: { data: coords, rows: keep.length, cols: c }, nNeighbors: Math.min(nNeighbors, keep.length) };
-}
-
-/** A row's values as a string key, with −0 read as 0 (equal keys ⇔ equal rows, for finite values). */
-function rowKey(v: Float32Array): string {
-  const copy = Float32Array.from(v, (t) => (t === 0 ? 0 : t));
-  return Buffer.from(copy.buffer).toString('latin1');
-}
-
-/**
- * The stored UMAP's transform of the training rows, equal to {@link storedUmapTransform} of the
- * same rows (which gives a row equal to a stored input the coordinates of the first such input)
- * but without its nearest-neighbour search for the rows that are stored: the fit's labels come
- * from this, `predict` from storedUmapTransform, and the two agree exactly.
- */
-export function umapOfTrainingRows(u: StoredUmap, x: Matrix): Matrix {
-  const d = u.inputs.cols;
-  const c = u.coords.cols;
-  const first = new Map<string, number>();
-  for (let p = 0; p < u.inputs.rows; p++) {
-    const key = rowKey(u.inputs.data.subarray(p * d, (p + 1) * d) as Float32Array);
-    if (!first.has(key)) first.set(key, p);
-  }
-  const out = new Float64Array(x.rows * c);
-  const rest: number[] = [];
-  const row = new Float32Array(d);
-  for (let i = 0; i < x.rows; i++) {
-    for (let a = 0; a < d; a++) row[a] = x.data[i * d + a]!;
-    const p = first.get(rowKey(row));
-    if (p === undefined) rest.push(i);
-    else for (let t = 0; t < c; t++) out[i * c + t] = u.coords.data[p * c + t]!;
-  }
-  if (rest.length) {
-    const sub = new Float32Array(rest.length * d);
-    rest.forEach((r, j) => {
-      for (let a = 0; a < d; a++) sub[j * d + a] = x.data[r * d + a]!;
-    });
-    const y = storedUmapTransform(u, { data: sub, rows: rest.length, cols: d });
-    rest.forEach((r, j) => out.set(y.data.subarray(j * c, (j + 1) * c) as Float64Array, r * c));
-  }
-  return { data: out, rows: x.rows, cols: c };
 }

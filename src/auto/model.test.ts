@@ -12,7 +12,9 @@ import * as ort from 'onnxruntime-node';
 import { DataError, ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
+import { storedUmapTransform } from '../cluster/stored-models.ts';
 import { AutoClustering, type AutoClusteringOptions, FittedAutoClustering, type AutoPlan } from './index.ts';
+import { umapTransform } from './model.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepclust-auto-model-'));
 
@@ -208,4 +210,22 @@ test('ONNX export takes raw features and gives the same labels (k-means and GMM)
 test('the deep path is refused in one marked place until it is wired in', async () => {
   const withNetwork = (plan: AutoPlan): AutoPlan => ({ ...plan, network: { value: { hidden: [8], embeddingDim: 2, batchSize: 16, pretrainSteps: 10, plateauSteps: 10, augment: false }, reason: 'test' } });
   await assert.rejects(new AutoClustering({ adjustPlan: withNetwork }).fit(cases[0]!.x), (e: unknown) => e instanceof ParamError && /trains an autoencoder/.test(e.message));
+});
+
+test('umapTransform equals storedUmapTransform exactly: stored rows (duplicates, −0), new rows, float64 rows', () => {
+  const rng = new Rng(8);
+  const m = 30;
+  const inputs = Float32Array.from({ length: m * 3 }, () => rng.normal());
+  inputs.set(inputs.subarray(0, 3), 9); // stored row 3 repeats row 0
+  inputs[15] = 0; // stored row 5 has a +0
+  const coords = Float32Array.from({ length: m * 2 }, () => rng.normal());
+  const u = { inputs: { data: inputs, rows: m, cols: 3 }, coords: { data: coords, rows: m, cols: 2 }, nNeighbors: 5 };
+  const rows = [...inputs.subarray(9, 12), ...inputs.subarray(15, 18), ...inputs.subarray(21, 24), 0.1, 0.2, 0.3];
+  rows[3] = -0; // −0 where row 5 has +0: equal values
+  const x = { data: Float32Array.from(rows), rows: 4, cols: 3 };
+  const fast = umapTransform(u, x);
+  assert.deepEqual(Array.from(fast.data), Array.from(storedUmapTransform(u, x).data));
+  assert.deepEqual(Array.from(fast.data.subarray(0, 2)), Array.from(coords.subarray(0, 2)), 'a duplicate gets the first stored row\'s coordinates');
+  const x64 = { data: Float64Array.from(rows, (v) => v + 1e-12), rows: 4, cols: 3 };
+  assert.deepEqual(Array.from(umapTransform(u, x64).data), Array.from(storedUmapTransform(u, x64).data));
 });

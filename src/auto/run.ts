@@ -8,8 +8,8 @@
 import { FittedPreprocessing } from '../data/preprocess.ts';
 import { ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
-import { AutoModel } from './model.ts';
-import { DEFAULT_MAX_STORED, gmmModelStep, hasModel, kmeansModelStep, storeUmap, umapOfTrainingRows } from './model-steps.ts';
+import { AutoModel, umapTransform } from './model.ts';
+import { DEFAULT_MAX_STORED, gmmModelStep, hasModel, kmeansModelStep, storeUmap } from './model-steps.ts';
 import type { AutoPlan } from './plan.ts';
 import { type ClusteringStep, type EmbeddingStep, type KEstimator, estimateKStep, umapStep } from './steps.ts';
 
@@ -140,7 +140,7 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   // the fit's labels come from the stored model, by the path predict takes (see model.ts)
   const umap = rep.kind === 'umap' ? storeUmap(pre.x, z, rep.nNeighbors, maxStored, seed) : undefined;
   const model = new AutoModel({ preprocessing: pre.fitted, umap, clusterer });
-  const representation = umap ? umapOfTrainingRows(umap, pre.x) : pre.x;
+  const representation = umap ? umapTransform(umap, pre.x) : pre.x;
   const labels = model.assign(representation);
   lap('assign');
   return { labels, k, kScores, clustering: cluster.name, decision, preprocessing: pre.fitted, representation, model, timings };
