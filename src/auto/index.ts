@@ -127,7 +127,7 @@ export class AutoClustering {
     const k = this.options.nClusters;
     let plan = planAuto(profile, { k: typeof k === 'number' ? k : undefined, maxK: Array.isArray(k) ? k[1] : undefined });
     if (Array.isArray(k)) {
-      if (k[1]! > x.rows - 1) throw new ParamError(`AutoClustering: nClusters range ${k[0]}..${k[1]} needs more rows than the ${x.rows} given (at most ${x.rows - 1}); lower hi`);
+      if (k[1]! > x.rows - 1) throw new ParamError(`auto: the range of k ${k[0]}..${k[1]} needs more rows than the ${x.rows} given; lower its upper end to at most ${x.rows - 1}`);
       const kv = plan.k.value;
       const criterion = typeof kv === 'number' ? 'silhouette' : kv.criterion;
       plan = { ...plan, k: { value: { estimate: [k[0]!, k[1]!], criterion }, reason: `estimated in the given range ${k[0]}..${k[1]} by ${criterion} (estimateK)` } };

@@ -166,7 +166,7 @@ test('bad inputs and options: one-line ParamError / DataError', async () => {
   await assert.rejects(f.predict([[1, 2], [3]]), oneLine(DataError, /row 1 has 1 values but row 0 has 2/));
   await assert.rejects(new AutoClustering().fit([[1, NaN], [2, 3]]), oneLine(DataError, /non-finite value at row 1, column 2/));
   await assert.rejects(new AutoClustering({ nClusters: 200 }).fit(cases[0]!.x), oneLine(ParamError, /k = 200 clusters were asked for; use k <= 150/));
-  await assert.rejects(new AutoClustering({ nClusters: [2, 150] }).fit(cases[0]!.x), oneLine(ParamError, /range 2\.\.150 needs more rows/));
+  await assert.rejects(new AutoClustering({ nClusters: [2, 150] }).fit(cases[0]!.x), oneLine(ParamError, /range of k 2\.\.150 needs more rows than the 150 given; lower its upper end to at most 149/));
   for (const [opts, re] of [
     [{ nClusters: 1 }, /nClusters must be an integer >= 2, 'auto' or a range/],
     [{ nClusters: [5, 3] }, /range must be \[lo, hi\]/],

@@ -40,7 +40,6 @@ function int(name: string, v: unknown, min: number): number | undefined {
   return n;
 }
 
-
 /** `--k` for auto: a number >= 2, `auto`, or a range `lo..hi`. */
 function nClustersOf(value: string | undefined): AutoClusteringOptions['nClusters'] {
   const spec = parseKSpec('fit', value);
@@ -49,7 +48,9 @@ function nClustersOf(value: string | undefined): AutoClusteringOptions['nCluster
     if (spec.fixed < 2) throw new ParamError(`fit: option '--k' must be an integer >= 2, got ${JSON.stringify(value)}`);
     return spec.fixed;
   }
-  return spec.range ?? 'auto';
+  const r = spec.range;
+  if (r && !(r[0] >= 2 && r[0] <= r[1])) throw new ParamError(`fit: option '--k' as a range must be lo..hi with 2 <= lo <= hi, got ${JSON.stringify(value)}`);
+  return r ?? 'auto';
 }
 
 /**
