@@ -1,13 +1,17 @@
 /**
  * Runs an {@link AutoPlan} that needs no deep network: fitted preprocessing → (PCA → UMAP) →
- * k estimate (BIC, with the plan's fallback when its minimum is not clear) → clustering step. The deep path (an autoencoder before UMAP) is run by
- * DeepClustering once the lead wires `NetworkPlan` into it.
+ * k estimate (BIC, with the plan's fallback when its minimum is not clear) → clustering step, and
+ * returns the fitted pipeline as an {@link AutoModel} (its labels of the training rows are the
+ * fit's labels). The deep path (an autoencoder before UMAP) is run by DeepClustering once the
+ * lead wires `NetworkPlan` into it.
  */
 import { FittedPreprocessing } from '../data/preprocess.ts';
 import { ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
+import { AutoModel, umapTransform } from './model.ts';
+import { DEFAULT_MAX_STORED, gmmModelStep, hasModel, kmeansModelStep, storeUmap } from './model-steps.ts';
 import type { AutoPlan } from './plan.ts';
-import { type ClusteringStep, type EmbeddingStep, type KEstimator, estimateKStep, gmmStep, kmeansStep, umapStep } from './steps.ts';
+import { type ClusteringStep, type EmbeddingStep, type KEstimator, estimateKStep, umapStep } from './steps.ts';
 
 /** Options of {@link runAuto}. */
 export interface RunAutoOptions {
@@ -23,6 +27,23 @@ export interface RunAutoOptions {
   readonly threads?: number;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /**
+   * Most training rows a UMAP pipeline's model keeps for the transform of new rows (a seeded
+   * sample; the rows not kept get their labels through the same transform). @defaultValue 10000
+   */
+  readonly maxStored?: number;
+}
+
+/** How k was chosen at run time, and whether the plan's fallback ran and why (for result.json). */
+export interface AutoDecision {
+  /** The criterion that decided k (null when k was given). */
+  readonly criterion: string | null;
+  /** For a minimised criterion (BIC): whether its minimum was clear. */
+  readonly clear?: boolean;
+  /** Whether the plan's fallback (k-means + silhouette) ran. */
+  readonly fallback: boolean;
+  /** Why, in one sentence. */
+  readonly reason: string;
 }
 
 /** What {@link runAuto} returns. */
@@ -36,11 +57,16 @@ export interface AutoResult {
   /** The clustering step that ran (the plan's, or its fallback's). */
   readonly clustering: string;
   /** How k was chosen, and whether the plan's fallback ran and why (for result.json). */
-  readonly decision: { readonly criterion: string | null; readonly clear?: boolean; readonly fallback: boolean; readonly reason: string };
+  readonly decision: AutoDecision;
   /** The fitted preprocessing (store it with the result to apply it to new rows). */
   readonly preprocessing: FittedPreprocessing;
-  /** The rows the clustering step saw (the UMAP embedding, or the preprocessed features). */
+  /** The rows the clustering step saw (the UMAP embedding, or the preprocessed features), as the model represents them. */
   readonly representation: Matrix;
+  /**
+   * The fitted pipeline (undefined only when a custom clustering step keeps no state): its
+   * `predict` on any subset of the training rows returns their {@link labels}.
+   */
+  readonly model?: AutoModel;
   /** Seconds per phase. */
   readonly timings: Record<string, number>;
 }
@@ -53,8 +79,10 @@ export interface AutoResult {
 export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions = {}): Promise<AutoResult> {
   if (plan.network.value) throw new ParamError('auto: this plan trains an autoencoder; runAuto runs the plans without one (the deep path runs through DeepClustering)');
   const seed = options.seed ?? 0;
+  const maxStored = options.maxStored ?? DEFAULT_MAX_STORED;
+  if (!Number.isInteger(maxStored) || maxStored < 3) throw new ParamError(`auto: maxStored must be an integer >= 3, got ${maxStored}`);
   const log = options.log ?? (() => {});
-  const steps: Record<string, ClusteringStep> = { kmeans: kmeansStep({ threads: options.threads }), gmm: gmmStep({ threads: options.threads }), ...options.clustering };
+  const steps: Record<string, ClusteringStep> = { kmeans: kmeansModelStep({ threads: options.threads }), gmm: gmmModelStep({ threads: options.threads }), ...options.clustering };
   const stepOf = (name: string): ClusteringStep => {
     const step = steps[name];
     if (!step) throw new ParamError(`auto: the clustering step '${name}' is not available; choose from ${Object.keys(steps).join(', ')}`);
@@ -102,7 +130,18 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
     kScores = est.scores;
     lap('estimateK');
   }
-  const labels = await cluster.fit(z, k, seed);
+  if (!hasModel(cluster)) {
+    const labels = await cluster.fit(z, k, seed);
+    lap('cluster');
+    return { labels, k, kScores, clustering: cluster.name, decision, preprocessing: pre.fitted, representation: z, timings };
+  }
+  const clusterer = await cluster.fitModel(z, k, seed);
   lap('cluster');
-  return { labels, k, kScores, clustering: cluster.name, decision, preprocessing: pre.fitted, representation: z, timings };
+  // the fit's labels come from the stored model, by the path predict takes (see model.ts)
+  const umap = rep.kind === 'umap' ? storeUmap(pre.x, z, rep.nNeighbors, maxStored, seed) : undefined;
+  const model = new AutoModel({ preprocessing: pre.fitted, umap, clusterer });
+  const representation = umap ? umapTransform(umap, pre.x) : pre.x;
+  const labels = model.assign(representation);
+  lap('assign');
+  return { labels, k, kScores, clustering: cluster.name, decision, preprocessing: pre.fitted, representation, model, timings };
 }

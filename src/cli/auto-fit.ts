@@ -1,18 +1,24 @@
 /**
- * `deepclust fit --method auto`: inspects the data, plans the pipeline (src/auto) and runs it.
- * Writes labels.csv, result.json (every choice with its reason) and preprocessing.json (the
- * fitted statistics) into --out; without --out the labels go to stdout, or into the --json line.
+ * `deepclust fit --method auto`: inspects the data, plans the pipeline and runs it, through the
+ * library's {@link AutoClustering} (src/auto). With --out it writes a run directory as `fit
+ * --method` does (locked while written, emptied first, `run-manifest.json` last): `model/` (the
+ * fitted pipeline, which `predict`, `embed` and `export --model` read), labels.csv and
+ * result.json (every choice with its reason); without --out the labels go to stdout, or into
+ * the --json line.
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { inspectData } from '../auto/inspect.ts';
-import { planAuto, planReasons, planSummary } from '../auto/plan.ts';
-import { runAuto } from '../auto/run.ts';
+import { AutoClustering, type AutoClusteringOptions } from '../auto/index.ts';
+import { planReasons, planSummary } from '../auto/plan.ts';
 import { checkPreprocessing } from '../data/preprocess.ts';
 import { atomicWrite } from '../engine/index.ts';
 import { ParamError } from '../errors.ts';
 import { DEEP_ONLY } from './auto-options.ts';
+import { STDIO, writeLabels } from './conventions.ts';
 import { loadDataFromOptions } from './data-options.ts';
 import { evaluateLabels } from './evaluate-labels.ts';
+import { parseKSpec } from './k-option.ts';
+import { acquireLock, clearRun, removeOutputs, removeTempFiles, writeManifest } from './run-dir.ts';
 
 /** The options `auto` reads (a subset of fit's). */
 export interface AutoFitOptions {
@@ -34,6 +40,18 @@ function int(name: string, v: unknown, min: number): number | undefined {
   return n;
 }
 
+/** `--k` for auto: a number >= 2, `auto`, or a range `lo..hi`. */
+function nClustersOf(value: string | undefined): AutoClusteringOptions['nClusters'] {
+  const spec = parseKSpec('fit', value);
+  if (spec === undefined) return undefined;
+  if ('fixed' in spec) {
+    if (spec.fixed < 2) throw new ParamError(`fit: option '--k' must be an integer >= 2, got ${JSON.stringify(value)}`);
+    return spec.fixed;
+  }
+  const r = spec.range;
+  if (r && !(r[0] >= 2 && r[0] <= r[1])) throw new ParamError(`fit: option '--k' as a range must be lo..hi with 2 <= lo <= hi, got ${JSON.stringify(value)}`);
+  return r ?? 'auto';
+}
 
 /**
  * Runs `auto` from fit's parsed options and returns the result object (with `labels` when there
@@ -45,30 +63,48 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
   for (const key of DEEP_ONLY)
     if (opts[key] !== undefined) throw new ParamError(`fit: '--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}' configures a deep method, but --method auto trains no network on this data; drop it or choose a --method`);
   const seed = int('seed', opts.seed ?? '0', 0)!;
-  const k = int('k', opts.k, 2);
+  const nClusters = nClustersOf(opts.k);
   const threads = int('threads', opts.threads, 1);
   const given = typeof opts.preprocess === 'string' ? checkPreprocessing(opts.preprocess.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
   // the inspector sees the values as stored; auto chooses the preprocessing (unless --preprocess)
   const data = await loadDataFromOptions({ ...opts, preprocess: 'none' });
-  const profile = inspectData(data.x, { imageShape: data.imageShape });
-  let plan = planAuto(profile, { k });
-  if (given) plan = { ...plan, preprocessing: { value: given.filter((s) => s !== 'none'), reason: 'given (--preprocess)' } };
-  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force)) : undefined;
   const log = opts.quiet ? undefined : (l: string) => process.stderr.write(`${l}\n`);
-  if (!opts.quiet) process.stderr.write(`auto: ${planSummary(plan)}\n`);
+  const auto = new AutoClustering({ nClusters, seed, threads, log, ...(given ? { preprocess: given.length ? given : 'none' } : {}) });
+  const plan = auto.plan(data.x, { imageShape: data.imageShape }); // validates k against the rows before anything is written
+  const created = opts.out !== undefined && !existsSync(opts.out);
+  const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force)) : undefined;
+  // the directory is this run's from here: locked, and emptied of an earlier run's outputs
+  const unlock = outDir ? acquireLock(outDir, opts.out!, 'fit') : undefined;
+  let done = false;
+  try {
+    if (outDir) clearRun(outDir, false);
+    const result = await fitInto(auto, plan, data, opts, seed, nClusters, outDir);
+    done = true;
+    return result;
+  } catch (err) {
+    if (outDir) removeOutputs(outDir); // a run that could not be written whole leaves none of its outputs
+    throw err;
+  } finally {
+    unlock?.();
+    if (!done && created && outDir && readdirSync(outDir).length === 0) rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+async function fitInto(auto: AutoClustering, plan: ReturnType<AutoClustering['plan']>, data: Awaited<ReturnType<typeof loadDataFromOptions>>, opts: AutoFitOptions, seed: number, nClusters: AutoClusteringOptions['nClusters'], outDir: string | undefined): Promise<Record<string, unknown>> {
   const t0 = performance.now();
-  const res = await runAuto(data.x, plan, { seed, threads, log });
+  const res = await auto.fit(data.x, { imageShape: data.imageShape, plan });
   const seconds = (performance.now() - t0) / 1000;
   const metrics = await evaluateLabels(data.labels, res.labels, res.representation, { silhouetteSample: data.x.rows > 20000 ? 20000 : undefined, seed });
   const nClasses = data.labels ? new Set(data.labels).size : null;
+  const estimated = typeof nClusters !== 'number';
   const result: Record<string, unknown> = {
     method: 'auto',
     summary: planSummary(plan),
     plan: planReasons(plan),
-    profile,
+    profile: plan.profile,
     dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: nClasses, preprocessing: [...data.preprocessing, ...res.preprocessing.names], sources: data.sources },
     k: res.k,
-    kEstimated: k === undefined,
+    kEstimated: estimated,
     ...(res.kScores ? { kScores: res.kScores } : {}),
     clustering: res.clustering,
     decision: res.decision,
@@ -78,19 +114,22 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
     outDir: outDir ?? null,
   };
   if (outDir) {
-    atomicWrite(join(outDir, 'labels.csv'), `label\n${Array.from(res.labels).join('\n')}\n`);
-    atomicWrite(join(outDir, 'preprocessing.json'), `${JSON.stringify(res.preprocessing.toJSON())}\n`);
+    // the fitted pipeline: predict / embed / export --model read it (model.json: kind 'auto')
+    res.save(join(outDir, 'model'), { dataset: result.dataset });
+    writeLabels(join(outDir, 'labels.csv'), res.labels);
     atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    removeTempFiles(outDir);
+    writeManifest(outDir); // last: from now on readers accept the directory as one run
   }
   if (!opts.quiet) {
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
-    process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; ran ${res.clustering}${res.decision.fallback ? ' (fallback: no clear BIC minimum)' : ''}, k = ${res.k}${k === undefined ? ` (estimated by ${res.decision.criterion})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
+    process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; ran ${res.clustering}${res.decision.fallback ? ' (fallback: no clear BIC minimum)' : ''}, k = ${res.k}${estimated ? ` (estimated by ${res.decision.criterion})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
     if (outDir) process.stderr.write(`results in ${outDir}\n`);
   }
   if (!outDir) {
     if (opts.json) return { ...result, labels: Array.from(res.labels) };
-    process.stdout.write(`${Array.from(res.labels).join('\n')}\n`);
-    if (!opts.quiet) process.stderr.write('labels on stdout, one per row (pass --out <dir> to keep labels.csv and result.json)\n');
+    writeLabels(STDIO, res.labels); // the one label format: a 'label' header, one cluster per row
+    if (!opts.quiet) process.stderr.write('labels on stdout, one per row after a label header (pass --out <dir> to keep the model, labels.csv and result.json)\n');
   }
   return result;
 }

@@ -9,11 +9,13 @@ import { encodeNpy, writeNpy } from '../../data/npy.ts';
 import { STDIO, writeLabels } from '../conventions.ts';
 import { verifyRun } from '../run-dir.ts';
 import { FittedDeepClustering } from '../../methods/deep-clustering.ts';
+import { FittedAutoClustering, isAutoModel } from '../../auto/index.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { FittedPreprocessing, PREPROCESSING, type Dataset } from '../../data/index.ts';
 import { evaluateLabels } from '../evaluate-labels.ts';
 import { printJson } from '../output.ts';
 import { DataError, ParamError } from '../../errors.ts';
+import type { Matrix } from '../../matrix.ts';
 
 function modelFolder(dir: string): string {
   const inner = join(dir, 'model');
@@ -28,6 +30,17 @@ export function loadModel(dir: string): FittedDeepClustering {
   const folder = modelFolder(dir);
   if (folder !== dir) verifyRun(resolve(dir), dir, { rebuildingReport: true });
   return FittedDeepClustering.load(folder);
+}
+
+/**
+ * Loads a deep model or an `auto` model (model.json's `kind: 'auto'`, written by `fit` without
+ * --method), checked as {@link loadModel} checks a deep one.
+ */
+export function loadAnyModel(dir: string): { kind: 'deep'; model: FittedDeepClustering } | { kind: 'auto'; model: FittedAutoClustering } {
+  const folder = modelFolder(dir);
+  if (!isAutoModel(folder)) return { kind: 'deep', model: loadModel(dir) };
+  if (folder !== dir) verifyRun(resolve(dir), dir, { rebuildingReport: true });
+  return { kind: 'auto', model: FittedAutoClustering.load(folder) };
 }
 
 /**
@@ -97,6 +110,11 @@ function checkWidth(model: FittedDeepClustering, cols: number): void {
   if (cols !== model.nFeatures) throw new DataError(`the model expects rows of ${model.nFeatures} features but the data has ${cols}; use data preprocessed like the training data`);
 }
 
+/** A float32 copy of a float64 matrix (the .npy of `embed` is float32). */
+function float32(m: Matrix): Matrix {
+  return m.data instanceof Float32Array ? m : { data: Float32Array.from(m.data), rows: m.rows, cols: m.cols };
+}
+
 /** Registers `predict`, `embed` and `export`. */
 export function register(program: Command): void {
   const predict = program
@@ -111,10 +129,11 @@ export function register(program: Command): void {
   predict.addHelpText('after', '\nExample:\n  deepclust predict --model runs/idec --data mnist:test --data-dir ~/data --out test-labels.csv');
   predict.action(async (opts: Record<string, unknown>) => {
     requireData('predict', opts);
-    const model = loadModel(String(opts.model));
+    const loaded = loadAnyModel(String(opts.model));
+    // an auto model's stored preprocessing is applied here (raw rows in), the rest by the model
     const data = await loadDataLikeTraining(String(opts.model), opts);
-    checkWidth(model, data.x.cols);
-    const labels = await model.predict(data.x);
+    if (loaded.kind === 'deep') checkWidth(loaded.model, data.x.cols);
+    const labels = loaded.kind === 'deep' ? await loaded.model.predict(data.x) : await loaded.model.predictPreprocessed(data.x);
     if (opts.out !== undefined && opts.out !== STDIO) writeLabels(resolve(String(opts.out)), labels);
     const metrics = await evaluateLabels(data.labels, labels);
     const result = { model: String(opts.model), dataset: data.name, n: data.x.rows, metrics, out: opts.out ?? null };
@@ -134,10 +153,11 @@ export function register(program: Command): void {
   embed.addHelpText('after', '\nExample:\n  deepclust embed --model runs/idec --data mnist-10k --out z.npy');
   embed.action(async (opts: Record<string, unknown>) => {
     requireData('embed', opts);
-    const model = loadModel(String(opts.model));
+    const loaded = loadAnyModel(String(opts.model));
     const data = await loadDataLikeTraining(String(opts.model), opts);
-    checkWidth(model, data.x.cols);
-    const z = await model.transform(data.x);
+    if (loaded.kind === 'deep') checkWidth(loaded.model, data.x.cols);
+    // auto: the representation its clustering step sees (UMAP coordinates, or the preprocessed features)
+    const z = loaded.kind === 'deep' ? await loaded.model.transform(data.x) : float32(await loaded.model.transformPreprocessed(data.x));
     if (opts.out === STDIO) process.stdout.write(encodeNpy(z.data, [z.rows, z.cols]));
     else writeNpy(resolve(String(opts.out)), z);
     if (!opts.quiet && opts.out !== STDIO) process.stderr.write(`wrote ${z.rows}×${z.cols} embedding to ${String(opts.out)}\n`);
@@ -150,9 +170,22 @@ export function register(program: Command): void {
     .requiredOption('--onnx <file>', 'output .onnx file (input x [batch, d]; outputs embedding, q, label)')
     .option('--encoder-only', 'export only the embedding output')
     .option('--no-preprocessing', "leave the model's fitted preprocessing out: the ONNX input is then the preprocessed features (the behaviour before preprocessing was stored)")
-    .addHelpText('after', '\nThe exported model takes raw features: the preprocessing fitted by `deepclust fit` (standardize,\nminmax, pca… with their statistics) is part of the graph unless --no-preprocessing.\n\nExample:\n  deepclust export --model runs/idec --onnx idec.onnx')
-    .action((opts: { model: string; onnx: string; encoderOnly?: boolean; preprocessing?: boolean }) => {
-      const model = loadModel(opts.model);
+    .option('--preprocessing-only', 'auto models: export only the fitted preprocessing (raw rows → the features UMAP or the clustering step takes); the one export of a UMAP pipeline')
+    .addHelpText(
+      'after',
+      '\nThe exported model takes raw features: the preprocessing fitted by `deepclust fit` (standardize,\nminmax, pca… with their statistics) is part of the graph unless --no-preprocessing.\n\nAn auto model (`fit` without --method) exports preprocessing → k-means or Gaussian mixture (outputs\nfeatures, distances or q, label). One that clusters a UMAP embedding is refused (its transform is a\nnearest-neighbour search over stored rows): use `deepclust predict`, or --preprocessing-only.\n\nExample:\n  deepclust export --model runs/idec --onnx idec.onnx',
+    )
+    .action((opts: { model: string; onnx: string; encoderOnly?: boolean; preprocessing?: boolean; preprocessingOnly?: boolean }) => {
+      const loaded = loadAnyModel(opts.model);
+      if (loaded.kind === 'auto') {
+        if (opts.encoderOnly) throw new ParamError("export: '--encoder-only' is for deep models; an auto model has no encoder: use --preprocessing-only to export the fitted preprocessing alone");
+        loaded.model.exportOnnx(resolve(opts.onnx), { preprocessing: opts.preprocessing !== false, preprocessingOnly: Boolean(opts.preprocessingOnly) });
+        const pre = loaded.model.preprocessing;
+        process.stderr.write(`wrote ${opts.onnx} (input: ${opts.preprocessing === false ? `preprocessed rows of ${pre.nOutputs} features` : `raw rows of ${pre.nInputs} features${pre.steps.length ? `; preprocessing ${pre.names.join(', ')} inside` : ''}`}; outputs ${opts.preprocessingOnly ? 'features' : `features, ${loaded.model.clustering === 'gmm' ? 'q' : 'distances'}, label`})\n`);
+        return;
+      }
+      if (opts.preprocessingOnly) throw new ParamError("export: '--preprocessing-only' is for auto models (fit without --method); for a deep model use --encoder-only");
+      const model = loaded.model;
       const fitted = opts.preprocessing === false ? undefined : storedPreprocessing(opts.model);
       const input = fitted && fitted.steps.length ? { nInputs: fitted.nInputs, apply: (x: Tensor) => fitted.appendToGraph(x) } : undefined;
       model.exportOnnx(resolve(opts.onnx), { softAssignment: !opts.encoderOnly, input });
