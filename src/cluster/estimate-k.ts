@@ -24,13 +24,16 @@ import { KMeans } from './kmeans.ts';
  * - `stability`: mean ARI between k-means fits on random 80 % subsamples (highest wins; ties: largest k);
  * - `calinski-harabasz` (highest wins), `davies-bouldin` (lowest wins);
  * - `hdbscan`: the number of clusters HDBSCAN (density-based, any shape) finds, over a grid of
- *   minimum cluster sizes ({@link HDBSCAN_SIZE_FRACTIONS} of the sample); the value at k is the
+ *   minimum cluster sizes ({@link HDBSCAN_SIZE_FRACTIONS} of the sample, at most
+ *   {@link HDBSCAN_MAX_ROWS} rows); the value at k is the
  *   share of the grid that found k clusters (counts outside the range vote for its nearer end;
  *   highest wins, ties: smaller k). It fits no k-means.
  */
 export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin' | 'hdbscan';
 /** Every criterion, in the order the curves are reported. */
 export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin', 'hdbscan'];
+/** Most rows the `hdbscan` criterion clusters (a seeded random part of the sample above; its exact MST costs O(n²)). */
+export const HDBSCAN_MAX_ROWS = 10000;
 /** Minimum cluster sizes of the `hdbscan` criterion, as fractions of the sample's rows (at least 5 rows each). */
 export const HDBSCAN_SIZE_FRACTIONS: readonly number[] = [0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05];
 /** The criterion that decides by default (chosen by measurement, docs/gmm.md). */
@@ -151,9 +154,11 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const needKMeans = criteria.some((c) => c !== 'hdbscan' && c !== 'bic' && c !== 'gmm-silhouette' && c !== 'stability');
   let hdbscanRuns: KCurve['runs'];
   if (want('hdbscan')) {
-    const tree = hdbscanTree(s, Math.min(minSamples, n - 1));
+    // its exact MST is O(n²): above HDBSCAN_MAX_ROWS it works on a seeded random part of the sample
+    const h = sample(s, HDBSCAN_MAX_ROWS, rng.fork('hdbscan'));
+    const tree = hdbscanTree(h, Math.min(minSamples, h.rows - 1));
     hdbscanRuns = HDBSCAN_SIZE_FRACTIONS.map((f) => {
-      const minClusterSize = Math.min(n, Math.max(5, Math.round(f * n)));
+      const minClusterSize = Math.min(h.rows, Math.max(5, Math.round(f * h.rows)));
       const r = condenseAndSelect(tree, minClusterSize);
       return { minClusterSize, clusters: r.nClusters, noise: r.noise };
     });
