@@ -1,5 +1,6 @@
 // hdbscan: finds non-convex clusters and their number, marks sparse rows noise, checks its options.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ParamError } from '../errors.ts';
 import { Rng } from '../random.ts';
@@ -101,4 +102,19 @@ test('hdbscan: bad options and data are one-line errors', () => {
   assert.throws(() => hdbscan(x, { minSamples: 0 }), ParamError);
   assert.throws(() => hdbscanTree(x, x.rows + 1), /minSamples must be an integer in \[1, 760\]/);
   assert.throws(() => hdbscan({ data: Float64Array.from([0, Number.NaN, 1, 2]), rows: 2, cols: 2 }), /finite|NaN/i);
+});
+
+test('hdbscanTree: the mutual-reachability MST weights equal SciPy’s (core distances from scikit-learn) for minSamples 1, 5, 10', () => {
+  const fx = JSON.parse(readFileSync(new URL('../../test/fixtures/hdbscan-reference.json', import.meta.url), 'utf8')) as {
+    x: number[];
+    rows: number;
+    cols: number;
+    cases: Array<{ minSamples: number; mstWeights: number[] }>;
+  };
+  const x = { data: Float64Array.from(fx.x), rows: fx.rows, cols: fx.cols };
+  for (const c of fx.cases) {
+    const tree = hdbscanTree(x, c.minSamples);
+    assert.equal(tree.dist.length, c.mstWeights.length);
+    tree.dist.forEach((w, i) => assert.ok(Math.abs(w - c.mstWeights[i]!) < 1e-9 * (1 + w), `minSamples ${c.minSamples}, edge ${i}: ${w} vs ${c.mstWeights[i]}`));
+  }
 });
