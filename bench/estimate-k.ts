@@ -44,6 +44,8 @@ export interface EstimateKBenchOptions {
   tag?: string;
   /** k-means restarts per k. @defaultValue 3 */
   nInit?: number;
+  /** Rows of the `hdbscan` criterion's own sample. @defaultValue 10,000 (`HDBSCAN_MAX_ROWS`) */
+  hdbscanSample?: number;
   resultsDir?: string;
   log?: (line: string) => void;
 }
@@ -76,7 +78,7 @@ export async function runEstimateKBench(o: EstimateKBenchOptions = {}): Promise<
       const x = await representation(name, rep, base.x, cache, seed, log, trueK, o.aeEpochs ?? 20);
       const repSeconds = (performance.now() - t0) / 1000;
       const cpu0 = process.cpuUsage();
-      const est = await estimateK(x, { range: o.range, criteria, select: criteria[0], sampleSize: sample, seed, nInit: o.nInit, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
+      const est = await estimateK(x, { range: o.range, criteria, select: criteria[0], sampleSize: sample, seed, nInit: o.nInit, hdbscanSampleSize: o.hdbscanSample, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
       const cpu = process.cpuUsage(cpu0);
       const criteriaCpuSeconds = (cpu.user + cpu.system) / 1e6;
       const chosen: Record<string, number> = {};

@@ -89,10 +89,14 @@ test('estimateK: hdbscan is deterministic for a seed, counts outside the range v
   const b = await estimateK(x, { range: [2, 12], select: 'hdbscan', seed: 4, sampleSize: 500 });
   assert.deepEqual(a.curves, b.curves);
   assert.equal(a.sampleSize, 500);
+  assert.equal(a.curves.hdbscan!.sampleSize, 760); // its own sample: all 760 rows
+  const small = await estimateK(x, { range: [2, 12], select: 'hdbscan', seed: 4, hdbscanSampleSize: 300 });
+  assert.equal(small.curves.hdbscan!.sampleSize, 300);
   assert.deepEqual(Object.keys(a.curves), ['hdbscan']);
   const low = await estimateK(x, { range: [7, 9], select: 'hdbscan', seed: 0 });
   assert.equal(low.k, 7);
   assert.deepEqual(low.curves.hdbscan!.values, [1, 0, 0]);
   await assert.rejects(estimateK(x, { select: 'hdbscan', hdbscanMinSamples: 0 }), /hdbscanMinSamples/);
+  await assert.rejects(estimateK(x, { select: 'hdbscan', hdbscanSampleSize: 10 }), /hdbscanSampleSize/);
   await assert.rejects(estimateK(x, { select: 'hdbscan', range: [2, 760] }), /2 <= lo <= hi <= n − 1 = 759/);
 });

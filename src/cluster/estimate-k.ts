@@ -24,7 +24,7 @@ import { KMeans } from './kmeans.ts';
  * - `stability`: mean ARI between k-means fits on random 80 % subsamples (highest wins; ties: largest k);
  * - `calinski-harabasz` (highest wins), `davies-bouldin` (lowest wins);
  * - `hdbscan`: the number of clusters HDBSCAN (density-based, any shape) finds, over a grid of
- *   minimum cluster sizes ({@link HDBSCAN_SIZE_FRACTIONS} of the sample, at most
+ *   minimum cluster sizes ({@link HDBSCAN_SIZE_FRACTIONS} of its own sample of up to
  *   {@link HDBSCAN_MAX_ROWS} rows); the value at k is the
  *   share of the grid that found k clusters (counts outside the range vote for its nearer end;
  *   highest wins, ties: smaller k). It fits no k-means.
@@ -32,7 +32,7 @@ import { KMeans } from './kmeans.ts';
 export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin' | 'hdbscan';
 /** Every criterion, in the order the curves are reported. */
 export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin', 'hdbscan'];
-/** Most rows the `hdbscan` criterion clusters (a seeded random part of the sample above; its exact MST costs O(n²)). */
+/** Rows the `hdbscan` criterion clusters by default: its own seeded sample of the data, larger than the k-means sample since density estimates need rows (its exact MST costs O(n²)). */
 export const HDBSCAN_MAX_ROWS = 10000;
 /** Minimum cluster sizes of the `hdbscan` criterion, as fractions of the sample's rows (at least 5 rows each). */
 export const HDBSCAN_SIZE_FRACTIONS: readonly number[] = [0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05];
@@ -59,6 +59,8 @@ export interface EstimateKOptions {
   readonly stabilityRuns?: number;
   /** HDBSCAN's `minSamples` in the `hdbscan` criterion (capped at the sample's rows − 1). @defaultValue 10 */
   readonly hdbscanMinSamples?: number;
+  /** Rows of the `hdbscan` criterion's own seeded sample (time grows as its square). @defaultValue {@link HDBSCAN_MAX_ROWS} */
+  readonly hdbscanSampleSize?: number;
   /** Seed of the sample, the k-means runs and the references. @defaultValue 0 */
   readonly seed?: number;
   /** onnxruntime threads. @defaultValue all cores */
@@ -79,6 +81,8 @@ export interface KCurve {
   readonly errors?: number[];
   /** `hdbscan` only: each minimum cluster size tried and the clusters (and noise rows) it found. */
   readonly runs?: Array<{ minClusterSize: number; clusters: number; noise: number }>;
+  /** `hdbscan` only: the rows of its own sample. */
+  readonly sampleSize?: number;
 }
 
 /** Result of {@link estimateK}. */
@@ -137,6 +141,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const B = intOption(where, 'gapReferences', options.gapReferences, 5, { min: 1 });
   const R = intOption(where, 'stabilityRuns', options.stabilityRuns, 3, { min: 2 });
   const minSamples = intOption(where, 'hdbscanMinSamples', options.hdbscanMinSamples, 10, { min: 1 });
+  const hdbscanRows = intOption(where, 'hdbscanSampleSize', options.hdbscanSampleSize, HDBSCAN_MAX_ROWS, { min: MIN_ROWS_FOR_AUTO_K });
   const seed = seedOption(where, options.seed);
   const threads = threadsOption(where, options.threads);
   const t0 = performance.now();
@@ -153,9 +158,11 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const want = (c: KCriterion) => criteria.includes(c);
   const needKMeans = criteria.some((c) => c !== 'hdbscan' && c !== 'bic' && c !== 'gmm-silhouette' && c !== 'stability');
   let hdbscanRuns: KCurve['runs'];
+  let hdbscanN = 0;
   if (want('hdbscan')) {
-    // its exact MST is O(n²): above HDBSCAN_MAX_ROWS it works on a seeded random part of the sample
-    const h = sample(s, HDBSCAN_MAX_ROWS, rng.fork('hdbscan'));
+    // its own sample: density estimates need more rows than k-means, and it fits only one tree
+    const h = sample(x, hdbscanRows, rng.fork('hdbscan'));
+    hdbscanN = h.rows;
     const tree = hdbscanTree(h, Math.min(minSamples, h.rows - 1));
     hdbscanRuns = HDBSCAN_SIZE_FRACTIONS.map((f) => {
       const minClusterSize = Math.min(h.rows, Math.max(5, Math.round(f * h.rows)));
@@ -201,7 +208,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   for (const c of criteria) {
     const v = values[c]!;
     const rule: KCurve['rule'] = c === 'gap' ? 'gap' : c === 'bic' || c === 'kmeans-bic' || c === 'davies-bouldin' ? 'min' : 'max';
-    curves[c] = { values: v, rule, best: pick(ks, v, rule, gapErr, c === 'stability'), ...(c === 'gap' ? { errors: gapErr } : {}), ...(c === 'hdbscan' ? { runs: hdbscanRuns! } : {}) };
+    curves[c] = { values: v, rule, best: pick(ks, v, rule, gapErr, c === 'stability'), ...(c === 'gap' ? { errors: gapErr } : {}), ...(c === 'hdbscan' ? { runs: hdbscanRuns!, sampleSize: hdbscanN } : {}) };
   }
   return { k: curves[select]!.best, selectedBy: select, ks, curves, sampleSize: n, seconds: (performance.now() - t0) / 1000 };
 }
