@@ -80,9 +80,19 @@ export interface KCurve {
   /** The gap statistic's standard errors s(k) (gap only). */
   readonly errors?: number[];
   /** `hdbscan` only: each minimum cluster size tried and the clusters (and noise rows) it found. */
-  readonly runs?: Array<{ minClusterSize: number; clusters: number; noise: number }>;
+  readonly runs?: HdbscanRun[];
   /** `hdbscan` only: the rows of its own sample. */
   readonly sampleSize?: number;
+}
+
+/** One minimum cluster size of the `hdbscan` criterion and what HDBSCAN found with it. */
+export interface HdbscanRun {
+  /** Fewest rows a cluster could have. */
+  readonly minClusterSize: number;
+  /** Clusters selected. */
+  readonly clusters: number;
+  /** Rows left as noise. */
+  readonly noise: number;
 }
 
 /** Result of {@link estimateK}. */

@@ -38,7 +38,9 @@ export interface HdbscanTree {
   readonly n: number;
   /** Merge m (node n + m) joins `left[m]` and `right[m]` at distance `dist[m]`; nodes < n are rows. */
   readonly left: Int32Array;
+  /** The other node of each merge. */
   readonly right: Int32Array;
+  /** Mutual-reachability distance of each merge, ascending. */
   readonly dist: Float64Array;
   /** Rows under node n + m. */
   readonly size: Int32Array;
