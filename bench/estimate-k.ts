@@ -3,7 +3,8 @@
  * data sets, on two representations — `pca` (PCA-50 of the inputs, or the raw features when
  * narrower) and `umap` (UMAP of that to 10 dimensions, N2D's settings: nNeighbors 20, minDist 0)
  * — recording each criterion's curve and chosen k next to the true k, one record per
- * (data set, representation) in bench/results/ and a table in the result.
+ * (data set, representation) in bench/results/ and a table in the result. Records carry the wall and
+ * CPU seconds of the criteria (the onnxruntime threads' CPU included).
  *
  *   deepclust bench estimate-k -o data-dir=../shared/data --json
  *   deepclust bench estimate-k -o sets=digits,synth-unequal -o reps=umap -o sample=3000 --json
@@ -43,6 +44,8 @@ export interface EstimateKBenchOptions {
   tag?: string;
   /** k-means restarts per k. @defaultValue 3 */
   nInit?: number;
+  /** Rows of the `hdbscan` criterion's own sample. @defaultValue 10,000 (`HDBSCAN_MAX_ROWS`) */
+  hdbscanSample?: number;
   resultsDir?: string;
   log?: (line: string) => void;
 }
@@ -74,11 +77,14 @@ export async function runEstimateKBench(o: EstimateKBenchOptions = {}): Promise<
       const t0 = performance.now();
       const x = await representation(name, rep, base.x, cache, seed, log, trueK, o.aeEpochs ?? 20);
       const repSeconds = (performance.now() - t0) / 1000;
-      const est = await estimateK(x, { range: o.range, criteria, sampleSize: sample, seed, nInit: o.nInit, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
+      const cpu0 = process.cpuUsage();
+      const est = await estimateK(x, { range: o.range, criteria, select: criteria[0], sampleSize: sample, seed, nInit: o.nInit, hdbscanSampleSize: o.hdbscanSample, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
+      const cpu = process.cpuUsage(cpu0);
+      const criteriaCpuSeconds = (cpu.user + cpu.system) / 1e6;
       const chosen: Record<string, number> = {};
       for (const c of criteria) chosen[c] = est.curves[c]!.best;
-      log(`${name}/${rep} (true k ${trueK}): ${criteria.map((c) => `${c} ${chosen[c]}`).join(', ')} [${est.seconds.toFixed(0)} s]`);
-      const rec = { suite: 'estimate-k', data: name, representation: rep, nInit: o.nInit ?? 3, n: x.rows, d: x.cols, trueK, chosen, ks: est.ks, curves: est.curves, sampleSize: est.sampleSize, seconds: { representation: repSeconds, criteria: est.seconds }, seed, ...provenance() };
+      log(`${name}/${rep} (true k ${trueK}): ${criteria.map((c) => `${c} ${chosen[c]}`).join(', ')} [${est.seconds.toFixed(1)} s wall, ${criteriaCpuSeconds.toFixed(1)} s CPU]`);
+      const rec = { suite: 'estimate-k', data: name, representation: rep, nInit: o.nInit ?? 3, n: x.rows, d: x.cols, trueK, chosen, ks: est.ks, curves: est.curves, sampleSize: est.sampleSize, seconds: { representation: repSeconds, criteria: est.seconds, criteriaCpu: criteriaCpuSeconds }, seed, ...provenance() };
       writeFileSync(join(dir, `estimate-k-${name}-${rep}${o.tag ? `-${o.tag}` : ''}.json`), `${JSON.stringify(rec, null, 2)}\n`);
       table.push({ data: name, representation: rep, trueK, ...chosen });
     }

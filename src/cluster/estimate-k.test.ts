@@ -17,6 +17,28 @@ function blobs(seed: number): { data: Float64Array; rows: number; cols: number }
   return { data: Float64Array.from(out), rows: out.length / d, cols: d };
 }
 
+/** 5 non-convex clusters in 2-d: two interleaved moons, a ring around a dense blob, a small far blob. */
+function shapes(seed: number): { data: Float64Array; rows: number; cols: number } {
+  const rng = new Rng(seed);
+  const pts: number[] = [];
+  const add = (x: number, y: number, s: number) => pts.push(x + rng.normal() * s, y + rng.normal() * s);
+  for (let i = 0; i < 200; i++) {
+    const a = Math.PI * rng.random();
+    add(Math.cos(a), Math.sin(a), 0.06);
+  }
+  for (let i = 0; i < 150; i++) {
+    const a = Math.PI * rng.random();
+    add(1 - Math.cos(a), 0.5 - Math.sin(a), 0.06);
+  }
+  for (let i = 0; i < 250; i++) {
+    const a = 2 * Math.PI * rng.random();
+    add(6 + 2 * Math.cos(a), 2 * Math.sin(a), 0.08);
+  }
+  for (let i = 0; i < 120; i++) add(6, 0, 0.3);
+  for (let i = 0; i < 40; i++) add(-4, 5, 0.1);
+  return { data: Float64Array.from(pts), rows: pts.length / 2, cols: 2 };
+}
+
 test('estimateK finds 5 unequal blobs by every criterion but stability, with one curve value per k', async () => {
   const x = blobs(1);
   const est = await estimateK(x, { range: [2, 9], criteria: K_CRITERIA, seed: 0 });
@@ -26,6 +48,7 @@ test('estimateK finds 5 unequal blobs by every criterion but stability, with one
   for (const c of K_CRITERIA) {
     assert.equal(est.curves[c]!.values.length, 8, c);
     if (c !== 'stability') assert.equal(est.curves[c]!.best, 5, c);
+    if (c !== 'hdbscan') assert.equal(est.curves[c]!.runs, undefined);
   }
   assert.equal(est.curves.gap!.errors!.length, 8);
   const again = await estimateK(x, { range: [2, 9], select: 'bic', seed: 0 });
@@ -42,4 +65,38 @@ test('estimateK: bad ranges, too few rows and unknown criteria are one-line Para
   await assert.rejects(estimateK(x, { criteria: ['elbow' as never] }), /unknown criterion "elbow"/);
   assert.deepEqual(checkKRange('w', undefined, 25), [2, 24]);
   assert.deepEqual(checkKRange('w', undefined, 1000), [2, 30]);
+});
+
+test('estimateK: hdbscan finds 5 non-convex clusters (moons, a ring around a blob) where silhouette, Davies–Bouldin and BIC do not', async () => {
+  for (const seed of [1, 2]) {
+    const est = await estimateK(shapes(seed), { range: [2, 12], criteria: ['silhouette', 'davies-bouldin', 'bic'], select: 'hdbscan', seed: 0 });
+    assert.equal(est.k, 5);
+    assert.equal(est.selectedBy, 'hdbscan');
+    assert.notEqual(est.curves.silhouette!.best, 5);
+    assert.notEqual(est.curves['davies-bouldin']!.best, 5);
+    assert.notEqual(est.curves.bic!.best, 5);
+    const h = est.curves.hdbscan!;
+    assert.equal(h.rule, 'max');
+    assert.equal(h.values.length, 11);
+    assert.equal(h.values[3], 1); // every minimum cluster size of the grid found 5
+    assert.deepEqual(h.runs!.map((r) => r.minClusterSize), [5, 6, 8, 11, 15, 23, 38]);
+  }
+});
+
+test('estimateK: hdbscan is deterministic for a seed, counts outside the range vote for its nearer end, and fits no k-means alone', async () => {
+  const x = shapes(3);
+  const a = await estimateK(x, { range: [2, 12], select: 'hdbscan', seed: 4, sampleSize: 500 });
+  const b = await estimateK(x, { range: [2, 12], select: 'hdbscan', seed: 4, sampleSize: 500 });
+  assert.deepEqual(a.curves, b.curves);
+  assert.equal(a.sampleSize, 500);
+  assert.equal(a.curves.hdbscan!.sampleSize, 760); // its own sample: all 760 rows
+  const small = await estimateK(x, { range: [2, 12], select: 'hdbscan', seed: 4, hdbscanSampleSize: 300 });
+  assert.equal(small.curves.hdbscan!.sampleSize, 300);
+  assert.deepEqual(Object.keys(a.curves), ['hdbscan']);
+  const low = await estimateK(x, { range: [7, 9], select: 'hdbscan', seed: 0 });
+  assert.equal(low.k, 7);
+  assert.deepEqual(low.curves.hdbscan!.values, [1, 0, 0]);
+  await assert.rejects(estimateK(x, { select: 'hdbscan', hdbscanMinSamples: 0 }), /hdbscanMinSamples/);
+  await assert.rejects(estimateK(x, { select: 'hdbscan', hdbscanSampleSize: 10 }), /hdbscanSampleSize/);
+  await assert.rejects(estimateK(x, { select: 'hdbscan', range: [2, 760] }), /2 <= lo <= hi <= n − 1 = 759/);
 });

@@ -10,6 +10,7 @@ import { Rng } from '../random.ts';
 import { symmetricEigen } from './_internal/linalg.ts';
 import { checkMatrix, intOption, seedOption, threadsOption } from './_internal/validate.ts';
 import { GaussianMixture } from './gmm.ts';
+import { condenseAndSelect, hdbscanTree } from './hdbscan.ts';
 import { KMeans } from './kmeans.ts';
 
 /**
@@ -21,11 +22,20 @@ import { KMeans } from './kmeans.ts';
  * - `gap`: Tibshirani's gap statistic against uniform data in the principal-axes box (smallest k
  *   with gap(k) ≥ gap(k+1) − s(k+1));
  * - `stability`: mean ARI between k-means fits on random 80 % subsamples (highest wins; ties: largest k);
- * - `calinski-harabasz` (highest wins), `davies-bouldin` (lowest wins).
+ * - `calinski-harabasz` (highest wins), `davies-bouldin` (lowest wins);
+ * - `hdbscan`: the number of clusters HDBSCAN (density-based, any shape) finds, over a grid of
+ *   minimum cluster sizes ({@link HDBSCAN_SIZE_FRACTIONS} of its own sample of up to
+ *   {@link HDBSCAN_MAX_ROWS} rows); the value at k is the
+ *   share of the grid that found k clusters (counts outside the range vote for its nearer end;
+ *   highest wins, ties: smaller k). It fits no k-means.
  */
-export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin';
+export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin' | 'hdbscan';
 /** Every criterion, in the order the curves are reported. */
-export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin'];
+export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin', 'hdbscan'];
+/** Rows the `hdbscan` criterion clusters by default: its own seeded sample of the data, larger than the k-means sample since density estimates need rows (its exact MST costs O(n²)). */
+export const HDBSCAN_MAX_ROWS = 10000;
+/** Minimum cluster sizes of the `hdbscan` criterion, as fractions of the sample's rows (at least 5 rows each). */
+export const HDBSCAN_SIZE_FRACTIONS: readonly number[] = [0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05];
 /** The criterion that decides by default (chosen by measurement, docs/gmm.md). */
 export const DEFAULT_K_CRITERION: KCriterion = 'silhouette';
 /** Fewest rows for which k is estimated. */
@@ -47,6 +57,10 @@ export interface EstimateKOptions {
   readonly gapReferences?: number;
   /** Subsample fits per k of the stability criterion. @defaultValue 3 */
   readonly stabilityRuns?: number;
+  /** HDBSCAN's `minSamples` in the `hdbscan` criterion (capped at the sample's rows − 1). @defaultValue 10 */
+  readonly hdbscanMinSamples?: number;
+  /** Rows of the `hdbscan` criterion's own seeded sample (time grows as its square). @defaultValue {@link HDBSCAN_MAX_ROWS} */
+  readonly hdbscanSampleSize?: number;
   /** Seed of the sample, the k-means runs and the references. @defaultValue 0 */
   readonly seed?: number;
   /** onnxruntime threads. @defaultValue all cores */
@@ -65,6 +79,20 @@ export interface KCurve {
   readonly best: number;
   /** The gap statistic's standard errors s(k) (gap only). */
   readonly errors?: number[];
+  /** `hdbscan` only: each minimum cluster size tried and the clusters (and noise rows) it found. */
+  readonly runs?: HdbscanRun[];
+  /** `hdbscan` only: the rows of its own sample. */
+  readonly sampleSize?: number;
+}
+
+/** One minimum cluster size of the `hdbscan` criterion and what HDBSCAN found with it. */
+export interface HdbscanRun {
+  /** Fewest rows a cluster could have. */
+  readonly minClusterSize: number;
+  /** Clusters selected. */
+  readonly clusters: number;
+  /** Rows left as noise. */
+  readonly noise: number;
 }
 
 /** Result of {@link estimateK}. */
@@ -122,6 +150,8 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const nInit = intOption(where, 'nInit', options.nInit, 3, { min: 1 });
   const B = intOption(where, 'gapReferences', options.gapReferences, 5, { min: 1 });
   const R = intOption(where, 'stabilityRuns', options.stabilityRuns, 3, { min: 2 });
+  const minSamples = intOption(where, 'hdbscanMinSamples', options.hdbscanMinSamples, 10, { min: 1 });
+  const hdbscanRows = intOption(where, 'hdbscanSampleSize', options.hdbscanSampleSize, HDBSCAN_MAX_ROWS, { min: MIN_ROWS_FOR_AUTO_K });
   const seed = seedOption(where, options.seed);
   const threads = threadsOption(where, options.threads);
   const t0 = performance.now();
@@ -136,8 +166,24 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const gapErr: number[] = [];
   const refs = criteria.includes('gap') ? referenceSets(s, B, rng.fork('gap')) : [];
   const want = (c: KCriterion) => criteria.includes(c);
+  const needKMeans = criteria.some((c) => c !== 'hdbscan' && c !== 'bic' && c !== 'gmm-silhouette' && c !== 'stability');
+  let hdbscanRuns: KCurve['runs'];
+  let hdbscanN = 0;
+  if (want('hdbscan')) {
+    // its own sample: density estimates need more rows than k-means, and it fits only one tree
+    const h = sample(x, hdbscanRows, rng.fork('hdbscan'));
+    hdbscanN = h.rows;
+    const tree = hdbscanTree(h, Math.min(minSamples, h.rows - 1));
+    hdbscanRuns = HDBSCAN_SIZE_FRACTIONS.map((f) => {
+      const minClusterSize = Math.min(h.rows, Math.max(5, Math.round(f * h.rows)));
+      const r = condenseAndSelect(tree, minClusterSize);
+      return { minClusterSize, clusters: r.nClusters, noise: r.noise };
+    });
+    values.hdbscan = ks.map((k) => hdbscanRuns!.filter((r) => Math.min(ks[ks.length - 1]!, Math.max(ks[0]!, r.clusters)) === k).length / hdbscanRuns!.length);
+  }
   for (const [idx, k] of ks.entries()) {
-    const km = await new KMeans({ nClusters: k, nInit, seed: seed + k, threads }).fit(s);
+    if (!criteria.some((c) => c !== 'hdbscan')) break;
+    const km = needKMeans ? await new KMeans({ nClusters: k, nInit, seed: seed + k, threads }).fit(s) : { labels: new Int32Array(0), inertia: NaN };
     const distinct = new Set(km.labels).size;
     const ok = distinct >= 2;
     if (want('silhouette')) values.silhouette!.push(ok ? await silhouetteScore(s, km.labels, { threads }) : null);
@@ -172,7 +218,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   for (const c of criteria) {
     const v = values[c]!;
     const rule: KCurve['rule'] = c === 'gap' ? 'gap' : c === 'bic' || c === 'kmeans-bic' || c === 'davies-bouldin' ? 'min' : 'max';
-    curves[c] = { values: v, rule, best: pick(ks, v, rule, gapErr, c === 'stability'), ...(c === 'gap' ? { errors: gapErr } : {}) };
+    curves[c] = { values: v, rule, best: pick(ks, v, rule, gapErr, c === 'stability'), ...(c === 'gap' ? { errors: gapErr } : {}), ...(c === 'hdbscan' ? { runs: hdbscanRuns!, sampleSize: hdbscanN } : {}) };
   }
   return { k: curves[select]!.best, selectedBy: select, ks, curves, sampleSize: n, seconds: (performance.now() - t0) / 1000 };
 }

@@ -11,4 +11,5 @@ export { PCA, type FittedPCA, type PCAOptions } from './pca.ts';
 export { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type FittedGaussianMixture, type GaussianMixtureOptions, type GmmDiagnostics, type GmmInit, type GmmRunInfo } from './gmm.ts';
 export { Umap, type FittedUmap, type UmapOptions } from './umap.ts';
 export { rowArgMax, storeGaussianMixture, storedMixtureProba, storedUmapTransform, type StoredGaussianMixture, type StoredUmap } from './stored-models.ts';
-export { DEFAULT_K_CRITERION, K_CRITERIA, MIN_ROWS_FOR_AUTO_K, checkKRange, estimateK, type EstimateKOptions, type KCriterion, type KCurve, type KEstimate } from './estimate-k.ts';
+export { DEFAULT_K_CRITERION, HDBSCAN_MAX_ROWS, HDBSCAN_SIZE_FRACTIONS, K_CRITERIA, MIN_ROWS_FOR_AUTO_K, checkKRange, estimateK, type EstimateKOptions, type HdbscanRun, type KCriterion, type KCurve, type KEstimate } from './estimate-k.ts';
+export { condenseAndSelect, hdbscan, hdbscanTree, type HdbscanOptions, type HdbscanResult, type HdbscanTree } from './hdbscan.ts';
