@@ -3,13 +3,36 @@
 // the test writes (USPS and Fashion-MNIST absent: skipped with the files they need).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeIdxSet, tempDir } from '../data/_test/fixtures.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { encodeIdx } from '../data/idx.ts';
 import { missingDataMessage } from './availability.ts';
 import { EXPERIMENTS, formatMarkdown, runExperiment } from './index.ts';
 import { formatTimeSplit, timeSplitRows } from './n2d-time-split.ts';
 import { benchRecord } from '../../bench/n2d-table.ts';
 
 const e = EXPERIMENTS['n2d-table']!;
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'deepclust-n2d-table-'));
+  after(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** MNIST-style gzip IDX files in `folder`: image i of class i % classes is a bright band at its class's rows, plus a little texture. */
+function writeIdxSet(folder: string, opts: { train: number; test: number; classes?: number }): void {
+  mkdirSync(folder, { recursive: true });
+  const classes = opts.classes ?? 10;
+  for (const [split, n] of [['train', opts.train], ['t10k', opts.test]] as const) {
+    const px = new Uint8Array(n * 784);
+    for (let i = 0; i < n; i++) for (let p = 0; p < 784; p++) px[i * 784 + p] = Math.floor(p / 28 / (28 / classes)) === i % classes ? 200 + ((i + p) % 50) : (i * 7 + p) % 40;
+    writeFileSync(join(folder, `${split}-images-idx3-ubyte.gz`), gzipSync(encodeIdx([n, 28, 28], px)));
+    writeFileSync(join(folder, `${split}-labels-idx1-ubyte.gz`), gzipSync(encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % classes))));
+  }
+}
 
 test('n2d-table: the four data sets, the paper values with their sources, the time split', () => {
   assert.deepEqual(
