@@ -352,10 +352,10 @@ const N2D_TABLE: Experiment = {
     'Whole data set, fitted and scored on the same rows, as the authors’ n2d.py loads them: MNIST 70,000 (train + test), MNIST-test the 10,000 test digits (`mnist:test`), USPS 9,298 (train + test), Fashion-MNIST 70,000 (train + test); pixels / 255. The `n2d` preset: autoencoder d-500-500-2000-k (MSE, Adam 1e-3, batch 256), UMAP of the code (20 neighbours, min_dist 0, k dimensions), full-covariance Gaussian mixture; labels from the mixture. Time split from the fit’s timings: autoencoder = pretraining, UMAP and GMM = the final clustering’s two fits.',
   deviations: [
     'UMAP is umap-js, not umap-learn (the same algorithm with another nearest-neighbour search and epoch schedule), seeded from our generator; the preset’s notes list the rest.',
-    'The paper’s MNIST value (0.979 / 0.942) is the one issue 20 quotes; paperswithcode lists N2D on MNIST-full as 0.987 / 0.964. The paper text could not be read here, so both MNIST and USPS values are marked unverified (docs/n2d.md).',
+    'The paper text could not be read here, so the MNIST and USPS values are marked unverified (docs/n2d.md): MNIST’s 0.979 / 0.942 is issue 20’s quote (paperswithcode lists 0.987 / 0.964), and a run of the authors’ code stored in their repository’s history scores 0.9785 / 0.9412 (bench n2d-authors-run); USPS’s is the brief’s.',
   ],
   sources: {
-    issue20: 'issue 20 (N2D, Gaussian mixtures and estimating k): "MNIST-70k ACC 0.979 / NMI 0.942"; not checked against the paper text (paperswithcode lists 0.987 / 0.964 for MNIST-full)',
+    issue20: 'issue 20 (N2D, Gaussian mixtures and estimating k): "MNIST-70k ACC 0.979 / NMI 0.942"; not the paper text (paperswithcode lists 0.987 / 0.964 for MNIST-full; the cluster file of a 2022 run of the authors’ code in rymc/n2d’s history scores 0.9785 / 0.9412, bench/results/n2d-authors-run.json)',
     pwc: 'paperswithcode.com, N2D (UMAP) "Results from the Paper" (MNIST-test 0.948 / 0.882, Fashion-MNIST 0.672 / 0.684); Fashion-MNIST also as issue 20 quotes it',
     brief: 'the task brief of `reproduce n2d-table` (USPS 0.958 / 0.901); not found in any source read here',
   },
