@@ -120,6 +120,27 @@ export const benchSuites: Record<string, BenchSuite> = {
         log,
       }),
   },
+  'n2d-table': {
+    description: 'deepclust reproduce n2d-table with a record per run in bench/results/: N2D ACC/NMI next to the paper, time split autoencoder/UMAP/GMM (options: data-dir, budget (full|short), seeds, limit, pretrainEpochs, threads)',
+    run: async ({ options, log }) =>
+      (await import('./n2d-table.ts')).runN2dTableBench({
+        dataDir: options['data-dir'],
+        budget: options.budget as 'full' | 'short' | undefined,
+        seeds: num(options, 'seeds'),
+        limit: num(options, 'limit'),
+        pretrainEpochs: num(options, 'pretrainEpochs'),
+        threads: num(options, 'threads'),
+        resultsDir: options['results-dir'],
+        log,
+      }),
+  },
+  'n2d-authors-run': {
+    description: "scores cluster files written by the N2D authors' n2d.py against our data sets, to check the paper values (options: mnist, mnist-test, fashion, usps = <clusters.txt>, source, data-dir)",
+    run: async ({ options, log }) => {
+      const { 'data-dir': dataDir, source, 'results-dir': resultsDir, ...files } = options;
+      return (await import('./n2d-authors-run.ts')).runN2dAuthorsRun({ files, dataDir, source, resultsDir, log });
+    },
+  },
   silhouette: {
     description: 'exact silhouette of 70,000×10 random points vs scikit-learn (options: n, d, k, rounds, threads, precision, sklearn=false)',
     run: async ({ options, log }) => (await import('./silhouette.ts')).runSilhouetteBench({ n: num(options, 'n'), d: num(options, 'd'), k: num(options, 'k'), rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), precision: options.precision as 'float64' | 'float32' | undefined, noSklearn: options.sklearn === 'false', log }),

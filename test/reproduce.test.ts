@@ -119,7 +119,7 @@ test('short schedule: the budget, the knobs and --limit as caps', () => {
 });
 
 const bad: Array<[string, string[], RegExp]> = [
-  ['unknown experiment', ['idec-tabel2'], /^deepclust: error: reproduce: unknown experiment 'idec-tabel2' \(did you mean 'idec-table2'\?\); choose one of quickstart, idec-table2, snnl-table3, snnl-table4, snnl-table5, snnl-fig3, cdc-table2, cdc-table3, aljalbout-table1\n$/],
+  ['unknown experiment', ['idec-tabel2'], /^deepclust: error: reproduce: unknown experiment 'idec-tabel2' \(did you mean 'idec-table2'\?\); choose one of quickstart, idec-table2, snnl-table3, snnl-table4, snnl-table5, snnl-fig3, cdc-table2, cdc-table3, aljalbout-table1, n2d-table\n$/],
   ['--seeds 0', ['quickstart', '--seeds', '0'], /^deepclust: error: reproduce: option '--seeds' must be a positive integer, got "0"\n$/],
   ['--seeds not a number', ['quickstart', '--seeds', 'three'], /option '--seeds' must be a positive integer, got "three"/],
   ['--seeds fraction', ['quickstart', '--seeds', '1.5'], /option '--seeds' must be a positive integer, got "1\.5"/],

@@ -211,6 +211,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     ({ labels, centers } = r);
     for (const [name, p] of Object.entries(r.params ?? {})) store.add(`final.${name}`, [...p.shape], p.data, false);
     timings.recluster = (performance.now() - t0) / 1000;
+    for (const [step, seconds] of Object.entries(r.timings ?? {})) timings[`recluster.${step}`] = seconds;
     input.onProgress?.({ phase: 'recluster', done: 1, total: 1, labels });
   }
   const steps = pretrainSteps + iterations; // every clustering iteration is one step

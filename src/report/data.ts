@@ -257,6 +257,11 @@ export function readRun(dir: string): SavedRun {
   if (!existsSync(resultPath)) throw new DataError(`'${dir}' is not a deepclust run directory (no result.json); pass the --out directory of a 'deepclust fit' run`);
   const result = readJson(resultPath, 'the run result') as RunResult;
   const n = result?.dataset?.n;
+  // an auto run (`deepclust fit` without --method) trains nothing: no history and no method config
+  if (result && typeof result === 'object' && result.method === 'auto') {
+    result.history ??= [];
+    result.config ??= { name: 'auto' };
+  }
   if (!result || typeof result !== 'object' || !Number.isInteger(n) || !Number.isInteger(result.k) || !Array.isArray(result.history) || typeof result.metrics !== 'object' || result.metrics === null)
     throw new DataError(`'${resultPath}' is not a deepclust result (missing dataset.n, k, metrics or history); rerun 'deepclust fit' with --out to recreate the run`);
   const labelsPath = join(dir, 'labels.csv');

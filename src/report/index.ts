@@ -10,6 +10,7 @@ import { atomicWrite } from '../engine/index.ts';
 import { clusterAccuracy } from '../metrics/index.ts';
 import { type Chart, accuracyChart, clusterSizesChart, labelChangeChart, lossChart, scatterChart } from './charts.ts';
 import { type ReportData, type SavedRun, decodeFloat32, readRun } from './data.ts';
+import { kCurvesChart, kEstimateOf, kEstimateText } from './k-curves.ts';
 import { map2d } from './map2d.ts';
 import { encodePng, pngDataUri } from './png.ts';
 
@@ -225,6 +226,14 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
     `<div class="cols"><section><h2>Run</h2>${keyValueTable(runRows)}</section><section><h2>Data</h2>${keyValueTable(dataRows)}</section></div>`,
     `<h2>Metrics</h2><table class="metrics">${metricRows}</table>${note(`ACC/NMI/ARI against the ground truth${truth ? '' : ' (none: the data has no labels)'}; silhouette, Calinski–Harabasz and Davies–Bouldin on the final embedding.`)}`,
   );
+
+  // ---- estimating k (only when the run estimated it)
+  const kView = kEstimateOf(result);
+  if (kView) {
+    const kChart = await kCurvesChart(kView);
+    if (kChart) charts.push(kChart);
+    sections.push(`<section id="k-estimate"><h2>Estimating k</h2>${kEstimateText(kView, esc)}${kChart ? chartFigure(kChart) : note('No curve values were recorded.')}</section>`);
+  }
 
   // ---- training curves
   const curves: string[] = [];

@@ -18,9 +18,12 @@ export function splitsNeeded(protocol: Protocol): FileSplit[] {
  */
 export function missingDataMessage(dataset: string, protocol: Protocol, options: LookupOptions = {}): string | undefined {
   if (dataset === EMBEDDED) return undefined;
-  const ds = NAMED_DATASETS[dataset];
-  if (!ds) return `'${dataset}' is not a named data set`;
-  for (const split of splitsNeeded(protocol)) {
+  // a group may name one split of a set (`mnist:test`, N2D's MNIST-test) for the whole protocol
+  const [name = dataset, part] = dataset.split(':');
+  const ds = NAMED_DATASETS[name];
+  if (!ds) return `'${name}' is not a named data set`;
+  if (part !== undefined && (protocol.kind !== 'whole' || !['train', 'test', 'all'].includes(part))) return `'${dataset}': a split (train, test or all) can only be named with the whole protocol`;
+  for (const split of part !== undefined ? [part as FileSplit] : splitsNeeded(protocol)) {
     if (locate(ds, split, options)) continue;
     const download = downloadableVariant(ds) ? ` Or fetch it into the cache with: deepclust datasets download ${ds.name}` : '';
     return `${notFoundError(ds, split, options).message}${download}`;

@@ -3,7 +3,8 @@
  * seeds next to the paper's value), the protocol, the schedule, wall time, skipped data sets,
  * deviations and the sources of the paper values.
  */
-import { LOWER_IS_BETTER, METRIC_LABELS, type PaperValue } from './registry.ts';
+import { formatTimeSplit } from './n2d-time-split.ts';
+import { EXPERIMENTS, LOWER_IS_BETTER, METRIC_LABELS, type PaperValue } from './registry.ts';
 import type { ReproduceResult, RowSummary } from './runner.ts';
 
 /** A metric value for a table cell: 4 decimals, 1 for large scores (Calinski–Harabasz). */
@@ -67,6 +68,8 @@ export function formatMarkdown(res: ReproduceResult): string {
     }
     out.push('');
   }
+  const split = EXPERIMENTS[res.experiment]?.timeSplit;
+  if (split && res.timeSplit) out.push(...formatTimeSplit(res.timeSplit, split));
   if (res.headlines.length) {
     out.push('**Reference values**', '');
     for (const h of res.headlines) {

@@ -12,6 +12,7 @@ import { missingDataMessage } from './availability.ts';
 import { type Experiment, type Group, type Headline, LOWER_IS_BETTER, type MetricKey, type PaperValue, type ShortSchedule, experiment as findExperiment } from './registry.ts';
 import { type RowOutcome, type SharedPretraining, runRow } from './run-row.ts';
 import { type SeedStats, seedStats } from './stats.ts';
+import { type TimeSplitRow, timeSplitRows } from './n2d-time-split.ts';
 
 /** Options of {@link runExperiment}. */
 export interface ReproduceOptions {
@@ -108,6 +109,8 @@ export interface ReproduceResult {
   readonly headlines: readonly Headline[];
   readonly sources: Readonly<Record<string, string>>;
   readonly records: RunRecord[];
+  /** Mean seconds per phase of each row, for experiments that name a time split (N2D: autoencoder, UMAP, GMM). */
+  readonly timeSplit?: TimeSplitRow[];
   /** Seconds of the whole reproduction (data loading included). */
   readonly wallSeconds: number;
   readonly startedAt: string;
@@ -331,6 +334,7 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
     headlines: e.headlines ?? [],
     sources: e.sources,
     records,
+    ...(e.timeSplit ? { timeSplit: timeSplitRows(records, e.timeSplit) } : {}),
     wallSeconds: (performance.now() - t0) / 1000,
     startedAt,
   };

@@ -136,8 +136,11 @@ export const umapGmmFinal: FinalClusteringBlock<UmapGmmFinalConfig> = {
   async run(c, { z, n, dim, k, seed, threads }: FinalContext): Promise<FinalResult> {
     const nComponents = c.nComponents ?? k;
     const nNeighbors = c.nNeighbors ?? 20;
+    const t0 = performance.now();
     const u = await new Umap({ nComponents, nNeighbors, minDist: c.minDist ?? 0, nEpochs: c.nEpochs, seed: gmmSeed(seed) }).fit({ data: z, rows: n, cols: dim });
+    const t1 = performance.now();
     const gm = await fitMixture(c, u.embedding, k, gmmSeed(seed), threads);
+    const t2 = performance.now();
     // the rows kept for the transform: all, or a seeded sample in row order
     const keep = sampleRows(n, c.maxStored ?? 10000, gmmSeed(seed));
     const inputs = new Float32Array(keep.length * dim);
@@ -153,7 +156,9 @@ export const umapGmmFinal: FinalClusteringBlock<UmapGmmFinalConfig> = {
       'umap.nNeighbors': { shape: [1], data: Float32Array.of(Math.min(nNeighbors, keep.length)) },
     };
     const labels = rowArgMax(this.assign!(c, { data: z, rows: n, cols: dim }, (name) => params[name]!));
-    return { labels, centers: centroids(z, labels, k, dim), params };
+    // the split N2D's time is reported by (the transform labels the rows not stored)
+    const timings = { umap: (t1 - t0) / 1000, gmm: (t2 - t1) / 1000, assign: (performance.now() - t2) / 1000 };
+    return { labels, centers: centroids(z, labels, k, dim), params, timings };
   },
   assign(_c, z, param) {
     const inputs = param('umap.inputs');

@@ -173,6 +173,8 @@ export interface FinalResult {
   readonly centers: Float32Array;
   /** Further parameters (e.g. a GMM's weights and covariances), stored with the model as `final.<name>`. */
   readonly params?: Readonly<Record<string, FinalParam>>;
+  /** Seconds of the block's steps (e.g. `umap`, `gmm`), added to the fit's timings as `recluster.<step>`. */
+  readonly timings?: Readonly<Record<string, number>>;
 }
 
 /** One parameter of a final-clustering block. */
