@@ -11,6 +11,7 @@ import { checkPreprocessing } from '../data/preprocess.ts';
 import { atomicWrite } from '../engine/index.ts';
 import { ParamError } from '../errors.ts';
 import { DEEP_ONLY } from './auto-options.ts';
+import type { FitHelpers } from './auto-deep-fit.ts';
 import { loadDataFromOptions } from './data-options.ts';
 import { evaluateLabels } from './evaluate-labels.ts';
 
@@ -40,10 +41,12 @@ function int(name: string, v: unknown, min: number): number | undefined {
  * is no --out and --json is set).
  * @param prepareOutDir - fit's check-and-create of the output directory, called only after the
  *   data and the options have passed validation
+ * @param helpers - fit's `--hidden` parser and run writer, for the deep branch (passed in: importing
+ *   fit.ts from here would close an import cycle)
  */
-export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: string, force: boolean) => string): Promise<Record<string, unknown>> {
+export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: string, force: boolean) => string, helpers?: FitHelpers): Promise<Record<string, unknown>> {
   for (const key of DEEP_ONLY)
-    if (opts[key] !== undefined) throw new ParamError(`fit: '--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}' configures a deep method, but --method auto trains no network on this data; drop it or choose a --method`);
+    if (opts[key] !== undefined) throw new ParamError(`fit: '--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}' configures a deep method, but --method auto does not use it; drop it or choose a --method`);
   const seed = int('seed', opts.seed ?? '0', 0)!;
   const k = int('k', opts.k, 2);
   const threads = int('threads', opts.threads, 1);
@@ -53,6 +56,14 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
   const profile = inspectData(data.x, { imageShape: data.imageShape });
   let plan = planAuto(profile, { k });
   if (given) plan = { ...plan, preprocessing: { value: given.filter((s) => s !== 'none'), reason: 'given (--preprocess)' } };
+  // --- deep branch (src/cli/auto-deep-fit.ts): the plan trains a network; network flags adjust it
+  const deep = await import('./auto-deep-fit.ts');
+  plan = deep.applyNetworkFlags(plan, opts, helpers?.parseHidden);
+  if (plan.network.value) {
+    if (!helpers) throw new ParamError('auto: this plan trains a network; run it through deepclust fit');
+    return deep.runAutoDeepFit({ data, plan, profile, seed, threads, k, out: opts.out, force: Boolean(opts.force), json: Boolean(opts.json), quiet: Boolean(opts.quiet), prepareOutDir, writeRun: helpers.writeRun });
+  }
+  // --- no network
   const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force)) : undefined;
   const log = opts.quiet ? undefined : (l: string) => process.stderr.write(`${l}\n`);
   if (!opts.quiet) process.stderr.write(`auto: ${planSummary(plan)}\n`);
