@@ -44,7 +44,11 @@ export interface NetworkPlan {
   readonly batchSize: number;
   /** Optimisation steps of pretraining (not epochs: the same budget on 200 rows or 1M). */
   readonly pretrainSteps: number;
-  /** Stop early when the reconstruction loss has not improved by 1 % over this many steps. */
+  /**
+   * Meant to stop pretraining early when the reconstruction loss has not improved by 1 % over this
+   * many steps. Not enforced yet: the pretraining loop has no early-stop hook, so the step budget
+   * alone bounds the time (recorded so the plan says what it would use).
+   */
   readonly plateauSteps: number;
   /** Random rotations/shifts of image rows during training. */
   readonly augment: boolean;
