@@ -165,6 +165,7 @@ export function recordContext(): Record<string, unknown> {
 export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, unknown>> {
   const seed = o.seed ?? 0;
   const context = recordContext(); // the commit the run started from
+  const started = provenance(); // likewise (not the HEAD when a record is rewritten)
   const rows: Record<string, unknown>[] = [];
   // the record is rewritten after every set, so a run stopped early keeps the sets it finished
   const writeRecord = (): Record<string, unknown> => {
@@ -175,7 +176,7 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
       ...(o.representation || o.preprocess ? { overrides: { representation: o.representation, preprocess: o.preprocess } } : {}),
       ...(o.trueK || o.deep || o.network ? { measurement: { trueK: Boolean(o.trueK), deep: o.deep ?? 'plan', network: o.network ?? null } } : {}),
       ...context,
-      provenance: provenance(),
+      provenance: started,
       written: new Date().toISOString(),
       setsPlanned: o.sets ?? USER_SUITE_SETS,
       summary: { sets: done.length, kExact: done.filter((r) => r.kExact).length, accTargetMet: done.filter((r) => r.target.met).length },
