@@ -168,9 +168,10 @@ export const benchSuites: Record<string, BenchSuite> = {
     },
   },
   'user-suite': {
-    description: 'auto (no --method, no --k) on digits, wine, breast cancer, mnist-10k, Fashion-MNIST test, COIL-20 and two synthetic sets, vs k-means with the true k (options: sets, data-dir, sklearn-dir, seed, threads, representation, preprocess, gmm=false)',
+    description: 'auto (no --method, no --k) on digits, wine, breast cancer, mnist-10k, Fashion-MNIST test, COIL-20 and two synthetic sets, vs k-means with the true k (options: sets, data-dir, sklearn-dir, seed, threads, representation, preprocess, gmm=false, baselines=false; measurements: true-k=true, deep=on|off|plan, hidden=500,500,2000, embedding-dim, batch, steps, augment=true|false, lr, umap-components, tag)',
     run: async ({ options, log }) =>
       (await import('./user-suite.ts')).runUserSuite({
+        ...(await import('./user-suite.ts')).measurementOptions(options),
         sets: options.sets?.split(','),
         dataDir: options['data-dir'] ?? process.env.DEEPCLUST_DATA_DIR,
         sklearnDir: options['sklearn-dir'],

@@ -9,11 +9,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, hostname } from 'node:os';
+import { cpus, homedir, hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { inspectData } from '../src/auto/inspect.ts';
-import { type Representation, planAuto, planReasons, planSummary } from '../src/auto/plan.ts';
+import { runAutoDeep } from '../src/auto/deep.ts';
+import { type AutoPlan, type NetworkPlan, type Representation, planAuto, planReasons, planSummary, scaledNetwork } from '../src/auto/plan.ts';
 import { runAuto } from '../src/auto/run.ts';
+import { provenance } from './provenance.ts';
 import { KMeans } from '../src/cluster/kmeans.ts';
 import { type Dataset, applyPreprocessing, loadDataset } from '../src/data/index.ts';
 import type { Matrix } from '../src/matrix.ts';
@@ -39,6 +41,19 @@ export interface UserSuiteOptions {
   readonly preprocess?: readonly string[];
   /** Run the GMM baseline (scikit-learn, until src/cluster has a Gaussian mixture). @defaultValue true */
   readonly gmm?: boolean;
+  /** Run the k-means baselines. @defaultValue true */
+  readonly baselines?: boolean;
+  /** Measurement: give auto the true k (compares representations without the k estimate's errors). */
+  readonly trueK?: boolean;
+  /**
+   * Measurement: `on` trains a network on every set (the plan's, else {@link scaledNetwork}'s),
+   * `off` none, `plan` (default) what the plan chooses.
+   */
+  readonly deep?: 'on' | 'off' | 'plan';
+  /** Measurement overrides of the network when one is trained. */
+  readonly network?: Partial<NetworkPlan>;
+  /** Suffix of the record's file name (to keep measurement records apart). */
+  readonly tag?: string;
   /** Where the record goes. @defaultValue bench/results */
   readonly resultsDir?: string;
   /** Progress lines. */
@@ -150,6 +165,7 @@ export function recordContext(): Record<string, unknown> {
 export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, unknown>> {
   const seed = o.seed ?? 0;
   const context = recordContext(); // the commit the run started from
+  const started = provenance(); // likewise (not the HEAD when a record is rewritten)
   const rows: Record<string, unknown>[] = [];
   // the record is rewritten after every set, so a run stopped early keeps the sets it finished
   const writeRecord = (): Record<string, unknown> => {
@@ -158,7 +174,9 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
       suite: 'user-suite',
       seed,
       ...(o.representation || o.preprocess ? { overrides: { representation: o.representation, preprocess: o.preprocess } } : {}),
+      ...(o.trueK || o.deep || o.network ? { measurement: { trueK: Boolean(o.trueK), deep: o.deep ?? 'plan', network: o.network ?? null } } : {}),
       ...context,
+      provenance: started,
       written: new Date().toISOString(),
       setsPlanned: o.sets ?? USER_SUITE_SETS,
       summary: { sets: done.length, kExact: done.filter((r) => r.kExact).length, accTargetMet: done.filter((r) => r.target.met).length },
@@ -167,7 +185,7 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
     const dir = o.resultsDir ?? join(import.meta.dirname, 'results');
     mkdirSync(dir, { recursive: true });
     const tag = o.representation || o.preprocess ? `-${o.representation ?? ''}${o.preprocess ? `-${o.preprocess.join('+')}` : ''}` : '';
-    writeFileSync(join(dir, `user-suite${tag}-seed${seed}${o.sets ? `-${o.sets.join('+')}` : ''}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    writeFileSync(join(dir, `user-suite${tag}${o.tag ? `-${o.tag}` : ''}-seed${seed}${o.sets ? `-${o.sets.join('+')}` : ''}.json`), `${JSON.stringify(record, null, 2)}\n`);
     return record;
   };
   for (const name of o.sets ?? USER_SUITE_SETS) {
@@ -182,20 +200,28 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
     const truth = ds.labels!;
     const trueK = new Set(truth).size;
     o.log(`user-suite: ${name} ${ds.x.rows} × ${ds.x.cols}, ${trueK} classes`);
-    const raw = await kmeansBaseline(ds.x, truth, trueK, seed, o.threads);
+    const skipped = { acc: Number.NaN, nmi: Number.NaN, ari: Number.NaN, seconds: 0, skipped: 'baselines=false' };
+    const raw = o.baselines === false ? skipped : await kmeansBaseline(ds.x, truth, trueK, seed, o.threads);
     const standardized = applyPreprocessing(ds, ['standardize']).x;
-    const std = await kmeansBaseline(standardized, truth, trueK, seed, o.threads);
-    const gmm = o.gmm === false ? 'not run (gmm=false)' : gmmBaseline(standardized, truth, trueK, seed);
+    const std = o.baselines === false ? skipped : await kmeansBaseline(standardized, truth, trueK, seed, o.threads);
+    const gmm = o.gmm === false || o.baselines === false ? 'not run (gmm=false)' : gmmBaseline(standardized, truth, trueK, seed);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const load0 = loadavg()[0]!;
     const profile = inspectData(ds.x, { imageShape: ds.imageShape });
-    let plan = planAuto(profile);
+    let plan = planAuto(profile, o.trueK ? { k: trueK } : {});
+    plan = measuredNetwork(plan, o);
     if (o.representation || o.preprocess) {
       const rep: Representation = o.representation === 'features' ? { kind: 'features' } : o.representation === 'umap' ? { kind: 'umap', pca: ds.x.cols > 100 ? 50 : undefined, nComponents: 10, nNeighbors: 15, minDist: 0 } : plan.representation.value;
       plan = { ...plan, representation: { value: rep, reason: 'measurement override' }, preprocessing: o.preprocess ? { value: [...o.preprocess], reason: 'measurement override' } : plan.preprocessing };
     }
-    const res = await runAuto(ds.x, plan, { seed, threads: o.threads, log: o.log });
+    const res = plan.network.value
+      ? await runAutoDeep(ds.x, plan, { seed, threads: o.threads, imageShape: ds.imageShape, onProgress: (e) => e.phase === 'pretrain' && e.done % 5 === 0 && o.log(`user-suite: ${name} pretrain ${e.done}/${e.total} ${JSON.stringify(e.losses)}`) })
+      : await runAuto(ds.x, plan, { seed, threads: o.threads, log: o.log });
     const seconds = (performance.now() - t0) / 1000;
-    const auto = { ...scores(truth, res.labels), seconds, timings: res.timings };
+    const used = process.cpuUsage(cpu0);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    const auto = { ...scores(truth, res.labels), seconds, cpuSeconds, loadAverage: { start: load0, end: loadavg()[0]! }, timings: res.timings, ...('pretrainEpochs' in res ? { pretrainEpochs: res.pretrainEpochs } : {}) };
     const best = Math.max(raw.acc, std.acc);
     const row = {
       set: name,
@@ -213,9 +239,44 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
       baselines: { kmeansRaw: raw, kmeansStandardized: std, gmm },
       target: { acc: best - 0.01, met: auto.acc >= best - 0.01 },
     };
-    o.log(`user-suite: ${name}: ${row.plan}; ran ${res.clustering}${res.decision.fallback ? ' (fallback)' : ''}; k ${res.k} (true ${trueK}); ACC ${auto.acc.toFixed(4)} NMI ${auto.nmi.toFixed(4)} ARI ${auto.ari.toFixed(4)} (${seconds.toFixed(1)} s) | k-means raw ${raw.acc.toFixed(4)}, standardized ${std.acc.toFixed(4)}${typeof gmm === 'object' ? `, GMM ${(gmm.acc as number).toFixed(4)}` : ''}`);
+    o.log(`user-suite: ${name}: ${row.plan}; ran ${res.clustering}${res.decision.fallback ? ' (fallback)' : ''}; k ${res.k} (true ${trueK}); ACC ${auto.acc.toFixed(4)} NMI ${auto.nmi.toFixed(4)} ARI ${auto.ari.toFixed(4)} (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(0)} CPU s, load ${load0.toFixed(1)}) | k-means raw ${raw.acc.toFixed(4)}, standardized ${std.acc.toFixed(4)}${typeof gmm === 'object' ? `, GMM ${(gmm.acc as number).toFixed(4)}` : ''}`);
     rows.push(row);
     writeRecord();
   }
   return writeRecord();
+}
+
+/** The plan with the measurement's network: forced on (the plan's, else {@link scaledNetwork}'s) or off, with the overrides. */
+function measuredNetwork(plan: AutoPlan, o: UserSuiteOptions): AutoPlan {
+  const p = plan.profile;
+  if (o.deep === 'off') return { ...plan, network: { value: null, reason: 'measurement override: no network' } };
+  const kv = plan.k.value;
+  const base = plan.network.value ?? (o.deep === 'on' ? scaledNetwork(p.features, p.rows, typeof kv === 'number' ? kv : 10, Boolean(p.imageShape)) : null);
+  if (!base) return plan;
+  const net = { ...base, ...o.network };
+  return { ...plan, network: { value: net, reason: o.network || !plan.network.value ? 'measurement override' : plan.network.reason } };
+}
+
+/** The measurement options of `bench user-suite` from its `-o key=value` pairs (see bench/suites.ts). */
+export function measurementOptions(o: Readonly<Record<string, string>>): Pick<UserSuiteOptions, 'baselines' | 'trueK' | 'deep' | 'network' | 'tag'> {
+  const num = (key: string) => (o[key] === undefined ? undefined : Number(o[key]));
+  const entries: Array<[keyof NetworkPlan, unknown]> = [
+    ['hidden', o.hidden?.split(',').map(Number)],
+    ['embeddingDim', num('embedding-dim')],
+    ['batchSize', num('batch')],
+    ['pretrainSteps', num('steps')],
+    ['augment', o.augment === undefined ? undefined : o.augment === 'true'],
+    ['lr', num('lr')],
+    ['umapComponents', num('umap-components')],
+    ['umapNeighbors', num('umap-neighbors')],
+  ];
+  const given = entries.filter(([, v]) => v !== undefined);
+  if (o.deep !== undefined && !['on', 'off', 'plan'].includes(o.deep)) throw new Error(`user-suite: deep must be on, off or plan, got '${o.deep}'`);
+  return {
+    baselines: o.baselines !== 'false',
+    trueK: o['true-k'] === 'true',
+    deep: o.deep as UserSuiteOptions['deep'],
+    ...(given.length ? { network: Object.fromEntries(given) as Partial<NetworkPlan> } : {}),
+    tag: o.tag,
+  };
 }

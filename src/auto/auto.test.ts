@@ -49,12 +49,40 @@ test('planAuto: no UMAP and no network on small or narrow tables; UMAP (after PC
   assert.equal(small.network.value, null);
   assert.equal(planAuto(profile({ rows: 5000, features: MIN_FEATURES_FOR_UMAP - 1 })).representation.value.kind, 'features');
   assert.equal(planAuto(profile({ rows: MIN_ROWS_FOR_UMAP - 1, features: 500 })).representation.value.kind, 'features');
-  const wide = planAuto(profile({ rows: 10000, features: 784 })).representation.value;
+  const wide = planAuto(profile({ rows: 10000, features: 784 }), { deep: false }).representation.value;
   assert.deepEqual(wide, { kind: 'umap', pca: 50, nComponents: 10, nNeighbors: 15, minDist: 0 });
   assert.equal((planAuto(profile({ rows: 2000, features: 64 })).representation.value as { pca?: number }).pca, undefined);
   const deep = planAuto(profile({ rows: 10000, features: 784, imageShape: [1, 28, 28] }), { deep: true, k: 10 });
   assert.ok(deep.network.value);
   assert.equal(deep.network.value.augment, true);
+});
+
+test('planAuto: a network for many rows of many features (image-like 2,000 × 784), none for a 178 × 13 table; each with its reason', () => {
+  const img = planAuto(profile({ rows: 2000, features: 784, bytes: true, integer: true, min: 0, max: 255, imageShape: [1, 28, 28] }));
+  const net = img.network.value;
+  assert.ok(net, 'a network for 2,000 × 784 images');
+  assert.match(img.network.reason, /2000 rows \(>= 1000\) × 784 features \(>= 256\): an autoencoder 784-500-500-2000-10/);
+  assert.equal(net.augment, true, 'images are augmented');
+  assert.equal(net.batchSize, 256);
+  assert.ok(net.pretrainSteps >= 200 && net.pretrainSteps <= 2000, `steps ${net.pretrainSteps}`);
+  assert.equal(img.clustering.value, 'gmm');
+  assert.match(img.clustering.reason, /UMAP of the code/);
+  assert.deepEqual(img.representation.value, { kind: 'umap', nComponents: 10, nNeighbors: 20, minDist: 0 });
+  assert.match(img.k.reason, /pretrained code/);
+  assert.equal(img.fallback, undefined);
+  assert.match(planSummary(img), /scale255 → autoencoder 500-500-2000-10 → umap\(10d\) → gmm, k by silhouette in 2\.\.30/);
+  assert.equal(planAuto(profile({ rows: 2000, features: 784 })).network.value?.augment, false, 'a wide table: a network, no augmentation');
+  const wine = planAuto(profile({ rows: 178, features: 13 }));
+  assert.equal(wine.network.value, null);
+  assert.match(wine.network.reason, /too few rows or features/);
+  const digits = planAuto(profile({ rows: 1797, features: 64 }));
+  assert.equal(digits.network.value, null);
+  assert.match(digits.network.reason, /needs >= 1000 rows of >= 256 features/);
+  assert.equal(planAuto(profile({ rows: 2000, features: 784 }), { deep: false }).network.value, null, 'deep: false forces none');
+  // the step budget is capped by work: a wider input gets fewer steps, a larger batch never more work
+  const wideNet = scaledNetwork(4096, 20000, 10, false);
+  const narrowNet = scaledNetwork(784, 20000, 10, false);
+  assert.ok(wideNet.pretrainSteps < narrowNet.pretrainSteps, `${wideNet.pretrainSteps} < ${narrowNet.pretrainSteps}`);
 });
 
 test('planAuto: k given or estimated in a range scaled to n; clustering step by availability; reasons everywhere', () => {

@@ -44,10 +44,20 @@ export interface NetworkPlan {
   readonly batchSize: number;
   /** Optimisation steps of pretraining (not epochs: the same budget on 200 rows or 1M). */
   readonly pretrainSteps: number;
-  /** Stop early when the reconstruction loss has not improved by 1 % over this many steps. */
+  /**
+   * Meant to stop pretraining early when the reconstruction loss has not improved by 1 % over this
+   * many steps. Not enforced yet: the pretraining loop has no early-stop hook, so the step budget
+   * alone bounds the time (recorded so the plan says what it would use).
+   */
   readonly plateauSteps: number;
   /** Random rotations/shifts of image rows during training. */
   readonly augment: boolean;
+  /** Adam's learning rate. @defaultValue 1e-3 (N2D's) */
+  readonly lr?: number;
+  /** Neighbours of the UMAP on the code. @defaultValue 20 (N2D's) */
+  readonly umapNeighbors?: number;
+  /** Dimensions of the UMAP on the code. @defaultValue k (N2D's) */
+  readonly umapComponents?: number;
 }
 
 /** How k is estimated when it is not given. */
@@ -90,7 +100,10 @@ export interface PlanOptions {
   readonly k?: number;
   /** Largest k to consider when estimating. @defaultValue min(30, ⌊n / 10⌋) */
   readonly maxK?: number;
-  /** Train an autoencoder before UMAP (N2D) instead of UMAP on the features. @defaultValue false */
+  /**
+   * Train an autoencoder before UMAP (N2D) instead of UMAP on the features: true or false forces
+   * the choice. @defaultValue the rule: >= {@link MIN_ROWS_FOR_NETWORK} rows of >= {@link MIN_FEATURES_FOR_NETWORK} features
+   */
   readonly deep?: boolean;
   /** The clustering steps available. @defaultValue ['kmeans', 'gmm'] */
   readonly available?: ReadonlyArray<'kmeans' | 'gmm'>;
@@ -106,6 +119,26 @@ export const PCA_BEFORE_UMAP_ABOVE = 100;
 export const MAX_FEATURES_FOR_GMM = 16;
 /** Rows needed per parameter of one full-covariance component (d means + d(d+1)/2 covariances) before a mixture is tried. */
 export const ROWS_PER_GMM_PARAMETER = 20;
+
+/** Rows below which no autoencoder is trained: too few to fit its weights (and UMAP of the features does as well). */
+export const MIN_ROWS_FOR_NETWORK = 1000;
+/** Features below which no autoencoder is trained: low-dimensional rows gain nothing from a learned code. */
+export const MIN_FEATURES_FOR_NETWORK = 256;
+/**
+ * Most multiply-adds of one weight per sample seen, summed over pretraining (steps × batch ×
+ * weights of the encoder and decoder): N2D's d-500-500-2000-10 network on 784 features for
+ * 2,000 steps of 256, which took about 60 s on 2 quiet cores (docs/own-data.md). Bigger
+ * networks get fewer steps, so the pretraining time does not grow with d.
+ */
+export const MAX_PRETRAIN_WORK = 2000 * 256 * 2 * (784 * 500 + 500 * 500 + 500 * 2000 + 2000 * 10);
+
+/** Weights of an MLP autoencoder d → hidden → embedding → mirrored decoder. */
+export function autoencoderWeights(d: number, hidden: readonly number[], embeddingDim: number): number {
+  const widths = [d, ...hidden, embeddingDim];
+  let w = 0;
+  for (let i = 1; i < widths.length; i++) w += widths[i - 1]! * widths[i]!;
+  return 2 * w;
+}
 
 /** Parameters of one full-covariance Gaussian component in d dimensions. */
 export function gmmComponentParameters(d: number): number {
@@ -123,11 +156,16 @@ export function scaledNetwork(d: number, n: number, k: number, image: boolean): 
   const w3 = Math.max(32, Math.min(2000, 4 * w1, n));
   let batchSize = 1;
   while (batchSize * 2 <= Math.min(256, Math.max(1, Math.floor(n / 4)))) batchSize *= 2;
+  const hidden = d <= 16 ? [w1, w2] : [w1, w2, w3];
+  const embeddingDim = Math.max(2, Math.min(10, k));
+  // 2,000 steps, or 50 epochs when that is more, within the work cap (a wide d gets fewer steps)
+  const wanted = Math.min(20000, Math.max(2000, Math.ceil((50 * n) / batchSize)));
+  const cap = Math.floor(MAX_PRETRAIN_WORK / (batchSize * autoencoderWeights(d, hidden, embeddingDim)));
   return {
-    hidden: d <= 16 ? [w1, w2] : [w1, w2, w3],
-    embeddingDim: Math.max(2, Math.min(10, k)),
+    hidden,
+    embeddingDim,
     batchSize,
-    pretrainSteps: Math.min(20000, Math.max(2000, Math.ceil((50 * n) / batchSize))),
+    pretrainSteps: Math.max(200, Math.min(wanted, cap)),
     plateauSteps: 1000,
     augment: image,
   };
@@ -172,12 +210,25 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
       reason: n < MIN_ROWS_FOR_UMAP ? `only ${n} rows (< ${MIN_ROWS_FOR_UMAP}): a k-NN graph or a network would overfit; cluster the preprocessed features` : `only ${d} features (< ${MIN_FEATURES_FOR_UMAP}): cluster the preprocessed features directly`,
     };
 
-  // --- network (opt-in: not yet measured on the user suite on this machine's 2 shared cores)
+  // --- network: where the user suite measured that it pays (docs/own-data.md): many rows of many features
   const kGuess = options.k ?? 10;
-  const network: Choice<NetworkPlan | null> =
-    options.deep && representation.value.kind === 'umap'
-      ? { value: scaledNetwork(d, n, kGuess, image), reason: `asked for a deep pipeline: an autoencoder sized to d = ${d} and n = ${n}, trained for a number of steps (not epochs), then UMAP on its embedding (N2D)` }
-      : { value: null, reason: options.deep ? 'too few rows or features for an autoencoder to help (see representation)' : 'no deep network: the pipelines without one are the ones measured on the user suite (bench user-suite); the autoencoder path is opt-in (deep) until it is measured there' };
+  const wantsNetwork = options.deep ?? (n >= MIN_ROWS_FOR_NETWORK && d >= MIN_FEATURES_FOR_NETWORK);
+  let network: Choice<NetworkPlan | null>;
+  if (wantsNetwork && representation.value.kind === 'umap') {
+    const net = scaledNetwork(d, n, kGuess, image);
+    network = {
+      value: net,
+      reason: `${options.deep ? 'asked for (deep)' : `${n} rows (>= ${MIN_ROWS_FOR_NETWORK}) × ${d} features (>= ${MIN_FEATURES_FOR_NETWORK})`}: an autoencoder ${[d, ...net.hidden, net.embeddingDim].join('-')} (widths scaled to d and n, code of ${net.embeddingDim}), batch ${net.batchSize}, pretrained for ${net.pretrainSteps} steps (not epochs: the same budget in updates on any n, capped so wide rows cost no more time)${net.augment ? ', on randomly rotated (≤ 10°) and shifted (≤ 10 %) images (DEC-DA)' : ''}; then UMAP of its code and a Gaussian mixture (N2D)`,
+    };
+    representation = {
+      value: { kind: 'umap', nComponents: options.k ?? 10, nNeighbors: 20, minDist: 0 },
+      reason: `UMAP of the autoencoder's code (N2D: 20 neighbours, min_dist 0, ${options.k ? `k = ${options.k}` : 'k (estimated)'} dimensions)`,
+    };
+  } else
+    network = {
+      value: null,
+      reason: options.deep === false ? 'no network (deep: false)' : representation.value.kind !== 'umap' ? 'too few rows or features for an autoencoder to help (see representation)' : `${n} rows × ${d} features: an autoencoder needs >= ${MIN_ROWS_FOR_NETWORK} rows of >= ${MIN_FEATURES_FOR_NETWORK} features to pay for its training (measured: docs/own-data.md); UMAP of the features instead`,
+    };
 
   // --- clustering step and k
   const available = options.available ?? ['kmeans', 'gmm'];
@@ -212,6 +263,12 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
     clustering = { value: 'kmeans', reason: `k-means (k-means++, 10 restarts): ${why}` };
   }
 
+  if (network.value) {
+    // the deep path runs N2D's final step; k, when estimated, is chosen on the pretrained code
+    clustering = { value: 'gmm', reason: "a full-covariance Gaussian mixture on the UMAP of the code (N2D's step: UMAP packs each cluster into one dense blob, which a mixture fits)" };
+    if (typeof k.value !== 'number') k = { value: k.value, reason: `not given: the k in ${k.value.estimate[0]}..${k.value.estimate[1]} with the best ${k.value.criterion} of k-means on the pretrained code (estimateK), before UMAP` };
+    fallback = undefined;
+  }
   return { profile: p, preprocessing, representation, network, clustering, k, ...(fallback ? { fallback } : {}) };
 }
 

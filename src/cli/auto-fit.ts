@@ -14,6 +14,7 @@ import { checkPreprocessing } from '../data/preprocess.ts';
 import { atomicWrite } from '../engine/index.ts';
 import { ParamError } from '../errors.ts';
 import { DEEP_ONLY } from './auto-options.ts';
+import type { FitHelpers } from './auto-deep-fit.ts';
 import { STDIO, writeLabels } from './conventions.ts';
 import { loadDataFromOptions } from './data-options.ts';
 import { evaluateLabels } from './evaluate-labels.ts';
@@ -58,10 +59,12 @@ function nClustersOf(value: string | undefined): AutoClusteringOptions['nCluster
  * is no --out and --json is set).
  * @param prepareOutDir - fit's check-and-create of the output directory, called only after the
  *   data and the options have passed validation
+ * @param helpers - fit's `--hidden` parser and run writer, for the deep branch (passed in: importing
+ *   fit.ts from here would close an import cycle)
  */
-export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: string, force: boolean) => string): Promise<Record<string, unknown>> {
+export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: string, force: boolean) => string, helpers?: FitHelpers): Promise<Record<string, unknown>> {
   for (const key of DEEP_ONLY)
-    if (opts[key] !== undefined) throw new ParamError(`fit: '--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}' configures a deep method, but --method auto trains no network on this data; drop it or choose a --method`);
+    if (opts[key] !== undefined) throw new ParamError(`fit: '--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}' configures a deep method, but --method auto does not use it; drop it or choose a --method`);
   const seed = int('seed', opts.seed ?? '0', 0)!;
   const nClusters = nClustersOf(opts.k);
   const threads = int('threads', opts.threads, 1);
@@ -70,7 +73,15 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
   const data = await loadDataFromOptions({ ...opts, preprocess: 'none' });
   const log = opts.quiet ? undefined : (l: string) => process.stderr.write(`${l}\n`);
   const auto = new AutoClustering({ nClusters, seed, threads, log, ...(given ? { preprocess: given.length ? given : 'none' } : {}) });
-  const plan = auto.plan(data.x, { imageShape: data.imageShape }); // validates k against the rows before anything is written
+  const planned = auto.plan(data.x, { imageShape: data.imageShape }); // validates k against the rows before anything is written
+  // --- deep branch (src/cli/auto-deep-fit.ts): the plan trains a network; network flags adjust it
+  const deep = await import('./auto-deep-fit.ts');
+  const plan = deep.applyNetworkFlags(planned, opts, helpers?.parseHidden);
+  if (plan.network.value) {
+    if (!helpers) throw new ParamError('auto: this plan trains a network; run it through deepclust fit');
+    return deep.runAutoDeepFit({ data, plan, profile: plan.profile, seed, threads, k: typeof nClusters === 'number' ? nClusters : undefined, out: opts.out, force: Boolean(opts.force), json: Boolean(opts.json), quiet: Boolean(opts.quiet), prepareOutDir, writeRun: helpers.writeRun });
+  }
+  // --- no network
   const created = opts.out !== undefined && !existsSync(opts.out);
   const outDir = opts.out ? prepareOutDir(opts.out, Boolean(opts.force)) : undefined;
   // the directory is this run's from here: locked, and emptied of an earlier run's outputs

@@ -158,7 +158,8 @@ export function register(program: Command): void {
     'after',
     `
 Without --method, fit runs auto: it inspects the data and chooses preprocessing, representation,
-clustering step and k (docs/own-data.md); network flags (--lr, --hidden, ...) need a --method.
+clustering step and k (docs/own-data.md); where it trains an autoencoder, --hidden, --embedding-dim,
+--batch-size, --pretrain-epochs and --lr adjust it; the other network flags need a --method.
 
 Examples:
   deepclust fit --data table.csv                (auto: any numeric table from 100 rows up)
@@ -189,7 +190,7 @@ export function defaultMethod(opts: Record<string, unknown>): string {
   const key = DEEP_ONLY.find((k) => opts[k] !== undefined);
   if (key !== undefined) {
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new ParamError(`fit: '${flag}' configures a deep network, but without --method the default is auto, which trains none; pass --method idec (or another preset) to use ${flag}`);
+    throw new ParamError(`fit: '${flag}' configures a deep network, but without --method the default is auto, which does not use it; pass --method idec (or another preset) to use ${flag}`);
   }
   return 'auto';
 }
@@ -202,7 +203,7 @@ export async function runFit(opts: FitCliOptions): Promise<Record<string, unknow
   const outArg = labelsToStdout ? undefined : opts.out;
   opts = { ...opts, method: defaultMethod(opts) };
   // auto: inspect the data and plan the pipeline (src/auto); no network on the data measured so far
-  if (opts.method === 'auto' && opts.resume === undefined) return (await import('../auto-fit.ts')).runAutoFit({ ...opts, out: outArg }, prepareOutDir);
+  if (opts.method === 'auto' && opts.resume === undefined) return (await import('../auto-fit.ts')).runAutoFit({ ...opts, out: outArg }, prepareOutDir, { parseHidden, writeRun });
   if (outArg) refuseLocked(resolve(outArg), outArg); // a running fit's checkpoint is not an interrupted one
   if (outArg && opts.resume === undefined) refuseStaleCheckpoint(outArg, Boolean(opts.force));
   // a resumed fit writes into its own directory, which holds the checkpoint
