@@ -4,12 +4,15 @@
  * returns a {@link FittedAutoClustering}: labels, k, the plan, `predict` / `transform` of new rows,
  * `save` / `load`, and ONNX export. `deepclust fit` without `--method` runs through this class.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPreprocessing, type FittedPreprocessing } from '../data/preprocess.ts';
 import { DataError, ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
+import { FittedDeepClustering } from '../methods/fitted.ts';
 import { type DataInput, toMatrix } from '../methods/input.ts';
+import { FittedPreprocessing as Preprocessing } from '../data/preprocess.ts';
+import { runAutoDeep } from './deep.ts';
 import { inspectData } from './inspect.ts';
 import { AutoModel, checkRows } from './model.ts';
 import { type AutoOnnxOptions, exportAutoOnnx } from './model-onnx.ts';
@@ -59,8 +62,19 @@ export interface AutoFitOptions {
 }
 
 /** What {@link FittedAutoClustering} is made from. */
+/** The deep path's fitted parts: the network model (encoder → UMAP → mixture) and the preprocessing before it. */
+interface DeepPart {
+  readonly fitted: FittedDeepClustering;
+  readonly preprocessing: FittedPreprocessing;
+}
+
 interface FittedState {
-  readonly model: AutoModel;
+  /** The pipeline without a network (undefined when {@link deep} is set). */
+  readonly model?: AutoModel;
+  /** The deep path's model (when the plan trained a network). */
+  readonly deep?: DeepPart;
+  /** Width of the raw rows. */
+  readonly nFeatures?: number;
   readonly plan: AutoPlan;
   readonly labels: Int32Array;
   readonly seed: number;
@@ -151,10 +165,11 @@ export class AutoClustering {
     const plan = options.plan ?? this.planFor(x, options);
     const seed = this.options.seed ?? 0;
     this.options.log?.(`auto: ${planSummary(plan)}`);
-    // ── DEEP PATH ── a plan with `plan.network.value` set trains an autoencoder first (N2D). The
-    // other engineer's src/auto/deep.ts runs it through DeepClustering; the lead wires it in HERE
-    // (return a fitted deep result instead of running runAuto). Until then it is refused.
-    if (plan.network.value) throw new ParamError('AutoClustering: this plan trains an autoencoder (plan.network), which this build cannot run yet; fit a deep method with DeepClustering, or keep the plan without a network');
+    // the deep path: an autoencoder, then UMAP of its code and a mixture (src/auto/deep.ts, N2D)
+    if (plan.network.value) {
+      const d = await runAutoDeep(x, plan, { seed, threads: this.options.threads, imageShape: options.imageShape });
+      return new FittedAutoClustering({ deep: { fitted: d.fitted, preprocessing: d.preprocessing }, nFeatures: x.cols, plan, labels: d.labels, seed, kScores: d.kScores, clustering: d.clustering, decision: d.decision, timings: d.timings });
+    }
     const res = await runAuto(x, plan, { seed, threads: this.options.threads, log: this.options.log, maxStored: this.options.maxStored });
     if (!res.model) throw new ParamError('AutoClustering: the clustering step keeps no model');
     return new FittedAutoClustering({ model: res.model, plan, labels: res.labels, seed, kScores: res.kScores, clustering: res.clustering, decision: res.decision, timings: res.timings, representation: res.representation });
@@ -188,20 +203,23 @@ export class FittedAutoClustering {
   readonly nFeatures: number;
   /** The training rows as the clustering step sees them (undefined for a loaded model). */
   readonly representation?: Matrix;
-  private readonly model: AutoModel;
+  private readonly model?: AutoModel;
+  private readonly deep?: DeepPart;
 
   /** @internal made by {@link AutoClustering.fit} or {@link FittedAutoClustering.load} */
   constructor(state: FittedState) {
+    if (!state.model === !state.deep) throw new ParamError('FittedAutoClustering: give either a pipeline model or a deep model');
     this.model = state.model;
+    this.deep = state.deep;
     this.plan = state.plan;
     this.labels = state.labels;
-    this.k = state.model.nClusters;
+    this.k = state.model ? state.model.nClusters : state.deep!.fitted.nClusters;
     this.kScores = state.kScores;
     this.clustering = state.clustering;
     this.decision = state.decision;
     this.timings = state.timings;
     this.seed = state.seed;
-    this.nFeatures = state.model.nFeatures;
+    this.nFeatures = state.model ? state.model.nFeatures : (state.nFeatures ?? state.deep!.fitted.nFeatures);
     this.representation = state.representation;
   }
 
@@ -212,12 +230,23 @@ export class FittedAutoClustering {
 
   /** The fitted preprocessing (statistics included), applied to raw rows first. */
   get preprocessing(): FittedPreprocessing {
-    return this.model.preprocessing;
+    return this.model ? this.model.preprocessing : this.deep!.preprocessing;
+  }
+
+  /** The deep path's network model (encoder → UMAP → mixture), when the plan trained a network. */
+  get deepModel(): FittedDeepClustering | undefined {
+    return this.deep?.fitted;
   }
 
   /** Whether the clustering step sees a UMAP embedding (then ONNX export takes only the preprocessing). */
   get usesUmap(): boolean {
-    return this.model.umap !== undefined;
+    return this.model ? this.model.umap !== undefined : true;
+  }
+
+  /** Raw rows → preprocessed rows of the deep path (checks the width first). */
+  private deepInput(x: Matrix, what: string): Matrix {
+    if (x.cols !== this.nFeatures) throw new DataError(`FittedAutoClustering.${what}: the model was fitted on ${this.nFeatures} features, got ${x.cols}; pass rows with the training data's columns`);
+    return this.deep!.preprocessing.transform(x);
   }
 
   private raw(input: DataInput, what: string): Matrix {
@@ -229,7 +258,8 @@ export class FittedAutoClustering {
    * @throws DataError for another number of features or non-finite values
    */
   async predict(x: DataInput): Promise<Int32Array> {
-    return this.model.predict(this.raw(x, 'predict'));
+    if (this.deep) return this.deep.fitted.predict(this.deepInput(this.raw(x, 'predict'), 'predict'));
+    return this.model!.predict(this.raw(x, 'predict'));
   }
 
   /**
@@ -238,7 +268,8 @@ export class FittedAutoClustering {
    * @throws DataError for another number of features or non-finite values
    */
   async transform(x: DataInput): Promise<Matrix> {
-    return this.model.representPreprocessed(this.model.preprocess(this.raw(x, 'transform'), 'transform'));
+    if (this.deep) return this.deep.fitted.transform(this.deepInput(this.raw(x, 'transform'), 'transform'));
+    return this.model!.representPreprocessed(this.model!.preprocess(this.raw(x, 'transform'), 'transform'));
   }
 
   /** Same as {@link transform}. */
@@ -248,12 +279,14 @@ export class FittedAutoClustering {
 
   /** Labels of rows already transformed by {@link preprocessing} (e.g. by the CLI's data loader). */
   async predictPreprocessed(x: Matrix): Promise<Int32Array> {
-    return this.model.assign(this.model.representPreprocessed(x, 'predict'));
+    if (this.deep) return this.deep.fitted.predict(x);
+    return this.model!.assign(this.model!.representPreprocessed(x, 'predict'));
   }
 
   /** The representation of rows already transformed by {@link preprocessing}. */
   async transformPreprocessed(x: Matrix): Promise<Matrix> {
-    return this.model.representPreprocessed(x, 'transform');
+    if (this.deep) return this.deep.fitted.transform(x);
+    return this.model!.representPreprocessed(x, 'transform');
   }
 
   /**
@@ -262,7 +295,8 @@ export class FittedAutoClustering {
    * @throws ParamError for a UMAP pipeline unless `preprocessingOnly`
    */
   exportOnnx(path: string, options: AutoOnnxOptions = {}): void {
-    exportAutoOnnx(this.model, path, options);
+    if (this.deep) throw new ParamError('FittedAutoClustering.exportOnnx: this model trained a network and ends in UMAP, which ONNX cannot express; export its encoder with fitted.deepModel.exportOnnx(path), or the CLI\'s `deepclust export --model dir`');
+    exportAutoOnnx(this.model!, path, options);
   }
 
   /**
@@ -271,7 +305,12 @@ export class FittedAutoClustering {
    * mixture parameters). `extra` goes into model.json too (e.g. the data set's name).
    */
   save(dir: string, extra: Record<string, unknown> = {}): void {
-    this.model.save(dir, {
+    if (this.deep) {
+      // the folder `fit --method` writes: the network model, with the fitted preprocessing and the plan
+      this.deep.fitted.save(dir, { ...extra, preprocessing: this.deep.preprocessing.toJSON(), auto: { summary: planSummary(this.plan), plan: { profile: this.plan.profile, ...planReasons(this.plan) }, rawPlan: this.plan, kScores: this.kScores, clustering: this.clustering, decision: this.decision } });
+      return;
+    }
+    this.model!.save(dir, {
       ...extra,
       seed: this.seed,
       summary: planSummary(this.plan),
@@ -291,6 +330,15 @@ export class FittedAutoClustering {
   static load(dir: string): FittedAutoClustering {
     // a `fit --out` run directory holds the model in model/
     const folder = !existsSync(join(dir, 'model.json')) && existsSync(join(dir, 'model', 'model.json')) ? join(dir, 'model') : dir;
+    const head = readModelJson(folder);
+    if (head.format === 'deepclust-model-1') {
+      // a deep auto model (or any network model saved with its fitted preprocessing)
+      const fitted = FittedDeepClustering.load(folder);
+      const auto = (head.auto ?? {}) as { rawPlan?: AutoPlan; kScores?: Record<number, number>; clustering?: string; decision?: AutoDecision };
+      if (!auto.rawPlan) throw new DataError(`'${folder}/model.json' is a network model without an auto plan; load it with FittedDeepClustering.load`);
+      const preprocessing = head.preprocessing ? Preprocessing.fromJSON(head.preprocessing, `'${folder}/model.json'`) : Preprocessing.identity(fitted.nFeatures);
+      return new FittedAutoClustering({ deep: { fitted, preprocessing }, nFeatures: preprocessing.nInputs ?? fitted.nFeatures, plan: auto.rawPlan, labels: new Int32Array(0), seed: fitted.seed, kScores: auto.kScores, clustering: auto.clustering ?? 'umap+gmm', decision: auto.decision ?? { criterion: null, fallback: false, reason: '' }, timings: fitted.timings as Record<string, number> });
+    }
     const { model, meta } = AutoModel.load(folder);
     const plan = meta.plan as AutoPlan | undefined;
     if (!plan || typeof plan !== 'object' || !plan.preprocessing || !plan.clustering) throw new DataError(`'${dir}/model.json' has no plan; refit with this deepclust`);
@@ -304,5 +352,14 @@ export class FittedAutoClustering {
       decision: (meta.decision ?? { criterion: null, fallback: false, reason: '' }) as AutoDecision,
       timings: (meta.timings ?? {}) as Record<string, number>,
     });
+  }
+}
+
+/** The parsed model.json of a model folder (a one-line DataError when it cannot be read). */
+function readModelJson(folder: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new DataError(`cannot read '${join(folder, 'model.json')}' (${(err as Error).message.split('\n')[0]}); give the folder a fit wrote (its model/ holds model.json)`);
   }
 }
