@@ -13,7 +13,7 @@ import { activate } from '../nn/layers.ts';
 import { MlpAutoencoder } from '../nn/mlp-autoencoder.ts';
 import { Rng } from '../random.ts';
 import type { GreedyPretrainConfig, PretrainConfig } from './config.ts';
-import { runEpochs } from './loop.ts';
+import { runLoop } from './loop.ts';
 import { makeOptimizer } from './network.ts';
 import { SEEDS } from './seeds.ts';
 import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
@@ -62,7 +62,7 @@ export async function greedyPretrain(input: GreedyInput): Promise<void> {
     const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(optimizer), store, seed: SEEDS.greedyLayer(seed, i), runtime: input.runtime, outputs: { reconstruction: loss } });
     const layerRng = rng.fork(i);
     try {
-      await runEpochs({
+      await runLoop({
         step,
         x: h,
         width: w,
@@ -73,14 +73,15 @@ export async function greedyPretrain(input: GreedyInput): Promise<void> {
         phase: 'pretraining',
         lrOption: greedy.optimizer ? 'overrides.pretrain.greedy.optimizer.lr' : 'overrides.pretrain.optimizer.lr',
         lr: optimizer.lr,
-        first: 0,
-        end: greedy.epochs,
+        epochs: greedy.epochs,
         order: (epoch) => layerRng.fork(epoch).permutation(n),
-        afterEpoch: (epoch, terms) => {
-          const done = i * greedy.epochs + epoch + 1;
-          const losses = { [`layer${i}`]: terms.reconstruction! };
-          input.history.push({ phase: 'greedy', step: done, losses });
-          input.onProgress?.({ phase: 'greedy', done, total, losses });
+        hooks: {
+          afterEpoch: (epoch, terms) => {
+            const done = i * greedy.epochs + epoch + 1;
+            const losses = { [`layer${i}`]: terms.reconstruction! };
+            input.history.push({ phase: 'greedy', step: done, losses });
+            input.onProgress?.({ phase: 'greedy', done, total, losses });
+          },
         },
       });
     } finally {

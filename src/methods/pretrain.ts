@@ -11,7 +11,7 @@ import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from
 import type { Rng } from '../random.ts';
 import type { MethodConfig } from './config.ts';
 import { greedyPretrain } from './greedy.ts';
-import { type Feeds, imageAugmenter, runEpochs } from './loop.ts';
+import { type Chunk, type Feeds, imageAugmenter, runLoop } from './loop.ts';
 import { SEEDS, epochOrder } from './seeds.ts';
 import { makeOptimizer, minTrainingBatch } from './network.ts';
 import type { PretrainState } from './_run-state.ts';
@@ -87,7 +87,7 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
   const gbuf = new Float32Array(K * p.batchSize);
   const augment = imageAugmenter(p.augment, input.imageShape, input.seed, 'pretrain');
   // SNNL's temperature (and supervised groups) are fed with each batch
-  const snnlFeeds = (epoch: number, from: number, batch: number, perm: Int32Array) => {
+  const snnlFeeds = ({ epoch, from, batch, perm }: Chunk) => {
     if (!sn) return undefined;
     const temperature = sn.temperature === 'annealed' ? annealedTemperature(epoch) : sn.temperature;
     return (_buf: Float32Array, rows: number, feeds: Feeds) => {
@@ -100,7 +100,7 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
     };
   };
   try {
-    await runEpochs({
+    await runLoop({
       step,
       x,
       width: d,
@@ -112,17 +112,18 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
       phase: 'pretraining',
       lrOption: PRETRAIN_LR_OPTION,
       lr: p.optimizer.lr,
-      first: resume?.epoch ?? 0,
-      end: p.epochs,
+      epochs: p.epochs,
+      start: resume ? { ...resume, ite: 0 } : undefined,
       order: (epoch) => epochOrder(rng, 'pretrain', epoch, n),
-      resumed: (epoch) => (resume?.epoch === epoch ? resume : undefined),
-      beforeRun: (epoch, from, perm, sums, count) =>
-        input.safePoint?.(step.step, () => ({ epoch, cursor: from, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) })),
-      transform: augment,
-      extraFeeds: snnlFeeds,
-      afterEpoch: (epoch, losses) => {
-        input.history.push({ phase: 'pretrain', step: epoch + 1, losses });
-        input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
+      hooks: {
+        beforeChunk: ({ epoch, cursor, perm, sums, count }) =>
+          input.safePoint?.(step.step, () => ({ epoch, cursor, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) })),
+        transform: augment && ((c) => augment(c.epoch, c.from, c.batch)),
+        extraFeeds: snnlFeeds,
+        afterEpoch: (epoch, losses) => {
+          input.history.push({ phase: 'pretrain', step: epoch + 1, losses });
+          input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
+        },
       },
     });
     return step.step;
