@@ -9,14 +9,13 @@ import type { RuntimeOptions } from '../engine/session.ts';
 import { argmaxRows, targetDistribution } from '../losses/clustering.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { balancedAssignmentLoss, groupSparsityLoss, knnSimilarity, localityPreservingLoss } from '../losses/taxonomy.ts';
-import type { Rng } from '../random.ts';
 import { clusterUpdateBlock, clusteringLossBlock } from './blocks/registry.ts';
 import type { MethodConfig } from './config.ts';
 import { type HardClusters, compact, lloydRefine, wardMerge } from './hard-clusters.ts';
 import { hardFrom } from './initial.ts';
 import { type Chunk, type Feeds, type LoopPosition, type RowFeed, assertFiniteAfter, imageAugmenter, runLoop } from './loop.ts';
 import { features, makeOptimizer, minTrainingBatch } from './network.ts';
-import { SEEDS, epochOrder } from './seeds.ts';
+import { SEEDS, blockRng, epochOrder } from './seeds.ts';
 import type { ClusterState } from './_run-state.ts';
 import type { Autoencoder, HistoryRow, ProgressEvent, StoppedBy } from './types.ts';
 
@@ -47,7 +46,6 @@ export interface ClusterInput {
   readonly centers: Float32Array;
   readonly labels: Int32Array;
   readonly dim: number;
-  readonly rng: Rng;
   readonly history: HistoryRow[];
   readonly onProgress?: (e: ProgressEvent) => void;
   readonly safe: ClusterSafePoints;
@@ -63,7 +61,7 @@ export interface ClusterOutput {
 
 /** Runs the clustering phase; see the module comment. */
 export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> {
-  const { m, net, store, x, n, d, k, dim, rng } = input;
+  const { m, net, store, x, n, d, k, dim, seed } = input;
   const K = input.stepsPerRun;
   const t = m.train!;
   const cu = m.clusterUpdate;
@@ -96,7 +94,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
     clusters: count0,
     hard: hardTargets,
     perBatchTarget: usePerBatchTarget,
-    rng,
+    rng: blockRng(seed),
     optimizer: () => makeOptimizer(t.optimizer),
   });
   const terms: Record<string, Tensor> = { ...built.terms, clustering: built.clustering };
@@ -120,7 +118,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
   const netParams = g.params.filter((p) => p.name !== 'clusters.centers');
   const groups: ParamGroup[] = built.groups ?? [{ name: 'network', params: netParams, optimizer: makeOptimizer(t.optimizer) }, ...update.groups(g, cu, t.optimizer, makeOptimizer)];
   // The decoder's parameters may be absent from this graph (keepDecoder false): the store keeps them.
-  const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: SEEDS.steps(input.seed), runtime: input.runtime, outputs: terms });
+  const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: SEEDS.clusterSteps(seed), runtime: input.runtime, outputs: terms });
   if (rc) step.loadOptimizerState(rc.optimizer, { standard: false });
 
   // Assignments of all data at each refresh (the block's), or the features (hard targets).
@@ -165,7 +163,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
   }
   if (rc?.feed && rowFeeds[0]) rowFeeds[0].data = rc.feed;
   let stoppedBy: StoppedBy = 'maxIter';
-  const augment = imageAugmenter(t.augment, input.imageShape, input.seed, 'cluster');
+  const augment = imageAugmenter(t.augment, input.imageShape, SEEDS.augment(seed), 'cluster');
   // the per-step feeds: the ramped clustering weight, the locality loss's k-NN similarity in input space
   const extraFeeds = ({ steps, batch, ite }: Chunk) => (buf: Float32Array, _rows: number, feeds: Feeds) => {
     if (locality) {
@@ -208,7 +206,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
     input.onProgress?.({ phase: 'cluster', done: ite, total: t.maxIter, losses, labelChange, labels });
     return ite > 0 && !merging && (!hard || hard.count === k) && labelChange < cu.tol;
   };
-  // a resumed run continues the epoch order at its position (the generator is already past its forks)
+  // a resumed run continues the epoch order at its position
   const end = await runLoop({
     step,
     x,
@@ -226,7 +224,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
     lr: t.optimizer.lr,
     subtotal: true,
     start: rc,
-    order: (epoch) => epochOrder(rng, 'cluster', epoch, n),
+    order: (epoch) => epochOrder(seed, 'cluster', epoch, n),
     hooks: {
       // the safe point: everything the loop carries is in the state (a save when the phase starts)
       beforeChunk: (at, first) =>

@@ -8,7 +8,6 @@ import type { RuntimeOptions } from '../engine/session.ts';
 import { correlationLoss } from '../losses/correlation.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from '../losses/snnl.ts';
-import type { Rng } from '../random.ts';
 import type { MethodConfig } from './config.ts';
 import { greedyPretrain } from './greedy.ts';
 import { type Chunk, type Feeds, imageAugmenter, runLoop } from './loop.ts';
@@ -31,8 +30,6 @@ export interface PretrainInput {
   readonly imageShape?: readonly [number, number, number];
   readonly labels?: Int32Array;
   readonly seed: number;
-  /** The run's generator: epoch orders are its forks `pretrain-<epoch>`. */
-  readonly rng: Rng;
   readonly stepsPerRun: number;
   readonly runtime?: RuntimeOptions;
   readonly history: HistoryRow[];
@@ -45,7 +42,7 @@ export interface PretrainInput {
 
 /** Trains the autoencoder in place in `store`; returns the steps it ran. */
 export async function pretrainPhase(input: PretrainInput): Promise<number> {
-  const { m, net, store, x, n, d, rng } = input;
+  const { m, net, store, x, n, d, seed } = input;
   const p = m.pretrain!;
   const K = input.stepsPerRun;
   if (!input.resume && p.greedy && p.greedy.epochs > 0)
@@ -81,11 +78,11 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
     loss = add(rec, mul(snnl, sn.alpha));
     outputs.loss = loss;
   }
-  const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed: SEEDS.steps(input.seed), runtime: input.runtime, outputs });
+  const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed: SEEDS.pretrainSteps(seed), runtime: input.runtime, outputs });
   const resume = input.resume;
   if (resume) step.loadOptimizerState(resume.optimizer, { standard: false });
   const gbuf = new Float32Array(K * p.batchSize);
-  const augment = imageAugmenter(p.augment, input.imageShape, input.seed, 'pretrain');
+  const augment = imageAugmenter(p.augment, input.imageShape, SEEDS.augment(seed), 'pretrain');
   // SNNL's temperature (and supervised groups) are fed with each batch
   const snnlFeeds = ({ epoch, from, batch, perm }: Chunk) => {
     if (!sn) return undefined;
@@ -114,7 +111,7 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
       lr: p.optimizer.lr,
       epochs: p.epochs,
       start: resume ? { ...resume, ite: 0 } : undefined,
-      order: (epoch) => epochOrder(rng, 'pretrain', epoch, n),
+      order: (epoch) => epochOrder(seed, 'pretrain', epoch, n),
       hooks: {
         beforeChunk: ({ epoch, cursor, perm, sums, count }) =>
           input.safePoint?.(step.step, () => ({ epoch, cursor, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) })),

@@ -1,6 +1,10 @@
 // Bit-identical regression guard of the training loop: every method on a small fixed data set with
 // tiny budgets gives exactly the labels, centres (float bits) and metrics recorded in
-// fixtures/regression.json (made at commit c11a74e, before the blocks redesign; the cdc case was remade when cdc moved to its authors' formulas, see docs/cdc.md).
+// fixtures/regression.json. Remade on purpose by the commit after 3592bcf on branch loopseeds
+// ("seeds: every stream of a run is a named hash of the seed"): every derived seed and epoch order
+// changed to named streams (src/methods/seeds.ts), so every number moved; the loop itself was
+// checked bit-identical against the previous fixture (made at c11a74e, cdc remade for its authors'
+// formulas, see docs/cdc.md) in 3592bcf, before this change.
 // Regenerate only on purpose: REGRESSION_UPDATE=1 node --import tsx --test src/methods/regression.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

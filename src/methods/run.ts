@@ -7,7 +7,6 @@ import { type KCriterion, estimateK } from '../cluster/estimate-k.ts';
 import { DataError } from '../errors.ts';
 import type { ParameterStore } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
-import { Rng } from '../random.ts';
 import { clusteringLossBlock, finalClusteringOf, hasClusteringPhase } from './blocks/registry.ts';
 import { checkPairwiseMemory } from './checks.ts';
 import { clusterPhase } from './cluster-phase.ts';
@@ -15,7 +14,7 @@ import type { MethodConfig } from './config.ts';
 import { initialClustering } from './initial.ts';
 import { buildNetwork, compileFeatures, embed, requireImageShape } from './network.ts';
 import { pretrainPhase } from './pretrain.ts';
-import { SEEDS, skipPretraining } from './seeds.ts';
+import { SEEDS } from './seeds.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
 import type { Autoencoder, FitKEstimate, FitRecord, HistoryRow, ProgressEvent } from './types.ts';
 
@@ -105,10 +104,9 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const net = buildNetwork(m, d, input.imageShape);
   const cp = input.checkpoint;
   const resume = cp?.resume;
-  // a resumed run continues from the saved state: timings so far, history, generator, parameters
+  // a resumed run continues from the saved state: timings so far, history, parameters
   const timings: Record<string, number> = resume ? { ...resume.timings } : {};
   const history: HistoryRow[] = resume ? resume.history : [];
-  const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
   const store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(SEEDS.network(seed));
   checkRunInput(m, input);
 
@@ -118,7 +116,6 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const common = (phase: RunState['phase'], steps: number, current?: string, t0?: number) => ({
     phase,
     steps,
-    rng: rng.getState(),
     history,
     timings: current ? { ...timings, [current]: (performance.now() - t0!) / 1000 } : { ...timings },
     store,
@@ -146,7 +143,6 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       imageShape: input.imageShape,
       labels: input.labels,
       seed,
-      rng,
       stepsPerRun: K,
       runtime: input.runtime,
       history,
@@ -157,11 +153,9 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
     pretrainedStore = store.clone();
     timings.pretrain = (performance.now() - t0) / 1000;
     input.onPretrained?.(pretrainedStore, history, timings.pretrain);
-  } else if (!resume && m.pretrain && input.pretrained) {
-    // A given (or cached) network stands for the pretraining: draw what pretraining draws, so the
-    // later phases make the random choices of a fit that pretrains, and give its result.
-    skipPretraining(rng, m.pretrain.epochs);
   }
+  // a given (or cached) network stands for the pretraining: the later phases' streams do not
+  // depend on it (seeds.ts), so they make the random choices of the fit that pretrained
 
   // ---- estimating k on the pretrained embedding (once; a resumed run carries the estimate)
   let kEstimate = input.kAuto?.known;
@@ -172,7 +166,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       const z = await embed(f, x, n, d, inferenceBatch);
       await f.fn.dispose();
       const { range, criterion } = input.kAuto;
-      const e = await estimateK({ data: z, rows: n, cols: f.dim }, { range, select: criterion, criteria: input.kAuto.criteria ?? FIT_K_CRITERIA, seed, threads: input.runtime?.threads });
+      const e = await estimateK({ data: z, rows: n, cols: f.dim }, { range, select: criterion, criteria: input.kAuto.criteria ?? FIT_K_CRITERIA, seed: SEEDS.estimateK(seed), threads: input.runtime?.threads });
       kEstimate = { chosen: e.k, criterion: e.selectedBy, ks: e.ks, curves: e.curves, sampleSize: e.sampleSize, seconds: e.seconds };
       timings.estimateK = (performance.now() - t0) / 1000;
       input.kAuto.onEstimate?.(kEstimate);
@@ -195,7 +189,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       at: (steps: number, state: () => NonNullable<RunState['cluster']>, reason?: 'phase') =>
         cp?.at(pretrainSteps + steps, () => ({ ...common('cluster', pretrainSteps + steps, 'cluster', t0), init, cluster: state() }), reason),
     };
-    const r = await clusterPhase({ m, net, store, x, n, d, k, seed, imageShape: input.imageShape, stepsPerRun: K, inferenceBatch, runtime: input.runtime, centers, labels, dim, rng, history, onProgress: input.onProgress, safe });
+    const r = await clusterPhase({ m, net, store, x, n, d, k, seed, imageShape: input.imageShape, stepsPerRun: K, inferenceBatch, runtime: input.runtime, centers, labels, dim, history, onProgress: input.onProgress, safe });
     ({ centers, labels, iterations, stoppedBy } = r);
     timings.cluster = (performance.now() - t0) / 1000;
   }
