@@ -6,7 +6,7 @@
 import { DataError, ParamError, describeValue } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { adjustedRandScore, calinskiHarabaszScore, daviesBouldinScore, silhouetteScore } from '../metrics/index.ts';
-import { type Rng, deriveSeed, stream } from '../random.ts';
+import { Rng } from '../random.ts';
 import { symmetricEigen } from './_internal/linalg.ts';
 import { checkMatrix, intOption, seedOption, threadsOption } from './_internal/validate.ts';
 import { GaussianMixture } from './gmm.ts';
@@ -125,7 +125,8 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const seed = seedOption(where, options.seed);
   const threads = threadsOption(where, options.threads);
   const t0 = performance.now();
-  const s = sample(x, sampleSize, stream(seed, 'sample'));
+  const rng = new Rng(seed);
+  const s = sample(x, sampleSize, rng.fork('sample'));
   const n = s.rows;
   const d = s.cols;
   const ks: number[] = [];
@@ -133,10 +134,10 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const values: Partial<Record<KCriterion, (number | null)[]>> = {};
   for (const c of criteria) values[c] = [];
   const gapErr: number[] = [];
-  const refs = criteria.includes('gap') ? referenceSets(s, B, stream(seed, 'gap')) : [];
+  const refs = criteria.includes('gap') ? referenceSets(s, B, rng.fork('gap')) : [];
   const want = (c: KCriterion) => criteria.includes(c);
   for (const [idx, k] of ks.entries()) {
-    const km = await new KMeans({ nClusters: k, nInit, seed: deriveSeed(seed, 'kmeans', k), threads }).fit(s);
+    const km = await new KMeans({ nClusters: k, nInit, seed: seed + k, threads }).fit(s);
     const distinct = new Set(km.labels).size;
     const ok = distinct >= 2;
     if (want('silhouette')) values.silhouette!.push(ok ? await silhouetteScore(s, km.labels, { threads }) : null);
@@ -147,7 +148,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
       let bic: number | null = null;
       let sil: number | null = null;
       try {
-        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', seed: deriveSeed(seed, 'gmm', k), threads, regCovar: 1e-6 }).fit(s);
+        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', seed: seed + k, threads, regCovar: 1e-6 }).fit(s);
         if (want('bic')) bic = await gm.bic(s);
         if (want('gmm-silhouette') && new Set(gm.labels).size >= 2) sil = await silhouetteScore(s, gm.labels, { threads });
       } catch (err) {
@@ -158,13 +159,13 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
     }
     if (want('gap')) {
       const logs: number[] = [];
-      for (const [b, ref] of refs.entries()) logs.push(Math.log((await new KMeans({ nClusters: k, nInit: 1, seed: deriveSeed(seed, 'gap', b, k), threads }).fit(ref)).inertia));
+      for (const [b, ref] of refs.entries()) logs.push(Math.log((await new KMeans({ nClusters: k, nInit: 1, seed: seed + 1000 * b + k, threads }).fit(ref)).inertia));
       const mean = logs.reduce((a, v) => a + v, 0) / B;
       const sd = Math.sqrt(logs.reduce((a, v) => a + (v - mean) ** 2, 0) / B);
       values.gap!.push(mean - Math.log(km.inertia));
       gapErr.push(sd * Math.sqrt(1 + 1 / B));
     }
-    if (want('stability')) values.stability!.push(await stability(s, k, R, deriveSeed(seed, 'stability', k), threads));
+    if (want('stability')) values.stability!.push(await stability(s, k, R, seed + k, threads));
     options.onProgress?.(k, idx + 1, ks.length);
   }
   const curves: Partial<Record<KCriterion, KCurve>> = {};
@@ -265,12 +266,13 @@ function eigenvectors(cov: Float64Array, d: number): Float64Array {
 
 /** Mean pairwise ARI of k-means fitted on `R` random 80 % subsamples, each predicting every row. */
 async function stability(x: Matrix, k: number, R: number, seed: number, threads: number | undefined): Promise<number> {
+  const rng = new Rng(seed).fork('stability');
   const n = x.rows;
   const m = Math.max(k + 1, Math.floor(0.8 * n));
   const preds: Int32Array[] = [];
   for (let r = 0; r < R; r++) {
-    const sub = sample(x, m, stream(seed, 'sample', r));
-    const km = await new KMeans({ nClusters: k, nInit: 1, seed: deriveSeed(seed, 'kmeans', r), threads }).fit(sub);
+    const sub = sample(x, m, rng.fork(r));
+    const km = await new KMeans({ nClusters: k, nInit: 1, seed: seed + 7919 * r, threads }).fit(sub);
     preds.push(await km.predict(x));
   }
   let s = 0;
