@@ -4,20 +4,19 @@
  * centres live and how hard clusters are refreshed. Every T iterations the targets are refreshed
  * from all data and the stop test (few labels changed) runs: hooks of the shared loop ({@link runLoop}).
  */
-import { Graph, type ParamGroup, type ParameterStore, type Tensor, add, compileFunction, compileTrainingStep, mul, type TrainingStep } from '../engine/index.ts';
-import type { RuntimeOptions } from '../engine/session.ts';
+import { Graph, type ParamGroup, type Tensor, add, compileFunction, compileTrainingStep, mul, type TrainingStep } from '../engine/index.ts';
 import { argmaxRows, targetDistribution } from '../losses/clustering.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { balancedAssignmentLoss, groupSparsityLoss, knnSimilarity, localityPreservingLoss } from '../losses/taxonomy.ts';
 import { clusterUpdateBlock, clusteringLossBlock } from './blocks/registry.ts';
-import type { MethodConfig } from './config.ts';
 import { type HardClusters, compact, lloydRefine, wardMerge } from './hard-clusters.ts';
 import { hardFrom } from './initial.ts';
 import { type Chunk, type Feeds, type LoopPosition, type RowFeed, assertFiniteAfter, imageAugmenter, runLoop } from './loop.ts';
 import { features, makeOptimizer, minTrainingBatch } from './network.ts';
 import { SEEDS, blockRng, epochOrder } from './seeds.ts';
 import type { ClusterState } from './_run-state.ts';
-import type { Autoencoder, HistoryRow, ProgressEvent, StoppedBy } from './types.ts';
+import type { StoppedBy } from './types.ts';
+import type { PhaseInput } from './phase.ts';
 
 /** The option a clustering-phase divergence tells the user to lower. */
 export const TRAIN_LR_OPTION = 'overrides.train.optimizer.lr';
@@ -29,25 +28,15 @@ export interface ClusterSafePoints {
 }
 
 /** What {@link clusterPhase} needs. */
-export interface ClusterInput {
-  readonly m: MethodConfig;
-  readonly net: Autoencoder;
-  readonly store: ParameterStore;
-  readonly x: Float32Array;
-  readonly n: number;
-  readonly d: number;
+export interface ClusterInput extends PhaseInput {
   readonly k: number;
-  readonly seed: number;
   readonly imageShape?: readonly [number, number, number];
   readonly stepsPerRun: number;
   readonly inferenceBatch: number;
-  readonly runtime?: RuntimeOptions;
   /** The initial clusters: centres `[count, dim]` and labels. */
   readonly centers: Float32Array;
   readonly labels: Int32Array;
   readonly dim: number;
-  readonly history: HistoryRow[];
-  readonly onProgress?: (e: ProgressEvent) => void;
   readonly safe: ClusterSafePoints;
 }
 

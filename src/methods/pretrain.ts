@@ -3,37 +3,25 @@
  * with the method's corruption, SNNL or correlation terms and augmentation.
  */
 import { DataError } from '../errors.ts';
-import { Graph, type ParameterStore, type Tensor, add, addNoise, compileTrainingStep, dropout, mul } from '../engine/index.ts';
-import type { RuntimeOptions } from '../engine/session.ts';
+import { Graph, type Tensor, add, addNoise, compileTrainingStep, dropout, mul } from '../engine/index.ts';
 import { correlationLoss } from '../losses/correlation.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from '../losses/snnl.ts';
-import type { MethodConfig } from './config.ts';
 import { greedyPretrain } from './greedy.ts';
 import { type Chunk, type Feeds, imageAugmenter, runLoop } from './loop.ts';
 import { SEEDS, epochOrder } from './seeds.ts';
 import { makeOptimizer, minTrainingBatch } from './network.ts';
 import type { PretrainState } from './_run-state.ts';
-import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
+import type { PhaseInput } from './phase.ts';
 
 /** The option a pretraining divergence tells the user to lower. */
 export const PRETRAIN_LR_OPTION = 'overrides.pretrain.optimizer.lr';
 
 /** What {@link pretrainPhase} needs. */
-export interface PretrainInput {
-  readonly m: MethodConfig;
-  readonly net: Autoencoder;
-  readonly store: ParameterStore;
-  readonly x: Float32Array;
-  readonly n: number;
-  readonly d: number;
+export interface PretrainInput extends PhaseInput {
   readonly imageShape?: readonly [number, number, number];
   readonly labels?: Int32Array;
-  readonly seed: number;
   readonly stepsPerRun: number;
-  readonly runtime?: RuntimeOptions;
-  readonly history: HistoryRow[];
-  readonly onProgress?: (e: ProgressEvent) => void;
   /** The pretraining state of a resumed run (then greedy pretraining is done). */
   readonly resume?: PretrainState;
   /** The safe point before each engine call. */

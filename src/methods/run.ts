@@ -15,6 +15,7 @@ import { initialClustering } from './initial.ts';
 import { buildNetwork, compileFeatures, embed, requireImageShape } from './network.ts';
 import { pretrainPhase } from './pretrain.ts';
 import { SEEDS } from './seeds.ts';
+import type { PhaseInput } from './phase.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
 import type { Autoencoder, FitKEstimate, FitRecord, HistoryRow, ProgressEvent } from './types.ts';
 
@@ -109,6 +110,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const history: HistoryRow[] = resume ? resume.history : [];
   const store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(SEEDS.network(seed));
   checkRunInput(m, input);
+  const phase: PhaseInput = { m, net, store, x, n, d, seed, runtime: input.runtime, history, onProgress: input.onProgress };
 
   let pretrainedStore: ParameterStore | undefined = resume?.pretrainedStore;
   let pretrainSteps = resume?.pretrainSteps ?? 0;
@@ -134,19 +136,10 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   if (resumePretrain || (!resume && m.pretrain && !input.pretrained && (m.pretrain.epochs > 0 || (m.pretrain.greedy?.epochs ?? 0) > 0))) {
     const t0 = clock('pretrain');
     pretrainSteps = await pretrainPhase({
-      m,
-      net,
-      store,
-      x,
-      n,
-      d,
+      ...phase,
       imageShape: input.imageShape,
       labels: input.labels,
-      seed,
       stepsPerRun: K,
-      runtime: input.runtime,
-      history,
-      onProgress: input.onProgress,
       resume: resumePretrain,
       safePoint: cp && ((steps, state) => cp.at(steps, () => ({ ...common('pretrain', steps, 'pretrain', t0), pretrain: state() }))),
     });
@@ -175,7 +168,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   }
 
   // ---- phase 2: initial clustering on the features (a resumed clustering phase has it)
-  const init = resume?.init ?? (await initialClustering({ m, net, store, x, n, d, k, seed, runtime: input.runtime, inferenceBatch, pretrainSteps, timings, history, onProgress: input.onProgress }));
+  const init = resume?.init ?? (await initialClustering({ ...phase, k, inferenceBatch, pretrainSteps, timings }));
   let { labels, centers } = init;
   const dim = init.dim;
 
@@ -189,7 +182,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       at: (steps: number, state: () => NonNullable<RunState['cluster']>, reason?: 'phase') =>
         cp?.at(pretrainSteps + steps, () => ({ ...common('cluster', pretrainSteps + steps, 'cluster', t0), init, cluster: state() }), reason),
     };
-    const r = await clusterPhase({ m, net, store, x, n, d, k, seed, imageShape: input.imageShape, stepsPerRun: K, inferenceBatch, runtime: input.runtime, centers, labels, dim, history, onProgress: input.onProgress, safe });
+    const r = await clusterPhase({ ...phase, k, imageShape: input.imageShape, stepsPerRun: K, inferenceBatch, centers, labels, dim, safe });
     ({ centers, labels, iterations, stoppedBy } = r);
     timings.cluster = (performance.now() - t0) / 1000;
   }
