@@ -110,7 +110,7 @@ export class Rng {
   /**
    * A new generator derived from this one and a label. It takes a number from this generator, so
    * the forks of one generator depend on their order: use it for the sub-streams of one consumer;
-   * the streams of a run are {@link stream}s, which depend only on the seed and their name.
+   * the streams of a run are `stream(seed, name)`s (this module), which depend only on the seed and their name.
    */
   fork(label: number | string): Rng {
     const h = typeof label === 'number' ? label : hashString(label);
