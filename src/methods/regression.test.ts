@@ -1,6 +1,6 @@
 // Bit-identical regression guard of the training loop: every method on a small fixed data set with
 // tiny budgets gives exactly the labels, centres (float bits) and metrics recorded in
-// fixtures/regression.json. Remade on purpose by the commit after 3592bcf on branch loopseeds
+// fixtures/regression.json. Remade on purpose in d88d0c7 (branch loopseeds, after 3592bcf)
 // ("seeds: every stream of a run is a named hash of the seed"): every derived seed and epoch order
 // changed to named streams (src/methods/seeds.ts), so every number moved; the loop itself was
 // checked bit-identical against the previous fixture (made at c11a74e, cdc remade for its authors'
