@@ -4,7 +4,7 @@
  * engine, and on PyTorch in the same invocation when Debian's python3 has torch.
  * `deepclust bench engine-ab`: in-process A/B of engine variants (the levers of issue #25).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { ParamError } from '../src/errors.ts';
 import { type RuntimeOptions, type TrainingStep, Graph, adam, compileTrainingStep, ortVersion, reduceMean, square, sub } from '../src/engine/index.ts';
 import { MlpAutoencoder } from '../src/nn/mlp-autoencoder.ts';
 import { Rng } from '../src/random.ts';
+import { provenance } from './provenance.ts';
 
 /** Options of {@link runEngineBench}. */
 export interface EngineBenchOptions {
@@ -34,14 +35,14 @@ export interface EngineBenchOptions {
   log?: (line: string) => void;
 }
 
-/** Where and when a record was made. */
+/** Where and when a record was made: bench/provenance.ts's fields, the machine with its versions and load. */
 export interface RecordMeta {
-  /** Short commit hash (`+dirty` with uncommitted changes to tracked files). */
+  /** Short commit hash (`-dirty` with uncommitted changes to tracked files), or 'unknown' outside a checkout. */
   commit: string;
   /** ISO date. */
   date: string;
-  /** CPU, cores, versions and the 1/5/15-minute load average when the record was made. */
-  machine: { cpu: string; cores: number; node: string; onnxruntime: string; loadavg: number[] };
+  /** The machine as provenance() describes it, its CPU, cores, versions and the 1/5/15-minute load average when the record was made. */
+  machine: { description: string; cpu: string; cores: number; node: string; onnxruntime: string; loadavg: number[] };
 }
 
 /** The last-line JSON of the benchmark. */
@@ -70,19 +71,12 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Commit, date, machine and its current load, for every result record of these benchmarks. */
 export function recordMeta(): RecordMeta {
-  let commit = 'unknown';
-  const git = (args: string[]) => execFileSync('git', args, { cwd: import.meta.dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  try {
-    commit = git(['rev-parse', '--short', 'HEAD']);
-    if (git(['status', '--porcelain', '--untracked-files=no'])) commit += '+dirty';
-  } catch {
-    // not a git checkout
-  }
+  const p = provenance();
   const cpus = os.cpus();
   return {
-    commit,
-    date: new Date().toISOString(),
-    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: os.availableParallelism?.() ?? cpus.length, node: process.version, onnxruntime: ortVersion(), loadavg: os.loadavg().map(round2) },
+    commit: p.commit ?? 'unknown',
+    date: p.date,
+    machine: { description: p.machine, cpu: cpus[0]?.model ?? 'unknown', cores: os.availableParallelism?.() ?? cpus.length, node: process.version, onnxruntime: ortVersion(), loadavg: os.loadavg().map(round2) },
   };
 }
 

@@ -22,23 +22,12 @@ Usage (Debian's python3-torch and python3-sklearn):
       --subset train --limit 10000 --pretrain-epochs 50 --seed 0 --threads 1 [--out r.json]
 Prints progress lines and the result JSON as the last line.
 """
-import argparse, json, sys, time
+import json, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.cluster import KMeans
-from torch_common import load_idx, metrics, soft_assign, write_json
-
-
-def mlp(dims):
-    layers = []
-    for i in range(len(dims) - 1):
-        lin = nn.Linear(dims[i], dims[i + 1])
-        nn.init.xavier_uniform_(lin.weight); nn.init.zeros_(lin.bias)
-        layers.append(lin)
-        if i < len(dims) - 2:
-            layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
+from torch_common import cdc_args, cdc_setup, dense_stack, metrics, provenance, soft_assign, target_distribution, write_json
 
 
 def scores(a):
@@ -56,28 +45,14 @@ def l_cr(z, x):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", default="../shared/data/fashion-mnist")
-    ap.add_argument("--subset", choices=["train", "test", "all"], default="train")
-    ap.add_argument("--limit", type=int, default=10000)
-    ap.add_argument("--pretrain-epochs", type=int, default=100)
-    ap.add_argument("--iterations", type=int, default=5000)
+    ap = cdc_args(__doc__.split("\n")[0])
     ap.add_argument("--lam", type=float, default=0.001)
     ap.add_argument("--eta", type=float, default=0.75)
     ap.add_argument("--beta", type=float, default=0.001)
-    ap.add_argument("--h", type=int, default=50)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--out")
     a = ap.parse_args()
-    torch.manual_seed(a.seed); torch.set_num_threads(a.threads)
-    gen = torch.Generator().manual_seed(a.seed)
-    x, y = load_idx(a.data, a.subset, a.limit, a.seed)
-    x = x.reshape(len(x), -1)
-    X = torch.from_numpy(x)
-    n, bs, k = len(X), 64, int(y.max()) + 1
-    dims = [X.shape[1], 500, 500, 2000, 10]
-    enc, dec = mlp(dims), mlp(dims[::-1])
+    X, y, gen, n, k, dims = cdc_setup(a)
+    bs = 64
+    enc, dec = dense_stack(dims), dense_stack(dims[::-1])
     t0 = time.time()
 
     def encode():
@@ -114,9 +89,7 @@ def main():
     for it in range(a.iterations):
         if it % a.h == 0:
             with torch.no_grad():
-                q_all = soft_assign(enc(X), mu)
-                p_all = q_all ** 2 / q_all.sum(0)
-                p_all = p_all / p_all.sum(1, keepdim=True)
+                p_all = target_distribution(soft_assign(enc(X), mu))
         if cursor + bs > n:
             perm, cursor = torch.randperm(n, generator=gen), 0
         idx = perm[cursor:cursor + bs]; cursor += bs
@@ -142,6 +115,7 @@ def main():
         pred = soft_assign(enc(X), mu).argmax(1).numpy()
     result = {
         "reference": "bench/torch_cdc.py (PyTorch re-implementation of CDC as issue 6 specifies it)",
+        **provenance(),
         "subset": a.subset, "rows": n, "seed": a.seed, "pretrainEpochs": a.pretrain_epochs, "iterations": a.iterations,
         "lambda": a.lam, "eta": a.eta, "beta": a.beta, "h": a.h, "threads": a.threads,
         "kmeansOnPretrainedCode": init, "final": metrics(y, pred),

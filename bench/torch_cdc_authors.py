@@ -33,39 +33,17 @@ Usage (Debian's python3-torch and python3-sklearn):
       --subset train --limit 10000 --pretrain-epochs 50 --seed 0 --threads 1 --out r.json
 Prints progress lines and the result JSON as the last line.
 """
-import argparse, json, math, os, platform, subprocess, sys, time
-from datetime import datetime, timezone
+import json, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
 from sklearn.cluster import KMeans
-from torch_common import load_idx, metrics, soft_assign, write_json
-
-
-def dense_stack(dims, init):
-    layers = []
-    for i in range(len(dims) - 1):
-        lin = nn.Linear(dims[i], dims[i + 1])
-        if init == "variance-scaling":
-            bound = 1.0 / math.sqrt(dims[i])  # sqrt(3 * (1/3) / fan_in)
-            nn.init.uniform_(lin.weight, -bound, bound)
-        else:
-            nn.init.xavier_uniform_(lin.weight)
-        nn.init.zeros_(lin.bias)
-        layers.append(lin)
-        if i < len(dims) - 2:
-            layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
+from torch_common import cdc_args, cdc_setup, dense_stack, metrics, provenance, soft_assign, target_distribution, write_json
 
 
 def row_scores(a):
     k = 1.0 / (1.0 + torch.cdist(a, a) ** 2)
     return (k / k.sum(1, keepdim=True)).clamp(1e-10, 1.0)
-
-
-def sharpen(s):
-    w = s ** 2 / s.sum(0)
-    return w / w.sum(1, keepdim=True)
 
 
 def keras_kl(p, q):
@@ -74,48 +52,25 @@ def keras_kl(p, q):
 
 
 def l_cr(z, other):
-    return keras_kl(sharpen(row_scores(z)), row_scores(other))
+    return keras_kl(target_distribution(row_scores(z)), row_scores(other))
 
 
 def l_aff(q, z):
-    return keras_kl(sharpen(row_scores(q)), row_scores(z))
-
-
-def machine_info():
-    def git(*args):
-        try:
-            return subprocess.run(["git", *args], capture_output=True, text=True, cwd=os.path.dirname(__file__)).stdout.strip()
-        except OSError:
-            return None
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain")), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"node": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__, "note": "shared 2-core machine (other jobs running)"}}
+    return keras_kl(target_distribution(row_scores(q)), row_scores(z))
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", default="../shared/data/fashion-mnist")
-    ap.add_argument("--subset", choices=["train", "test", "all"], default="all")
-    ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--pretrain-epochs", type=int, default=100)
+    ap = cdc_args(__doc__.split("\n")[0], subset="all", limit=0, h=100)
     ap.add_argument("--pretrain-opt", choices=["sgd", "adam"], default="sgd")
     ap.add_argument("--pretrain-lr", type=float, default=0.1)
     ap.add_argument("--init", choices=["variance-scaling", "glorot"], default="variance-scaling")
     ap.add_argument("--no-corr-pretrain", action="store_true")
-    ap.add_argument("--iterations", type=int, default=5000)
     ap.add_argument("--corr-wt", type=float, default=0.001)
     ap.add_argument("--reg-wt", type=float, default=0.001)
     ap.add_argument("--aff-wt", type=float, default=0.75)
-    ap.add_argument("--h", type=int, default=100)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--out")
     a = ap.parse_args()
-    torch.manual_seed(a.seed); torch.set_num_threads(a.threads)
-    gen = torch.Generator().manual_seed(a.seed)
-    x, y = load_idx(a.data, a.subset, a.limit or None, a.seed)
-    X = torch.from_numpy(x.reshape(len(x), -1))
-    n, bs, k = len(X), 64, int(y.max()) + 1
-    dims = [X.shape[1], 500, 500, 2000, 10]
+    X, y, gen, n, k, dims = cdc_setup(a)
+    bs = 64
     enc, dec = dense_stack(dims, a.init), dense_stack(dims[::-1], a.init)
     params = list(enc.parameters()) + list(dec.parameters())
     corr_wt = 0.0 if a.no_corr_pretrain else a.corr_wt
@@ -150,8 +105,7 @@ def main():
         if it % a.h == 0:
             with torch.no_grad():
                 q_all = soft_assign(encode(), mu)
-                p_all = q_all ** 2 / q_all.sum(0)
-                p_all = p_all / p_all.sum(1, keepdim=True)
+                p_all = target_distribution(q_all)
             log.append({"iteration": it, **metrics(y, q_all.argmax(1).numpy())})
             if it % 1000 == 0:
                 print(json.dumps({"phase": "cluster", **log[-1], "seconds": round(time.time() - t0)}), flush=True)
@@ -171,7 +125,7 @@ def main():
         final = metrics(y, soft_assign(encode(), mu).argmax(1).numpy())
     result = {
         "reference": "bench/torch_cdc_authors.py (PyTorch port of the authors' our_HDC.py, Fashion-MNIST settings)",
-        **machine_info(),
+        **provenance(),
         "subset": a.subset, "rows": n, "seed": a.seed, "pretrainEpochs": a.pretrain_epochs, "pretrainOptimizer": f"{a.pretrain_opt} lr {a.pretrain_lr if a.pretrain_opt == 'sgd' else 1e-3}",
         "init": a.init, "corrPretrain": corr_wt, "iterations": a.iterations, "regWt": a.reg_wt, "affWt": a.aff_wt, "h": a.h, "threads": a.threads,
         "aeAccuracy": log[0], "clusterAccuracyLastRefresh": log[-1], "final": final, "refreshLog": log,

@@ -107,11 +107,44 @@ export class Rng {
     return p;
   }
 
-  /** A new independent generator derived from this one and a label (for sub-streams). */
+  /**
+   * A new generator derived from this one and a label. It takes a number from this generator, so
+   * the forks of one generator depend on their order: use it for the sub-streams of one consumer;
+   * the streams of a run are `stream(seed, name)`s (this module), which depend only on the seed and their name.
+   */
   fork(label: number | string): Rng {
     const h = typeof label === 'number' ? label : hashString(label);
     return new Rng((this.nextUint32() ^ Math.imul(h | 0, 0x27d4eb2d)) >>> 0);
   }
+}
+
+/**
+ * The seed of the stream named `names` of `seed`: a hash of the seed and the names (strings and
+ * integers, in order). No stream depends on which others were drawn, or when, so a phase that is
+ * skipped or resumed needs no replay. This is the one way a run derives its seeds.
+ */
+export function deriveSeed(seed: number, ...names: readonly (string | number)[]): number {
+  let h = fmix32(hashSeed(seed) ^ 0x2545f491);
+  for (const name of names) {
+    const v = typeof name === 'number' ? fmix32(hashSeed(name) ^ 0x9e3779b9) : fmix32(hashString(name));
+    h = fmix32((Math.imul(h, 0x01000193) ^ v) >>> 0);
+  }
+  return h;
+}
+
+/** A generator for the stream named `names` of `seed` (see {@link deriveSeed}). */
+export function stream(seed: number, ...names: readonly (string | number)[]): Rng {
+  return new Rng(deriveSeed(seed, ...names));
+}
+
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 function rotl(x: number, k: number): number {

@@ -6,7 +6,7 @@
  * width/height_shift_range) in the authors' code, except that pixels from outside the image are 0
  * (Keras repeats the nearest edge pixel; the same for digits on a black background).
  */
-import { Rng } from '../random.ts';
+import { type Rng, stream } from '../random.ts';
 
 /** How much to move each image. */
 export interface AugmentOptions {
@@ -81,7 +81,7 @@ export function affineWarp(src: Float32Array, dst: Float32Array, shape: readonly
   }
 }
 
-/** The generator for one run of batches: depends only on the seed, phase, epoch and position, so a resumed run draws the same. */
+/** The generator for one run of batches: the stream named by phase, epoch and position of `seed`, so a resumed run draws the same. */
 export function augmentRng(seed: number, phase: string, epoch: number, from: number): Rng {
-  return new Rng(seed).fork(`augment-${phase}`).fork(epoch).fork(from);
+  return stream(seed, phase, epoch, from);
 }

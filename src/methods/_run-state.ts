@@ -3,7 +3,6 @@
  * hands it to checkpoints and takes it back to resume. Typed arrays are owned by the state.
  */
 import type { SavedTensor, ParameterStore } from '../engine/index.ts';
-import type { RngState } from '../random.ts';
 import type { HardClusters } from './hard-clusters.ts';
 import type { FitRecord, HistoryRow } from './types.ts';
 
@@ -60,8 +59,6 @@ export interface RunState {
   readonly phase: 'pretrain' | 'cluster' | 'done';
   /** Training steps done, pretraining and clustering together (checkpoint intervals count these). */
   readonly steps: number;
-  /** The run's random generator (epoch orders, heads) right at this point. */
-  readonly rng: RngState;
   readonly history: HistoryRow[];
   /** Seconds of the finished phases, and of the current phase so far. */
   readonly timings: Record<string, number>;

@@ -15,13 +15,12 @@ import { join } from 'node:path';
 import { atomicWriteFile, ensureDir } from '../data/atomic.ts';
 import { ParameterStore, type SavedTensor, decodeSafetensors, encodeSafetensors } from '../engine/index.ts';
 import { DataError, InterruptedError } from '../errors.ts';
-import type { RngState } from '../random.ts';
 import type { HistoryRow } from './types.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
 import { canonical } from './_canonical.ts';
 
 /** Format tag of checkpoint files; bump it when {@link RunState} changes meaning. */
-export const CHECKPOINT_FORMAT = 'deepclust-run-checkpoint-1';
+export const CHECKPOINT_FORMAT = 'deepclust-run-checkpoint-2';
 /** Name of the checkpoint file inside a checkpoint directory. */
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 /** Default training steps (pretraining and clustering together) between two checkpoints. */
@@ -197,7 +196,6 @@ function encodeState(s: RunState, sink: TensorSink): Json {
   const j: Json = {
     phase: s.phase,
     steps: s.steps,
-    rng: s.rng,
     history: s.history,
     timings: s.timings,
     pretrainSteps: s.pretrainSteps,
@@ -240,7 +238,6 @@ function decodeState(j: Json, src: TensorSource): RunState {
   return {
     phase: j.phase as RunState['phase'],
     steps: j.steps as number,
-    rng: j.rng as RngState,
     history: j.history as HistoryRow[],
     timings: j.timings as Record<string, number>,
     pretrainSteps: j.pretrainSteps as number,

@@ -2,23 +2,21 @@
  * Phase 3, the clustering phase. The loop asks the method's blocks: the clustering-loss block for
  * its graph terms, parameter groups, feeds and assignments; the cluster-update block for where the
  * centres live and how hard clusters are refreshed. Every T iterations the targets are refreshed
- * from all data and the stop test (few labels changed) runs.
+ * from all data and the stop test (few labels changed) runs: hooks of the shared loop ({@link runLoop}).
  */
-import { Graph, type ParamGroup, type ParameterStore, type Tensor, add, compileFunction, compileTrainingStep, mul, type TrainingStep } from '../engine/index.ts';
-import type { RuntimeOptions } from '../engine/session.ts';
+import { Graph, type ParamGroup, type Tensor, add, compileFunction, compileTrainingStep, mul, type TrainingStep } from '../engine/index.ts';
 import { argmaxRows, targetDistribution } from '../losses/clustering.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { balancedAssignmentLoss, groupSparsityLoss, knnSimilarity, localityPreservingLoss } from '../losses/taxonomy.ts';
-import type { Rng } from '../random.ts';
 import { clusterUpdateBlock, clusteringLossBlock } from './blocks/registry.ts';
-import type { MethodConfig } from './config.ts';
 import { type HardClusters, compact, lloydRefine, wardMerge } from './hard-clusters.ts';
 import { hardFrom } from './initial.ts';
-import { type Feeds, type RowFeed, type StepRun, assertFiniteAfter, imageAugmenter, trainSteps } from './loop.ts';
+import { type Chunk, type Feeds, type LoopPosition, type RowFeed, assertFiniteAfter, imageAugmenter, runLoop } from './loop.ts';
 import { features, makeOptimizer, minTrainingBatch } from './network.ts';
-import { SEEDS, epochOrder } from './seeds.ts';
+import { SEEDS, blockRng, epochOrder } from './seeds.ts';
 import type { ClusterState } from './_run-state.ts';
-import type { Autoencoder, HistoryRow, ProgressEvent, StoppedBy } from './types.ts';
+import type { StoppedBy } from './types.ts';
+import type { PhaseInput } from './phase.ts';
 
 /** The option a clustering-phase divergence tells the user to lower. */
 export const TRAIN_LR_OPTION = 'overrides.train.optimizer.lr';
@@ -30,26 +28,15 @@ export interface ClusterSafePoints {
 }
 
 /** What {@link clusterPhase} needs. */
-export interface ClusterInput {
-  readonly m: MethodConfig;
-  readonly net: Autoencoder;
-  readonly store: ParameterStore;
-  readonly x: Float32Array;
-  readonly n: number;
-  readonly d: number;
+export interface ClusterInput extends PhaseInput {
   readonly k: number;
-  readonly seed: number;
   readonly imageShape?: readonly [number, number, number];
   readonly stepsPerRun: number;
   readonly inferenceBatch: number;
-  readonly runtime?: RuntimeOptions;
   /** The initial clusters: centres `[count, dim]` and labels. */
   readonly centers: Float32Array;
   readonly labels: Int32Array;
   readonly dim: number;
-  readonly rng: Rng;
-  readonly history: HistoryRow[];
-  readonly onProgress?: (e: ProgressEvent) => void;
   readonly safe: ClusterSafePoints;
 }
 
@@ -63,7 +50,7 @@ export interface ClusterOutput {
 
 /** Runs the clustering phase; see the module comment. */
 export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> {
-  const { m, net, store, x, n, d, k, dim, rng } = input;
+  const { m, net, store, x, n, d, k, dim, seed } = input;
   const K = input.stepsPerRun;
   const t = m.train!;
   const cu = m.clusterUpdate;
@@ -96,7 +83,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
     clusters: count0,
     hard: hardTargets,
     perBatchTarget: usePerBatchTarget,
-    rng,
+    rng: blockRng(seed),
     optimizer: () => makeOptimizer(t.optimizer),
   });
   const terms: Record<string, Tensor> = { ...built.terms, clustering: built.clustering };
@@ -120,7 +107,7 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
   const netParams = g.params.filter((p) => p.name !== 'clusters.centers');
   const groups: ParamGroup[] = built.groups ?? [{ name: 'network', params: netParams, optimizer: makeOptimizer(t.optimizer) }, ...update.groups(g, cu, t.optimizer, makeOptimizer)];
   // The decoder's parameters may be absent from this graph (keepDecoder false): the store keeps them.
-  const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: SEEDS.steps(input.seed), runtime: input.runtime, outputs: terms });
+  const step: TrainingStep = await compileTrainingStep({ graph: g, loss, groups, store, seed: SEEDS.clusterSteps(seed), runtime: input.runtime, outputs: terms });
   if (rc) step.loadOptimizerState(rc.optimizer, { standard: false });
 
   // Assignments of all data at each refresh (the block's), or the features (hard targets).
@@ -164,18 +151,10 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
     rowFeeds.push({ name: hardFeed.name, width, data: new Float32Array(n * width), scratch: new Float32Array(K * B * width) });
   }
   if (rc?.feed && rowFeeds[0]) rowFeeds[0].data = rc.feed;
-  const xb = new Float32Array(K * B * d);
-  // a resumed run continues the epoch order at its position (the generator is already past its forks)
-  let perm = rc ? rc.perm : epochOrder(rng, 'cluster', 0, n);
-  let cursor = rc?.cursor ?? 0;
-  let epoch = rc?.epoch ?? 0;
-  let ite = rc?.ite ?? 0;
   let stoppedBy: StoppedBy = 'maxIter';
-  const sums: Record<string, number> = rc ? { ...rc.sums } : {};
-  let count = rc?.count ?? 0;
-  const augment = imageAugmenter(t.augment, input.imageShape, input.seed, 'cluster');
+  const augment = imageAugmenter(t.augment, input.imageShape, SEEDS.augment(seed), 'cluster');
   // the per-step feeds: the ramped clustering weight, the locality loss's k-NN similarity in input space
-  const extraFeeds = (steps: number, batch: number) => (buf: Float32Array, _rows: number, feeds: Feeds) => {
+  const extraFeeds = ({ steps, batch, ite }: Chunk) => (buf: Float32Array, _rows: number, feeds: Feeds) => {
     if (locality) {
       const sim = new Float32Array(steps * batch * batch);
       for (let s = 0; s < steps; s++) sim.set(knnSimilarity(buf.subarray(s * batch * d, (s + 1) * batch * d), batch, d, locality.neighbors, locality.bandwidth), s * batch * batch);
@@ -187,73 +166,65 @@ export async function clusterPhase(input: ClusterInput): Promise<ClusterOutput> 
       feeds.clusteringWeight = { data: w, dims: [steps] };
     }
   };
-  const run = (from: number, steps: number, batch: number): Promise<void> => {
-    const r: StepRun = { step, x, width: d, perm, from, steps, batch, buffer: xb, sums, rowFeeds, phase: 'clustering', lrOption: TRAIN_LR_OPTION, lr: t.optimizer.lr, subtotal: true, transform: augment?.(epoch, from, batch), extraFeeds: extraFeeds(steps, batch) };
-    return trainSteps(r);
+  // every T iterations: new targets (or hard clusters) from all data, the history row, the stop test
+  const refresh = async ({ ite }: LoopPosition, losses: Record<string, number>): Promise<boolean> => {
+    const q = await assignAll();
+    let labelChange: number;
+    let merging = false;
+    if (hardTargets) {
+      // k-means steps on the new embedding from the current clusters (then, agglomerative, a merge stage)
+      const start = hard ?? hardFrom(q, n, dim, labels, count0);
+      const refined = lloydRefine(q, n, dim, start, update.refineSteps);
+      labelChange = changedFraction(refined.labels, hard ? hard.labels : labels);
+      hard = compact(refined, dim);
+      const merged = update.merge?.(hard, dim, k, cu);
+      if (merged) {
+        hard = merged;
+        merging = true;
+      }
+      labels = hard.labels;
+      hardFeed!.fill(rowFeeds[0]!, hard, dim);
+    } else {
+      const newLabels = argmaxRows(q, n, k);
+      labelChange = changedFraction(newLabels, labels);
+      labels = newLabels;
+      if (feedsP) rowFeeds[0]!.data = targetDistribution(q, n, k);
+    }
+    if (hard) losses.clusters = hard.count;
+    input.history.push({ phase: 'cluster', step: ite, losses, labelChange });
+    input.onProgress?.({ phase: 'cluster', done: ite, total: t.maxIter, losses, labelChange, labels });
+    return ite > 0 && !merging && (!hard || hard.count === k) && labelChange < cu.tol;
   };
-  let first = !rc;
-  while (ite < t.maxIter) {
-    // the safe point: everything the loop carries is in the state (a save when the phase starts)
-    input.safe.at(step.step, () => ({ ite, cursor, epoch, perm, sums: { ...sums }, count, labels, feed: rowFeeds[0]?.data, hard, optimizer: step.optimizerState({ standard: false }) }), first ? 'phase' : undefined);
-    first = false;
-    if (ite % cu.updateInterval === 0) {
-      const q = await assignAll();
-      let labelChange: number;
-      let merging = false;
-      if (hardTargets) {
-        // k-means steps on the new embedding from the current clusters (then, agglomerative, a merge stage)
-        const start = hard ?? hardFrom(q, n, dim, labels, count0);
-        const refined = lloydRefine(q, n, dim, start, update.refineSteps);
-        labelChange = changedFraction(refined.labels, hard ? hard.labels : labels);
-        hard = compact(refined, dim);
-        const merged = update.merge?.(hard, dim, k, cu);
-        if (merged) {
-          hard = merged;
-          merging = true;
-        }
-        labels = hard.labels;
-        hardFeed!.fill(rowFeeds[0]!, hard, dim);
-      } else {
-        const newLabels = argmaxRows(q, n, k);
-        labelChange = changedFraction(newLabels, labels);
-        labels = newLabels;
-        if (feedsP) rowFeeds[0]!.data = targetDistribution(q, n, k);
-      }
-      const losses: Record<string, number> = {};
-      for (const [key, v] of Object.entries(sums)) losses[key] = v / Math.max(count, 1);
-      if (hard) losses.clusters = hard.count;
-      input.history.push({ phase: 'cluster', step: ite, losses, labelChange });
-      input.onProgress?.({ phase: 'cluster', done: ite, total: t.maxIter, losses, labelChange, labels });
-      for (const key of Object.keys(sums)) sums[key] = 0;
-      count = 0;
-      if (ite > 0 && !merging && (!hard || hard.count === k) && labelChange < cu.tol) {
-        stoppedBy = 'tolerance';
-        break;
-      }
-    }
-    // Steps until the next refresh (or the end), in full batches from the epoch permutation.
-    const untilRefresh = cu.updateInterval - (ite % cu.updateInterval);
-    let steps = Math.min(K, untilRefresh, t.maxIter - ite);
-    if (cursor + B > n) {
-      // the epoch's remainder batch (if any, and not too small for batch norm) alone, then a new permutation
-      const rem = n - cursor >= minTrainingBatch(m) ? n - cursor : 0;
-      if (rem > 0) await run(cursor, 1, rem);
-      cursor = 0;
-      perm = epochOrder(rng, 'cluster', ++epoch, n);
-      if (rem > 0) {
-        count++;
-        ite += 1;
-        continue;
-      }
-      // no remainder: the new epoch's first run follows at once (going round the loop would
-      // refresh the targets a second time at this iteration, see no label change and stop)
-    }
-    steps = Math.min(steps, Math.floor((n - cursor) / B));
-    await run(cursor, steps, B);
-    cursor += steps * B;
-    count += steps;
-    ite += steps;
-  }
+  // a resumed run continues the epoch order at its position
+  const end = await runLoop({
+    step,
+    x,
+    width: d,
+    n,
+    batchSize: B,
+    stepsPerRun: K,
+    minRemainder: minTrainingBatch(m),
+    maxSteps: t.maxIter,
+    refreshEvery: cu.updateInterval,
+    buffer: new Float32Array(K * B * d),
+    rowFeeds,
+    phase: 'clustering',
+    lrOption: TRAIN_LR_OPTION,
+    lr: t.optimizer.lr,
+    subtotal: true,
+    start: rc,
+    order: (epoch) => epochOrder(seed, 'cluster', epoch, n),
+    hooks: {
+      // the safe point: everything the loop carries is in the state (a save when the phase starts)
+      beforeChunk: (at, first) =>
+        input.safe.at(step.step, () => ({ ...at, sums: { ...at.sums }, labels, feed: rowFeeds[0]?.data, hard, optimizer: step.optimizerState({ standard: false }) }), first && !rc ? 'phase' : undefined),
+      onRefresh: refresh,
+      transform: (c) => augment?.(c.epoch, c.from, c.batch),
+      extraFeeds,
+    },
+  });
+  const ite = end.ite;
+  if (end.stopped) stoppedBy = 'tolerance';
   let centers: Float32Array;
   if (hardTargets) {
     // Final clusters on the final embedding, merged down to k if the schedule had not got there.

@@ -11,11 +11,10 @@ import type { RuntimeOptions } from '../engine/session.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { activate } from '../nn/layers.ts';
 import { MlpAutoencoder } from '../nn/mlp-autoencoder.ts';
-import { Rng } from '../random.ts';
 import type { GreedyPretrainConfig, PretrainConfig } from './config.ts';
-import { runEpochs } from './loop.ts';
+import { runLoop } from './loop.ts';
 import { makeOptimizer } from './network.ts';
-import { SEEDS } from './seeds.ts';
+import { SEEDS, epochOrder } from './seeds.ts';
 import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
 
 /** What {@link greedyPretrain} needs. */
@@ -45,8 +44,6 @@ export async function greedyPretrain(input: GreedyInput): Promise<void> {
   const K = input.stepsPerRun;
   const rate = greedy.corruption ?? 0.2;
   const total = L * greedy.epochs;
-  // its own stream, so adding greedy pretraining leaves the random choices of the later phases as they were
-  const rng = new Rng(seed).fork('greedy-pretraining');
   let h = input.x;
   for (let i = 0; i < L; i++) {
     const w = dims[i]!;
@@ -60,9 +57,8 @@ export async function greedyPretrain(input: GreedyInput): Promise<void> {
     const loss = reconstructionLoss(i === 0 ? p.loss : 'mse', { logits, output: activate(logits, dec.activation) }, hin);
     const optimizer = greedy.optimizer ?? p.optimizer;
     const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(optimizer), store, seed: SEEDS.greedyLayer(seed, i), runtime: input.runtime, outputs: { reconstruction: loss } });
-    const layerRng = rng.fork(i);
     try {
-      await runEpochs({
+      await runLoop({
         step,
         x: h,
         width: w,
@@ -73,14 +69,15 @@ export async function greedyPretrain(input: GreedyInput): Promise<void> {
         phase: 'pretraining',
         lrOption: greedy.optimizer ? 'overrides.pretrain.greedy.optimizer.lr' : 'overrides.pretrain.optimizer.lr',
         lr: optimizer.lr,
-        first: 0,
-        end: greedy.epochs,
-        order: (epoch) => layerRng.fork(epoch).permutation(n),
-        afterEpoch: (epoch, terms) => {
-          const done = i * greedy.epochs + epoch + 1;
-          const losses = { [`layer${i}`]: terms.reconstruction! };
-          input.history.push({ phase: 'greedy', step: done, losses });
-          input.onProgress?.({ phase: 'greedy', done, total, losses });
+        epochs: greedy.epochs,
+        order: (epoch) => epochOrder(seed, `greedy-${i}`, epoch, n),
+        hooks: {
+          afterEpoch: (epoch, terms) => {
+            const done = i * greedy.epochs + epoch + 1;
+            const losses = { [`layer${i}`]: terms.reconstruction! };
+            input.history.push({ phase: 'greedy', step: done, losses });
+            input.onProgress?.({ phase: 'greedy', done, total, losses });
+          },
         },
       });
     } finally {

@@ -1,8 +1,5 @@
 /** Phase 2, the initial clustering: k-means on the (pretrained) features. */
-import type { ParameterStore } from '../engine/index.ts';
-import type { RuntimeOptions } from '../engine/session.ts';
 import { clusterUpdateBlock, hasClusteringPhase } from './blocks/registry.ts';
-import type { MethodConfig } from './config.ts';
 import { type HardClusters, centroidsOf, compact, wardMerge } from './hard-clusters.ts';
 import { runKMeans } from './kmeans-runs.ts';
 import { assertFiniteAfter } from './loop.ts';
@@ -10,25 +7,15 @@ import { compileFeatures, embed } from './network.ts';
 import { PRETRAIN_LR_OPTION } from './pretrain.ts';
 import { SEEDS } from './seeds.ts';
 import type { InitState } from './_run-state.ts';
-import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
+import type { PhaseInput } from './phase.ts';
 
 /** What {@link initialClustering} needs. */
-export interface InitInput {
-  readonly m: MethodConfig;
-  readonly net: Autoencoder;
-  readonly store: ParameterStore;
-  readonly x: Float32Array;
-  readonly n: number;
-  readonly d: number;
+export interface InitInput extends PhaseInput {
   readonly k: number;
-  readonly seed: number;
-  readonly runtime?: RuntimeOptions;
   readonly inferenceBatch: number;
   /** Pretraining steps run (a non-finite embedding after them is a pretraining divergence). */
   readonly pretrainSteps: number;
   readonly timings: Record<string, number>;
-  readonly history: HistoryRow[];
-  readonly onProgress?: (e: ProgressEvent) => void;
 }
 
 /** Features of the network and k-means on them; pushes its history row and timing. */

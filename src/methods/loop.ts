@@ -2,8 +2,7 @@
  * The one step loop every training phase shares: batches of an epoch's order gathered into a
  * buffer, per-point feeds, the engine call of several steps, loss sums, and the divergence message
  * that names the phase's learning-rate option. Pretraining, the greedy layer pairs and the
- * clustering phase all train through {@link trainSteps}; the epoch-driven phases through
- * {@link runEpochs} and its hooks.
+ * clustering phase all train through {@link runLoop} and its hooks.
  */
 import { DivergenceError } from '../errors.ts';
 import type { TrainingStep } from '../engine/index.ts';
@@ -16,17 +15,6 @@ export type TrainingPhase = 'pretraining' | 'clustering';
 /** Copies rows `idx[from..to)` of x (width d) into out at row offset o. */
 export function gatherRows(x: Float32Array, d: number, idx: ArrayLike<number>, from: number, to: number, out: Float32Array, o: number): void {
   for (let r = from; r < to; r++) out.set(x.subarray(idx[r]! * d, (idx[r]! + 1) * d), (o + r - from) * d);
-}
-
-/**
- * Batches of one epoch: full batches in runs of K steps, then the remainder batch alone when it has
- * at least `minRemainder` rows (a smaller one is skipped: its rows come again in the next epoch).
- */
-export function* epochRuns(perm: Int32Array, batch: number, K: number, minRemainder = 1): Generator<{ from: number; steps: number; batch: number }> {
-  const n = perm.length;
-  const full = Math.floor(n / batch);
-  for (let s = 0; s < full; s += K) yield { from: s * batch, steps: Math.min(K, full - s), batch };
-  if (n % batch >= Math.max(1, minRemainder)) yield { from: full * batch, steps: 1, batch: n % batch };
 }
 
 /** A per-point feed: `data` holds `width` values per data row; batches gather rows into `scratch`. */
@@ -103,46 +91,142 @@ export async function trainSteps(r: StepRun): Promise<void> {
   }
 }
 
-/** What {@link runEpochs} needs: the step run's fixed parts, the epochs, and the hooks. */
-export interface EpochLoop extends Omit<StepRun, 'perm' | 'from' | 'steps' | 'batch' | 'sums' | 'transform' | 'extraFeeds'> {
+/** Where a training loop is: the epoch, its order and the position in it, the steps done, and the loss sums since the last report. */
+export interface LoopPosition {
+  readonly epoch: number;
+  /** Position in `perm` of the next batch. */
+  readonly cursor: number;
+  readonly perm: Int32Array;
+  /** Steps done in this phase. */
+  readonly ite: number;
+  /** Loss sums and steps since the last report (epoch end, or refresh). */
+  readonly sums: Record<string, number>;
+  readonly count: number;
+}
+
+/** One engine call of {@link runLoop}: `steps` batches of `batch` rows from position `from` of `perm`. */
+export interface Chunk {
+  readonly epoch: number;
+  readonly perm: Int32Array;
+  readonly from: number;
+  readonly steps: number;
+  readonly batch: number;
+  /** Steps done in this phase before this call. */
+  readonly ite: number;
+}
+
+/** The hooks of {@link runLoop}; all optional. */
+export interface LoopHooks {
+  /** Before each engine call and refresh (a safe point); `first` on the loop's first one. */
+  beforeChunk?(at: LoopPosition, first: boolean): void;
+  /**
+   * Every `refreshEvery` steps (before the steps that follow), with the mean loss terms since the
+   * last refresh; returns true to stop (the stop test).
+   */
+  onRefresh?(at: LoopPosition, losses: Record<string, number>): Promise<boolean> | boolean;
+  /** After each epoch, with its mean loss terms (loops without refreshes). */
+  afterEpoch?(epoch: number, losses: Record<string, number>): void;
+  /** The call's transform of the gathered rows (augmentation). */
+  transform?(c: Chunk): ((buf: Float32Array, rows: number) => void) | undefined;
+  /** The call's further feeds. */
+  extraFeeds?(c: Chunk): ((buf: Float32Array, rows: number, feeds: Feeds) => void) | undefined;
+}
+
+/** What {@link runLoop} needs: the step run's fixed parts, the schedule, where to start, and the hooks. */
+export interface TrainLoop extends Omit<StepRun, 'perm' | 'from' | 'steps' | 'batch' | 'sums' | 'transform' | 'extraFeeds'> {
   readonly n: number;
   readonly batchSize: number;
   readonly stepsPerRun: number;
+  /** The smallest remainder batch trained (a smaller one is skipped: its rows come again in the next epoch). @defaultValue 1 */
   readonly minRemainder?: number;
-  /** Epochs `[first, end)`. */
-  readonly first: number;
-  readonly end: number;
+  /** Stop when this epoch is reached. @defaultValue Infinity */
+  readonly epochs?: number;
+  /** Stop after this many steps. @defaultValue Infinity */
+  readonly maxSteps?: number;
+  /** Refresh (and report the losses) every this many steps instead of at epoch ends. */
+  readonly refreshEvery?: number;
+  /** A resumed position, or else the first epoch (@defaultValue 0), started from its beginning. */
+  readonly start?: LoopPosition | { readonly epoch: number };
   /** The epoch's order. */
   order(epoch: number): Int32Array;
-  /** The order, position and sums of an epoch resumed part-way. */
-  resumed?(epoch: number): { perm: Int32Array; cursor: number; sums: Record<string, number>; count: number } | undefined;
-  /** Before each engine call (a safe point). */
-  beforeRun?(epoch: number, from: number, perm: Int32Array, sums: Record<string, number>, count: number): void;
-  /** The batch's transform and extra feeds in `epoch`. */
-  transform?(epoch: number, from: number, batch: number): ((buf: Float32Array, rows: number) => void) | undefined;
-  extraFeeds?(epoch: number, from: number, batch: number, perm: Int32Array): ((buf: Float32Array, rows: number, feeds: Feeds) => void) | undefined;
-  /** After each epoch, with its mean loss terms. */
-  afterEpoch(epoch: number, losses: Record<string, number>): void;
+  readonly hooks?: LoopHooks;
 }
 
-/** The epoch loop of the epoch-driven phases (pretraining, greedy layer pairs). */
-export async function runEpochs(e: EpochLoop): Promise<void> {
-  for (let epoch = e.first; epoch < e.end; epoch++) {
-    // the epoch a resumed run stopped in continues with its order, position and sums
-    const again = e.resumed?.(epoch);
-    const perm = again ? again.perm : e.order(epoch);
-    const sums: Record<string, number> = again ? { ...again.sums } : {};
-    let count = again ? again.count : 0;
-    for (const run of epochRuns(perm, e.batchSize, e.stepsPerRun, e.minRemainder)) {
-      if (again && run.from < again.cursor) continue;
-      e.beforeRun?.(epoch, run.from, perm, sums, count);
-      await trainSteps({ ...e, perm, from: run.from, steps: run.steps, batch: run.batch, sums, transform: e.transform?.(epoch, run.from, run.batch), extraFeeds: e.extraFeeds?.(epoch, run.from, run.batch, perm) });
-      count += run.steps;
-    }
+/** How a {@link runLoop} ended: the steps done and whether the stop test stopped it. */
+export interface LoopEnd {
+  readonly ite: number;
+  readonly stopped: boolean;
+}
+
+/**
+ * The one step loop of every training phase. An epoch is its full batches in engine calls of up to
+ * `stepsPerRun` steps (never past the next refresh or `maxSteps`), then the remainder batch alone
+ * when it has at least `minRemainder` rows. Loss sums are reported (averaged, then cleared) to
+ * `onRefresh` when the loop refreshes, else to `afterEpoch`.
+ */
+export async function runLoop(L: TrainLoop): Promise<LoopEnd> {
+  const B = L.batchSize;
+  const n = L.n;
+  const epochs = L.epochs ?? Infinity;
+  const maxSteps = L.maxSteps ?? Infinity;
+  const T = L.refreshEvery;
+  const h = L.hooks ?? {};
+  const s0 = L.start && 'perm' in L.start ? L.start : undefined;
+  let epoch = L.start?.epoch ?? 0;
+  if (epoch >= epochs) return { ite: s0?.ite ?? 0, stopped: false };
+  let perm = s0 ? s0.perm : L.order(epoch);
+  let cursor = s0?.cursor ?? 0;
+  let ite = s0?.ite ?? 0;
+  let sums: Record<string, number> = s0 ? { ...s0.sums } : {};
+  let count = s0?.count ?? 0;
+  const remainder = (rows: number) => (rows >= Math.max(1, L.minRemainder ?? 1) ? rows : 0);
+  const take = () => {
     const losses: Record<string, number> = {};
-    for (const [key, v] of Object.entries(sums)) losses[key] = v / count;
-    e.afterEpoch(epoch, losses);
+    for (const [key, v] of Object.entries(sums)) losses[key] = v / Math.max(count, 1);
+    sums = {};
+    count = 0;
+    return losses;
+  };
+  const run = (from: number, steps: number, batch: number) => {
+    const c: Chunk = { epoch, perm, from, steps, batch, ite };
+    return trainSteps({ ...L, perm, from, steps, batch, sums, transform: h.transform?.(c), extraFeeds: h.extraFeeds?.(c) });
+  };
+  // the epoch ends: report (without refreshes), then the next epoch's order
+  const nextEpoch = () => {
+    if (T === undefined) h.afterEpoch?.(epoch, take());
+    epoch++;
+    cursor = 0;
+    if (epoch < epochs) perm = L.order(epoch);
+  };
+  let first = true;
+  while (ite < maxSteps && epoch < epochs) {
+    h.beforeChunk?.({ epoch, cursor, perm, ite, sums, count }, first);
+    first = false;
+    if (T !== undefined && ite % T === 0 && (await h.onRefresh?.({ epoch, cursor, perm, ite, sums, count }, take()))) return { ite, stopped: true };
+    let steps = Math.min(L.stepsPerRun, T === undefined ? Infinity : T - (ite % T), maxSteps - ite);
+    if (cursor + B > n) {
+      // the epoch's remainder batch alone (after the safe point and the refresh), then a new order
+      const rem = remainder(n - cursor);
+      if (rem > 0) {
+        await run(cursor, 1, rem);
+        count++;
+        ite++;
+      }
+      nextEpoch();
+      // no remainder: the new epoch's first call follows at once (going round the loop would
+      // refresh a second time at this step, see no label change and stop)
+      if (rem > 0 || epoch >= epochs) continue;
+    }
+    steps = Math.min(steps, Math.floor((n - cursor) / B));
+    if (steps <= 0) continue;
+    await run(cursor, steps, B);
+    cursor += steps * B;
+    count += steps;
+    ite += steps;
+    // an epoch without a remainder batch ends with its last full batch
+    if (cursor + B > n && remainder(n - cursor) === 0 && ite < maxSteps) nextEpoch();
   }
+  return { ite, stopped: false };
 }
 
 /** Throws a {@link divergence} when `values` (computed after `step` updates) hold a non-finite value. */

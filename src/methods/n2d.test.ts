@@ -6,29 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeepClustering, FittedDeepClustering } from './deep-clustering.ts';
 import { PRESETS } from './presets.ts';
-import { Rng } from '../random.ts';
+import { agreement, blobs as testBlobs } from './_test/data.ts';
 
-function blobs(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const c = new Rng(5);
-  const centers = Array.from({ length: 4 }, () => Array.from({ length: 20 }, () => c.random()));
-  const data = new Float32Array(n * 20);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 4;
-    for (let j = 0; j < 20; j++) data[i * 20 + j] = centers[y[i]!]![j]! + 0.04 * rng.normal();
-  }
-  return { x: { data, rows: n, cols: 20 }, y };
-}
-
-function agreement(a: Int32Array, b: Int32Array): number {
-  let same = 0, total = 0;
-  for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) {
-    total++;
-    if ((a[i] === a[j]) === (b[i] === b[j])) same++;
-  }
-  return same / total;
-}
+const blobs = (n: number, seed: number) => testBlobs({ n, d: 20, k: 4, seed, noise: 0.04, centerSeed: 5 });
 
 test('n2d preset: the authors\' settings', () => {
   const m = new DeepClustering({ method: 'n2d', nClusters: 7 }).method;

@@ -126,7 +126,7 @@ const MISPLACED: Readonly<Record<string, string>> = {
   labels: "fit(x, { labels }) (an option of fit)",
 };
 
-/** The largest seed: every derived seed (seed + a few thousand) stays an exact integer. */
+/** The largest seed: an exact integer, so the hashed streams derived from it (methods/seeds.ts) are well defined. */
 export const MAX_SEED = 2 ** 52;
 
 /**

@@ -90,3 +90,22 @@ test('the pretraining is cached when pretraining ends: a fit that fails in the c
   const again = await new DeepClustering({ method: 'dec', nClusters: 3, seed: 5, overrides: tiny, pretrainCache: cache }).fit(x);
   assert.equal(again.pretrainSource?.kind, 'cache');
 });
+
+test('greedy pretraining and augmentation in both phases: a cached pretraining gives exactly the result of the fit that pretrained', async () => {
+  const img = blobs(60, 16, 4);
+  const cases: Array<[string, DeepPartial<MethodConfig>]> = [
+    ['dec', { ...tiny, pretrain: { epochs: 2, batchSize: 10, greedy: { epochs: 2 } } }],
+    ['idec-da', { ...tiny, train: { ...tiny.train, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 } } }],
+  ];
+  for (const [method, overrides] of cases) {
+    const cache = mkdtempSync(join(tmpdir(), 'deepclust-pcache-'));
+    const make = () => new DeepClustering({ method, nClusters: 3, seed: 9, overrides, pretrainCache: cache, stepsPerRun: 3 });
+    const full = await make().fit(img, { imageShape: [1, 4, 4] });
+    const cached = await make().fit(img, { imageShape: [1, 4, 4] });
+    assert.equal(full.pretrainSource?.kind, 'trained', method);
+    assert.equal(cached.pretrainSource?.kind, 'cache', method);
+    assert.deepEqual(cached.labels, full.labels, method);
+    assert.deepEqual(cached.clusterCenters, full.clusterCenters, method);
+    assert.deepEqual(cached.history, full.history, method);
+  }
+});

@@ -17,7 +17,7 @@ import { ParamError } from '../errors.ts';
 import { canonical } from './_canonical.ts';
 
 /** Format tag stored in every cache file; bump it when pretraining changes what it computes. */
-export const PRETRAIN_CACHE_FORMAT = 'deepclust-pretrain-cache-1';
+export const PRETRAIN_CACHE_FORMAT = 'deepclust-pretrain-cache-2';
 
 /** What a pretraining depends on besides the method config. */
 export interface PretrainInputs {

@@ -3,40 +3,25 @@
  * with the method's corruption, SNNL or correlation terms and augmentation.
  */
 import { DataError } from '../errors.ts';
-import { Graph, type ParameterStore, type Tensor, add, addNoise, compileTrainingStep, dropout, mul } from '../engine/index.ts';
-import type { RuntimeOptions } from '../engine/session.ts';
+import { Graph, type Tensor, add, addNoise, compileTrainingStep, dropout, mul } from '../engine/index.ts';
 import { correlationLoss } from '../losses/correlation.ts';
 import { reconstructionLoss } from '../losses/reconstruction.ts';
 import { annealedTemperature, combineLayerLosses, softNearestNeighborLoss } from '../losses/snnl.ts';
-import type { Rng } from '../random.ts';
-import type { MethodConfig } from './config.ts';
 import { greedyPretrain } from './greedy.ts';
-import { type Feeds, imageAugmenter, runEpochs } from './loop.ts';
+import { type Chunk, type Feeds, imageAugmenter, runLoop } from './loop.ts';
 import { SEEDS, epochOrder } from './seeds.ts';
 import { makeOptimizer, minTrainingBatch } from './network.ts';
 import type { PretrainState } from './_run-state.ts';
-import type { Autoencoder, HistoryRow, ProgressEvent } from './types.ts';
+import type { PhaseInput } from './phase.ts';
 
 /** The option a pretraining divergence tells the user to lower. */
 export const PRETRAIN_LR_OPTION = 'overrides.pretrain.optimizer.lr';
 
 /** What {@link pretrainPhase} needs. */
-export interface PretrainInput {
-  readonly m: MethodConfig;
-  readonly net: Autoencoder;
-  readonly store: ParameterStore;
-  readonly x: Float32Array;
-  readonly n: number;
-  readonly d: number;
+export interface PretrainInput extends PhaseInput {
   readonly imageShape?: readonly [number, number, number];
   readonly labels?: Int32Array;
-  readonly seed: number;
-  /** The run's generator: epoch orders are its forks `pretrain-<epoch>`. */
-  readonly rng: Rng;
   readonly stepsPerRun: number;
-  readonly runtime?: RuntimeOptions;
-  readonly history: HistoryRow[];
-  readonly onProgress?: (e: ProgressEvent) => void;
   /** The pretraining state of a resumed run (then greedy pretraining is done). */
   readonly resume?: PretrainState;
   /** The safe point before each engine call. */
@@ -45,7 +30,7 @@ export interface PretrainInput {
 
 /** Trains the autoencoder in place in `store`; returns the steps it ran. */
 export async function pretrainPhase(input: PretrainInput): Promise<number> {
-  const { m, net, store, x, n, d, rng } = input;
+  const { m, net, store, x, n, d, seed } = input;
   const p = m.pretrain!;
   const K = input.stepsPerRun;
   if (!input.resume && p.greedy && p.greedy.epochs > 0)
@@ -81,13 +66,13 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
     loss = add(rec, mul(snnl, sn.alpha));
     outputs.loss = loss;
   }
-  const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed: SEEDS.steps(input.seed), runtime: input.runtime, outputs });
+  const step = await compileTrainingStep({ graph: g, loss, optimizer: makeOptimizer(p.optimizer), store, seed: SEEDS.pretrainSteps(seed), runtime: input.runtime, outputs });
   const resume = input.resume;
   if (resume) step.loadOptimizerState(resume.optimizer, { standard: false });
   const gbuf = new Float32Array(K * p.batchSize);
-  const augment = imageAugmenter(p.augment, input.imageShape, input.seed, 'pretrain');
+  const augment = imageAugmenter(p.augment, input.imageShape, SEEDS.augment(seed), 'pretrain');
   // SNNL's temperature (and supervised groups) are fed with each batch
-  const snnlFeeds = (epoch: number, from: number, batch: number, perm: Int32Array) => {
+  const snnlFeeds = ({ epoch, from, batch, perm }: Chunk) => {
     if (!sn) return undefined;
     const temperature = sn.temperature === 'annealed' ? annealedTemperature(epoch) : sn.temperature;
     return (_buf: Float32Array, rows: number, feeds: Feeds) => {
@@ -100,7 +85,7 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
     };
   };
   try {
-    await runEpochs({
+    await runLoop({
       step,
       x,
       width: d,
@@ -112,17 +97,18 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
       phase: 'pretraining',
       lrOption: PRETRAIN_LR_OPTION,
       lr: p.optimizer.lr,
-      first: resume?.epoch ?? 0,
-      end: p.epochs,
-      order: (epoch) => epochOrder(rng, 'pretrain', epoch, n),
-      resumed: (epoch) => (resume?.epoch === epoch ? resume : undefined),
-      beforeRun: (epoch, from, perm, sums, count) =>
-        input.safePoint?.(step.step, () => ({ epoch, cursor: from, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) })),
-      transform: augment,
-      extraFeeds: snnlFeeds,
-      afterEpoch: (epoch, losses) => {
-        input.history.push({ phase: 'pretrain', step: epoch + 1, losses });
-        input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
+      epochs: p.epochs,
+      start: resume ? { ...resume, ite: 0 } : undefined,
+      order: (epoch) => epochOrder(seed, 'pretrain', epoch, n),
+      hooks: {
+        beforeChunk: ({ epoch, cursor, perm, sums, count }) =>
+          input.safePoint?.(step.step, () => ({ epoch, cursor, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) })),
+        transform: augment && ((c) => augment(c.epoch, c.from, c.batch)),
+        extraFeeds: snnlFeeds,
+        afterEpoch: (epoch, losses) => {
+          input.history.push({ phase: 'pretrain', step: epoch + 1, losses });
+          input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
+        },
       },
     });
     return step.step;

@@ -7,7 +7,6 @@ import { type KCriterion, estimateK } from '../cluster/estimate-k.ts';
 import { DataError } from '../errors.ts';
 import type { ParameterStore } from '../engine/index.ts';
 import type { RuntimeOptions } from '../engine/session.ts';
-import { Rng } from '../random.ts';
 import { clusteringLossBlock, finalClusteringOf, hasClusteringPhase } from './blocks/registry.ts';
 import { checkPairwiseMemory } from './checks.ts';
 import { clusterPhase } from './cluster-phase.ts';
@@ -15,7 +14,8 @@ import type { MethodConfig } from './config.ts';
 import { initialClustering } from './initial.ts';
 import { buildNetwork, compileFeatures, embed, requireImageShape } from './network.ts';
 import { pretrainPhase } from './pretrain.ts';
-import { SEEDS, skipPretraining } from './seeds.ts';
+import { SEEDS } from './seeds.ts';
+import type { PhaseInput } from './phase.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
 import type { Autoencoder, FitKEstimate, FitRecord, HistoryRow, ProgressEvent } from './types.ts';
 
@@ -105,12 +105,12 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const net = buildNetwork(m, d, input.imageShape);
   const cp = input.checkpoint;
   const resume = cp?.resume;
-  // a resumed run continues from the saved state: timings so far, history, generator, parameters
+  // a resumed run continues from the saved state: timings so far, history, parameters
   const timings: Record<string, number> = resume ? { ...resume.timings } : {};
   const history: HistoryRow[] = resume ? resume.history : [];
-  const rng = resume ? Rng.fromState(resume.rng) : new Rng(seed);
   const store = resume ? resume.store : input.pretrained ? input.pretrained.clone() : net.initParameters(SEEDS.network(seed));
   checkRunInput(m, input);
+  const phase: PhaseInput = { m, net, store, x, n, d, seed, runtime: input.runtime, history, onProgress: input.onProgress };
 
   let pretrainedStore: ParameterStore | undefined = resume?.pretrainedStore;
   let pretrainSteps = resume?.pretrainSteps ?? 0;
@@ -118,7 +118,6 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   const common = (phase: RunState['phase'], steps: number, current?: string, t0?: number) => ({
     phase,
     steps,
-    rng: rng.getState(),
     history,
     timings: current ? { ...timings, [current]: (performance.now() - t0!) / 1000 } : { ...timings },
     store,
@@ -137,31 +136,19 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   if (resumePretrain || (!resume && m.pretrain && !input.pretrained && (m.pretrain.epochs > 0 || (m.pretrain.greedy?.epochs ?? 0) > 0))) {
     const t0 = clock('pretrain');
     pretrainSteps = await pretrainPhase({
-      m,
-      net,
-      store,
-      x,
-      n,
-      d,
+      ...phase,
       imageShape: input.imageShape,
       labels: input.labels,
-      seed,
-      rng,
       stepsPerRun: K,
-      runtime: input.runtime,
-      history,
-      onProgress: input.onProgress,
       resume: resumePretrain,
       safePoint: cp && ((steps, state) => cp.at(steps, () => ({ ...common('pretrain', steps, 'pretrain', t0), pretrain: state() }))),
     });
     pretrainedStore = store.clone();
     timings.pretrain = (performance.now() - t0) / 1000;
     input.onPretrained?.(pretrainedStore, history, timings.pretrain);
-  } else if (!resume && m.pretrain && input.pretrained) {
-    // A given (or cached) network stands for the pretraining: draw what pretraining draws, so the
-    // later phases make the random choices of a fit that pretrains, and give its result.
-    skipPretraining(rng, m.pretrain.epochs);
   }
+  // a given (or cached) network stands for the pretraining: the later phases' streams do not
+  // depend on it (seeds.ts), so they make the random choices of the fit that pretrained
 
   // ---- estimating k on the pretrained embedding (once; a resumed run carries the estimate)
   let kEstimate = input.kAuto?.known;
@@ -172,7 +159,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       const z = await embed(f, x, n, d, inferenceBatch);
       await f.fn.dispose();
       const { range, criterion } = input.kAuto;
-      const e = await estimateK({ data: z, rows: n, cols: f.dim }, { range, select: criterion, criteria: input.kAuto.criteria ?? FIT_K_CRITERIA, seed, threads: input.runtime?.threads });
+      const e = await estimateK({ data: z, rows: n, cols: f.dim }, { range, select: criterion, criteria: input.kAuto.criteria ?? FIT_K_CRITERIA, seed: SEEDS.estimateK(seed), threads: input.runtime?.threads });
       kEstimate = { chosen: e.k, criterion: e.selectedBy, ks: e.ks, curves: e.curves, sampleSize: e.sampleSize, seconds: e.seconds };
       timings.estimateK = (performance.now() - t0) / 1000;
       input.kAuto.onEstimate?.(kEstimate);
@@ -181,7 +168,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
   }
 
   // ---- phase 2: initial clustering on the features (a resumed clustering phase has it)
-  const init = resume?.init ?? (await initialClustering({ m, net, store, x, n, d, k, seed, runtime: input.runtime, inferenceBatch, pretrainSteps, timings, history, onProgress: input.onProgress }));
+  const init = resume?.init ?? (await initialClustering({ ...phase, k, inferenceBatch, pretrainSteps, timings }));
   let { labels, centers } = init;
   const dim = init.dim;
 
@@ -195,7 +182,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       at: (steps: number, state: () => NonNullable<RunState['cluster']>, reason?: 'phase') =>
         cp?.at(pretrainSteps + steps, () => ({ ...common('cluster', pretrainSteps + steps, 'cluster', t0), init, cluster: state() }), reason),
     };
-    const r = await clusterPhase({ m, net, store, x, n, d, k, seed, imageShape: input.imageShape, stepsPerRun: K, inferenceBatch, runtime: input.runtime, centers, labels, dim, rng, history, onProgress: input.onProgress, safe });
+    const r = await clusterPhase({ ...phase, k, imageShape: input.imageShape, stepsPerRun: K, inferenceBatch, centers, labels, dim, safe });
     ({ centers, labels, iterations, stoppedBy } = r);
     timings.cluster = (performance.now() - t0) / 1000;
   }

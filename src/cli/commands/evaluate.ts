@@ -17,7 +17,7 @@ import {
 } from '../../metrics/index.ts';
 import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
 import { printJson } from '../output.ts';
-import { intArg } from './kmeans.ts';
+import { intArg } from '../classical-command.ts';
 
 interface EvaluateCliOptions {
   true?: string;

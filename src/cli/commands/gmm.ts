@@ -4,76 +4,52 @@
  * when the data has labels, ACC/NMI/ARI. `--k auto` or `--k lo..hi` estimates k first.
  */
 import type { Command } from 'commander';
-import { COVARIANCE_TYPES, GaussianMixture, PCA, Umap } from '../../cluster/index.ts';
+import { COVARIANCE_TYPES, GaussianMixture, Umap } from '../../cluster/index.ts';
 import { atomicWriteFile } from '../../data/atomic.ts';
 import { ParamError } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
 import { adjustedMutualInfoScore, adjustedRandScore, clusterAccuracy, normalizedMutualInfoScore, purityScore } from '../../metrics/index.ts';
-import { addDataOptions, loadDataFromOptions } from '../data-options.ts';
-import { K_HELP, addKEstimationOptions, parseKCriteria, parseKSpec, resolveK } from '../k-option.ts';
+import { type ClassicalCliOptions, classicalCommand, classicalK, classicalSetup, intArg, loadClassicalData, pcaFeatures, realArg } from '../classical-command.ts';
 import { printJson } from '../output.ts';
-import { intArg } from './kmeans.ts';
 
-interface GmmCliOptions {
-  k?: string;
-  kCriterion?: string;
-  kCriteria?: string;
+interface GmmCliOptions extends ClassicalCliOptions {
   covarianceType: string;
   nInit?: string;
   maxIter?: string;
   tol?: string;
   regCovar?: string;
   init: string;
-  seed: string;
-  pca?: string;
   umap?: string;
   umapNeighbors: string;
   umapMinDist: string;
-  threads?: string;
-  out?: string;
-  json?: boolean;
-  quiet?: boolean;
-  [key: string]: unknown;
-}
-
-function realArg(command: string, name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new ParamError(`${command}: option '--${name}' must be a number >= ${min}, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** Registers `deepclust gmm`. */
 export function register(program: Command): void {
-  const cmd = program
-    .command('gmm')
-    .description('Gaussian mixture (EM with full/tied/diag/spherical covariances, as scikit-learn) on a data set; metrics when labels are known')
-    .option('--k <n|auto|lo..hi>', K_HELP)
-    .option('--covariance-type <type>', `covariance structure: ${COVARIANCE_TYPES.join(', ')}`, 'full')
-    .option('--n-init <n>', 'initialisations; the highest lower bound is kept (default 1)')
-    .option('--max-iter <n>', 'most EM iterations per initialisation (default 100)')
-    .option('--tol <x>', 'stop when the mean log-likelihood changes by less (default 1e-3)')
-    .option('--reg-covar <x>', 'added to the covariance diagonals (default 1e-6; raise it for singular covariances)')
-    .option('--init <method>', 'initial responsibilities: kmeans or k-means++', 'kmeans')
-    .option('--seed <n>', 'seed of every random choice (also of --limit subsets)', '0')
-    .option('--pca <n>', 'first reduce to n principal components')
-    .option('--umap <n>', 'then embed with UMAP into n dimensions (N2D: n = k, --umap-neighbors 20, --umap-min-dist 0)')
-    .option('--umap-neighbors <n>', 'UMAP neighbours', '20')
-    .option('--umap-min-dist <x>', 'UMAP minimum distance', '0')
-    .option('--threads <n>', 'onnxruntime threads (default: all cores)')
-    .option('--out <file>', 'write the cluster labels, one per line')
-    .option('--json', 'print the result as one JSON line (last line of stdout)')
-    .option('--quiet', 'no progress output');
-  addKEstimationOptions(cmd);
-  addDataOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    `
-Examples:
-  deepclust gmm --data mnist:test --data-dir ../shared/data --pca 50 --k 10
-  deepclust gmm --data mnist:test --pca 50 --umap 10 --k auto --json
-  deepclust gmm --data my.csv --k 2..12 --covariance-type diag --out labels.txt`,
-  );
+  const cmd = classicalCommand(program, {
+    name: 'gmm',
+    description: 'Gaussian mixture (EM with full/tied/diag/spherical covariances, as scikit-learn) on a data set; metrics when labels are known',
+    algorithmOptions: (c) =>
+      c
+        .option('--covariance-type <type>', `covariance structure: ${COVARIANCE_TYPES.join(', ')}`, 'full')
+        .option('--n-init <n>', 'initialisations; the highest lower bound is kept (default 1)')
+        .option('--max-iter <n>', 'most EM iterations per initialisation (default 100)')
+        .option('--tol <x>', 'stop when the mean log-likelihood changes by less (default 1e-3)')
+        .option('--reg-covar <x>', 'added to the covariance diagonals (default 1e-6; raise it for singular covariances)')
+        .option('--init <method>', 'initial responsibilities: kmeans or k-means++', 'kmeans'),
+    pcaHelp: 'first reduce to n principal components',
+    featureOptions: (c) =>
+      c
+        .option('--umap <n>', 'then embed with UMAP into n dimensions (N2D: n = k, --umap-neighbors 20, --umap-min-dist 0)')
+        .option('--umap-neighbors <n>', 'UMAP neighbours', '20')
+        .option('--umap-min-dist <x>', 'UMAP minimum distance', '0'),
+    outHelp: 'write the cluster labels, one per line',
+    examples: [
+      'deepclust gmm --data mnist:test --data-dir ../shared/data --pca 50 --k 10',
+      'deepclust gmm --data mnist:test --pca 50 --umap 10 --k auto --json',
+      'deepclust gmm --data my.csv --k 2..12 --covariance-type diag --out labels.txt',
+    ],
+  });
   cmd.action(async (opts: GmmCliOptions) => {
     const result = await runGmmCommand(opts);
     if (opts.json) printJson(result);
@@ -91,36 +67,18 @@ export async function runGmmCommand(opts: GmmCliOptions): Promise<Record<string,
   const maxIter = intArg(c, 'max-iter', opts.maxIter, 1);
   const tol = realArg(c, 'tol', opts.tol, 0);
   const regCovar = realArg(c, 'reg-covar', opts.regCovar, 0);
-  const seed = intArg(c, 'seed', opts.seed, 0)!;
-  const pcaDim = intArg(c, 'pca', opts.pca, 1);
   const umapDim = intArg(c, 'umap', opts.umap, 1);
   const umapNeighbors = intArg(c, 'umap-neighbors', opts.umapNeighbors ?? '20', 2)!;
   const umapMinDist = realArg(c, 'umap-min-dist', opts.umapMinDist ?? '0', 0)!;
-  const threads = intArg(c, 'threads', opts.threads, 1);
-  const kSpec = parseKSpec(c, opts.k);
-  const kCriteria = parseKCriteria(c, opts.kCriterion, opts.kCriteria);
-  const say = (line: string) => {
-    if (!opts.quiet) process.stderr.write(`${line}\n`);
-  };
-
-  const data = await loadDataFromOptions(opts);
-  if (kSpec === undefined && !data.labels) throw new ParamError(`${c}: the data '${data.name}' has no labels, so pass the number of clusters with --k (a number, auto or a range such as 2..30)`);
-  if (kSpec && 'fixed' in kSpec && kSpec.fixed > data.x.rows) throw new ParamError(`${c}: option '--k' must be an integer in [1, ${data.x.rows}] (the number of rows), got ${kSpec.fixed}`);
-  if (umapDim !== undefined && umapNeighbors >= data.x.rows) throw new ParamError(`${c}: option '--umap-neighbors' (${umapNeighbors}) must be smaller than the number of rows (${data.x.rows}); lower it`);
-  say(`${data.name}: ${data.x.rows} × ${data.x.cols}${data.labels ? `, ${new Set(data.labels).size} classes` : ''}`);
-
-  let features: Matrix = data.x;
+  const setup = classicalSetup(c, opts);
+  const { seed, threads, say } = setup;
+  const data = await loadClassicalData(c, opts, setup, (d) => {
+    if (umapDim !== undefined && umapNeighbors >= d.x.rows) throw new ParamError(`${c}: option '--umap-neighbors' (${umapNeighbors}) must be smaller than the number of rows (${d.x.rows}); lower it`);
+  });
   const steps: Record<string, unknown> = {};
-  if (pcaDim !== undefined) {
-    const t = performance.now();
-    const maxDim = Math.min(data.x.rows, data.x.cols);
-    if (pcaDim > maxDim) throw new ParamError(`${c}: option '--pca' must be an integer in [1, ${maxDim}] (min of rows and features), got ${pcaDim}`);
-    const pca = await new PCA({ nComponents: pcaDim, seed, threads }).fit(features);
-    features = await pca.transform(features);
-    const kept = pca.explainedVarianceRatio.reduce((a, b) => a + b, 0);
-    steps.pca = { nComponents: pcaDim, explainedVariance: kept, seconds: (performance.now() - t) / 1000 };
-    say(`PCA-${pcaDim}: ${(100 * kept).toFixed(1)}% of the variance`);
-  }
+  const pca = await pcaFeatures(c, data.x, setup);
+  let features: Matrix = pca.features;
+  if (pca.info) steps.pca = pca.info;
   if (umapDim !== undefined) {
     say(`UMAP ${features.rows} × ${features.cols} → ${umapDim} (nNeighbors ${umapNeighbors}, minDist ${umapMinDist})…`);
     const u = await new Umap({ nComponents: umapDim, nNeighbors: umapNeighbors, minDist: umapMinDist, seed }).fit(features);
@@ -128,7 +86,7 @@ export async function runGmmCommand(opts: GmmCliOptions): Promise<Record<string,
     steps.umap = { nComponents: umapDim, nNeighbors: umapNeighbors, minDist: umapMinDist, seconds: u.seconds };
     say(`UMAP: ${u.seconds.toFixed(1)} s`);
   }
-  const { k, estimate: kEstimate } = await resolveK(c, kSpec ?? { fixed: new Set(data.labels!).size }, features, { ...kCriteria, seed, threads, log: say });
+  const { k, estimate: kEstimate } = await classicalK(c, data, features, setup);
   const t1 = performance.now();
   const model = await new GaussianMixture({ nComponents: k, covarianceType: covarianceType as never, nInit, maxIter, tol, regCovar, init, seed, threads }).fit(features);
   const seconds = (performance.now() - t1) / 1000;

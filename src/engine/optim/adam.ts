@@ -63,94 +63,66 @@ export function adam(options: AdamOptions = {}): Optimizer & {
   if (typeof lazyOpt !== 'boolean') throw new ParamError(`adam: option 'lazy' must be true or false, got ${String(lazyOpt)}`);
   const decoupled = weightDecay > 0 && decay === 'decoupled';
   const l2 = weightDecay > 0 && !decoupled;
-  const s1 = 1 - beta1;
-  const s2 = 1 - beta2;
-  const lazy = lazyOpt && beta1 >= 0.5;
-  if (lazy) return lazyAdam({ lr, beta1, beta2, eps, weightDecay, decay, decoupled, l2 });
-  return {
-    name: 'adam',
-    lr,
-    config: { lr, beta1, beta2, eps, weightDecay, decay },
-    stateSlots: ['m', 'v'],
-    scalarNames: decoupled ? ['stepSize', 'epsHat', 'keep'] : ['stepSize', 'epsHat'],
-    scalars(t: number, rate: number) {
-      const bc1 = 1 - beta1 ** t;
-      const bc2 = Math.sqrt(1 - beta2 ** t);
-      const out: Record<string, number> = {
-        stepSize: (rate * s1 * bc2) / (bc1 * Math.sqrt(s2)),
-        epsHat: (eps * bc2) / Math.sqrt(s2),
-      };
-      if (decoupled) out.keep = 1 - rate * weightDecay;
-      return out;
-    },
-    update({ param, grad, state, scalars }: UpdateContext): UpdateResult {
-      const g = weightDecay > 0 && !decoupled ? add(grad, mul(param, weightDecay)) : grad;
-      const u = add(mul(state[0]!, beta1), g);
-      const w = add(mul(state[1]!, beta2), square(g));
-      const denom = add(sqrt(w), scalars.epsHat!);
-      const p = decoupled ? mul(param, scalars.keep!) : param;
-      return { param: sub(p, mul(div(u, denom), scalars.stepSize!)), state: [u, w] };
-    },
-    toStandardState(slot, data) {
-      const f = slot === 'm' ? s1 : s2;
-      for (let i = 0; i < data.length; i++) data[i] = data[i]! * f;
-    },
-    fromStandardState(slot, data) {
-      const f = slot === 'm' ? s1 : s2;
-      for (let i = 0; i < data.length; i++) data[i] = data[i]! / f;
-    },
-  };
+  return adamForm({ lr, beta1, beta2, eps, weightDecay, decay, decoupled, l2, lazy: lazyOpt && beta1 >= 0.5 });
 }
 
-// The lazy form (see the module comment). Internal state between runs is u, w as in the standard form.
-function lazyAdam(o: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decay: string; decoupled: boolean; l2: boolean }): Optimizer & { readonly lr: number } {
-  const { lr, beta1, beta2, eps, weightDecay, decay, decoupled, l2 } = o;
+/** The checked options of {@link adam}, and which form it takes. */
+interface AdamForm {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly decay: string;
+  readonly decoupled: boolean;
+  readonly l2: boolean;
+  readonly lazy: boolean;
+}
+
+// The standard and the lazy form (see the module comment); between runs both hold u and w.
+function adamForm(o: AdamForm): Optimizer & { readonly lr: number } {
+  const { lr, beta1, beta2, eps, weightDecay, decay, decoupled, l2, lazy } = o;
   const s1 = 1 - beta1;
   const s2 = 1 - beta2;
-  const wDecay = beta2 / (beta1 * beta1);
-  // Keep s² = β1^(−2K) below 1e12 so squared scaled gradients stay far from float32 overflow.
-  const maxSteps = Math.max(1, Math.floor(6 / -Math.log10(beta1)));
+  // lazy: U = s·u needs no decay, W = s²·w decays by β2/β1², and s = β1⁻ᵏ reaches ε and the L2 term
+  const wDecay = lazy ? beta2 / (beta1 * beta1) : beta2;
   const names = ['stepSize', 'epsHat'];
   if (decoupled) names.push('keep');
-  if (l2) names.push('decayScale');
+  if (lazy && l2) names.push('decayScale');
+  // Keep s² = β1^(−2K) below 1e12 so squared scaled gradients stay far from float32 overflow.
+  const maxSteps = Math.max(1, Math.floor(6 / -Math.log10(beta1)));
+  const rescale = (slot: string, data: Float32Array | Float64Array, toStandard: boolean) => {
+    const f = slot === 'm' ? s1 : s2;
+    for (let i = 0; i < data.length; i++) data[i] = toStandard ? data[i]! * f : data[i]! / f;
+  };
   return {
     name: 'adam',
     lr,
-    config: { lr, beta1, beta2, eps, weightDecay, decay, lazy: true },
+    config: lazy ? { lr, beta1, beta2, eps, weightDecay, decay, lazy: true } : { lr, beta1, beta2, eps, weightDecay, decay },
     stateSlots: ['m', 'v'],
     scalarNames: names,
-    lazy: {
-      gradScale: (k) => beta1 ** -k,
-      renorm: (K) => [beta1 ** K, beta1 ** (2 * K)],
-      maxSteps,
-    },
+    ...(lazy ? { lazy: { gradScale: (k: number) => beta1 ** -k, renorm: (K: number): [number, number] => [beta1 ** K, beta1 ** (2 * K)], maxSteps } } : {}),
     scalars(t: number, rate: number, k = 1) {
       const bc1 = 1 - beta1 ** t;
       const bc2 = Math.sqrt(1 - beta2 ** t);
-      const sk = beta1 ** -k;
+      const sk = lazy ? beta1 ** -k : 1;
       const out: Record<string, number> = {
         stepSize: (rate * s1 * bc2) / (bc1 * Math.sqrt(s2)),
         epsHat: (sk * eps * bc2) / Math.sqrt(s2),
       };
       if (decoupled) out.keep = 1 - rate * weightDecay;
-      if (l2) out.decayScale = sk * weightDecay;
+      if (lazy && l2) out.decayScale = sk * weightDecay;
       return out;
     },
     update({ param, grad, state, scalars }: UpdateContext): UpdateResult {
-      const g = l2 ? add(grad, mul(param, scalars.decayScale!)) : grad;
-      const u = add(state[0]!, g);
+      const g = l2 ? add(grad, mul(param, lazy ? scalars.decayScale! : weightDecay)) : grad;
+      const u = add(lazy ? state[0]! : mul(state[0]!, beta1), g);
       const w = add(mul(state[1]!, wDecay), square(g));
       const denom = add(sqrt(w), scalars.epsHat!);
       const p = decoupled ? mul(param, scalars.keep!) : param;
       return { param: sub(p, mul(div(u, denom), scalars.stepSize!)), state: [u, w] };
     },
-    toStandardState(slot, data) {
-      const f = slot === 'm' ? s1 : s2;
-      for (let i = 0; i < data.length; i++) data[i] = data[i]! * f;
-    },
-    fromStandardState(slot, data) {
-      const f = slot === 'm' ? s1 : s2;
-      for (let i = 0; i < data.length; i++) data[i] = data[i]! / f;
-    },
+    toStandardState: (slot, data) => rescale(slot, data, true),
+    fromStandardState: (slot, data) => rescale(slot, data, false),
   };
 }

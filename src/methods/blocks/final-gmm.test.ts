@@ -8,22 +8,11 @@ import { join } from 'node:path';
 import { DeepClustering, FittedDeepClustering } from '../deep-clustering.ts';
 import type { DeepPartial, MethodConfig } from '../config.ts';
 import { ParamError } from '../../errors.ts';
-import { Rng } from '../../random.ts';
+import { agreement, blobs as testBlobs } from '../_test/data.ts';
 import { storedUmapTransform } from '../../cluster/stored-models.ts';
 
 /** Three separated blobs in 16 dimensions. */
-function blobs(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const c = new Rng(99);
-  const centers = Array.from({ length: 3 }, () => Array.from({ length: 16 }, () => 2 * c.random()));
-  const data = new Float32Array(n * 16);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let j = 0; j < 16; j++) data[i * 16 + j] = centers[y[i]!]![j]! + 0.1 * rng.normal();
-  }
-  return { x: { data, rows: n, cols: 16 }, y };
-}
+const blobs = (n: number, seed: number) => testBlobs({ n, d: 16, seed, noise: 0.1, centerSeed: 99, centerScale: 2 });
 
 const base: DeepPartial<MethodConfig> = { architecture: { kind: 'mlp', hidden: [16], embeddingDim: 3 }, pretrain: { epochs: 30, batchSize: 16 }, initNInit: 2 };
 
@@ -31,15 +20,6 @@ function subset(x: { data: Float32Array; cols: number }, rows: number[]) {
   const out = new Float32Array(rows.length * x.cols);
   rows.forEach((r, i) => out.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols));
   return { data: out, rows: rows.length, cols: x.cols };
-}
-
-function agreement(a: Int32Array, b: Int32Array): number {
-  let same = 0, total = 0;
-  for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) {
-    total++;
-    if ((a[i] === a[j]) === (b[i] === b[j])) same++;
-  }
-  return same / total;
 }
 
 for (const [kind, extra] of [['gmm', {}], ['umap-gmm', { nNeighbors: 10, maxStored: 60 }]] as const) {

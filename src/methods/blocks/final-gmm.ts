@@ -14,6 +14,7 @@ import { ParamError } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
 import { Rng } from '../../random.ts';
 import type { FinalClusteringBlock, FinalContext, FinalParam, FinalResult } from './types.ts';
+import { SEEDS } from '../seeds.ts';
 
 /** The mixture's options (scikit-learn's defaults, as N2D uses them). */
 interface GmmOptions {
@@ -97,8 +98,6 @@ function centroids(z: Float32Array, labels: Int32Array, k: number, dim: number):
   return Float32Array.from(sum, (v, idx) => (count[Math.floor(idx / dim)]! > 0 ? v / count[Math.floor(idx / dim)]! : 0));
 }
 
-/** The final-clustering seed (apart from the k-means one). */
-const gmmSeed = (seed: number) => seed + 4099;
 
 /** A full-covariance (by default) Gaussian mixture on the final embedding. */
 export const gmmFinal: FinalClusteringBlock<GmmFinalConfig> = {
@@ -107,7 +106,7 @@ export const gmmFinal: FinalClusteringBlock<GmmFinalConfig> = {
   keys: GMM_KEYS,
   check: checkGmm,
   async run(c, { z, n, dim, k, seed, threads }: FinalContext): Promise<FinalResult> {
-    const s = await fitMixture(c, { data: z, rows: n, cols: dim }, k, gmmSeed(seed), threads);
+    const s = await fitMixture(c, { data: z, rows: n, cols: dim }, k, SEEDS.finalGmm(seed), threads);
     const labels = rowArgMax(storedMixtureProba(s, { data: z, rows: n, cols: dim }));
     return { labels, centers: centroids(z, labels, k, dim), params: mixtureParams(s) };
   },
@@ -137,12 +136,12 @@ export const umapGmmFinal: FinalClusteringBlock<UmapGmmFinalConfig> = {
     const nComponents = c.nComponents ?? k;
     const nNeighbors = c.nNeighbors ?? 20;
     const t0 = performance.now();
-    const u = await new Umap({ nComponents, nNeighbors, minDist: c.minDist ?? 0, nEpochs: c.nEpochs, seed: gmmSeed(seed) }).fit({ data: z, rows: n, cols: dim });
+    const u = await new Umap({ nComponents, nNeighbors, minDist: c.minDist ?? 0, nEpochs: c.nEpochs, seed: SEEDS.finalUmap(seed) }).fit({ data: z, rows: n, cols: dim });
     const t1 = performance.now();
-    const gm = await fitMixture(c, u.embedding, k, gmmSeed(seed), threads);
+    const gm = await fitMixture(c, u.embedding, k, SEEDS.finalGmm(seed), threads);
     const t2 = performance.now();
     // the rows kept for the transform: all, or a seeded sample in row order
-    const keep = sampleRows(n, c.maxStored ?? 10000, gmmSeed(seed));
+    const keep = sampleRows(n, c.maxStored ?? 10000, SEEDS.finalSample(seed));
     const inputs = new Float32Array(keep.length * dim);
     const coords = new Float32Array(keep.length * nComponents);
     keep.forEach((r, i) => {
@@ -177,7 +176,7 @@ export const umapGmmFinal: FinalClusteringBlock<UmapGmmFinalConfig> = {
 function sampleRows(n: number, m: number, seed: number): number[] {
   const all = Array.from({ length: n }, (_, i) => i);
   if (n <= m) return all;
-  const rng = new Rng(seed).fork('umap-gmm-stored');
+  const rng = new Rng(seed);
   for (let i = 0; i < m; i++) {
     const j = i + Math.floor(rng.random() * (n - i));
     [all[i], all[j]] = [all[j]!, all[i]!];
