@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Rng } from '../src/random.ts';
+import { FittedAutoClustering } from '../src/auto/index.ts';
 
 const bin = new URL('../bin/deepclust.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'deepclust-auto-deep-'));
@@ -28,7 +29,7 @@ const data = table(join(dir, 'wide.csv'), 1000, 256);
 const small = table(join(dir, 'small.csv'), 200, 8);
 const tiny = ['--hidden', '16', '--embedding-dim', '3', '--pretrain-epochs', '2', '--batch-size', '64', '--threads', '1'];
 
-test('auto trains a network on 1,000 × 256 rows: the run directory predicts its own labels; result.json keeps every choice and reason', () => {
+test('auto trains a network on 1,000 × 256 rows: the run directory predicts its own labels; result.json keeps every choice and reason', async () => {
   const out = join(dir, 'run');
   const r = cli(['fit', '--data', data, '--label-column', 'label', '--k', '3', '--out', out, '--quiet', '--json', ...tiny]);
   assert.equal(r.status, 0, r.stderr);
@@ -63,6 +64,12 @@ test('auto trains a network on 1,000 × 256 rows: the run directory predicts its
   const emb = cli(['embed', '--model', out, '--data', data, '--label-column', 'label', '--out', join(dir, 'emb.npy')]);
   assert.equal(emb.status, 0, emb.stderr);
   assert.ok(existsSync(join(dir, 'emb.npy')), 'embed writes the code');
+  // the library reads the CLI's run directory: the same model, the same labels
+  const loaded = FittedAutoClustering.load(out);
+  assert.equal(loaded.k, 3);
+  assert.ok(loaded.deepModel, 'a deep auto model');
+  const raw = readFileSync(data, 'utf8').trim().split('\n').slice(1, 21).map((line) => line.split(',').slice(0, -1).map(Number));
+  assert.deepEqual(Array.from(await loaded.predict(raw)).map(String), labels.slice(1, 21), 'FittedAutoClustering.load(run dir).predict = labels.csv');
 });
 
 test('auto without a network refuses network flags in one line and creates nothing', () => {

@@ -355,11 +355,11 @@ export class FittedAutoClustering {
   }
 }
 
-/** The parsed model.json of a model folder (a one-line DataError when it cannot be read). */
+/** The parsed model.json of a model folder, or {} when it is missing or unreadable (AutoModel.load then names the problem). */
 function readModelJson(folder: string): Record<string, unknown> {
   try {
     return JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new DataError(`cannot read '${join(folder, 'model.json')}' (${(err as Error).message.split('\n')[0]}); give the folder a fit wrote (its model/ holds model.json)`);
+  } catch {
+    return {};
   }
 }

@@ -207,10 +207,7 @@ test('ONNX export takes raw features and gives the same labels (k-means and GMM)
   (out.features!.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - want.data[i]!) < 1e-3 * (1 + Math.abs(want.data[i]!)), `feature ${i}: ${v} vs ${want.data[i]}`));
 });
 
-test('the deep path is refused in one marked place until it is wired in', async () => {
-  const withNetwork = (plan: AutoPlan): AutoPlan => ({ ...plan, network: { value: { hidden: [8], embeddingDim: 2, batchSize: 16, pretrainSteps: 10, plateauSteps: 10, augment: false }, reason: 'test' } });
-  await assert.rejects(new AutoClustering({ adjustPlan: withNetwork }).fit(cases[0]!.x), (e: unknown) => e instanceof ParamError && /trains an autoencoder/.test(e.message));
-});
+// a plan with a network runs the deep path: src/auto/deep-library.test.ts
 
 test('umapTransform equals storedUmapTransform exactly: stored rows (duplicates, −0), new rows, float64 rows', () => {
   const rng = new Rng(8);

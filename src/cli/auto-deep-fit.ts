@@ -132,7 +132,10 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
     if (toStdout) writeLabels(STDIO, res.labels);
     if (outDir) {
       try {
-        input.writeRun(outDir, result, res.fitted, res.preprocessing.toJSON());
+        // the auto plan goes into model.json too, so FittedAutoClustering.load reads the folder
+        const auto = { summary: planSummary(plan), plan: { profile: plan.profile, ...planReasons(plan) }, rawPlan: plan, kScores: res.kScores, clustering: res.clustering, decision: res.decision };
+        const model = { labels: res.labels, save: (dir: string, extra: Record<string, unknown> = {}) => res.fitted.save(dir, { ...extra, auto }) };
+        input.writeRun(outDir, result, model, res.preprocessing.toJSON());
         writeManifest(outDir); // last: from now on readers accept the directory as one run
       } catch (err) {
         removeOutputs(outDir); // a run that could not be written whole leaves none of its outputs
