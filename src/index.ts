@@ -23,7 +23,7 @@ export type { NoClusteringLossConfig } from './methods/blocks/none.ts';
 export type { KmeansFinalConfig } from './methods/blocks/final-kmeans.ts';
 export type { GmmFinalConfig, UmapGmmFinalConfig } from './methods/blocks/final-gmm.ts';
 export type { ProgressEvent, HistoryRow, Autoencoder, FitRecord, StoppedBy, FitKEstimate } from './methods/types.ts';
-export { AutoClustering, FittedAutoClustering, UMAP_EXPORT_REFUSAL, type AutoClusteringOptions, type AutoFitOptions, type AutoOnnxOptions, type AutoDecision, type AutoPlan, type Choice as AutoChoice, type Representation as AutoRepresentation, type NetworkPlan as AutoNetworkPlan, type KEstimate as AutoKEstimate, type Fallback as AutoFallback, type DataProfile, type PlanOptions as AutoPlanOptions, inspectData, planAuto, planSummary, scaledNetwork } from './auto/index.ts';
+export { AutoClustering, FittedAutoClustering, UMAP_EXPORT_REFUSAL, type AutoClusteringOptions, type AutoFitOptions, type AutoOnnxOptions, type AutoDecision, type AutoPlan, type Choice as AutoChoice, type Representation as AutoRepresentation, type NetworkPlan as AutoNetworkPlan, type KEstimate as AutoKEstimate, type Fallback as AutoFallback, type DataProfile, type PlanOptions as AutoPlanOptions, inspectData, planAuto, planSummary, scaledNetwork, MIN_ROWS_FOR_NETWORK, MIN_FEATURES_FOR_NETWORK } from './auto/index.ts';
 export { loadDataset, type Dataset } from './data/index.ts';
 export * as metrics from './metrics/index.ts';
 export * as cluster from './cluster/index.ts';
