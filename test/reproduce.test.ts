@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXPERIMENTS, type ReproduceResult, type RunRecord, formatMarkdown, scheduleFor, seedStats, summarizeRecords } from '../src/reproduce/index.ts';
+import { EXPERIMENTS, runExperiment, type ReproduceResult, type RunRecord, formatMarkdown, scheduleFor, seedStats, summarizeRecords } from '../src/reproduce/index.ts';
 
 const bin = new URL('../bin/deepclust.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'deepclust-reproduce-'));
@@ -127,6 +127,9 @@ const bad: Array<[string, string[], RegExp]> = [
   ['missing data dir', ['quickstart', '--data-dir', join(dir, 'nowhere')], /option '--data-dir' must be an existing folder/],
   ['--out is a folder', ['quickstart', '--out', dir], /option '--out' must name a file, but .* is a folder/],
   ['negative --limit', ['quickstart', '--limit', '-5'], /option '--limit' must be a positive integer/],
+  // method options, checked by the method schema's fields and named by their flags
+  ['negative --pretrain-epochs', ['quickstart', '--pretrain-epochs', '-1'], /^deepclust: error: reproduce: option '--pretrain-epochs' must be an integer >= 0, got -1\n$/],
+  ['--max-iter not a number', ['quickstart', '--max-iter', 'lots'], /reproduce: option '--max-iter' must be an integer >= 0, got "lots"/],
 ];
 for (const [name, args, re] of bad) {
   test(`bad option: ${name} → exit 2, one line`, () => {
@@ -222,4 +225,9 @@ test('the data loader keeps the last two sets: rows alternating two preprocessin
   // a third set evicts the oldest (raw), which is then read again
   await load('mnist-10k', 30, 0);
   assert.ok((await load('mnist-10k', 60, 0)).seconds > 0);
+});
+
+test('the library guard of runExperiment checks pretrainEpochs and maxIter with the method schema (library names, no flags)', async () => {
+  await assert.rejects(runExperiment('quickstart', { maxIter: -3 }), /reproduce: maxIter must be an integer >= 0, got -3/);
+  await assert.rejects(runExperiment('quickstart', { pretrainEpochs: 1.5 }), /reproduce: pretrainEpochs must be an integer >= 0, got 1\.5/);
 });

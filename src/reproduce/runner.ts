@@ -3,6 +3,8 @@
  * run (metrics, wall time, schedule) as it finishes and summarises the rows over seeds next to the
  * paper's values. Missing data sets are skipped with how to get them.
  */
+import { fieldAt, validateField } from '../methods/schema.ts';
+import { METHOD_SCHEMA } from '../methods/schema-method.ts';
 import { loadDataset } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
 import { DeepclustError, ParamError } from '../errors.ts';
@@ -230,8 +232,9 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
   const e = typeof name === 'string' ? findExperiment(name) : name;
   positiveInt('--seeds', o.seeds);
   positiveInt('--limit', o.limit);
-  positiveInt('--pretrain-epochs', o.pretrainEpochs, 0);
-  positiveInt('--max-iter', o.maxIter, 0);
+  // the method schema's own fields, so the CLI, this guard and the config share one definition
+  if (o.pretrainEpochs !== undefined) validateField(fieldAt(METHOD_SCHEMA, 'pretrain.epochs')!, o.pretrainEpochs, 'reproduce: pretrainEpochs');
+  if (o.maxIter !== undefined) validateField(fieldAt(METHOD_SCHEMA, 'train.maxIter')!, o.maxIter, 'reproduce: maxIter');
   positiveInt('--threads', o.threads);
   const budget = o.budget ?? e.defaultBudget;
   if (budget !== 'full' && budget !== 'short') throw new ParamError(`reproduce: option '--budget' must be full or short, got ${JSON.stringify(budget)}`);

@@ -3,6 +3,7 @@
  * (mean, std, median and best next to the paper's value) as Markdown, optionally into a file,
  * with every run's record as JSON.
  */
+import { methodFlag } from '../method-flags.ts';
 import { type Command, Option } from 'commander';
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { atomicWriteFile, describeFsError } from '../../data/atomic.ts';
@@ -72,8 +73,9 @@ export function register(program: Command): void {
       experiment(name); // an unknown name fails before anything else
       const seeds = int('seeds', opts.seeds, 1);
       const limit = int('limit', opts.limit, 1);
-      const pretrainEpochs = int('pretrain-epochs', opts.pretrainEpochs, 0);
-      const maxIter = int('max-iter', opts.maxIter, 0);
+      // method options: checked by the method schema's fields (the messages name the flags)
+      const pretrainEpochs = methodFlag('reproduce', 'pretrain-epochs', opts.pretrainEpochs);
+      const maxIter = methodFlag('reproduce', 'max-iter', opts.maxIter);
       const threads = int('threads', opts.threads, 1);
       if (opts.dataDir !== undefined && kindOf(opts.dataDir) !== 'dir') throw new ParamError(`reproduce: option '--data-dir' must be an existing folder, got ${JSON.stringify(opts.dataDir)}`);
       let records: string | undefined;
