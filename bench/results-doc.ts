@@ -11,7 +11,7 @@
  * group: mean ± population std over seeds. Where a record does not carry its command, the command
  * is rebuilt from the suite options it records (said so in the table's notes).
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedStats } from '../src/reproduce/stats.ts';
 
@@ -297,6 +297,37 @@ export function replaceChooser(text: string, table: string): string {
   return `${text.slice(0, i + START.length)}\n${table}\n${text.slice(j)}`;
 }
 
+/**
+ * docs/results.md's "User suite" section from `bench/results/user-suite-seed0.json` (the record of
+ * `deepclust bench user-suite --json`): per set, what auto ran, k against the true k, ACC/NMI/ARI,
+ * the k-means baselines given the true k, and the time. Empty when the record is absent.
+ */
+export function renderUserSuite(record: unknown): string {
+  const r = obj(record);
+  const rows = Array.isArray(r?.rows) ? (r!.rows as unknown[]) : [];
+  if (!r || !rows.length) return '';
+  const f = (v: unknown) => (num(v) === undefined ? '–' : num(v)!.toFixed(3));
+  // the load average at the start and end of the set (1-minute averages)
+  const load = (v: unknown) => (num(v) !== undefined ? num(v)!.toFixed(1) : obj(v) ? `${num(obj(v)!.start)?.toFixed(1) ?? '?'}–${num(obj(v)!.end)?.toFixed(1) ?? '?'}` : '–');
+  const machine = obj(r.machine);
+  const lines = [
+    '',
+    '## User suite',
+    '',
+    `\`deepclust bench user-suite --json -o data-dir=… -o threads=2\` (record \`user-suite-seed0.json\`: commit ${str(r.commit) ?? '?'}, ${str(r.date) ?? '?'}, seed ${num(r.seed) ?? '?'}, threads ${num(r.threads) ?? '?'}${machine ? `, ${str(machine.cpu) ?? ''} ${num(machine.cpus) ?? '?'} cores` : ''}). auto is given neither a method nor k; the baselines are given the true k.`,
+    '',
+    '| set | n × d | auto ran | k (true) | ACC | NMI | ARI | k-means raw / standardized ACC | wall s | CPU s | load |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
+  ];
+  for (const row of rows.map(obj)) {
+    if (!row) continue;
+    const a = obj(row.auto) ?? {};
+    const b = obj(row.baselines) ?? {};
+    lines.push(`| ${str(row.set) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? str(row.clustering) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(b.kmeansRaw)?.acc)} / ${f(obj(b.kmeansStandardized)?.acc)} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(0) ?? '–'} | ${load(a.loadAverage)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** Reads every record of `dir` (sorted by file name); unknown shapes are skipped. */
 export function readRecords(dir: string): Array<RunRecord | EngineRecord> {
   const out: Array<RunRecord | EngineRecord> = [];
@@ -307,11 +338,15 @@ export function readRecords(dir: string): Array<RunRecord | EngineRecord> {
   return out;
 }
 
+function userSuiteOf(path: string): string {
+  return existsSync(path) ? renderUserSuite(JSON.parse(readFileSync(path, 'utf8'))) : '';
+}
+
 /** Writes (or with `check`, compares) docs/results.md and README's table under `root`; returns the stale files. */
 export function updateResultDocs(root: string, check = false, rows: readonly ChooserRow[] = CHOOSER): string[] {
   const records = readRecords(join(root, 'bench/results'));
   const targets: Array<[string, string]> = [
-    ['docs/results.md', renderResults(records)],
+    ['docs/results.md', renderResults(records) + userSuiteOf(join(root, 'bench/results/user-suite-seed0.json'))],
     ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records, rows))],
   ];
   const stale: string[] = [];

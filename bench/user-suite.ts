@@ -157,7 +157,8 @@ export function recordContext(): Record<string, unknown> {
     commit: git.status === 0 ? git.stdout.trim() : null,
     dirty,
     date: new Date().toISOString(),
-    machine: { host: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, note: 'shared machine (2 cores, other jobs running): timings are indicative' },
+    // the load average when the record was started; each set's own is in rows[].auto.loadAverage
+    machine: { host: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, loadAverage: loadavg()[0] },
   };
 }
 
@@ -173,6 +174,7 @@ export async function runUserSuite(o: UserSuiteOptions): Promise<Record<string, 
     const record = {
       suite: 'user-suite',
       seed,
+      threads: o.threads ?? null,
       ...(o.representation || o.preprocess ? { overrides: { representation: o.representation, preprocess: o.preprocess } } : {}),
       ...(o.trueK || o.deep || o.network ? { measurement: { trueK: Boolean(o.trueK), deep: o.deep ?? 'plan', network: o.network ?? null } } : {}),
       ...context,

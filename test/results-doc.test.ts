@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizeRecord, readRecords, renderChooser, renderResults, updateResultDocs } from '../bench/results-doc.ts';
+import { normalizeRecord, readRecords, renderChooser, renderResults, renderUserSuite, updateResultDocs } from '../bench/results-doc.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -73,4 +73,16 @@ test('benchmark records carry their commit, date and machine (bench/provenance.t
   assert.match(p.commit ?? '', /^[0-9a-f]{7,}(-dirty)?$/);
   assert.ok(!Number.isNaN(Date.parse(p.date)));
   assert.match(p.machine, /^\d+-core \w+, /);
+});
+
+test('renderUserSuite: one row per set from the user-suite record, with k against the true k and the baselines', () => {
+  const md = renderUserSuite({
+    commit: 'abc1234', date: '2026-12-07T12:00:00Z', seed: 0, threads: 2, machine: { cpu: 'AMD EPYC', cpus: 2 },
+    rows: [{ set: 'wine', n: 178, d: 13, plan: 'standardize → kmeans', kTrue: 3, kEstimated: 3, auto: { acc: 0.9663, nmi: 0.876, ari: 0.8975, seconds: 0.21, cpuSeconds: 0.4, loadAverage: { start: 1.9, end: 2 } }, baselines: { kmeansRaw: { acc: 0.7022 }, kmeansStandardized: { acc: 0.9663 } } }],
+  });
+  assert.match(md, /## User suite/);
+  assert.match(md, /commit abc1234, 2026-12-07T12:00:00Z, seed 0, threads 2, AMD EPYC 2 cores/);
+  assert.match(md, /\| wine \| 178 × 13 \| standardize → kmeans \| 3 \(3\) \| 0\.966 \| 0\.876 \| 0\.897 \| 0\.702 \/ 0\.966 \| 0\.2 \| 0 \| 1\.9–2\.0 \|/);
+  assert.equal(renderUserSuite({ rows: [] }), '');
+  assert.equal(renderUserSuite(undefined), '');
 });
