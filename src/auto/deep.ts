@@ -13,7 +13,7 @@ import type { DeepPartial, MethodConfig } from '../methods/config.ts';
 import { DeepClustering, type FittedDeepClustering } from '../methods/deep-clustering.ts';
 import { IDEC_DA } from '../methods/presets.ts';
 import type { ProgressEvent } from '../methods/types.ts';
-import type { AutoPlan, NetworkPlan } from './plan.ts';
+import { type AutoPlan, type NetworkPlan, planReasons, planSummary } from './plan.ts';
 
 /** Options of {@link runAutoDeep}. */
 export interface RunAutoDeepOptions {
@@ -116,4 +116,25 @@ export async function runAutoDeep(x: Matrix, plan: AutoPlan, options: RunAutoDee
     pretrainEpochs: est.method.pretrain?.epochs ?? 0,
     timings: { preprocess: tPre, ...fitted.timings },
   };
+}
+
+/** What a deep auto model keeps in model.json's `auto` (read back by FittedAutoClustering.load). */
+export interface DeepAutoMeta {
+  /** The plan in one line. */
+  readonly summary: string;
+  /** The profile and every choice with its reason. */
+  readonly plan: Record<string, unknown>;
+  /** The plan itself. */
+  readonly rawPlan: AutoPlan;
+  /** The k criterion's curve, when k was estimated. */
+  readonly kScores?: Record<number, number>;
+  /** The clustering step that ran. */
+  readonly clustering: string;
+  /** How k was chosen. */
+  readonly decision: AutoDeepResult['decision'] | { readonly criterion: string | null; readonly fallback: boolean; readonly reason: string };
+}
+
+/** The `auto` entry of a deep auto model's model.json: one shape for the library's save and the CLI's run directory. */
+export function deepAutoMeta(plan: AutoPlan, r: { readonly kScores?: Record<number, number>; readonly clustering: string; readonly decision: DeepAutoMeta['decision'] }): DeepAutoMeta {
+  return { summary: planSummary(plan), plan: { profile: plan.profile, ...planReasons(plan) }, rawPlan: plan, ...(r.kScores ? { kScores: r.kScores } : {}), clustering: r.clustering, decision: r.decision };
 }

@@ -6,13 +6,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPreprocessing, type FittedPreprocessing } from '../data/preprocess.ts';
+import { checkPreprocessing, FittedPreprocessing } from '../data/preprocess.ts';
 import { DataError, ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { FittedDeepClustering } from '../methods/fitted.ts';
 import { type DataInput, toMatrix } from '../methods/input.ts';
-import { FittedPreprocessing as Preprocessing } from '../data/preprocess.ts';
-import { runAutoDeep } from './deep.ts';
+import { deepAutoMeta, runAutoDeep } from './deep.ts';
 import { inspectData } from './inspect.ts';
 import { AutoModel, checkRows } from './model.ts';
 import { type AutoOnnxOptions, exportAutoOnnx } from './model-onnx.ts';
@@ -307,7 +306,7 @@ export class FittedAutoClustering {
   save(dir: string, extra: Record<string, unknown> = {}): void {
     if (this.deep) {
       // the folder `fit --method` writes: the network model, with the fitted preprocessing and the plan
-      this.deep.fitted.save(dir, { ...extra, preprocessing: this.deep.preprocessing.toJSON(), auto: { summary: planSummary(this.plan), plan: { profile: this.plan.profile, ...planReasons(this.plan) }, rawPlan: this.plan, kScores: this.kScores, clustering: this.clustering, decision: this.decision } });
+      this.deep.fitted.save(dir, { ...extra, preprocessing: this.deep.preprocessing.toJSON(), auto: deepAutoMeta(this.plan, this) });
       return;
     }
     this.model!.save(dir, {
@@ -336,8 +335,8 @@ export class FittedAutoClustering {
       const fitted = FittedDeepClustering.load(folder);
       const auto = (head.auto ?? {}) as { rawPlan?: AutoPlan; kScores?: Record<number, number>; clustering?: string; decision?: AutoDecision };
       if (!auto.rawPlan) throw new DataError(`'${folder}/model.json' is a network model without an auto plan; load it with FittedDeepClustering.load`);
-      const preprocessing = head.preprocessing ? Preprocessing.fromJSON(head.preprocessing, `'${folder}/model.json'`) : Preprocessing.identity(fitted.nFeatures);
-      return new FittedAutoClustering({ deep: { fitted, preprocessing }, nFeatures: preprocessing.nInputs ?? fitted.nFeatures, plan: auto.rawPlan, labels: new Int32Array(0), seed: fitted.seed, kScores: auto.kScores, clustering: auto.clustering ?? 'umap+gmm', decision: auto.decision ?? { criterion: null, fallback: false, reason: '' }, timings: fitted.timings as Record<string, number> });
+      const preprocessing = head.preprocessing ? FittedPreprocessing.fromJSON(head.preprocessing, `'${folder}/model.json'`) : FittedPreprocessing.identity(fitted.nFeatures);
+      return new FittedAutoClustering({ deep: { fitted, preprocessing }, nFeatures: preprocessing.nInputs, plan: auto.rawPlan, labels: new Int32Array(0), seed: fitted.seed, kScores: auto.kScores, clustering: auto.clustering ?? 'umap+gmm', decision: auto.decision ?? { criterion: null, fallback: false, reason: '' }, timings: fitted.timings as Record<string, number> });
     }
     const { model, meta } = AutoModel.load(folder);
     const plan = meta.plan as AutoPlan | undefined;

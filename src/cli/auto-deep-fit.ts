@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runAutoDeep } from '../auto/deep.ts';
+import { deepAutoMeta, runAutoDeep } from '../auto/deep.ts';
 import type { DataProfile } from '../auto/inspect.ts';
 import { type AutoPlan, type NetworkPlan, planReasons, planSummary } from '../auto/plan.ts';
 import type { Dataset } from '../data/index.ts';
@@ -133,7 +133,7 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
     if (outDir) {
       try {
         // the auto plan goes into model.json too, so FittedAutoClustering.load reads the folder
-        const auto = { summary: planSummary(plan), plan: { profile: plan.profile, ...planReasons(plan) }, rawPlan: plan, kScores: res.kScores, clustering: res.clustering, decision: res.decision };
+        const auto = deepAutoMeta(plan, res);
         const model = { labels: res.labels, save: (dir: string, extra: Record<string, unknown> = {}) => res.fitted.save(dir, { ...extra, auto }) };
         input.writeRun(outDir, result, model, res.preprocessing.toJSON());
         writeManifest(outDir); // last: from now on readers accept the directory as one run
