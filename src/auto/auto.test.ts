@@ -8,6 +8,7 @@ import { MIN_FEATURES_FOR_UMAP, MIN_ROWS_FOR_UMAP, ROWS_PER_GMM_PARAMETER, gmmCo
 import { runAuto } from './run.ts';
 import { type KEstimator, type KEstimatorResult, clearMinimum } from './steps.ts';
 import { clusterAccuracy } from '../metrics/index.ts';
+import { aniso } from './_test/data.ts';
 
 const profile = (over: Partial<DataProfile>): DataProfile => ({ rows: 1000, features: 10, min: -3, max: 3, integer: false, bytes: false, sparsity: 0, constantColumns: 0, duplicateRows: 0, scaleRatio: 1, skewedFraction: 0, ...over });
 
@@ -144,24 +145,6 @@ test('clearMinimum: an interior minimum followed by a steady rise over 3 k\'s', 
   assert.equal(clearMinimum([10, 8, 5, 6, 7], 2), false, 'fewer than 3 k\'s after it');
   assert.equal(clearMinimum([10, 5, null, 7, 8], 1), false);
 });
-
-/** Four elongated clusters of unequal sizes in 6-D (as the user suite's synthetic-aniso, smaller). */
-function aniso(seed: number): { x: { data: Float32Array; rows: number; cols: number }; truth: number[] } {
-  const rng = new Rng(seed);
-  const rows: number[] = [];
-  const truth: number[] = [];
-  [500, 250, 150, 100].forEach((size, c) => {
-    const centre = Array.from({ length: 6 }, () => (rng.random() * 2 - 1) * 8);
-    const dir = Array.from({ length: 6 }, () => rng.normal());
-    const norm = Math.hypot(...dir);
-    for (let i = 0; i < size; i++) {
-      const along = rng.normal() * 2.8;
-      rows.push(...centre.map((m, j) => m + rng.normal() * 0.7 + (along * dir[j]!) / norm));
-      truth.push(c);
-    }
-  });
-  return { x: { data: Float32Array.from(rows), rows: truth.length, cols: 6 }, truth };
-}
 
 test('runAuto: elongated clusters of unequal size → a full-covariance GMM with k by a clear BIC minimum; the decision is recorded', async () => {
   const { x, truth } = aniso(5);

@@ -15,6 +15,7 @@ import { Rng } from '../random.ts';
 import { storedUmapTransform } from '../cluster/stored-models.ts';
 import { AutoClustering, type AutoClusteringOptions, FittedAutoClustering, type AutoPlan } from './index.ts';
 import { umapTransform } from './model.ts';
+import { aniso } from './_test/data.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepclust-auto-model-'));
 
@@ -28,22 +29,6 @@ function blobs(n: number, d: number, k: number, seed: number): Matrix {
     for (let j = 0; j < d; j++) data[i * d + j] = (centres[c]![j]! + rng.normal()) * 10 ** ((j % 3) - 1);
   }
   return { data, rows: n, cols: d };
-}
-
-/** Four elongated clusters of unequal sizes in 6-D (a full-covariance mixture's case). */
-function aniso(seed: number): Matrix {
-  const rng = new Rng(seed);
-  const rows: number[] = [];
-  [500, 250, 150, 100].forEach((size) => {
-    const centre = Array.from({ length: 6 }, () => (rng.random() * 2 - 1) * 8);
-    const dir = Array.from({ length: 6 }, () => rng.normal());
-    const norm = Math.hypot(...dir);
-    for (let i = 0; i < size; i++) {
-      const along = rng.normal() * 2.8;
-      rows.push(...centre.map((m, j) => m + rng.normal() * 0.7 + (along * dir[j]!) / norm));
-    }
-  });
-  return { data: Float32Array.from(rows), rows: rows.length / 6, cols: 6 };
 }
 
 const pickRows = (x: Matrix, idx: readonly number[]): Matrix => {
@@ -74,7 +59,7 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'features + kmeans', x: blobs(150, 5, 3, 1), options: {}, summary: /^standardize → kmeans, k by silhouette/, k: 3 },
-  { name: 'features + gmm', x: aniso(5), options: { nClusters: [2, 8] }, summary: /^standardize → gmm, k by bic in 2\.\.8/, k: 4 },
+  { name: 'features + gmm', x: aniso(5).x, options: { nClusters: [2, 8] }, summary: /^standardize → gmm, k by bic in 2\.\.8/, k: 4 },
   { name: 'pca + umap + kmeans', x: blobs(520, 110, 4, 2), options: { nClusters: 4 }, summary: /^standardize → pca\(50\) → umap\(10d\) → kmeans, k = 4/, k: 4 },
   // 200 of the 520 rows stored: most training rows get their labels through the UMAP transform
   { name: 'umap + gmm', x: blobs(520, 40, 4, 3), options: { nClusters: 4, adjustPlan: gmmOnUmap, maxStored: 200 }, summary: /^standardize → umap\(10d\) → gmm, k = 4/, k: 4 },
