@@ -4,12 +4,10 @@
  * {@link AutoModel} whose `predict` reproduces the fit's labels.
  */
 import { storeGaussianMixture, type StoredUmap } from '../cluster/stored-models.ts';
-import { GaussianMixture } from '../cluster/gmm.ts';
-import { KMeans } from '../cluster/kmeans.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
 import type { StoredClusterer } from './model.ts';
-import { type ClusteringStep, covarianceFor } from './steps.ts';
+import { type ClusteringStep, type StepOptions, fitGmmStep, fitKMeansStep } from './steps.ts';
 
 /** A clustering step that also returns its fitted state, for a saved model. */
 export interface ModelClusteringStep extends ClusteringStep {
@@ -22,9 +20,9 @@ export function hasModel(step: ClusteringStep): step is ModelClusteringStep {
   return typeof (step as Partial<ModelClusteringStep>).fitModel === 'function';
 }
 
-/** k-means++ with `nInit` restarts (as src/auto/steps.ts's kmeansStep), keeping the centres as float32. */
-export function kmeansModelStep(options: { nInit?: number; threads?: number } = {}): ModelClusteringStep {
-  const fitKm = (x: Matrix, k: number, seed: number) => new KMeans({ nClusters: k, nInit: options.nInit ?? 10, seed, threads: options.threads }).fit(x);
+/** k-means++ with `nInit` restarts (src/auto/steps.ts's kmeansStep, the same fit), keeping the centres as float32. */
+export function kmeansModelStep(options: StepOptions = {}): ModelClusteringStep {
+  const fitKm = (x: Matrix, k: number, seed: number) => fitKMeansStep(x, k, seed, options);
   return {
     name: 'kmeans',
     async fit(x, k, seed) {
@@ -37,9 +35,9 @@ export function kmeansModelStep(options: { nInit?: number; threads?: number } = 
   };
 }
 
-/** A Gaussian mixture (as src/auto/steps.ts's gmmStep), keeping its parameters as float32. */
-export function gmmModelStep(options: { nInit?: number; threads?: number } = {}): ModelClusteringStep {
-  const fitGm = (x: Matrix, k: number, seed: number) => new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? 1, seed, threads: options.threads }).fit(x);
+/** A Gaussian mixture (src/auto/steps.ts's gmmStep, the same fit), keeping its parameters as float32. */
+export function gmmModelStep(options: StepOptions = {}): ModelClusteringStep {
+  const fitGm = (x: Matrix, k: number, seed: number) => fitGmmStep(x, k, seed, options);
   return {
     name: 'gmm',
     async fit(x, k, seed) {

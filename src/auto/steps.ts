@@ -50,12 +50,25 @@ export interface EmbeddingStep {
   embed(x: Matrix, seed: number): Promise<Matrix>;
 }
 
+/** Options of auto's clustering steps. */
+export interface StepOptions {
+  /** Restarts. @defaultValue 10 for k-means, 1 for the mixture */
+  readonly nInit?: number;
+  /** onnxruntime threads. */
+  readonly threads?: number;
+}
+
+/** The fitted k-means of auto's `kmeans` step: k-means++ with `nInit` restarts (10 by default). */
+export function fitKMeansStep(x: Matrix, k: number, seed: number, options: StepOptions = {}) {
+  return new KMeans({ nClusters: k, nInit: options.nInit ?? 10, seed, threads: options.threads }).fit(x);
+}
+
 /** k-means++ with `nInit` restarts (src/cluster's KMeans, equal to scikit-learn's). */
-export function kmeansStep(options: { nInit?: number; threads?: number } = {}): ClusteringStep {
+export function kmeansStep(options: StepOptions = {}): ClusteringStep {
   return {
     name: 'kmeans',
     async fit(x, k, seed) {
-      return (await new KMeans({ nClusters: k, nInit: options.nInit ?? 10, seed, threads: options.threads }).fit(x)).labels;
+      return (await fitKMeansStep(x, k, seed, options)).labels;
     },
   };
 }
@@ -66,13 +79,18 @@ export function covarianceFor(d: number): 'full' | 'diag' {
 }
 
 /** A Gaussian mixture (src/cluster's GaussianMixture, EM from a k-means start; full covariances up to 16 columns, diagonal above). */
-export function gmmStep(options: { nInit?: number; threads?: number } = {}): ClusteringStep {
+export function gmmStep(options: StepOptions = {}): ClusteringStep {
   return {
     name: 'gmm',
     async fit(x, k, seed) {
-      return (await new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? 1, seed, threads: options.threads }).fit(x)).labels;
+      return (await fitGmmStep(x, k, seed, options)).labels;
     },
   };
+}
+
+/** The fitted mixture of auto's `gmm` step: {@link covarianceFor} the columns, `nInit` restarts (1 by default). */
+export function fitGmmStep(x: Matrix, k: number, seed: number, options: StepOptions = {}) {
+  return new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? 1, seed, threads: options.threads }).fit(x);
 }
 
 /** k's after the minimum over which a clear BIC minimum must keep rising. */
