@@ -77,3 +77,13 @@ test("nClusters 'auto' with checkpoints: a fit stopped in the clustering phase r
   assert.deepEqual(resumed.labels, whole.labels);
   assert.deepEqual(resumed.clusterCenters, whole.clusterCenters);
 });
+
+test("a correctly estimated k gives exactly the run given that k (no stream depends on how k was chosen)", async () => {
+  const { x } = blobs(4, 120, 3);
+  // auto's deep path: the code width does not follow k, so the network is the same either way
+  const o = { architecture: { hidden: [24], embeddingDim: 4 }, embeddingDimFromK: false, pretrain: { epochs: 20, batchSize: 16 }, finalClustering: { kind: 'umap-gmm' as const, nNeighbors: 10, nInit: 3 } };
+  const estimated = await new DeepClustering({ method: 'n2d', nClusters: 'auto', kRange: [2, 8], seed: 4, overrides: o }).fit(x);
+  assert.equal(estimated.nClusters, 4);
+  const given = await new DeepClustering({ method: 'n2d', nClusters: 4, seed: 4, overrides: o }).fit(x);
+  assert.deepEqual(Array.from(estimated.labels), Array.from(given.labels));
+});
