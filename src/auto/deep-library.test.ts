@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Rng } from '../random.ts';
 import { AutoClustering, FittedAutoClustering } from './index.ts';
 import type { AutoPlan } from './plan.ts';
+import { AUTO_GMM_RESTARTS } from './deep.ts';
 
 /** 300 rows of 3 noisy prototypes in 20 dimensions, on different scales (so standardize is fitted). */
 function rows(): number[][] {
@@ -28,6 +29,7 @@ test('AutoClustering with a network: labels, predict on training subsets, save â
   assert.equal(fitted.k, 3);
   assert.equal(fitted.clustering, 'umap+gmm');
   assert.ok(fitted.deepModel, 'the network model is exposed');
+  assert.equal((fitted.deepModel.method.finalClustering as { nInit?: number }).nInit, AUTO_GMM_RESTARTS, 'the mixture keeps the best of several EM starts');
   assert.equal(fitted.labels.length, 300);
   assert.equal(new Set(fitted.labels).size, 3);
   const subset = [5, 0, 299, 17, 17, 150];
