@@ -16,8 +16,21 @@ export interface DipMergeOptions {
   readonly stop: number;
   /** A pair whose projection has a dip p-value at or above this is merged. @defaultValue 0.1 */
   readonly significance?: number;
+  /**
+   * Each cluster of a pair contributes at most this fraction of its rows, those nearest the other
+   * cluster's centre, so the test looks at the region where the two meet: two adjacent pieces of
+   * a curved cluster (an arc, an L) project unimodally there, though the whole arc projects as a
+   * U. 1 uses whole clusters (as DipDECK). @defaultValue 0.5
+   */
+  readonly pairFraction?: number;
   /** The larger cluster of a pair contributes at most this many times the smaller one's rows (its rows nearest the smaller one's centre), so a small cluster is not a mere shoulder of a large one. @defaultValue 2 */
   readonly sizeRatio?: number;
+  /**
+   * The p-value of a pair is taken at `min(rows, testRows)` rows (the dip itself from all of them),
+   * so that the test's power, and with it k, does not grow with the sample: a pair is kept apart
+   * for the size of its dip, not for the number of its rows. @defaultValue Infinity (all rows, as DipDECK)
+   */
+  readonly testRows?: number;
   /** k-means restarts. @defaultValue 3 */
   readonly nInit?: number;
   /** Seed of the k-means. @defaultValue 0 */
@@ -52,6 +65,15 @@ export interface DipMergeResult {
   readonly labels: Int32Array;
 }
 
+/** Rows a cluster contributes to a pair test at least (all of them if it has fewer), whatever `pairFraction`: tiny samples cannot reject unimodality. */
+const MIN_SIDE_ROWS = 20;
+
+interface PairRule {
+  ratio: number;
+  fraction: number;
+  testRows: number;
+}
+
 interface PairTest {
   p: number;
   /** √rows · dip: breaks ties between pairs of equal p (the less bimodal one first). */
@@ -68,7 +90,7 @@ interface PairTest {
  */
 export async function dipMerge(x: Matrix, o: DipMergeOptions): Promise<DipMergeResult> {
   const significance = o.significance ?? 0.1;
-  const ratio = o.sizeRatio ?? 2;
+  const rule: PairRule = { ratio: o.sizeRatio ?? 2, fraction: o.pairFraction ?? 0.5, testRows: o.testRows ?? Infinity };
   const { rows: n, cols: d } = x;
   const km = await new KMeans({ nClusters: o.start, nInit: o.nInit ?? 3, seed: o.seed ?? 0, threads: o.threads }).fit(x);
   // clusters by slot; a merged pair keeps the lower slot
@@ -85,7 +107,7 @@ export async function dipMerge(x: Matrix, o: DipMergeOptions): Promise<DipMergeR
   const tests = new Map<number, PairTest>();
   const key = (a: number, b: number) => a * o.start + b;
   const live = () => members.flatMap((m, c) => (m ? [c] : []));
-  for (const a of live()) for (const b of live()) if (a < b) tests.set(key(a, b), pairTest(x, d, members[a]!, members[b]!, centres[a]!, centres[b]!, ratio));
+  for (const a of live()) for (const b of live()) if (a < b) tests.set(key(a, b), pairTest(x, d, members[a]!, members[b]!, centres[a]!, centres[b]!, rule));
   const pValues = new Map<number, number>();
   const merges: DipMerge[] = [];
   let chosen = -1;
@@ -114,7 +136,7 @@ export async function dipMerge(x: Matrix, o: DipMergeOptions): Promise<DipMergeR
     centres[b] = null;
     for (const c of live()) {
       tests.delete(key(Math.min(b, c), Math.max(b, c)));
-      if (c !== a) tests.set(key(Math.min(a, c), Math.max(a, c)), pairTest(x, d, members[Math.min(a, c)]!, members[Math.max(a, c)]!, centres[Math.min(a, c)]!, centres[Math.max(a, c)]!, ratio));
+      if (c !== a) tests.set(key(Math.min(a, c), Math.max(a, c)), pairTest(x, d, members[Math.min(a, c)]!, members[Math.max(a, c)]!, centres[Math.min(a, c)]!, centres[Math.max(a, c)]!, rule));
     }
     tests.delete(key(Math.min(a, b), Math.max(a, b)));
     k--;
@@ -156,10 +178,11 @@ function nearest(x: Matrix, d: number, rows: Int32Array, centre: Float64Array, m
 }
 
 /** Dip test of the two clusters' rows projected on the line from centre a to centre b. */
-function pairTest(x: Matrix, d: number, ra: Int32Array, rb: Int32Array, ca: Float64Array, cb: Float64Array, ratio: number): PairTest {
-  // the larger cluster's rows nearest the smaller one's centre: where the two meet
-  const a = nearest(x, d, ra, cb, Math.ceil(ratio * rb.length));
-  const b = nearest(x, d, rb, ca, Math.ceil(ratio * ra.length));
+function pairTest(x: Matrix, d: number, ra: Int32Array, rb: Int32Array, ca: Float64Array, cb: Float64Array, { ratio, fraction, testRows }: PairRule): PairTest {
+  // each side's rows nearest the other's centre: the region where the two meet
+  const take = (own: number, other: number) => Math.min(own, Math.max(Math.ceil(fraction * own), MIN_SIDE_ROWS), Math.ceil(ratio * other));
+  const a = nearest(x, d, ra, cb, take(ra.length, rb.length));
+  const b = nearest(x, d, rb, ca, take(rb.length, ra.length));
   const dir = new Float64Array(d);
   for (let t = 0; t < d; t++) dir[t] = cb[t]! - ca[t]!;
   const proj = new Float64Array(a.length + b.length);
@@ -173,5 +196,6 @@ function pairTest(x: Matrix, d: number, ra: Int32Array, rb: Int32Array, ca: Floa
   proj.sort();
   if (proj.length < 4) return { p: 1, z: 0, dip: 0, rows: proj.length };
   const dip = dipOfSorted(proj);
-  return { p: dipPValue(dip, proj.length), z: Math.sqrt(proj.length) * dip, dip, rows: proj.length };
+  const m = Math.max(4, Math.min(proj.length, testRows));
+  return { p: dipPValue(dip, m), z: Math.sqrt(m) * dip, dip, rows: proj.length };
 }

@@ -69,6 +69,10 @@ export interface EstimateKOptions {
   readonly hdbscanSampleSize?: number;
   /** `dip` criterion: a pair of clusters whose projection has a dip p-value at or above this is merged, in (0, 1). @defaultValue 0.1 */
   readonly dipSignificance?: number;
+  /** `dip` criterion: each cluster of a pair contributes this fraction of its rows, those nearest the other's centre (1: whole clusters, as DipDECK). @defaultValue 0.5 */
+  readonly dipPairFraction?: number;
+  /** `dip` criterion: rows at which a pair's p-value is taken (`min(rows, dipTestRows)`; the dip from all rows), making k independent of the sample size. @defaultValue Infinity (all rows, as DipDECK) */
+  readonly dipTestRows?: number;
   /** Seed of the sample, the k-means runs and the references. @defaultValue 0 */
   readonly seed?: number;
   /** onnxruntime threads. @defaultValue all cores */
@@ -93,6 +97,10 @@ export interface KCurve {
   readonly sampleSize?: number;
   /** `dip` only: the merge threshold on the p-value. */
   readonly significance?: number;
+  /** `dip` only: the fraction of each cluster's rows a pair test used. */
+  readonly pairFraction?: number;
+  /** `dip` only: the rows at which p-values were taken, when capped. */
+  readonly testRows?: number;
   /** `dip` only: each merge, from the top of the range down (clusters before it, the pair's p-value, dip, projected rows and sizes). */
   readonly merges?: DipMerge[];
 }
@@ -166,6 +174,10 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const hdbscanRows = intOption(where, 'hdbscanSampleSize', options.hdbscanSampleSize, HDBSCAN_MAX_ROWS, { min: MIN_ROWS_FOR_AUTO_K });
   const dipSignificance = options.dipSignificance ?? 0.1;
   if (!(dipSignificance > 0 && dipSignificance < 1)) throw new ParamError(`${where}: option 'dipSignificance' must be a number in (0, 1), e.g. 0.1, got ${describeValue(options.dipSignificance)}`);
+  const dipPairFraction = options.dipPairFraction ?? 0.5;
+  if (!(dipPairFraction > 0 && dipPairFraction <= 1)) throw new ParamError(`${where}: option 'dipPairFraction' must be a number in (0, 1], e.g. 0.5, got ${describeValue(options.dipPairFraction)}`);
+  const dipTestRows = options.dipTestRows ?? Infinity;
+  if (!(dipTestRows >= 4)) throw new ParamError(`${where}: option 'dipTestRows' must be a number >= 4 (or Infinity), got ${describeValue(options.dipTestRows)}`);
   const seed = seedOption(where, options.seed);
   const threads = threadsOption(where, options.threads);
   const t0 = performance.now();
@@ -231,8 +243,8 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   let dipCurve: KCurve | undefined;
   if (want('dip')) {
     // one over-clustering at the top of the range, merged down to its bottom
-    const r = await dipMerge(s, { start: ks[ks.length - 1]!, stop: ks[0]!, significance: dipSignificance, nInit, seed, threads });
-    dipCurve = { values: ks.map((k) => r.pValues.get(k) ?? null), rule: 'dip', best: r.k, significance: dipSignificance, merges: r.merges };
+    const r = await dipMerge(s, { start: ks[ks.length - 1]!, stop: ks[0]!, significance: dipSignificance, testRows: dipTestRows, pairFraction: dipPairFraction, nInit, seed, threads });
+    dipCurve = { values: ks.map((k) => r.pValues.get(k) ?? null),  rule: 'dip', best: r.k, significance: dipSignificance, pairFraction: dipPairFraction, ...(Number.isFinite(dipTestRows) ? { testRows: dipTestRows } : {}), merges: r.merges };
   }
   const curves: Partial<Record<KCriterion, KCurve>> = {};
   for (const c of criteria) {
