@@ -68,13 +68,18 @@ export interface DipMergeResult {
 /** Rows a cluster contributes to a pair test at least (all of them if it has fewer), whatever `pairFraction`: tiny samples cannot reject unimodality. */
 const MIN_SIDE_ROWS = 20;
 
-interface PairRule {
+/** Which rows of a pair {@link pairTest} projects and at how many rows it takes the p-value. */
+export interface PairRule {
+  /** The larger cluster contributes at most `ratio` × the smaller one's rows. */
   ratio: number;
+  /** Each cluster contributes at most this fraction of its rows (at least {@link MIN_SIDE_ROWS}). */
   fraction: number;
+  /** The p-value is taken at min(rows, testRows) rows. */
   testRows: number;
 }
 
-interface PairTest {
+/** Result of {@link pairTest}. */
+export interface PairTest {
   p: number;
   /** √rows · dip: breaks ties between pairs of equal p (the less bimodal one first). */
   z: number;
@@ -107,7 +112,7 @@ export async function dipMerge(x: Matrix, o: DipMergeOptions): Promise<DipMergeR
   const tests = new Map<number, PairTest>();
   const key = (a: number, b: number) => a * o.start + b;
   const live = () => members.flatMap((m, c) => (m ? [c] : []));
-  for (const a of live()) for (const b of live()) if (a < b) tests.set(key(a, b), pairTest(x, d, members[a]!, members[b]!, centres[a]!, centres[b]!, rule));
+  for (const a of live()) for (const b of live()) if (a < b) tests.set(key(a, b), pairTest(x, members[a]!, members[b]!, centres[a]!, centres[b]!, rule));
   const pValues = new Map<number, number>();
   const merges: DipMerge[] = [];
   let chosen = -1;
@@ -136,7 +141,7 @@ export async function dipMerge(x: Matrix, o: DipMergeOptions): Promise<DipMergeR
     centres[b] = null;
     for (const c of live()) {
       tests.delete(key(Math.min(b, c), Math.max(b, c)));
-      if (c !== a) tests.set(key(Math.min(a, c), Math.max(a, c)), pairTest(x, d, members[Math.min(a, c)]!, members[Math.max(a, c)]!, centres[Math.min(a, c)]!, centres[Math.max(a, c)]!, rule));
+      if (c !== a) tests.set(key(Math.min(a, c), Math.max(a, c)), pairTest(x, members[Math.min(a, c)]!, members[Math.max(a, c)]!, centres[Math.min(a, c)]!, centres[Math.max(a, c)]!, rule));
     }
     tests.delete(key(Math.min(a, b), Math.max(a, b)));
     k--;
@@ -177,8 +182,9 @@ function nearest(x: Matrix, d: number, rows: Int32Array, centre: Float64Array, m
   return Int32Array.from(order.slice(0, m), (i) => rows[i]!);
 }
 
-/** Dip test of the two clusters' rows projected on the line from centre a to centre b. */
-function pairTest(x: Matrix, d: number, ra: Int32Array, rb: Int32Array, ca: Float64Array, cb: Float64Array, { ratio, fraction, testRows }: PairRule): PairTest {
+/** Dip test of two clusters' rows (each side's rows nearest the other's centre, by `rule`) projected on the line from centre a to centre b. */
+export function pairTest(x: Matrix, ra: Int32Array, rb: Int32Array, ca: Float64Array, cb: Float64Array, { ratio, fraction, testRows }: PairRule): PairTest {
+  const d = x.cols;
   // each side's rows nearest the other's centre: the region where the two meet
   const take = (own: number, other: number) => Math.min(own, Math.max(Math.ceil(fraction * own), MIN_SIDE_ROWS), Math.ceil(ratio * other));
   const a = nearest(x, d, ra, cb, take(ra.length, rb.length));

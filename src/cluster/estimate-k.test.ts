@@ -159,3 +159,19 @@ test('estimateK: dip is deterministic for a seed, a stricter threshold merges mo
   await assert.rejects(estimateK(x, { select: 'dip', range: [1, 5] }), ParamError);
   await assert.rejects(estimateK({ data: new Float64Array(19 * 2), rows: 19, cols: 2 }, { select: 'dip' }), /at least 20 rows/);
 });
+
+test('estimateK: dip-split splits k-means from the bottom of the range up to the 5 blobs; its curve is the Bonferroni-adjusted lowest p per k', async () => {
+  for (const seed of [1, 2, 3]) {
+    const est = await estimateK(blobs(seed), { range: [2, 9], select: 'dip-split', seed: 0 });
+    assert.equal(est.k, 5, `seed ${seed}`);
+    const c = est.curves['dip-split']!;
+    assert.equal(c.rule, 'dip-split');
+    assert.equal(c.values.length, 8);
+    for (const i of [0, 1, 2]) assert.ok(c.values[i]! < 0.1, `seed ${seed} k=${i + 2}: ${c.values[i]}`); // k = 2..4: some cluster is clearly two
+    assert.ok(c.values[3]! >= 0.1);
+    for (const v of c.values) assert.ok(v !== null && v >= 0 && v <= 1);
+  }
+  const a = await estimateK(blobs(4), { range: [2, 9], select: 'dip-split', seed: 2 });
+  const b = await estimateK(blobs(4), { range: [2, 9], select: 'dip-split', seed: 2 });
+  assert.deepEqual(a.curves, b.curves);
+});

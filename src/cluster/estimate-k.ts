@@ -10,6 +10,7 @@ import { Rng } from '../random.ts';
 import { symmetricEigen } from './_internal/linalg.ts';
 import { checkMatrix, intOption, seedOption, threadsOption } from './_internal/validate.ts';
 import { type DipMerge, dipMerge } from './dip-merge.ts';
+import { dipSplit } from './dip-split.ts';
 import { GaussianMixture } from './gmm.ts';
 import { condenseAndSelect, hdbscanTree } from './hdbscan.ts';
 import { KMeans } from './kmeans.ts';
@@ -34,10 +35,15 @@ import { KMeans } from './kmeans.ts';
  *   the line between their centres) is merged while that p-value is at least `dipSignificance`;
  *   the value at k is that highest pair p-value with k clusters (rule `dip`: the first k, from the
  *   top, whose value is below the significance).
+ * - `dip-split`: the other direction (dip-means with a projected test): k-means at the bottom of
+ *   the range, then the cluster whose 2-means halves, projected on the line between their
+ *   centres, have the lowest dip p-value is split while that p-value × k (Bonferroni) is below
+ *   `dipSignificance`; the value at k is that adjusted p-value with k clusters (rule `dip-split`:
+ *   the first k, from the bottom, whose value is at or above the significance).
  */
-export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin' | 'hdbscan' | 'dip';
+export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin' | 'hdbscan' | 'dip' | 'dip-split';
 /** Every criterion, in the order the curves are reported. */
-export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin', 'hdbscan', 'dip'];
+export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin', 'hdbscan', 'dip', 'dip-split'];
 /** Rows the `hdbscan` criterion clusters by default: its own seeded sample of the data, larger than the k-means sample since density estimates need rows (its exact MST costs O(n²)). */
 export const HDBSCAN_MAX_ROWS = 10000;
 /** Minimum cluster sizes of the `hdbscan` criterion, as fractions of the sample's rows (at least 5 rows each). */
@@ -86,7 +92,7 @@ export interface KCurve {
   /** Value at each k of {@link KEstimate.ks} (null where undefined, e.g. a singular fit). */
   readonly values: (number | null)[];
   /** How the criterion picks: `max`, `min`, the gap statistic's rule, or the `dip` criterion's (first k from the top below `significance`). */
-  readonly rule: 'max' | 'min' | 'gap' | 'dip';
+  readonly rule: 'max' | 'min' | 'gap' | 'dip' | 'dip-split';
   /** The k this criterion alone would choose. */
   readonly best: number;
   /** The gap statistic's standard errors s(k) (gap only). */
@@ -192,7 +198,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const gapErr: number[] = [];
   const refs = criteria.includes('gap') ? referenceSets(s, B, rng.fork('gap')) : [];
   const want = (c: KCriterion) => criteria.includes(c);
-  const needKMeans = criteria.some((c) => c !== 'hdbscan' && c !== 'dip' && c !== 'bic' && c !== 'gmm-silhouette' && c !== 'stability');
+  const needKMeans = criteria.some((c) => c !== 'hdbscan' && c !== 'dip' && c !== 'dip-split' && c !== 'bic' && c !== 'gmm-silhouette' && c !== 'stability');
   let hdbscanRuns: KCurve['runs'];
   let hdbscanN = 0;
   if (want('hdbscan')) {
@@ -208,7 +214,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
     values.hdbscan = ks.map((k) => hdbscanRuns!.filter((r) => Math.min(ks[ks.length - 1]!, Math.max(ks[0]!, r.clusters)) === k).length / hdbscanRuns!.length);
   }
   for (const [idx, k] of ks.entries()) {
-    if (!criteria.some((c) => c !== 'hdbscan' && c !== 'dip')) break;
+    if (!criteria.some((c) => c !== 'hdbscan' && c !== 'dip' && c !== 'dip-split')) break;
     const km = needKMeans ? await new KMeans({ nClusters: k, nInit, seed: seed + k, threads }).fit(s) : { labels: new Int32Array(0), inertia: NaN };
     const distinct = new Set(km.labels).size;
     const ok = distinct >= 2;
@@ -241,15 +247,25 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
     options.onProgress?.(k, idx + 1, ks.length);
   }
   let dipCurve: KCurve | undefined;
+  let splitBest = ks[0]!;
   if (want('dip')) {
     // one over-clustering at the top of the range, merged down to its bottom
     const r = await dipMerge(s, { start: ks[ks.length - 1]!, stop: ks[0]!, significance: dipSignificance, testRows: dipTestRows, pairFraction: dipPairFraction, nInit, seed, threads });
     dipCurve = { values: ks.map((k) => r.pValues.get(k) ?? null),  rule: 'dip', best: r.k, significance: dipSignificance, pairFraction: dipPairFraction, ...(Number.isFinite(dipTestRows) ? { testRows: dipTestRows } : {}), merges: r.merges };
   }
+  if (want('dip-split')) {
+    const r = await dipSplit(s, { start: ks[0]!, stop: ks[ks.length - 1]!, significance: dipSignificance, nInit, seed, threads });
+    values['dip-split'] = ks.map((k) => r.pValues.get(k) ?? null);
+    splitBest = r.k;
+  }
   const curves: Partial<Record<KCriterion, KCurve>> = {};
   for (const c of criteria) {
     if (c === 'dip') {
       curves.dip = dipCurve!;
+      continue;
+    }
+    if (c === 'dip-split') {
+      curves['dip-split'] = { values: values['dip-split']!, rule: 'dip-split', best: splitBest, significance: dipSignificance };
       continue;
     }
     const v = values[c]!;
