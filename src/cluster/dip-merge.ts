@@ -96,7 +96,7 @@ export interface PairTest {
 export async function dipMerge(x: Matrix, o: DipMergeOptions): Promise<DipMergeResult> {
   const significance = o.significance ?? 0.1;
   const rule: PairRule = { ratio: o.sizeRatio ?? 2, fraction: o.pairFraction ?? 0.5, testRows: o.testRows ?? Infinity };
-  const { rows: n, cols: d } = x;
+  const n = x.rows;
   const km = await new KMeans({ nClusters: o.start, nInit: o.nInit ?? 3, seed: o.seed ?? 0, threads: o.threads }).fit(x);
   // clusters by slot; a merged pair keeps the lower slot
   const members: (Int32Array | null)[] = [];
