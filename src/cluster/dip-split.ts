@@ -96,7 +96,7 @@ export async function dipSplit(x: Matrix, o: DipSplitOptions): Promise<DipSplitR
     const p = best < 0 ? 1 : Math.min(1, k * candidates[best]!.p);
     pValues.set(k, p);
     if (chosen < 0 && (p >= significance || k >= o.stop)) {
-      chosen = Math.min(k, o.stop);
+      chosen = Math.max(o.start, Math.min(k, o.stop));
       clusters.forEach((g, c) => g.forEach((r) => (labels[r] = c)));
     }
     if (k >= o.stop || best < 0) break;
@@ -106,12 +106,14 @@ export async function dipSplit(x: Matrix, o: DipSplitOptions): Promise<DipSplitR
     const init = new Float64Array(split.length * x.cols);
     split.forEach((g, c) => init.set(meanOf(x, g), c * x.cols));
     const refined = await new KMeans({ nClusters: split.length, init: { data: init, rows: split.length, cols: x.cols }, nInit: 1, seed, threads: o.threads }).fit(x);
-    clusters = groupsOf(refined.labels, split.length);
+    const regrouped = groupsOf(refined.labels, split.length);
+    // Lloyd may empty a cluster (e.g. duplicate rows): keep the plain split so k always grows
+    clusters = regrouped.length === split.length ? regrouped : split;
     candidates = [];
     for (const c of clusters) candidates.push(await cachedTest(c));
   }
   if (chosen < 0) {
-    chosen = clusters.length;
+    chosen = Math.max(o.start, Math.min(clusters.length, o.stop));
     labels = new Int32Array(x.rows);
     clusters.forEach((g, c) => g.forEach((r) => (labels[r] = c)));
   }

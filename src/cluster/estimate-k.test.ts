@@ -175,3 +175,18 @@ test('estimateK: dip-split splits k-means from the bottom of the range up to the
   const b = await estimateK(blobs(4), { range: [2, 9], select: 'dip-split', seed: 2 });
   assert.deepEqual(a.curves, b.curves);
 });
+
+test('estimateK: dip and dip-split stay in the range on degenerate data (identical rows, two repeated points, 20 rows)', async () => {
+  const rng = new Rng(1);
+  const sets = [
+    { data: new Float64Array(100 * 3), rows: 100, cols: 3 },
+    { data: Float64Array.from({ length: 200 }, (_, i) => (i < 100 ? 0 : 5)), rows: 100, cols: 2 },
+    { data: Float64Array.from({ length: 40 }, () => rng.normal()), rows: 20, cols: 2 },
+  ];
+  for (const x of sets)
+    for (const c of ['dip', 'dip-split'] as const) {
+      const e = await estimateK(x, { select: c, seed: 0 });
+      assert.ok(e.k >= 2 && e.k <= Math.min(30, x.rows - 1), `${c}: ${e.k}`);
+      assert.equal(e.curves[c]!.values.length, e.ks.length);
+    }
+});
