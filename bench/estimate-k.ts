@@ -46,6 +46,12 @@ export interface EstimateKBenchOptions {
   nInit?: number;
   /** Rows of the `hdbscan` criterion's own sample. @defaultValue 10,000 (`HDBSCAN_MAX_ROWS`) */
   hdbscanSample?: number;
+  /** `dip` criterion's merge threshold on the p-value. @defaultValue 0.1 */
+  dipSignificance?: number;
+  /** `dip` criterion's fraction of each cluster in a pair test. @defaultValue 0.5 */
+  dipPairFraction?: number;
+  /** `dip` criterion's rows per pair p-value. @defaultValue all rows */
+  dipTestRows?: number;
   resultsDir?: string;
   log?: (line: string) => void;
 }
@@ -78,7 +84,7 @@ export async function runEstimateKBench(o: EstimateKBenchOptions = {}): Promise<
       const x = await representation(name, rep, base.x, cache, seed, log, trueK, o.aeEpochs ?? 20);
       const repSeconds = (performance.now() - t0) / 1000;
       const cpu0 = process.cpuUsage();
-      const est = await estimateK(x, { range: o.range, criteria, select: criteria[0], sampleSize: sample, seed, nInit: o.nInit, hdbscanSampleSize: o.hdbscanSample, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
+      const est = await estimateK(x, { range: o.range, criteria, select: criteria[0], sampleSize: sample, seed, nInit: o.nInit, hdbscanSampleSize: o.hdbscanSample, dipSignificance: o.dipSignificance, dipTestRows: o.dipTestRows, dipPairFraction: o.dipPairFraction, onProgress: (k, i, total) => i % 7 === 0 && log(`${name}/${rep}: k=${k} (${i}/${total})`) });
       const cpu = process.cpuUsage(cpu0);
       const criteriaCpuSeconds = (cpu.user + cpu.system) / 1e6;
       const chosen: Record<string, number> = {};

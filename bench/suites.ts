@@ -89,7 +89,7 @@ export const benchSuites: Record<string, BenchSuite> = {
     run: async ({ options, log }) => (await import('./gmm-umap.ts')).runUmapBench({ data: options.data, dataDir: options['data-dir'], n: num(options, 'n'), dim: num(options, 'dim'), nComponents: num(options, 'nComponents'), nNeighbors: num(options, 'nNeighbors'), minDist: num(options, 'minDist'), nEpochs: num(options, 'nEpochs'), seed: num(options, 'seed'), check: options.check === 'true', log }),
   },
   'estimate-k': {
-    description: 'every k criterion over k=2..30 on synthetic sets, digits, COIL-20, MNIST, Fashion-MNIST, on PCA and UMAP representations (options: sets, reps, sample, range=a..b, criteria, nInit, hdbscanSample, aeEpochs, seed, tag, data-dir)',
+    description: 'every k criterion over k=2..30 on synthetic sets, digits, COIL-20, MNIST, Fashion-MNIST, on PCA and UMAP representations (options: sets, reps, sample, range=a..b, criteria, nInit, hdbscanSample, dipSignificance, dipTestRows, dipPairFraction, aeEpochs, seed, tag, data-dir)',
     run: async ({ options, log }) =>
       (await import('./estimate-k.ts')).runEstimateKBench({
         sets: options.sets?.split(','),
@@ -103,6 +103,9 @@ export const benchSuites: Record<string, BenchSuite> = {
         aeEpochs: num(options, 'aeEpochs'),
         nInit: num(options, 'nInit'),
         hdbscanSample: num(options, 'hdbscanSample'),
+        dipSignificance: num(options, 'dipSignificance'),
+        dipTestRows: num(options, 'dipTestRows'),
+        dipPairFraction: num(options, 'dipPairFraction'),
         log,
       }),
   },

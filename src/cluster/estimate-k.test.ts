@@ -100,3 +100,93 @@ test('estimateK: hdbscan is deterministic for a seed, counts outside the range v
   await assert.rejects(estimateK(x, { select: 'hdbscan', hdbscanSampleSize: 10 }), /hdbscanSampleSize/);
   await assert.rejects(estimateK(x, { select: 'hdbscan', range: [2, 760] }), /2 <= lo <= hi <= n − 1 = 759/);
 });
+
+/** 4 clusters in 2-d, two of them non-convex: a 120° arc, an L of two bars, and two blobs of unequal size and spread. */
+function arcAndL(seed: number): { data: Float64Array; rows: number; cols: number } {
+  const rng = new Rng(seed);
+  const pts: number[] = [];
+  const add = (x: number, y: number, s: number) => pts.push(x + rng.normal() * s, y + rng.normal() * s);
+  for (let i = 0; i < 300; i++) {
+    const a = (Math.PI / 3) * (1 + 2 * rng.random());
+    add(4 * Math.cos(a), 4 * Math.sin(a) - 2, 0.15);
+  }
+  for (let i = 0; i < 150; i++) add(8 + 3 * rng.random(), -4, 0.12);
+  for (let i = 0; i < 150; i++) add(8, -4 + 3 * rng.random(), 0.12);
+  for (let i = 0; i < 200; i++) add(-7, -6, 0.5);
+  for (let i = 0; i < 60; i++) add(0, -8, 0.25);
+  return { data: Float64Array.from(pts), rows: pts.length / 2, cols: 2 };
+}
+
+test('estimateK: dip merges an over-clustering down to 4 on an arc, an L and two blobs; its curve is the best pair p-value per k', async () => {
+  for (const seed of [0, 1, 2]) {
+    const est = await estimateK(arcAndL(seed), { range: [2, 12], select: 'dip', seed: 0 });
+    assert.equal(est.k, 4, `seed ${seed}`);
+    const c = est.curves.dip!;
+    assert.equal(c.rule, 'dip');
+    assert.equal(c.significance, 0.1);
+    assert.equal(c.values.length, 11);
+    // merging any two of the 4 (k = 2, 3, 4) is clearly bimodal; at the chosen k the best pair is below 0.1, above it every merge was ≥ 0.1
+    for (const i of [0, 1, 2]) assert.ok(c.values[i]! < 0.01, `seed ${seed} k=${i + 2}: ${c.values[i]}`);
+    for (let i = 3; i < 11; i++) assert.ok(c.values[i]! >= 0.1, `seed ${seed} k=${i + 2}: ${c.values[i]}`);
+    assert.deepEqual(c.merges!.map((m) => m.k), [12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    assert.equal(c.merges![0]!.pValue, c.values[10]);
+    assert.deepEqual(Object.keys(est.curves), ['dip']);
+  }
+  // whole clusters instead of the facing halves (as DipDECK): the 120° arc projects as a U and stays split for seed 0
+  const whole = await estimateK(arcAndL(0), { range: [2, 12], select: 'dip', seed: 0, dipPairFraction: 1 });
+  assert.ok(whole.k > 4, String(whole.k));
+});
+
+test('estimateK: dip is deterministic for a seed, a stricter threshold merges more, and its options are checked', async () => {
+  const x = blobs(3);
+  const a = await estimateK(x, { range: [2, 12], select: 'dip', seed: 5 });
+  const b = await estimateK(x, { range: [2, 12], select: 'dip', seed: 5 });
+  assert.deepEqual(a.curves, b.curves);
+  assert.equal(a.k, 5);
+  // the merge order does not depend on the threshold, only where it stops
+  const loose = await estimateK(x, { range: [2, 12], select: 'dip', seed: 5, dipSignificance: 0.999 });
+  assert.deepEqual(loose.curves.dip!.values, a.curves.dip!.values);
+  assert.ok(loose.k >= a.k);
+  // p-values taken at 4 rows per pair cannot reject anything: everything merges to the bottom of the range
+  const weak = await estimateK(x, { range: [2, 12], select: 'dip', seed: 5, dipTestRows: 4 });
+  assert.equal(weak.k, 2);
+  assert.equal(weak.curves.dip!.testRows, 4);
+  await assert.rejects(estimateK(x, { select: 'dip', dipSignificance: 0 }), (e: Error) => e instanceof ParamError && /dipSignificance' must be a number in \(0, 1\)/.test(e.message));
+  await assert.rejects(estimateK(x, { select: 'dip', dipSignificance: 1.5 }), ParamError);
+  await assert.rejects(estimateK(x, { select: 'dip', dipPairFraction: 0 }), /dipPairFraction/);
+  await assert.rejects(estimateK(x, { select: 'dip', dipTestRows: 3 }), /dipTestRows/);
+  await assert.rejects(estimateK(x, { select: 'dip', range: [2, 252] }), (e: Error) => e instanceof ParamError && /2 <= lo <= hi <= n − 1 = 251/.test(e.message) && !e.message.includes('\n'));
+  await assert.rejects(estimateK(x, { select: 'dip', range: [1, 5] }), ParamError);
+  await assert.rejects(estimateK({ data: new Float64Array(19 * 2), rows: 19, cols: 2 }, { select: 'dip' }), /at least 20 rows/);
+});
+
+test('estimateK: dip-split splits k-means from the bottom of the range up to the 5 blobs; its curve is the Bonferroni-adjusted lowest p per k', async () => {
+  for (const seed of [1, 2, 3]) {
+    const est = await estimateK(blobs(seed), { range: [2, 9], select: 'dip-split', seed: 0 });
+    assert.equal(est.k, 5, `seed ${seed}`);
+    const c = est.curves['dip-split']!;
+    assert.equal(c.rule, 'dip-split');
+    assert.equal(c.values.length, 8);
+    for (const i of [0, 1, 2]) assert.ok(c.values[i]! < 0.1, `seed ${seed} k=${i + 2}: ${c.values[i]}`); // k = 2..4: some cluster is clearly two
+    assert.ok(c.values[3]! >= 0.1);
+    for (const v of c.values) assert.ok(v !== null && v >= 0 && v <= 1);
+  }
+  const a = await estimateK(blobs(4), { range: [2, 9], select: 'dip-split', seed: 2 });
+  const b = await estimateK(blobs(4), { range: [2, 9], select: 'dip-split', seed: 2 });
+  assert.deepEqual(a.curves, b.curves);
+});
+
+test('estimateK: dip and dip-split stay in the range on degenerate data (identical rows, two repeated points, 20 rows)', async () => {
+  const rng = new Rng(1);
+  const sets = [
+    { data: new Float64Array(100 * 3), rows: 100, cols: 3 },
+    { data: Float64Array.from({ length: 200 }, (_, i) => (i < 100 ? 0 : 5)), rows: 100, cols: 2 },
+    { data: Float64Array.from({ length: 40 }, () => rng.normal()), rows: 20, cols: 2 },
+  ];
+  for (const x of sets)
+    for (const c of ['dip', 'dip-split'] as const) {
+      const e = await estimateK(x, { select: c, seed: 0 });
+      assert.ok(e.k >= 2 && e.k <= Math.min(30, x.rows - 1), `${c}: ${e.k}`);
+      assert.equal(e.curves[c]!.values.length, e.ks.length);
+    }
+});

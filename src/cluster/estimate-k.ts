@@ -9,6 +9,8 @@ import { adjustedRandScore, calinskiHarabaszScore, daviesBouldinScore, silhouett
 import { Rng } from '../random.ts';
 import { symmetricEigen } from './_internal/linalg.ts';
 import { checkMatrix, intOption, seedOption, threadsOption } from './_internal/validate.ts';
+import { type DipMerge, dipMerge } from './dip-merge.ts';
+import { dipSplit } from './dip-split.ts';
 import { GaussianMixture } from './gmm.ts';
 import { condenseAndSelect, hdbscanTree } from './hdbscan.ts';
 import { KMeans } from './kmeans.ts';
@@ -28,10 +30,20 @@ import { KMeans } from './kmeans.ts';
  *   {@link HDBSCAN_MAX_ROWS} rows); the value at k is the
  *   share of the grid that found k clusters (counts outside the range vote for its nearer end;
  *   highest wins, ties: smaller k). It fits no k-means.
+ * - `dip`: split–merge by Hartigan's dip test (DipDECK's merge step): k-means at the top of the
+ *   range, then the most unimodal pair of clusters (highest dip p-value of their rows projected on
+ *   the line between their centres) is merged while that p-value is at least `dipSignificance`;
+ *   the value at k is that highest pair p-value with k clusters (rule `dip`: the first k, from the
+ *   top, whose value is below the significance).
+ * - `dip-split`: the other direction (dip-means with a projected test): k-means at the bottom of
+ *   the range, then the cluster whose 2-means halves, projected on the line between their
+ *   centres, have the lowest dip p-value is split while that p-value × k (Bonferroni) is below
+ *   `dipSignificance`; the value at k is that adjusted p-value with k clusters (rule `dip-split`:
+ *   the first k, from the bottom, whose value is at or above the significance).
  */
-export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin' | 'hdbscan';
+export type KCriterion = 'silhouette' | 'gmm-silhouette' | 'bic' | 'kmeans-bic' | 'gap' | 'stability' | 'calinski-harabasz' | 'davies-bouldin' | 'hdbscan' | 'dip' | 'dip-split';
 /** Every criterion, in the order the curves are reported. */
-export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin', 'hdbscan'];
+export const K_CRITERIA: readonly KCriterion[] = ['silhouette', 'gmm-silhouette', 'bic', 'kmeans-bic', 'gap', 'stability', 'calinski-harabasz', 'davies-bouldin', 'hdbscan', 'dip', 'dip-split'];
 /** Rows the `hdbscan` criterion clusters by default: its own seeded sample of the data, larger than the k-means sample since density estimates need rows (its exact MST costs O(n²)). */
 export const HDBSCAN_MAX_ROWS = 10000;
 /** Minimum cluster sizes of the `hdbscan` criterion, as fractions of the sample's rows (at least 5 rows each). */
@@ -61,6 +73,12 @@ export interface EstimateKOptions {
   readonly hdbscanMinSamples?: number;
   /** Rows of the `hdbscan` criterion's own seeded sample (time grows as its square). @defaultValue {@link HDBSCAN_MAX_ROWS} */
   readonly hdbscanSampleSize?: number;
+  /** `dip` criterion: a pair of clusters whose projection has a dip p-value at or above this is merged, in (0, 1). @defaultValue 0.1 */
+  readonly dipSignificance?: number;
+  /** `dip` criterion: each cluster of a pair contributes this fraction of its rows, those nearest the other's centre (1: whole clusters, as DipDECK). @defaultValue 0.5 */
+  readonly dipPairFraction?: number;
+  /** `dip` criterion: rows at which a pair's p-value is taken (`min(rows, dipTestRows)`; the dip from all rows), making k independent of the sample size. @defaultValue Infinity (all rows, as DipDECK) */
+  readonly dipTestRows?: number;
   /** Seed of the sample, the k-means runs and the references. @defaultValue 0 */
   readonly seed?: number;
   /** onnxruntime threads. @defaultValue all cores */
@@ -73,8 +91,8 @@ export interface EstimateKOptions {
 export interface KCurve {
   /** Value at each k of {@link KEstimate.ks} (null where undefined, e.g. a singular fit). */
   readonly values: (number | null)[];
-  /** How the criterion picks: `max`, `min`, or the gap statistic's rule. */
-  readonly rule: 'max' | 'min' | 'gap';
+  /** How the criterion picks: `max`, `min`, the gap statistic's rule, or the `dip` criterion's (first k from the top below `significance`). */
+  readonly rule: 'max' | 'min' | 'gap' | 'dip' | 'dip-split';
   /** The k this criterion alone would choose. */
   readonly best: number;
   /** The gap statistic's standard errors s(k) (gap only). */
@@ -83,6 +101,14 @@ export interface KCurve {
   readonly runs?: HdbscanRun[];
   /** `hdbscan` only: the rows of its own sample. */
   readonly sampleSize?: number;
+  /** `dip` only: the merge threshold on the p-value. */
+  readonly significance?: number;
+  /** `dip` only: the fraction of each cluster's rows a pair test used. */
+  readonly pairFraction?: number;
+  /** `dip` only: the rows at which p-values were taken, when capped. */
+  readonly testRows?: number;
+  /** `dip` only: each merge, from the top of the range down (clusters before it, the pair's p-value, dip, projected rows and sizes). */
+  readonly merges?: DipMerge[];
 }
 
 /** One minimum cluster size of the `hdbscan` criterion and what HDBSCAN found with it. */
@@ -152,6 +178,12 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const R = intOption(where, 'stabilityRuns', options.stabilityRuns, 3, { min: 2 });
   const minSamples = intOption(where, 'hdbscanMinSamples', options.hdbscanMinSamples, 10, { min: 1 });
   const hdbscanRows = intOption(where, 'hdbscanSampleSize', options.hdbscanSampleSize, HDBSCAN_MAX_ROWS, { min: MIN_ROWS_FOR_AUTO_K });
+  const dipSignificance = options.dipSignificance ?? 0.1;
+  if (!(dipSignificance > 0 && dipSignificance < 1)) throw new ParamError(`${where}: option 'dipSignificance' must be a number in (0, 1), e.g. 0.1, got ${describeValue(options.dipSignificance)}`);
+  const dipPairFraction = options.dipPairFraction ?? 0.5;
+  if (!(dipPairFraction > 0 && dipPairFraction <= 1)) throw new ParamError(`${where}: option 'dipPairFraction' must be a number in (0, 1], e.g. 0.5, got ${describeValue(options.dipPairFraction)}`);
+  const dipTestRows = options.dipTestRows ?? Infinity;
+  if (!(dipTestRows >= 4)) throw new ParamError(`${where}: option 'dipTestRows' must be a number >= 4 (or Infinity), got ${describeValue(options.dipTestRows)}`);
   const seed = seedOption(where, options.seed);
   const threads = threadsOption(where, options.threads);
   const t0 = performance.now();
@@ -166,7 +198,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const gapErr: number[] = [];
   const refs = criteria.includes('gap') ? referenceSets(s, B, rng.fork('gap')) : [];
   const want = (c: KCriterion) => criteria.includes(c);
-  const needKMeans = criteria.some((c) => c !== 'hdbscan' && c !== 'bic' && c !== 'gmm-silhouette' && c !== 'stability');
+  const needKMeans = criteria.some((c) => c !== 'hdbscan' && c !== 'dip' && c !== 'dip-split' && c !== 'bic' && c !== 'gmm-silhouette' && c !== 'stability');
   let hdbscanRuns: KCurve['runs'];
   let hdbscanN = 0;
   if (want('hdbscan')) {
@@ -182,7 +214,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
     values.hdbscan = ks.map((k) => hdbscanRuns!.filter((r) => Math.min(ks[ks.length - 1]!, Math.max(ks[0]!, r.clusters)) === k).length / hdbscanRuns!.length);
   }
   for (const [idx, k] of ks.entries()) {
-    if (!criteria.some((c) => c !== 'hdbscan')) break;
+    if (!criteria.some((c) => c !== 'hdbscan' && c !== 'dip' && c !== 'dip-split')) break;
     const km = needKMeans ? await new KMeans({ nClusters: k, nInit, seed: seed + k, threads }).fit(s) : { labels: new Int32Array(0), inertia: NaN };
     const distinct = new Set(km.labels).size;
     const ok = distinct >= 2;
@@ -214,8 +246,28 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
     if (want('stability')) values.stability!.push(await stability(s, k, R, seed + k, threads));
     options.onProgress?.(k, idx + 1, ks.length);
   }
+  let dipCurve: KCurve | undefined;
+  let splitBest = ks[0]!;
+  if (want('dip')) {
+    // one over-clustering at the top of the range, merged down to its bottom
+    const r = await dipMerge(s, { start: ks[ks.length - 1]!, stop: ks[0]!, significance: dipSignificance, testRows: dipTestRows, pairFraction: dipPairFraction, nInit, seed, threads });
+    dipCurve = { values: ks.map((k) => r.pValues.get(k) ?? null),  rule: 'dip', best: r.k, significance: dipSignificance, pairFraction: dipPairFraction, ...(Number.isFinite(dipTestRows) ? { testRows: dipTestRows } : {}), merges: r.merges };
+  }
+  if (want('dip-split')) {
+    const r = await dipSplit(s, { start: ks[0]!, stop: ks[ks.length - 1]!, significance: dipSignificance, nInit, seed, threads });
+    values['dip-split'] = ks.map((k) => r.pValues.get(k) ?? null);
+    splitBest = r.k;
+  }
   const curves: Partial<Record<KCriterion, KCurve>> = {};
   for (const c of criteria) {
+    if (c === 'dip') {
+      curves.dip = dipCurve!;
+      continue;
+    }
+    if (c === 'dip-split') {
+      curves['dip-split'] = { values: values['dip-split']!, rule: 'dip-split', best: splitBest, significance: dipSignificance };
+      continue;
+    }
     const v = values[c]!;
     const rule: KCurve['rule'] = c === 'gap' ? 'gap' : c === 'bic' || c === 'kmeans-bic' || c === 'davies-bouldin' ? 'min' : 'max';
     curves[c] = { values: v, rule, best: pick(ks, v, rule, gapErr, c === 'stability'), ...(c === 'gap' ? { errors: gapErr } : {}), ...(c === 'hdbscan' ? { runs: hdbscanRuns!, sampleSize: hdbscanN } : {}) };

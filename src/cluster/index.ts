@@ -12,4 +12,7 @@ export { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type FittedGaus
 export { Umap, type FittedUmap, type UmapOptions } from './umap.ts';
 export { rowArgMax, storeGaussianMixture, storedMixtureProba, storedUmapTransform, type StoredGaussianMixture, type StoredUmap } from './stored-models.ts';
 export { DEFAULT_K_CRITERION, HDBSCAN_MAX_ROWS, HDBSCAN_SIZE_FRACTIONS, K_CRITERIA, MIN_ROWS_FOR_AUTO_K, checkKRange, estimateK, type EstimateKOptions, type HdbscanRun, type KCriterion, type KCurve, type KEstimate } from './estimate-k.ts';
+export { DIP_NULL_GRID, DIP_NULL_MAX_N, DIP_NULL_SAMPLES, dip, dipOfSorted, dipPValue, dipTest, type DipTestResult } from './dip.ts';
+export { dipMerge, type DipMerge, type DipMergeOptions, type DipMergeResult } from './dip-merge.ts';
+export { dipSplit, type DipSplitOptions, type DipSplitResult } from './dip-split.ts';
 export { condenseAndSelect, hdbscan, hdbscanTree, type HdbscanOptions, type HdbscanResult, type HdbscanTree } from './hdbscan.ts';
