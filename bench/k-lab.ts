@@ -70,5 +70,5 @@ if (cmd === 'crit') {
   console.log(JSON.stringify({ set, chosen, secs: (performance.now() - t0) / 1000 }));
   const { provenance } = await import('./provenance.ts');
   const record = { suite: 'k-lab', input: set, chosen, ks: est.ks, curves: est.curves, sampleSize: est.sampleSize, seed: 0, ...provenance() };
-  writeFileSync(`${import.meta.dirname}/results/k-lab-crit-${set}.json`, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(`${import.meta.dirname}/results/k-lab-crit-${set}${augArg ? `-${augArg.replace(/,/g, '+')}` : ''}.json`, `${JSON.stringify(record, null, 2)}\n`);
 }

@@ -328,6 +328,66 @@ export function renderUserSuite(record: unknown): string {
   return `${lines.join('\n')}\n`;
 }
 
+const K_LAB_SETS: ReadonlyArray<[string, string]> = [
+  ['mnist-10k', 'mnist-10k'],
+  ['coil-20', 'COIL-20'],
+  ['fashion', 'Fashion-MNIST test'],
+];
+
+/**
+ * docs/results.md's "k on auto's deep-path code" section from the k-lab records
+ * (`bench/k-lab.ts crit` → `k-lab-crit-<set>-splan.code[.umap0][-criteria].json`, and
+ * `bench/k_lab.py` → `k-lab-<set>.json`): the k each criterion picks on the pretrained code and on
+ * its UMAP, and the ACC of the final clusterings given the true k. Empty without records.
+ */
+export function renderKLab(dir: string): string {
+  const read = (file: string): Json | undefined => (existsSync(join(dir, file)) ? obj(JSON.parse(readFileSync(join(dir, file), 'utf8'))) : undefined);
+  const files = existsSync(dir) ? readdirSync(dir) : [];
+  const chosen = (set: string, rep: 'code' | 'code.umap0'): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const f of files.filter((f) => f.startsWith(`k-lab-crit-${set}-splan.${rep}`) && (f === `k-lab-crit-${set}-splan.${rep}.json` || f.startsWith(`k-lab-crit-${set}-splan.${rep}-`))).sort()) Object.assign(out, obj(read(f)?.chosen) ?? {});
+    return out;
+  };
+  const lab = Object.fromEntries(K_LAB_SETS.map(([s]) => [s, read(`k-lab-${s}.json`)]));
+  const cols = K_LAB_SETS.flatMap(([s, label]) => [[s, 'code', `${label} code`], [s, 'code.umap0', `${label} UMAP`]] as const);
+  const picks = cols.map(([s, rep]) => chosen(s, rep));
+  if (!picks.some((p) => Object.keys(p).length)) return '';
+  const trueK = (s: string) => num(lab[s]?.trueK) ?? '?';
+  const criteria = [...new Set(picks.flatMap((p) => Object.keys(p)))];
+  const mark = (k: number | undefined, t: number | string) => (k === undefined ? '–' : k === t ? `**${k}**` : String(k));
+  const first = files.filter((f) => f.startsWith('k-lab-crit-')).sort().map(read).find((r) => str(r?.commit));
+  const lines = [
+    '',
+    "## k on auto's deep-path code",
+    '',
+    `The network auto plans for each deep set, trained once (seed 0, given the true k: the code has 10 columns either way), its code cached, UMAP of it (20 neighbours, min_dist 0, seed 0); then every criterion over k = 2..30 on 3000-row samples. \`node --import tsx bench/k-lab.ts train|umap|crit\`, \`/usr/bin/python3 bench/k_lab.py mnist-10k coil-20 fashion\` (records \`k-lab-*.json\`; commit ${str(first?.commit) ?? '?'}, ${str(first?.machine) ?? '?'}, a shared machine at load 8–15). Bold: the true k.`,
+    '',
+    `| criterion | ${cols.map(([s, , label]) => `${label} (${trueK(s)})`).join(' | ')} |`,
+    `| --- | ${cols.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const c of criteria) lines.push(`| ${c} | ${cols.map(([s], i) => mark(picks[i]![c], trueK(s))).join(' | ')} |`);
+  const labCriteria: ReadonlyArray<[string, string]> = [
+    ['eigengap10', 'eigengap of the 10-NN graph (code)'],
+    ['eigengap20', 'eigengap of the 20-NN graph (code)'],
+    ['agreement', 'ARI of k-means on the code with the mixture on the UMAP'],
+    ['codeSilhouetteOfUmapMixture', "silhouette on the code of the UMAP mixture's partition"],
+  ];
+  for (const [key, label] of labCriteria) {
+    const ks = K_LAB_SETS.map(([s]) => num(obj(obj(lab[s]?.criteria)?.[key])?.best));
+    if (ks.every((k) => k === undefined)) continue;
+    lines.push(`| ${label} | ${K_LAB_SETS.map(([s], i) => `${mark(ks[i], trueK(s))} | –`).join(' | ')} |`);
+  }
+  lines.push('', 'ACC given the true k (scikit-learn\'s k-means with 10 starts and full-covariance mixture with 1 or 10 EM starts; ours equal them):', '', '| set | k-means code | mixture code, 1 / 10 starts | k-means UMAP | mixture UMAP seed 0, 1 / 10 starts | mixture UMAP seed 1, 1 / 10 starts |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  const f = (v: unknown) => (num(v) === undefined ? '–' : num(v)!.toFixed(3));
+  for (const [s, label] of K_LAB_SETS) {
+    const t = obj(lab[s]?.trueKAcc);
+    if (!t) continue;
+    const g = (rep: string) => (obj(t[rep]) ? `${f(obj(obj(t[rep])!.gmm1)?.acc)} / ${f(obj(obj(t[rep])!.gmm10)?.acc)}` : '–');
+    lines.push(`| ${label} | ${f(obj(t.code)?.kmeans10)} | ${g('code')} | ${f(obj(t.umap0)?.kmeans10)} | ${g('umap0')} | ${g('umap1')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** Reads every record of `dir` (sorted by file name); unknown shapes are skipped. */
 export function readRecords(dir: string): Array<RunRecord | EngineRecord> {
   const out: Array<RunRecord | EngineRecord> = [];
@@ -346,7 +406,7 @@ function userSuiteOf(path: string): string {
 export function updateResultDocs(root: string, check = false, rows: readonly ChooserRow[] = CHOOSER): string[] {
   const records = readRecords(join(root, 'bench/results'));
   const targets: Array<[string, string]> = [
-    ['docs/results.md', renderResults(records) + userSuiteOf(join(root, 'bench/results/user-suite-seed0.json'))],
+    ['docs/results.md', renderResults(records) + userSuiteOf(join(root, 'bench/results/user-suite-seed0.json')) + renderKLab(join(root, 'bench/results'))],
     ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records, rows))],
   ];
   const stale: string[] = [];

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizeRecord, readRecords, renderChooser, renderResults, renderUserSuite, updateResultDocs } from '../bench/results-doc.ts';
+import { normalizeRecord, readRecords, renderChooser, renderKLab, renderResults, renderUserSuite, updateResultDocs } from '../bench/results-doc.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -85,4 +85,20 @@ test('renderUserSuite: one row per set from the user-suite record, with k agains
   assert.match(md, /\| wine \| 178 × 13 \| standardize → kmeans \| 3 \(3\) \| 0\.966 \| 0\.876 \| 0\.897 \| 0\.702 \/ 0\.966 \| 0\.2 \| 0 \| 1\.9–2\.0 \|/);
   assert.equal(renderUserSuite({ rows: [] }), '');
   assert.equal(renderUserSuite(undefined), '');
+});
+
+test('renderKLab: the k each criterion picks per set and representation, the true k in bold, and the true-k ACC table', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'results-doc-klab-'));
+  assert.equal(renderKLab(dir), '', 'no records, no section');
+  writeFileSync(join(dir, 'k-lab-crit-mnist-10k-splan.code.json'), JSON.stringify({ chosen: { silhouette: 10, bic: 9 }, commit: 'abc1234', machine: '2-core x64' }));
+  writeFileSync(join(dir, 'k-lab-crit-mnist-10k-splan.code-dip.json'), JSON.stringify({ chosen: { dip: 3 } }));
+  writeFileSync(join(dir, 'k-lab-crit-mnist-10k-splan.code.umap0.json'), JSON.stringify({ chosen: { silhouette: 6 } }));
+  writeFileSync(join(dir, 'k-lab-mnist-10k.json'), JSON.stringify({ trueK: 10, criteria: { eigengap10: { best: 9 } }, trueKAcc: { code: { kmeans10: 0.7643, gmm1: { acc: 0.79 }, gmm10: { acc: 0.8 } }, umap0: { kmeans10: 0.9, gmm1: { acc: 0.91 }, gmm10: { acc: 0.915 } } } }));
+  const md = renderKLab(dir);
+  assert.match(md, /\| silhouette \| \*\*10\*\* \| 6 \| – \| – \| – \| – \|/);
+  assert.match(md, /\| bic \| 9 \| – \|/);
+  assert.match(md, /\| dip \| 3 \| – \|/, 'a criteria-tagged record adds its criteria to the same column');
+  assert.match(md, /eigengap of the 10-NN graph \(code\) \| 9 \| – \|/);
+  assert.match(md, /\| mnist-10k \| 0\.764 \| 0\.790 \/ 0\.800 \| 0\.900 \| 0\.910 \/ 0\.915 \| – \|/);
+  assert.match(md, /commit abc1234/);
 });
