@@ -12,6 +12,7 @@ import type { DataProfile } from '../auto/inspect.ts';
 import { type AutoPlan, type NetworkPlan, planReasons, planSummary } from '../auto/plan.ts';
 import type { Dataset } from '../data/index.ts';
 import { ParamError } from '../errors.ts';
+import { pretrainingSummary } from '../auto/pretraining.ts';
 import { AUTO_NETWORK_FLAGS, flagName } from './auto-options.ts';
 import { STDIO, writeLabels } from './conventions.ts';
 import { evaluateLabels } from './evaluate-labels.ts';
@@ -108,11 +109,14 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
       onProgress: quiet ? undefined : (e) => e.phase === 'pretrain' && (e.done % 10 === 0 || e.done === e.total) && process.stderr.write(`auto: pretraining epoch ${e.done}/${e.total} ${Object.entries(e.losses ?? {}).map(([key, v]) => `${key} ${v.toFixed(5)}`).join(' ')}\n`),
     });
     const seconds = (performance.now() - t0) / 1000;
+    const pretraining = res.decision.pretraining;
+    if (!quiet && pretraining) process.stderr.write(`auto: pretraining ${pretraining.reason}\n`);
+    const summary = `${planSummary(plan)}${pretraining ? `; ${pretrainingSummary(pretraining)}` : ''}`;
     const embedding = await res.fitted.transform(res.preprocessing.transform(data.x));
     const metrics = await evaluateLabels(data.labels, res.labels, embedding, { silhouetteSample: data.x.rows > 20000 ? 20000 : undefined, seed });
     const result: Record<string, unknown> = {
       method: 'auto',
-      summary: planSummary(plan),
+      summary,
       plan: planReasons(plan),
       profile,
       dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: data.labels ? new Set(data.labels).size : null, preprocessing: [...data.preprocessing, ...res.preprocessing.names], sources: data.sources },
@@ -123,6 +127,7 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
       clustering: res.clustering,
       decision: res.decision,
       pretrainEpochs: res.pretrainEpochs,
+      ...(pretraining ? { pretraining } : {}),
       seed,
       metrics,
       timings: { ...res.timings, total: seconds },
@@ -144,7 +149,7 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
     }
     if (!quiet) {
       const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
-      process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; k = ${res.k}${input.k === undefined ? ` (${res.decision.reason})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
+      process.stderr.write(`auto on ${data.name}: ${summary}; k = ${res.k}${input.k === undefined ? ` (${res.decision.reason})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
       if (outDir) process.stderr.write(`results in ${outDir}\n`);
     }
     done = true;

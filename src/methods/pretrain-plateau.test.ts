@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeepClustering, type FittedDeepClustering } from './deep-clustering.ts';
 import type { DeepPartial, MethodConfig } from './config.ts';
-import { PlateauTracker, plateauSettings, pretrainEndText } from './pretrain-plateau.ts';
+import { PlateauTracker, plateauSettings, pretrainEndOf, pretrainEndText } from './pretrain-plateau.ts';
 import { blobs } from './_test/data.ts';
 import { ParamError, InterruptedError } from '../errors.ts';
 
@@ -44,8 +44,8 @@ test('the tracker: window means against the best, relative minDelta, the stop af
   const b = new PlateauTracker({ steps: 1, window: 1, minSteps: 5 }, JSON.parse(JSON.stringify(a.state())));
   b.add(losses(1));
   assert.equal(b.check(7), true);
-  assert.match(pretrainEndText(a.end(6, true)), /plateau at step 6/);
-  assert.match(pretrainEndText(a.end(6, false)), /whole budget \(6 steps/);
+  assert.match(pretrainEndText(a.end(6, 10, true)), /plateau at step 6 of at most 10/);
+  assert.match(pretrainEndText(a.end(6, 6, false)), /whole budget \(6 steps/);
 });
 
 // 60 rows, batch 10: 6 steps per epoch; the loss of this autoencoder flattens after ~300 steps
@@ -70,6 +70,8 @@ test('a loss that flattens stops pretraining early, at the same step for the sam
   const a = await fit(withPlateau).fit(x);
   const end = pretrainRows(a).at(-1)!.pretrainEnd!;
   assert.equal(end.stoppedBy, 'plateau');
+  assert.equal(end.cap, 900);
+  assert.deepEqual(pretrainEndOf(a.history), end);
   assert.ok(end.steps < 150 * 6 && end.steps >= 60, `stopped early: ${end.steps} steps`);
   assert.equal(end.steps % 10, 0, 'on a window end');
   assert.ok(end.steps - end.bestAt >= 60);
@@ -86,7 +88,8 @@ test('a loss that flattens stops pretraining early, at the same step for the sam
 
   // a plateau the loss never reaches within the epochs: the cap ends it, and says so
   const capped = await fit({ ...base, pretrain: { ...base.pretrain, epochs: 20, plateau: { steps: 500, window: 10 } } } as DeepPartial<MethodConfig>).fit(x);
-  assert.deepEqual([pretrainRows(capped).at(-1)!.pretrainEnd!.stoppedBy, pretrainRows(capped).at(-1)!.pretrainEnd!.steps], ['epochs', 120]);
+  const cappedEnd = pretrainRows(capped).at(-1)!.pretrainEnd!;
+  assert.deepEqual([cappedEnd.stoppedBy, cappedEnd.steps, cappedEnd.cap], ['epochs', 120, 120]);
 });
 
 test('a plateau run stopped mid-pretraining resumes bit-identically; the pretraining cache gives the same network and record', async () => {

@@ -37,6 +37,8 @@ export interface PlateauState {
 export interface PretrainEnd {
   /** End-to-end pretraining steps run. */
   readonly steps: number;
+  /** Steps the epochs allow (the cap). */
+  readonly cap: number;
   /** `epochs`: the epoch budget (the cap) ran out; `plateau`: the loss stopped improving. */
   readonly stoppedBy: 'epochs' | 'plateau';
   /** The best window mean of the loss, and the step it was reached at (null: no window ended). */
@@ -98,15 +100,21 @@ export class PlateauTracker {
     return { sum: this.sum, count: this.count, best: this.best, bestAt: this.bestAt };
   }
 
-  /** The record of a pretraining that ended after `steps` steps. */
-  end(steps: number, stopped: boolean): PretrainEnd {
-    return { steps, stoppedBy: stopped ? 'plateau' : 'epochs', best: this.best, bestAt: this.bestAt, plateau: this.settings };
+  /** The record of a pretraining that ended after `steps` of at most `cap` steps. */
+  end(steps: number, cap: number, stopped: boolean): PretrainEnd {
+    return { steps, cap, stoppedBy: stopped ? 'plateau' : 'epochs', best: this.best, bestAt: this.bestAt, plateau: this.settings };
   }
 }
 
-/** A pretraining end in words: `plateau at step 1,200 (best loss 0.0123 at step 200)` or `the epoch cap (3,000 steps)`. */
+/** The pretraining end a fit's history records (on its last pretraining row), or undefined without `pretrain.plateau`. */
+export function pretrainEndOf(history: ReadonlyArray<{ readonly phase: string; readonly pretrainEnd?: PretrainEnd }>): PretrainEnd | undefined {
+  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.phase === 'pretrain') return history[i]!.pretrainEnd;
+  return undefined;
+}
+
+/** A pretraining end in words: `stopped on a plateau at step 1200 of at most 2000 (…)` or `ran the whole budget (2000 steps; …)`. */
 export function pretrainEndText(e: PretrainEnd): string {
   return e.stoppedBy === 'plateau'
-    ? `stopped on a plateau at step ${e.steps} (the loss had not fallen ${e.plateau.minDelta * 100} % below its best, ${e.best === null ? '–' : e.best.toPrecision(4)} at step ${e.bestAt}, for ${e.plateau.steps} steps)`
+    ? `stopped on a plateau at step ${e.steps} of at most ${e.cap} (the loss had not fallen ${e.plateau.minDelta * 100} % below its best, ${e.best === null ? '–' : e.best.toPrecision(4)} at step ${e.bestAt}, for ${e.plateau.steps} steps)`
     : `ran the whole budget (${e.steps} steps; no plateau of ${e.plateau.steps} steps)`;
 }

@@ -124,7 +124,8 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
       const h = input.history;
       let last = h.length - 1;
       while (last >= 0 && h[last]!.phase !== 'pretrain') last--;
-      if (last >= 0) h[last] = { ...h[last]!, pretrainEnd: plateau.end(end.ite, end.stopped) };
+      const cap = p.epochs * (Math.floor(n / p.batchSize) + (n % p.batchSize >= minTrainingBatch(m) ? 1 : 0));
+      if (last >= 0) h[last] = { ...h[last]!, pretrainEnd: plateau.end(end.ite, cap, end.stopped) };
     }
     return step.step;
   } finally {
