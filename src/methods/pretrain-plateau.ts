@@ -8,9 +8,13 @@ import type { PlateauConfig } from './config-network.ts';
 
 /** {@link PlateauConfig} with its defaults filled in. */
 export interface PlateauSettings {
+  /** Steps without an improvement after which pretraining stops. */
   readonly steps: number;
+  /** Relative improvement that counts. */
   readonly minDelta: number;
+  /** Steps per loss window. */
   readonly window: number;
+  /** No stop before this many steps. */
   readonly minSteps: number;
 }
 
@@ -24,8 +28,9 @@ export function plateauSettings(c: PlateauConfig): PlateauSettings {
 
 /** A plateau tracker's state between two engine calls (JSON: kept in checkpoints). */
 export interface PlateauState {
-  /** Loss sum and steps of the window so far. */
+  /** Loss sum of the window so far. */
   readonly sum: number;
+  /** Steps of the window so far. */
   readonly count: number;
   /** The best window mean (null before the first window ends). */
   readonly best: number | null;
@@ -41,8 +46,9 @@ export interface PretrainEnd {
   readonly cap: number;
   /** `epochs`: the epoch budget (the cap) ran out; `plateau`: the loss stopped improving. */
   readonly stoppedBy: 'epochs' | 'plateau';
-  /** The best window mean of the loss, and the step it was reached at (null: no window ended). */
+  /** The best window mean of the loss (null: no window ended). */
   readonly best: number | null;
+  /** The step at whose window end the best was reached. */
   readonly bestAt: number;
   /** The settings that applied. */
   readonly plateau: PlateauSettings;
