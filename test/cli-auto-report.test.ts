@@ -76,6 +76,7 @@ test('auto with a network: report.html with the plan, the pretraining curve and 
   assertPlanInReport(html, result);
   assert.ok(existsSync(join(out, 'charts', 'pretrain-losses.svg')), 'the pretraining loss curve');
   assert.ok(html.includes(esc(`Pretraining: ${result.decision.pretraining!.reason}.`)));
+  assert.ok(html.includes(esc('Pretraining ran the whole budget (32 steps; no plateau of 1000 steps).')), 'the training curves say how pretraining ended');
   assert.match(html, /<h2>Network config<\/h2>/);
   assert.ok(existsSync(join(out, 'run-manifest.json')));
 });

@@ -13,6 +13,7 @@ import { type ReportData, type SavedRun, decodeFloat32, readRun } from './data.t
 import { autoPlanSection, isAutoResult } from './auto-plan.ts';
 import { kCurvesChart, kEstimateOf, kEstimateText } from './k-curves.ts';
 import { map2d } from './map2d.ts';
+import { pretrainEndOf, pretrainEndText } from '../methods/pretrain-plateau.ts';
 import { encodePng, pngDataUri } from './png.ts';
 
 export { collectReportData, historyMetricsTracker, readRun, type ReportData, type SavedRun } from './data.ts';
@@ -265,8 +266,9 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
     charts.push(pre);
     curves.push(chartFigure(pre));
   } else curves.push(note(auto ? 'auto trained no network on this data (see the plan), so there is no training curve.' : 'This run has no pretraining phase.'));
-  const pretraining = result.decision?.pretraining;
-  if (pre && pretraining) curves.push(note(`Pretraining ${esc(pretraining.reason)}.`));
+  // how pretraining ended, when it could stop on a plateau (pretrain.plateau: auto's network, or a method config)
+  const end = pretrainEndOf(history);
+  if (pre && end) curves.push(note(`Pretraining ${esc(pretrainEndText(end))}.`));
   const init = history.find((r) => r.phase === 'init');
   if (init?.losses.inertia !== undefined) curves.push(note(`k-means initialisation: inertia ${fmt(init.losses.inertia)}${init.acc !== undefined ? `, ACC ${fmt(init.acc)}, NMI ${fmt(init.nmi)}` : ''}.`));
   if (hasCluster) {
