@@ -58,6 +58,12 @@ export function epochsForSteps(steps: number, batchSize: number, n: number): num
   return Math.max(1, Math.ceil(steps / perEpoch));
 }
 
+/** The plateau stop's window on `n` rows: about a tenth of plateauSteps, in whole epochs. */
+export function plateauWindow(net: NetworkPlan, n: number): number {
+  const perEpoch = Math.max(1, Math.ceil(n / net.batchSize));
+  return perEpoch * Math.max(1, Math.round(net.plateauSteps / 10 / perEpoch));
+}
+
 /**
  * The method config of a network plan: the n2d preset (MSE autoencoder, Adam, UMAP with
  * 20 neighbours and min_dist 0, full-covariance mixture) with the plan's widths, batch, step
@@ -73,8 +79,9 @@ export function deepMethodConfig(net: NetworkPlan, n: number): DeepPartial<Metho
       optimizer: { name: 'adam', lr: net.lr ?? 1e-3 },
       // DEC-DA's augmentation (rotations <= 10°, shifts <= 10 %), as idec-da pretrains
       ...(net.augment ? { augment: IDEC_DA.pretrain!.augment! } : {}),
-      // the step budget is the cap; a plateau of the loss ends pretraining sooner
-      plateau: { steps: net.plateauSteps, minDelta: net.plateauMinDelta ?? 0.01 },
+      // the step budget is the cap; a plateau of the loss ends pretraining sooner (its windows
+      // end on epoch ends, where engine calls end anyway: the checks add no calls)
+      plateau: { steps: net.plateauSteps, minDelta: net.plateauMinDelta ?? 0.01, window: plateauWindow(net, n) },
     },
     finalClustering: { kind: 'umap-gmm', nNeighbors: net.umapNeighbors ?? 20, minDist: 0, ...(net.umapComponents ? { nComponents: net.umapComponents } : {}), covariance: 'full', nInit: 1, regCovar: 1e-6, tol: 1e-3, maxIter: 100 },
   };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Rng } from '../random.ts';
 import { AutoClustering, FittedAutoClustering } from './index.ts';
 import type { AutoPlan } from './plan.ts';
-import { deepMethodConfig } from './deep.ts';
+import { deepMethodConfig, plateauWindow } from './deep.ts';
 
 /** 300 rows of 3 noisy prototypes in 20 dimensions. */
 function rows(): number[][] {
@@ -27,7 +27,8 @@ const fit = (plateauSteps: number) => new AutoClustering({ nClusters: 3, seed: 0
 
 test('the network plan passes its plateau to the pretraining config; the step budget stays the cap', () => {
   const cfg = deepMethodConfig({ hidden: [8], embeddingDim: 2, batchSize: 50, pretrainSteps: 600, plateauSteps: 40, augment: false }, 300);
-  assert.deepEqual(cfg.pretrain?.plateau, { steps: 40, minDelta: 0.01 });
+  assert.deepEqual(cfg.pretrain?.plateau, { steps: 40, minDelta: 0.01, window: 6 }, 'windows of whole epochs (6 steps on 300 rows of batch 50)');
+  assert.equal(plateauWindow({ hidden: [8], embeddingDim: 2, batchSize: 256, pretrainSteps: 2000, plateauSteps: 1000, augment: false }, 10000), 120, 'mnist-10k: 40 steps per epoch, 3 epochs');
   assert.equal(cfg.pretrain?.epochs, 100);
 });
 
