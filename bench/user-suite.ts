@@ -267,6 +267,7 @@ export function measurementOptions(o: Readonly<Record<string, string>>): Pick<Us
     ['embeddingDim', num('embedding-dim')],
     ['batchSize', num('batch')],
     ['pretrainSteps', num('steps')],
+    ['plateauSteps', num('plateau')],
     ['augment', o.augment === undefined ? undefined : o.augment === 'true'],
     ['lr', num('lr')],
     ['umapComponents', num('umap-components')],

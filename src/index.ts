@@ -24,6 +24,10 @@ export type { KmeansFinalConfig } from './methods/blocks/final-kmeans.ts';
 export type { GmmFinalConfig, UmapGmmFinalConfig } from './methods/blocks/final-gmm.ts';
 export type { ProgressEvent, HistoryRow, Autoencoder, FitRecord, StoppedBy, FitKEstimate } from './methods/types.ts';
 export { AutoClustering, FittedAutoClustering, UMAP_EXPORT_REFUSAL, type AutoClusteringOptions, type AutoFitOptions, type AutoOnnxOptions, type AutoDecision, type AutoPlan, type Choice as AutoChoice, type Representation as AutoRepresentation, type NetworkPlan as AutoNetworkPlan, type KEstimate as AutoKEstimate, type Fallback as AutoFallback, type DataProfile, type PlanOptions as AutoPlanOptions, inspectData, planAuto, planSummary, scaledNetwork, MIN_ROWS_FOR_NETWORK, MIN_FEATURES_FOR_NETWORK } from './auto/index.ts';
+// pretraining's plateau stop (pretrain.plateau) and how pretraining ended
+export type { PlateauConfig } from './methods/config.ts';
+export type { PlateauSettings, PretrainEnd } from './methods/pretrain-plateau.ts';
+export type { AutoPretraining } from './auto/index.ts';
 export { loadDataset, type Dataset } from './data/index.ts';
 export * as metrics from './metrics/index.ts';
 export * as cluster from './cluster/index.ts';

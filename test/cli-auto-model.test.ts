@@ -75,7 +75,7 @@ for (const p of paths)
     const out = join(dir, `run-${p.name}`);
     const fit = cli(['fit', '--data', data, '--out', out, '--quiet', ...p.args]);
     assert.equal(fit.status, 0, fit.stderr);
-    assert.deepEqual(readdirSync(out).sort(), ['labels.csv', 'model', 'result.json', 'run-manifest.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['charts', 'labels.csv', 'model', 'report-data.json', 'report.html', 'result.json', 'run-manifest.json'], 'the run directory, report included');
     const meta = JSON.parse(readFileSync(join(out, 'model', 'model.json'), 'utf8')) as { kind: string; version: number; integrity: unknown; preprocessing: { steps: unknown[] }; plan: { clustering: { reason: string } }; summary: string };
     assert.deepEqual([meta.kind, meta.version], ['auto', 1]);
     assert.ok(meta.integrity && meta.preprocessing.steps.length >= 1 && meta.plan.clustering.reason.length > 10);

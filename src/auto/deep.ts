@@ -13,6 +13,7 @@ import type { DeepPartial, MethodConfig } from '../methods/config.ts';
 import { DeepClustering, type FittedDeepClustering } from '../methods/deep-clustering.ts';
 import { IDEC_DA } from '../methods/presets.ts';
 import type { ProgressEvent } from '../methods/types.ts';
+import { type AutoPretraining, autoPretraining } from './pretraining.ts';
 import { type AutoPlan, type NetworkPlan, planReasons, planSummary } from './plan.ts';
 
 /** Options of {@link runAutoDeep}. */
@@ -39,8 +40,8 @@ export interface AutoDeepResult {
   readonly kScores?: Record<number, number>;
   /** The clustering step that ran (`umap+gmm`). */
   readonly clustering: string;
-  /** How k was chosen (for result.json). */
-  readonly decision: { readonly criterion: string | null; readonly fallback: false; readonly reason: string };
+  /** How k was chosen, and how pretraining ended (for result.json). */
+  readonly decision: { readonly criterion: string | null; readonly fallback: false; readonly reason: string; readonly pretraining?: AutoPretraining };
   /** The fitted preprocessing (stored with the model: predict applies it to raw rows). */
   readonly preprocessing: FittedPreprocessing;
   /** The method config that ran (n2d's blocks with the plan's network). */
@@ -55,6 +56,12 @@ export interface AutoDeepResult {
 export function epochsForSteps(steps: number, batchSize: number, n: number): number {
   const perEpoch = Math.max(1, Math.ceil(n / batchSize));
   return Math.max(1, Math.ceil(steps / perEpoch));
+}
+
+/** The plateau stop's window on `n` rows: about a tenth of plateauSteps, in whole epochs. */
+export function plateauWindow(net: NetworkPlan, n: number): number {
+  const perEpoch = Math.max(1, Math.ceil(n / net.batchSize));
+  return perEpoch * Math.max(1, Math.round(net.plateauSteps / 10 / perEpoch));
 }
 
 /**
@@ -80,6 +87,9 @@ export function deepMethodConfig(net: NetworkPlan, n: number): DeepPartial<Metho
       optimizer: { name: 'adam', lr: net.lr ?? 1e-3 },
       // DEC-DA's augmentation (rotations <= 10°, shifts <= 10 %), as idec-da pretrains
       ...(net.augment ? { augment: IDEC_DA.pretrain!.augment! } : {}),
+      // the step budget is the cap; a plateau of the loss ends pretraining sooner (its windows
+      // end on epoch ends, where engine calls end anyway: the checks add no calls)
+      plateau: { steps: net.plateauSteps, minDelta: net.plateauMinDelta ?? 0.01, window: plateauWindow(net, n) },
     },
     finalClustering: { kind: 'umap-gmm', nNeighbors: net.umapNeighbors ?? 20, minDist: 0, ...(net.umapComponents ? { nComponents: net.umapComponents } : {}), covariance: 'full', nInit: AUTO_GMM_RESTARTS, regCovar: 1e-6, tol: 1e-3, maxIter: 100 },
   };
@@ -111,6 +121,7 @@ export async function runAutoDeep(x: Matrix, plan: AutoPlan, options: RunAutoDee
   const fitted = await est.fit(pre.x, { imageShape: options.imageShape as [number, number, number] | undefined, onProgress: options.onProgress });
   const ke = fitted.kEstimate;
   const curve = ke ? ke.curves[ke.criterion] : undefined;
+  const pretraining = autoPretraining(fitted.history);
   const kScores = ke && curve ? Object.fromEntries(ke.ks.flatMap((k, i) => (curve.values[i] === null || curve.values[i] === undefined ? [] : [[k, curve.values[i]!]]))) : undefined;
   return {
     fitted,
@@ -118,7 +129,7 @@ export async function runAutoDeep(x: Matrix, plan: AutoPlan, options: RunAutoDee
     k: fitted.nClusters,
     ...(kScores ? { kScores } : {}),
     clustering: 'umap+gmm',
-    decision: { criterion: ke?.criterion ?? null, fallback: false, reason: ke ? `k = ${ke.chosen} by ${ke.criterion} on the pretrained embedding (k in ${ke.ks[0]}..${ke.ks.at(-1)})` : 'k given' },
+    decision: { criterion: ke?.criterion ?? null, fallback: false, reason: ke ? `k = ${ke.chosen} by ${ke.criterion} on the pretrained embedding (k in ${ke.ks[0]}..${ke.ks.at(-1)})` : 'k given', ...(pretraining ? { pretraining } : {}) },
     preprocessing: pre.fitted,
     method: est.method,
     pretrainEpochs: est.method.pretrain?.epochs ?? 0,

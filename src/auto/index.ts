@@ -17,6 +17,7 @@ import { AutoModel, checkRows } from './model.ts';
 import { type AutoOnnxOptions, exportAutoOnnx } from './model-onnx.ts';
 import { type AutoPlan, planAuto, planReasons, planSummary } from './plan.ts';
 import { type AutoDecision, runAuto } from './run.ts';
+import { pretrainingSummary } from './pretraining.ts';
 
 export { AUTO_MODEL_FORMAT, AUTO_MODEL_KIND, AUTO_MODEL_VERSION, isAutoModel } from './model.ts';
 export { UMAP_EXPORT_REFUSAL, type AutoOnnxOptions } from './model-onnx.ts';
@@ -24,6 +25,7 @@ export type { AutoPlan, Choice, Representation, NetworkPlan, KEstimate, Fallback
 export { inspectData, type DataProfile } from './inspect.ts';
 export { planAuto, planSummary, scaledNetwork, MIN_ROWS_FOR_NETWORK, MIN_FEATURES_FOR_NETWORK, type PlanOptions } from './plan.ts';
 export type { AutoDecision } from './run.ts';
+export type { AutoPretraining } from './pretraining.ts';
 
 /** Options of {@link AutoClustering}. */
 export interface AutoClusteringOptions {
@@ -222,9 +224,10 @@ export class FittedAutoClustering {
     this.representation = state.representation;
   }
 
-  /** The plan in one line (`standardize → gmm, k by bic in 2..30 …`). */
+  /** The plan in one line (`standardize → gmm, k by bic in 2..30 …`; the deep path adds how its pretraining ended). */
   get summary(): string {
-    return planSummary(this.plan);
+    const p = this.decision.pretraining;
+    return `${planSummary(this.plan)}${p ? `; ${pretrainingSummary(p)}` : ''}`;
   }
 
   /** The fitted preprocessing (statistics included), applied to raw rows first. */

@@ -45,11 +45,12 @@ export interface NetworkPlan {
   /** Optimisation steps of pretraining (not epochs: the same budget on 200 rows or 1M). */
   readonly pretrainSteps: number;
   /**
-   * Meant to stop pretraining early when the reconstruction loss has not improved by 1 % over this
-   * many steps. Not enforced yet: the pretraining loop has no early-stop hook, so the step budget
-   * alone bounds the time (recorded so the plan says what it would use).
+   * Pretraining stops early once its loss has not improved by {@link plateauMinDelta} (relative)
+   * for this many steps (the method config's `pretrain.plateau`); {@link pretrainSteps} stays the cap.
    */
   readonly plateauSteps: number;
+  /** The relative improvement that counts for the plateau stop. @defaultValue 0.01 */
+  readonly plateauMinDelta?: number;
   /** Random rotations/shifts of image rows during training. */
   readonly augment: boolean;
   /** Adam's learning rate. @defaultValue 1e-3 (N2D's) */
@@ -218,7 +219,7 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
     const net = scaledNetwork(d, n, kGuess, image);
     network = {
       value: net,
-      reason: `${options.deep ? 'asked for (deep)' : `${n} rows (>= ${MIN_ROWS_FOR_NETWORK}) × ${d} features (>= ${MIN_FEATURES_FOR_NETWORK})`}: an autoencoder ${[d, ...net.hidden, net.embeddingDim].join('-')} (widths scaled to d and n, code of ${net.embeddingDim}), batch ${net.batchSize}, pretrained for ${net.pretrainSteps} steps (not epochs: the same budget in updates on any n, capped so wide rows cost no more time)${net.augment ? ', on randomly rotated (≤ 10°) and shifted (≤ 10 %) images (DEC-DA)' : ''}; then UMAP of its code and a Gaussian mixture (N2D)`,
+      reason: `${options.deep ? 'asked for (deep)' : `${n} rows (>= ${MIN_ROWS_FOR_NETWORK}) × ${d} features (>= ${MIN_FEATURES_FOR_NETWORK})`}: an autoencoder ${[d, ...net.hidden, net.embeddingDim].join('-')} (widths scaled to d and n, code of ${net.embeddingDim}), batch ${net.batchSize}, pretrained for at most ${net.pretrainSteps} steps (not epochs: the same budget in updates on any n, capped so wide rows cost no more time), stopping sooner once the loss has not improved by 1 % for ${net.plateauSteps} steps${net.augment ? ', on randomly rotated (≤ 10°) and shifted (≤ 10 %) images (DEC-DA)' : ''}; then UMAP of its code and a Gaussian mixture (N2D)`,
     };
     representation = {
       value: { kind: 'umap', nComponents: options.k ?? 10, nNeighbors: 20, minDist: 0 },

@@ -11,6 +11,7 @@ import type { Matrix } from '../matrix.ts';
 import { AutoModel, umapTransform } from './model.ts';
 import { DEFAULT_MAX_STORED, gmmModelStep, hasModel, kmeansModelStep, storeUmap } from './model-steps.ts';
 import type { AutoPlan } from './plan.ts';
+import type { AutoPretraining } from './pretraining.ts';
 import { type ClusteringStep, type EmbeddingStep, type KEstimator, estimateKStep, umapStep } from './steps.ts';
 
 /** Options of {@link runAuto}. */
@@ -44,6 +45,8 @@ export interface AutoDecision {
   readonly fallback: boolean;
   /** Why, in one sentence. */
   readonly reason: string;
+  /** The deep path: how its pretraining ended (steps, and the cap or a plateau). */
+  readonly pretraining?: AutoPretraining;
 }
 
 /** What {@link runAuto} returns. */

@@ -3,7 +3,8 @@
  * the network flags (--hidden, --embedding-dim, --batch-size, --pretrain-epochs, --lr) adjust
  * it, {@link runAutoDeep} fits it, and the run directory is written as `fit --method` writes it
  * (model/ with the fitted preprocessing, so `predict --model` and `embed` work, labels.csv,
- * result.json with every choice and its reason, run-manifest.json last).
+ * result.json with every choice and its reason and the pretraining history, report.html unless
+ * --no-report, run-manifest.json last).
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,10 +13,13 @@ import type { DataProfile } from '../auto/inspect.ts';
 import { type AutoPlan, type NetworkPlan, planReasons, planSummary } from '../auto/plan.ts';
 import type { Dataset } from '../data/index.ts';
 import { ParamError } from '../errors.ts';
+import { pretrainingSummary } from '../auto/pretraining.ts';
 import { AUTO_NETWORK_FLAGS, flagName } from './auto-options.ts';
 import { STDIO, writeLabels } from './conventions.ts';
 import { evaluateLabels } from './evaluate-labels.ts';
 import { acquireLock, clearRun, removeOutputs, writeManifest } from './run-dir.ts';
+import { collectReportData } from '../report/data.ts';
+import { writeAutoReport } from './auto-report.ts';
 
 function positiveInt(key: string, v: unknown): number {
   const n = Number(v);
@@ -86,6 +90,8 @@ export interface AutoDeepFitInput {
   readonly prepareOutDir: (out: string, force: boolean) => string;
   /** fit's writer of model/, labels.csv and result.json. */
   readonly writeRun: FitHelpers['writeRun'];
+  /** false (--no-report): no report.html, charts/ or report-data.json. @defaultValue true */
+  readonly report?: boolean;
 }
 
 /** Runs the deep plan and writes its run directory; returns the result object (with the labels when there is no --out and --json is set). */
@@ -108,11 +114,15 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
       onProgress: quiet ? undefined : (e) => e.phase === 'pretrain' && (e.done % 10 === 0 || e.done === e.total) && process.stderr.write(`auto: pretraining epoch ${e.done}/${e.total} ${Object.entries(e.losses ?? {}).map(([key, v]) => `${key} ${v.toFixed(5)}`).join(' ')}\n`),
     });
     const seconds = (performance.now() - t0) / 1000;
-    const embedding = await res.fitted.transform(res.preprocessing.transform(data.x));
+    const pretraining = res.decision.pretraining;
+    if (!quiet && pretraining) process.stderr.write(`auto: pretraining ${pretraining.reason}\n`);
+    const summary = `${planSummary(plan)}${pretraining ? `; ${pretrainingSummary(pretraining)}` : ''}`;
+    const xPre = res.preprocessing.transform(data.x);
+    const embedding = await res.fitted.transform(xPre);
     const metrics = await evaluateLabels(data.labels, res.labels, embedding, { silhouetteSample: data.x.rows > 20000 ? 20000 : undefined, seed });
     const result: Record<string, unknown> = {
       method: 'auto',
-      summary: planSummary(plan),
+      summary,
       plan: planReasons(plan),
       profile,
       dataset: { name: data.name, n: data.x.rows, d: data.x.cols, classes: data.labels ? new Set(data.labels).size : null, preprocessing: [...data.preprocessing, ...res.preprocessing.names], sources: data.sources },
@@ -123,10 +133,12 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
       clustering: res.clustering,
       decision: res.decision,
       pretrainEpochs: res.pretrainEpochs,
+      ...(pretraining ? { pretraining } : {}),
       seed,
       metrics,
       timings: { ...res.timings, total: seconds },
       config: res.method,
+      history: res.fitted.history, // the pretraining losses: the report draws them
       outDir: outDir ?? null,
     };
     if (toStdout) writeLabels(STDIO, res.labels);
@@ -136,6 +148,10 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
         const auto = deepAutoMeta(plan, res);
         const model = { labels: res.labels, save: (dir: string, extra: Record<string, unknown> = {}) => res.fitted.save(dir, { ...extra, auto }) };
         input.writeRun(outDir, result, model, res.preprocessing.toJSON());
+        if (input.report !== false) {
+          const rd = await collectReportData({ x: xPre, fitted: res.fitted, embedding, truth: data.labels, classNames: data.classNames, imageShape: data.imageShape, seed });
+          await writeAutoReport(outDir, rd, quiet);
+        }
         writeManifest(outDir); // last: from now on readers accept the directory as one run
       } catch (err) {
         removeOutputs(outDir); // a run that could not be written whole leaves none of its outputs
@@ -144,7 +160,7 @@ export async function runAutoDeepFit(input: AutoDeepFitInput): Promise<Record<st
     }
     if (!quiet) {
       const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
-      process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; k = ${res.k}${input.k === undefined ? ` (${res.decision.reason})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
+      process.stderr.write(`auto on ${data.name}: ${summary}; k = ${res.k}${input.k === undefined ? ` (${res.decision.reason})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
       if (outDir) process.stderr.write(`results in ${outDir}\n`);
     }
     done = true;

@@ -2,9 +2,9 @@
  * `deepclust fit --method auto`: inspects the data, plans the pipeline and runs it, through the
  * library's {@link AutoClustering} (src/auto). With --out it writes a run directory as `fit
  * --method` does (locked while written, emptied first, `run-manifest.json` last): `model/` (the
- * fitted pipeline, which `predict`, `embed` and `export --model` read), labels.csv and
- * result.json (every choice with its reason); without --out the labels go to stdout, or into
- * the --json line.
+ * fitted pipeline, which `predict`, `embed` and `export --model` read), labels.csv,
+ * result.json (every choice with its reason) and, unless --no-report, report.html with
+ * report-data.json and charts/; without --out the labels go to stdout, or into the --json line.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ import { loadDataFromOptions } from './data-options.ts';
 import { evaluateLabels } from './evaluate-labels.ts';
 import { parseKSpec } from './k-option.ts';
 import { acquireLock, clearRun, removeOutputs, removeTempFiles, writeManifest } from './run-dir.ts';
+import { collectAutoReportData } from '../report/data.ts';
+import { writeAutoReport } from './auto-report.ts';
 
 /** The options `auto` reads (a subset of fit's). */
 export interface AutoFitOptions {
@@ -79,7 +81,7 @@ export async function runAutoFit(opts: AutoFitOptions, prepareOutDir: (out: stri
   const plan = deep.applyNetworkFlags(planned, opts, helpers?.parseHidden);
   if (plan.network.value) {
     if (!helpers) throw new ParamError('auto: this plan trains a network; run it through deepclust fit');
-    return deep.runAutoDeepFit({ data, plan, profile: plan.profile, seed, threads, k: typeof nClusters === 'number' ? nClusters : undefined, out: opts.out, force: Boolean(opts.force), json: Boolean(opts.json), quiet: Boolean(opts.quiet), prepareOutDir, writeRun: helpers.writeRun });
+    return deep.runAutoDeepFit({ data, plan, profile: plan.profile, seed, threads, k: typeof nClusters === 'number' ? nClusters : undefined, out: opts.out, force: Boolean(opts.force), json: Boolean(opts.json), quiet: Boolean(opts.quiet), prepareOutDir, writeRun: helpers.writeRun, report: opts.report !== false });
   }
   // --- no network
   const created = opts.out !== undefined && !existsSync(opts.out);
@@ -129,6 +131,10 @@ async function fitInto(auto: AutoClustering, plan: ReturnType<AutoClustering['pl
     res.save(join(outDir, 'model'), { dataset: result.dataset });
     writeLabels(join(outDir, 'labels.csv'), res.labels);
     atomicWrite(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    if (opts.report !== false) {
+      const rd = collectAutoReportData({ x: data.x, representation: res.representation ?? res.preprocessing.transform(data.x), labels: res.labels, k: res.k, truth: data.labels, classNames: data.classNames, imageShape: data.imageShape, seed });
+      await writeAutoReport(outDir, rd, Boolean(opts.quiet));
+    }
     removeTempFiles(outDir);
     writeManifest(outDir); // last: from now on readers accept the directory as one run
   }

@@ -4,6 +4,7 @@
  */
 import type { SavedTensor, ParameterStore } from '../engine/index.ts';
 import type { HardClusters } from './hard-clusters.ts';
+import type { PlateauState } from './pretrain-plateau.ts';
 import type { FitRecord, HistoryRow } from './types.ts';
 
 /** Optimizer state in the step's own (raw) form, and its step count. */
@@ -22,6 +23,8 @@ export interface PretrainState {
   readonly sums: Record<string, number>;
   readonly count: number;
   readonly optimizer: RawOptimizerState;
+  /** The plateau stop's window and best loss (with `pretrain.plateau`). */
+  readonly plateau?: PlateauState;
 }
 
 /** The initial clustering (k-means on the pretrained features). */

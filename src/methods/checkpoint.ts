@@ -17,6 +17,7 @@ import { ParameterStore, type SavedTensor, decodeSafetensors, encodeSafetensors 
 import { DataError, InterruptedError } from '../errors.ts';
 import type { HistoryRow } from './types.ts';
 import type { RunState, SafePoints } from './_run-state.ts';
+import type { PlateauState } from './pretrain-plateau.ts';
 import { canonical } from './_canonical.ts';
 
 /** Format tag of checkpoint files; bump it when {@link RunState} changes meaning. */
@@ -204,7 +205,7 @@ function encodeState(s: RunState, sink: TensorSink): Json {
   if (s.pretrainedStore) j.pretrainedStore = sink.store('pretrained', s.pretrainedStore);
   if (s.pretrain) {
     const p = s.pretrain;
-    j.pretrain = { epoch: p.epoch, cursor: p.cursor, perm: sink.int('pretrain.perm', p.perm), sums: p.sums, count: p.count, optimizer: sink.optimizer('pretrain.optim', p.optimizer) };
+    j.pretrain = { epoch: p.epoch, cursor: p.cursor, perm: sink.int('pretrain.perm', p.perm), sums: p.sums, count: p.count, optimizer: sink.optimizer('pretrain.optim', p.optimizer), ...(p.plateau ? { plateau: p.plateau } : {}) };
   }
   if (s.init) j.init = { labels: sink.int('init.labels', s.init.labels), centers: sink.float('init.centers', s.init.centers), dim: s.init.dim, inertia: s.init.inertia };
   if (s.cluster) {
@@ -243,7 +244,7 @@ function decodeState(j: Json, src: TensorSource): RunState {
     pretrainSteps: j.pretrainSteps as number,
     store: src.store(j.store as Json),
     pretrainedStore: j.pretrainedStore ? src.store(j.pretrainedStore as Json) : undefined,
-    pretrain: p ? { epoch: p.epoch as number, cursor: p.cursor as number, perm: src.int(p.perm), sums: p.sums as Record<string, number>, count: p.count as number, optimizer: src.optimizer(p.optimizer as Json) } : undefined,
+    pretrain: p ? { epoch: p.epoch as number, cursor: p.cursor as number, perm: src.int(p.perm), sums: p.sums as Record<string, number>, count: p.count as number, optimizer: src.optimizer(p.optimizer as Json), ...(p.plateau ? { plateau: p.plateau as unknown as PlateauState } : {}) } : undefined,
     init: i ? { labels: src.int(i.labels), centers: src.f32(i.centers), dim: i.dim as number, inertia: i.inertia as number } : undefined,
     cluster: c
       ? {

@@ -121,6 +121,25 @@ export interface PretrainConfig {
   readonly greedy?: GreedyPretrainConfig;
   /** Random rotations and shifts of the input images (DEC-DA) in the end-to-end epochs (greedy layer-wise pairs train on clean rows); image data only. */
   readonly augment?: AugmentConfig;
+  /** Stop the end-to-end epochs early when the loss stops improving (see {@link PlateauConfig}); the epochs stay the cap. @defaultValue none: every epoch runs */
+  readonly plateau?: PlateauConfig;
+}
+
+/**
+ * Early stop of pretraining on a plateau: every `window` steps the mean loss of those steps is
+ * compared with the best window mean so far; a window lower by more than `minDelta` (relative)
+ * becomes the best. Pretraining stops at the first window end where the best is `steps` or more
+ * steps old, and not before `minSteps` steps.
+ */
+export interface PlateauConfig {
+  /** Steps without an improvement after which pretraining stops. */
+  readonly steps: number;
+  /** Relative improvement that counts (0.01: the window mean must be 1 % below the best). @defaultValue 0.01 */
+  readonly minDelta?: number;
+  /** Steps per loss window (the checks fall on its multiples). @defaultValue max(1, round(steps / 10)) */
+  readonly window?: number;
+  /** No stop before this many steps. @defaultValue steps */
+  readonly minSteps?: number;
 }
 
 /** Random affine augmentation of image inputs (Guo et al., ACML 2018: rotation ≤ 10°, shift ≤ 10 %). */

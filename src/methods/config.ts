@@ -10,7 +10,7 @@
 import type { ArchitectureConfig, AugmentConfig, FeaturesConfig, OptimizerConfig, PretrainConfig } from './config-network.ts';
 import type { ClusteringLossConfig, FinalClusteringConfig } from './blocks/kinds.ts';
 
-export type { ArchitectureConfig, AugmentConfig, FeaturesConfig, GreedyPretrainConfig, OptimizerConfig, PretrainConfig, SnnlConfig } from './config-network.ts';
+export type { ArchitectureConfig, AugmentConfig, FeaturesConfig, GreedyPretrainConfig, OptimizerConfig, PlateauConfig, PretrainConfig, SnnlConfig } from './config-network.ts';
 export type { ClusteringLossConfig, FinalClusteringConfig } from './blocks/kinds.ts';
 
 /** Non-clustering loss of the clustering phase. */

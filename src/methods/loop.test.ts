@@ -78,3 +78,23 @@ test('resuming from a safe point makes the calls the uninterrupted loop made aft
   assert.deepEqual(resumed.calls, whole.calls.slice(whole.calls.length - resumed.calls.length));
   assert.equal(resumed.calls.length, 9 - at.ite);
 });
+
+test('checkEvery: no call crosses a check; a check that stops reports the epoch so far as partial', async () => {
+  const checks: number[] = [];
+  const events: string[] = [];
+  const { loop, calls } = setup({
+    epochs: 5,
+    stepsPerRun: 5,
+    checkEvery: 2,
+    hooks: {
+      afterCall: (c, l) => events.push(`call ${c.ite}+${l.loss!.length}`),
+      afterEpoch: (e, l, partial) => events.push(`epoch ${e}${partial ? ' partial' : ''} ${l.loss}`),
+      onCheck: (ite) => (checks.push(ite), ite === 4),
+    },
+  });
+  // 10 rows, batch 4: an epoch is 2 full batches and a remainder of 2 rows (3 steps)
+  assert.deepEqual(await runLoop(loop), { ite: 4, stopped: true });
+  assert.deepEqual(checks, [2, 4]);
+  assert.deepEqual(calls, ['2x4x1:0,1,2,3,4,5,6,7', '1x2x1:8,9', '1x4x1:0,1,2,3']);
+  assert.deepEqual(events, ['call 0+2', 'call 2+1', 'epoch 0 2', 'call 3+1', 'epoch 1 partial 2']);
+});

@@ -61,8 +61,11 @@ export interface StepRun {
   readonly subtotal?: boolean;
 }
 
-/** Gathers the batches, runs `steps` training steps in one engine call and adds the loss terms to `sums`. */
-export async function trainSteps(r: StepRun): Promise<void> {
+/**
+ * Gathers the batches, runs `steps` training steps in one engine call and adds the loss terms to
+ * `sums`; returns each term's value at every step of the call.
+ */
+export async function trainSteps(r: StepRun): Promise<Record<string, Float32Array>> {
   const { x, width: d, perm, from, steps, batch } = r;
   const rows = steps * batch;
   gatherRows(x, d, perm, from, from + rows, r.buffer, 0);
@@ -80,7 +83,9 @@ export async function trainSteps(r: StepRun): Promise<void> {
     if (!(err instanceof DivergenceError)) throw err;
     throw divergence(r.phase, err.step, err.term, `loss term '${err.term}' is`, err.value, r.lrOption, r.lr);
   }
+  const values: Record<string, Float32Array> = {};
   for (const [key, v] of Object.entries(out)) {
+    values[key] = v.data as Float32Array;
     if (!r.subtotal) {
       for (const e of v.data as Float32Array) r.sums[key] = (r.sums[key] ?? 0) + e;
       continue;
@@ -89,6 +94,7 @@ export async function trainSteps(r: StepRun): Promise<void> {
     for (const e of v.data as Float32Array) s += e;
     r.sums[key] = (r.sums[key] ?? 0) + s;
   }
+  return values;
 }
 
 /** Where a training loop is: the epoch, its order and the position in it, the steps done, and the loss sums since the last report. */
@@ -124,8 +130,15 @@ export interface LoopHooks {
    * last refresh; returns true to stop (the stop test).
    */
   onRefresh?(at: LoopPosition, losses: Record<string, number>): Promise<boolean> | boolean;
-  /** After each epoch, with its mean loss terms (loops without refreshes). */
-  afterEpoch?(epoch: number, losses: Record<string, number>): void;
+  /**
+   * After each epoch, with its mean loss terms (loops without refreshes); also with the part of
+   * an epoch done when a check stops the loop (`partial`).
+   */
+  afterEpoch?(epoch: number, losses: Record<string, number>, partial?: boolean): void;
+  /** After each engine call, with each loss term's value at every step of the call. */
+  afterCall?(c: Chunk, losses: Record<string, Float32Array>): void;
+  /** Every `checkEvery` steps (after the call that reaches the multiple): returns true to stop the loop there. */
+  onCheck?(ite: number): boolean;
   /** The call's transform of the gathered rows (augmentation). */
   transform?(c: Chunk): ((buf: Float32Array, rows: number) => void) | undefined;
   /** The call's further feeds. */
@@ -145,6 +158,8 @@ export interface TrainLoop extends Omit<StepRun, 'perm' | 'from' | 'steps' | 'ba
   readonly maxSteps?: number;
   /** Refresh (and report the losses) every this many steps instead of at epoch ends. */
   readonly refreshEvery?: number;
+  /** Call the `onCheck` hook every this many steps (no engine call crosses a multiple). */
+  readonly checkEvery?: number;
   /** A resumed position, or else the first epoch (@defaultValue 0), started from its beginning. */
   readonly start?: LoopPosition | { readonly epoch: number };
   /** The epoch's order. */
@@ -152,7 +167,7 @@ export interface TrainLoop extends Omit<StepRun, 'perm' | 'from' | 'steps' | 'ba
   readonly hooks?: LoopHooks;
 }
 
-/** How a {@link runLoop} ended: the steps done and whether the stop test stopped it. */
+/** How a {@link runLoop} ended: the steps done and whether the stop test (or a check) stopped it. */
 export interface LoopEnd {
   readonly ite: number;
   readonly stopped: boolean;
@@ -162,7 +177,8 @@ export interface LoopEnd {
  * The one step loop of every training phase. An epoch is its full batches in engine calls of up to
  * `stepsPerRun` steps (never past the next refresh or `maxSteps`), then the remainder batch alone
  * when it has at least `minRemainder` rows. Loss sums are reported (averaged, then cleared) to
- * `onRefresh` when the loop refreshes, else to `afterEpoch`.
+ * `onRefresh` when the loop refreshes, else to `afterEpoch`. With `checkEvery`, calls also end at
+ * its multiples, where `onCheck` may stop the loop (the epoch's part so far is then reported).
  */
 export async function runLoop(L: TrainLoop): Promise<LoopEnd> {
   const B = L.batchSize;
@@ -170,6 +186,7 @@ export async function runLoop(L: TrainLoop): Promise<LoopEnd> {
   const epochs = L.epochs ?? Infinity;
   const maxSteps = L.maxSteps ?? Infinity;
   const T = L.refreshEvery;
+  const C = L.checkEvery;
   const h = L.hooks ?? {};
   const s0 = L.start && 'perm' in L.start ? L.start : undefined;
   let epoch = L.start?.epoch ?? 0;
@@ -187,9 +204,16 @@ export async function runLoop(L: TrainLoop): Promise<LoopEnd> {
     count = 0;
     return losses;
   };
-  const run = (from: number, steps: number, batch: number) => {
+  const run = async (from: number, steps: number, batch: number) => {
     const c: Chunk = { epoch, perm, from, steps, batch, ite };
-    return trainSteps({ ...L, perm, from, steps, batch, sums, transform: h.transform?.(c), extraFeeds: h.extraFeeds?.(c) });
+    const values = await trainSteps({ ...L, perm, from, steps, batch, sums, transform: h.transform?.(c), extraFeeds: h.extraFeeds?.(c) });
+    h.afterCall?.(c, values);
+  };
+  // at a multiple of checkEvery (after the epoch's end, if it ended there): stop when the check says so
+  const checkStops = () => {
+    if (C === undefined || ite % C !== 0 || !h.onCheck?.(ite)) return false;
+    if (T === undefined && count > 0) h.afterEpoch?.(epoch, take(), true);
+    return true;
   };
   // the epoch ends: report (without refreshes), then the next epoch's order
   const nextEpoch = () => {
@@ -203,7 +227,7 @@ export async function runLoop(L: TrainLoop): Promise<LoopEnd> {
     h.beforeChunk?.({ epoch, cursor, perm, ite, sums, count }, first);
     first = false;
     if (T !== undefined && ite % T === 0 && (await h.onRefresh?.({ epoch, cursor, perm, ite, sums, count }, take()))) return { ite, stopped: true };
-    let steps = Math.min(L.stepsPerRun, T === undefined ? Infinity : T - (ite % T), maxSteps - ite);
+    let steps = Math.min(L.stepsPerRun, T === undefined ? Infinity : T - (ite % T), C === undefined ? Infinity : C - (ite % C), maxSteps - ite);
     if (cursor + B > n) {
       // the epoch's remainder batch alone (after the safe point and the refresh), then a new order
       const rem = remainder(n - cursor);
@@ -213,6 +237,7 @@ export async function runLoop(L: TrainLoop): Promise<LoopEnd> {
         ite++;
       }
       nextEpoch();
+      if (rem > 0 && checkStops()) return { ite, stopped: true };
       // no remainder: the new epoch's first call follows at once (going round the loop would
       // refresh a second time at this step, see no label change and stop)
       if (rem > 0 || epoch >= epochs) continue;
@@ -225,6 +250,7 @@ export async function runLoop(L: TrainLoop): Promise<LoopEnd> {
     ite += steps;
     // an epoch without a remainder batch ends with its last full batch
     if (cursor + B > n && remainder(n - cursor) === 0 && ite < maxSteps) nextEpoch();
+    if (checkStops()) return { ite, stopped: true };
   }
   return { ite, stopped: false };
 }

@@ -11,6 +11,7 @@ import { greedyPretrain } from './greedy.ts';
 import { type Chunk, type Feeds, imageAugmenter, runLoop } from './loop.ts';
 import { SEEDS, epochOrder } from './seeds.ts';
 import { makeOptimizer, minTrainingBatch } from './network.ts';
+import { PlateauTracker } from './pretrain-plateau.ts';
 import type { PretrainState } from './_run-state.ts';
 import type { PhaseInput } from './phase.ts';
 
@@ -28,7 +29,11 @@ export interface PretrainInput extends PhaseInput {
   safePoint?(steps: number, state: () => PretrainState): void;
 }
 
-/** Trains the autoencoder in place in `store`; returns the steps it ran. */
+/**
+ * Trains the autoencoder in place in `store`; returns the steps it ran. With `pretrain.plateau`
+ * the epochs may end early; the last pretraining history row then records how they ended
+ * (`pretrainEnd`: the steps, and whether the epochs or the plateau stopped them).
+ */
 export async function pretrainPhase(input: PretrainInput): Promise<number> {
   const { m, net, store, x, n, d, seed } = input;
   const p = m.pretrain!;
@@ -71,6 +76,7 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
   if (resume) step.loadOptimizerState(resume.optimizer, { standard: false });
   const gbuf = new Float32Array(K * p.batchSize);
   const augment = imageAugmenter(p.augment, input.imageShape, SEEDS.augment(seed), 'pretrain');
+  const plateau = p.plateau && p.epochs > 0 ? new PlateauTracker(p.plateau, resume?.plateau) : undefined;
   // SNNL's temperature (and supervised groups) are fed with each batch
   const snnlFeeds = ({ epoch, from, batch, perm }: Chunk) => {
     if (!sn) return undefined;
@@ -85,7 +91,7 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
     };
   };
   try {
-    await runLoop({
+    const end = await runLoop({
       step,
       x,
       width: d,
@@ -98,19 +104,29 @@ export async function pretrainPhase(input: PretrainInput): Promise<number> {
       lrOption: PRETRAIN_LR_OPTION,
       lr: p.optimizer.lr,
       epochs: p.epochs,
-      start: resume ? { ...resume, ite: 0 } : undefined,
+      // the optimizer counts the end-to-end steps done (greedy pairs train with their own)
+      start: resume ? { ...resume, ite: resume.optimizer.step } : undefined,
+      checkEvery: plateau?.settings.window,
       order: (epoch) => epochOrder(seed, 'pretrain', epoch, n),
       hooks: {
         beforeChunk: ({ epoch, cursor, perm, sums, count }) =>
-          input.safePoint?.(step.step, () => ({ epoch, cursor, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }) })),
+          input.safePoint?.(step.step, () => ({ epoch, cursor, perm, sums: { ...sums }, count, optimizer: step.optimizerState({ standard: false }), ...(plateau ? { plateau: plateau.state() } : {}) })),
         transform: augment && ((c) => augment(c.epoch, c.from, c.batch)),
         extraFeeds: snnlFeeds,
         afterEpoch: (epoch, losses) => {
           input.history.push({ phase: 'pretrain', step: epoch + 1, losses });
           input.onProgress?.({ phase: 'pretrain', done: epoch + 1, total: p.epochs, losses });
         },
+        ...(plateau ? { afterCall: (_c: Chunk, losses: Record<string, Float32Array>) => plateau.add(losses), onCheck: (ite: number) => plateau.check(ite) } : {}),
       },
     });
+    if (plateau) {
+      const h = input.history;
+      let last = h.length - 1;
+      while (last >= 0 && h[last]!.phase !== 'pretrain') last--;
+      const cap = p.epochs * (Math.floor(n / p.batchSize) + (n % p.batchSize >= minTrainingBatch(m) ? 1 : 0));
+      if (last >= 0) h[last] = { ...h[last]!, pretrainEnd: plateau.end(end.ite, cap, end.stopped) };
+    }
     return step.step;
   } finally {
     await step.dispose();

@@ -129,6 +129,15 @@ const PRETRAIN = nullable(
       }),
     ),
     augment: optional(AUGMENT),
+    plateau: optional(
+      obj<NonNullable<Pretrain['plateau']>>('Stop the end-to-end epochs early when the loss has stopped improving (the epochs stay the cap): every `window` steps the mean loss of the window is compared with the best so far; pretraining stops at the first window end where no window has been `minDelta` (relative) below the best for `steps` steps.', {
+        steps: int('Steps without an improvement after which pretraining stops.'),
+        minDelta: optional(num('Relative improvement that counts (0.01: 1 % below the best window mean).', { max: 1, maxOpen: true, what: 'a fraction' }), '0.01'),
+        window: optional(int('Steps per loss window (the checks fall on its multiples).'), 'max(1, round(steps / 10))'),
+        minSteps: optional(int('No stop before this many steps.', 0), 'steps'),
+      }),
+      'none: every epoch runs',
+    ),
   }),
 );
 

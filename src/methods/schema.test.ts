@@ -36,6 +36,7 @@ function bases(): MethodConfig[] {
       train: { ...idec.train!, optimizer: { name: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 } },
     },
     { ...idec, pretrain: { ...idec.pretrain!, optimizer: ADAM, greedy: { epochs: 1, optimizer: ADAM } }, clusterUpdate: { ...idec.clusterUpdate, centerLr: 0.01 } },
+    { ...idec, pretrain: { ...idec.pretrain!, plateau: { steps: 100, minDelta: 0.01, window: 10, minSteps: 200 } } },
     { ...dcn, clusterUpdate: { ...dcn.clusterUpdate, initialCount: 5 } },
     { ...dcn, clusterUpdate: { ...dcn.clusterUpdate, kind: 'agglomerative', initialClusters: 20, mergeRate: 0.5 } },
     { ...resolveMethod('dcec'), architecture: { kind: 'conv', channels: [8, 8], kernels: [3, 3], strides: [2, 1], pools: [1, 2], padding: 'same', denseCode: true, unpool: 'nearest', embeddingDim: 4, activation: 'relu', batchNorm: true, outputActivation: 'linear', init: 'heNormal' } },

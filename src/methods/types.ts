@@ -5,6 +5,7 @@
 import type { KCriterion, KCurve } from '../cluster/estimate-k.ts';
 import type { Graph, ParameterStore, Tensor } from '../engine/index.ts';
 import type { Decoded, Encoded } from '../nn/mlp-autoencoder.ts';
+import type { PretrainEnd } from './pretrain-plateau.ts';
 
 /** The autoencoder contract the training loop needs (MLP and conv autoencoders implement it). */
 export interface Autoencoder {
@@ -48,6 +49,8 @@ export interface HistoryRow {
   readonly losses: Record<string, number>;
   /** Fraction of labels changed since the last refresh (clustering). */
   readonly labelChange?: number;
+  /** On the last pretraining row of a method with `pretrain.plateau`: how the epochs ended. */
+  readonly pretrainEnd?: PretrainEnd;
   /** Clustering accuracy against ground truth, filled in by callers that have labels. */
   acc?: number;
   /** Normalised mutual information against ground truth, filled in by callers that have labels. */

@@ -159,6 +159,39 @@ export async function collectReportData(input: ReportDataInput): Promise<ReportD
   };
 }
 
+/** What {@link collectAutoReportData} needs from an auto run without a network. */
+export interface AutoReportDataInput {
+  /** The rows as loaded (thumbnails are drawn from them). */
+  readonly x: Matrix;
+  /** The rows as the clustering step saw them (the UMAP embedding or the preprocessed features). */
+  readonly representation: Matrix;
+  readonly labels: Int32Array;
+  readonly k: number;
+  readonly truth?: Int32Array;
+  readonly classNames?: readonly string[];
+  readonly imageShape?: readonly [number, number, number];
+  readonly seed: number;
+}
+
+/** The report's data of an auto run that trained no network: one embedding (what the clustering step saw), no "before" map. */
+export function collectAutoReportData(input: AutoReportDataInput): ReportData {
+  const { x, representation, seed } = input;
+  const sample = sampleRows(x.rows, seed);
+  return {
+    format: REPORT_DATA_FORMAT,
+    n: x.rows,
+    seed,
+    sample: Array.from(sample),
+    embeddingBefore: null,
+    embeddingAfter: { rows: sample.length, cols: representation.cols, float32: encodeFloat32(gather(representation, sample)) },
+    initLabels: null,
+    truth: input.truth ? Array.from(input.truth) : null,
+    classNames: input.classNames ? [...input.classNames] : null,
+    imageShape: input.imageShape ? [input.imageShape[0], input.imageShape[1], input.imageShape[2]] : null,
+    images: input.imageShape ? collectThumbnails(x, input.imageShape, input.labels, input.k, seed) : null,
+  };
+}
+
 /** What a {@link historyMetricsTracker} has recorded, as JSON (kept in checkpoints so a resumed fit annotates its whole history). */
 export interface TrackerState {
   readonly metrics: ReadonlyArray<[string, { acc: number; nmi: number }]>;
@@ -221,6 +254,12 @@ export interface RunResult {
   stoppedBy?: string;
   config: Record<string, unknown> & { name?: string };
   history: HistoryRow[];
+  /** Auto runs: the plan in one line, every choice with its reason, the clustering step that ran, how k was decided, how pretraining ended. */
+  summary?: string;
+  plan?: Record<string, { value: unknown; reason: string }>;
+  clustering?: string;
+  kEstimated?: boolean;
+  decision?: { criterion?: string | null; fallback?: boolean; reason?: string; pretraining?: { steps: number; cap: number; stoppedBy: string; reason: string } };
 }
 
 function readJson(path: string, what: string): unknown {

@@ -10,8 +10,10 @@ import { atomicWrite } from '../engine/index.ts';
 import { clusterAccuracy } from '../metrics/index.ts';
 import { type Chart, accuracyChart, clusterSizesChart, labelChangeChart, lossChart, scatterChart } from './charts.ts';
 import { type ReportData, type SavedRun, decodeFloat32, readRun } from './data.ts';
+import { autoPlanSection, isAutoResult } from './auto-plan.ts';
 import { kCurvesChart, kEstimateOf, kEstimateText } from './k-curves.ts';
 import { map2d } from './map2d.ts';
+import { pretrainEndOf, pretrainEndText } from '../methods/pretrain-plateau.ts';
 import { encodePng, pngDataUri } from './png.ts';
 
 export { collectReportData, historyMetricsTracker, readRun, type ReportData, type SavedRun } from './data.ts';
@@ -181,6 +183,18 @@ export async function generateReport(dir: string, options: ReportOptions = {}): 
   return { html: htmlPath, files, charts: charts.length, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** The Run table of an auto run: the clustering step that ran instead of clustering iterations. */
+function autoRunRows(result: SavedRun['result'], timings: string, hasPretrain: boolean): Array<[string, string]> {
+  return [
+    ['method', 'auto (no --method: the plan below chose every step)'],
+    ['clusters k', `${fmt(result.k)}${result.kEstimated ? ' (estimated)' : ' (given)'}`],
+    ['clustering step', esc(result.clustering ?? '–')],
+    ['seed', fmt(result.seed)],
+    ['phases', [hasPretrain ? 'pretraining' : null, esc(result.clustering ?? 'clustering')].filter(Boolean).join(' → ')],
+    ['time', timings || '–'],
+  ];
+}
+
 /** The page and its charts for a saved run. */
 export async function buildReportHtml(run: SavedRun): Promise<{ html: string; charts: Chart[] }> {
   const { result, labels, data } = run;
@@ -193,6 +207,7 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
   const cfg = result.config as { name?: string; clusterUpdate?: { tol?: number }; notes?: unknown };
   const hasPretrain = history.some((r) => r.phase === 'pretrain');
   const hasCluster = history.some((r) => r.phase === 'cluster');
+  const auto = isAutoResult(result);
 
   // ---- summary
   const ds = result.dataset;
@@ -205,6 +220,7 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
     ['phases', [hasPretrain ? 'pretraining' : null, 'k-means init', hasCluster ? 'clustering' : null].filter(Boolean).join(' → ')],
     ['time', timings || '–'],
   ];
+  if (auto) runRows.splice(0, runRows.length, ...autoRunRows(result, timings, hasPretrain));
   if (result.usedLabels) runRows.push(['used labels', 'yes: a supervised block trained with the ground truth']);
   const dataRows: Array<[string, string]> = [
     ['data set', esc(ds.name)],
@@ -227,6 +243,9 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
     `<h2>Metrics</h2><table class="metrics">${metricRows}</table>${note(`ACC/NMI/ARI against the ground truth${truth ? '' : ' (none: the data has no labels)'}; silhouette, Calinski–Harabasz and Davies–Bouldin on the final embedding.`)}`,
   );
 
+  // ---- the auto plan (runs without --method)
+  if (auto) sections.push(autoPlanSection(result, esc));
+
   // ---- estimating k (only when the run estimated it)
   const kView = kEstimateOf(result);
   if (kView) {
@@ -246,7 +265,10 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
   if (pre) {
     charts.push(pre);
     curves.push(chartFigure(pre));
-  } else curves.push(note('This run has no pretraining phase.'));
+  } else curves.push(note(auto ? 'auto trained no network on this data (see the plan), so there is no training curve.' : 'This run has no pretraining phase.'));
+  // how pretraining ended, when it could stop on a plateau (pretrain.plateau: auto's network, or a method config)
+  const end = pretrainEndOf(history);
+  if (pre && end) curves.push(note(`Pretraining ${esc(pretrainEndText(end))}.`));
   const init = history.find((r) => r.phase === 'init');
   if (init?.losses.inertia !== undefined) curves.push(note(`k-means initialisation: inertia ${fmt(init.losses.inertia)}${init.acc !== undefined ? `, ACC ${fmt(init.acc)}, NMI ${fmt(init.nmi)}` : ''}.`));
   if (hasCluster) {
@@ -256,7 +278,8 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
       curves.push(chartFigure(c));
     }
     if (!history.some((r) => r.acc !== undefined)) curves.push(note(truth ? 'ACC/NMI per update are not in this run’s history.' : 'No ACC/NMI curve: the data has no labels.'));
-  } else curves.push(note(`This method (${esc(result.method)}) has no clustering-training phase: the clusters are k-means on the ${hasPretrain ? 'pretrained ' : ''}embedding, so there are no clustering losses, label changes or per-update ACC.`));
+  } else if (auto) curves.push(note(`auto's clustering step (${esc(result.clustering ?? 'clustering')}) has no training phase: no clustering losses, label changes or per-update ACC.`));
+  else curves.push(note(`This method (${esc(result.method)}) has no clustering-training phase: the clusters are k-means on the ${hasPretrain ? 'pretrained ' : ''}embedding, so there are no clustering losses, label changes or per-update ACC.`));
   sections.push(`<h2>Training curves</h2>${curves.join('')}`);
 
   // ---- 2-D maps
@@ -281,7 +304,7 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
     if (truth) panels.push(scatterChart(xyA, pick(truth), classNames, 'map-after-class', afterTitle, 'true class'));
     const done = await Promise.all(panels);
     charts.push(...done);
-    maps.push(note(`${sampleNote} ${hasCluster ? (data.embeddingBefore ? 'Top: the embedding after pretraining, coloured by the k-means clusters that started the clustering phase; bottom: after training, coloured by the final clusters.' : 'This run had no pretraining phase (or started from given parameters), so only the map after training is shown.') : 'This method has no clustering-training phase, so the embedding after pretraining is the final one and one map is shown.'}${truth ? ' Right: coloured by the true class.' : ''}`));
+    maps.push(note(`${sampleNote} ${hasCluster ? (data.embeddingBefore ? 'Top: the embedding after pretraining, coloured by the k-means clusters that started the clustering phase; bottom: after training, coloured by the final clusters.' : 'This run had no pretraining phase (or started from given parameters), so only the map after training is shown.') : auto ? 'One map: the representation auto’s clustering step saw (the UMAP embedding, or the preprocessed features; the code for a network).' : 'This method has no clustering-training phase, so the embedding after pretraining is the final one and one map is shown.'}${truth ? ' Right: coloured by the true class.' : ''}`));
     maps.push(`<div class="maps">${done.map(chartFigure).join('')}</div>`);
   }
   sections.push(`<h2>Embedding maps</h2>${maps.join('')}`);
@@ -303,8 +326,9 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
   if (data?.images) sections.push(`<h2>Sample images per cluster</h2>${note(`Up to ${Math.max(...data.images.clusters.map((c) => c.indices.length))} seeded random members of each cluster, each scaled to its own value range.`)}${imagesSection(data, labels, mapping, classNames)}`);
   else if (data) sections.push(`<h2>Sample images per cluster</h2>${note('None: the rows are not images (no image shape).')}`);
 
-  // ---- config
-  sections.push(`<h2>Method config</h2><pre>${esc(JSON.stringify(result.config, null, 2))}</pre>`);
+  // ---- config (an auto run without a network has none: its plan is its whole configuration)
+  if (!auto) sections.push(`<h2>Method config</h2><pre>${esc(JSON.stringify(result.config, null, 2))}</pre>`);
+  else if (hasPretrain) sections.push(`<h2>Network config</h2>${note('The method config auto ran for its autoencoder (the n2d preset with the plan’s network).')}<pre>${esc(JSON.stringify(result.config, null, 2))}</pre>`);
 
   const title = `deepclust report: ${result.method} on ${ds.name}`;
   const acc = result.metrics.acc;
