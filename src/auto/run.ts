@@ -10,7 +10,8 @@ import { ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { AutoModel, umapTransform } from './model.ts';
 import { DEFAULT_MAX_STORED, gmmModelStep, hasModel, kmeansModelStep, storeUmap } from './model-steps.ts';
-import type { AutoPlan } from './plan.ts';
+import { duplicateColumnIndices } from './inspect.ts';
+import { type AutoPlan, weightsDuplicateColumns } from './plan.ts';
 import { type ClusteringStep, type EmbeddingStep, type KEstimator, estimateKStep, umapStep } from './steps.ts';
 
 /** Options of {@link runAuto}. */
@@ -98,7 +99,8 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
     t = now;
   };
   const rep = plan.representation.value;
-  const pre = await FittedPreprocessing.fitAsync(x, [...plan.preprocessing.value, ...(rep.kind === 'umap' && rep.pca ? [`pca:${rep.pca}`] : [])], { seed, threads: options.threads });
+  let pre = await FittedPreprocessing.fitAsync(x, [...plan.preprocessing.value, ...(rep.kind === 'umap' && rep.pca ? [`pca:${rep.pca}`] : [])], { seed, threads: options.threads });
+  if (weightsDuplicateColumns(plan.profile, plan.preprocessing.value, rep)) pre = withoutDuplicateColumns(x, pre.fitted);
   lap('preprocess');
   let z = pre.x;
   if (rep.kind === 'umap') {
@@ -144,4 +146,19 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   const labels = model.assign(representation);
   lap('assign');
   return { labels, k, kScores, clustering: cluster.name, decision, preprocessing: pre.fitted, representation, model, timings };
+}
+
+/**
+ * The fitted chain with the last step's (standardize's) scale set to 0 on every column that
+ * repeats an earlier one: they become constant 0, as constant columns do, so the stored model
+ * (predict, embed, export) applies the same weights to new rows.
+ */
+function withoutDuplicateColumns(x: Matrix, fitted: FittedPreprocessing): { fitted: FittedPreprocessing; x: Matrix } {
+  const json = fitted.toJSON();
+  const last = json.steps[json.steps.length - 1];
+  if (!last || last.step !== 'standardize') return { fitted, x: fitted.transform(x) };
+  const scale = [...last.scale];
+  for (const c of duplicateColumnIndices(x)) scale[c] = 0;
+  const again = FittedPreprocessing.fromJSON({ ...json, steps: [...json.steps.slice(0, -1), { ...last, scale }] });
+  return { fitted: again, x: again.transform(x) };
 }
