@@ -218,7 +218,7 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   // k and 0.98 on the standardized features; k by silhouette on UMAP found 2). Wide tables with
   // enough rows for a network keep UMAP: the network rule below is measured on them.
   const pixelLike = image || (p.integer && p.min >= 0 && p.max <= 255);
-  const networkSized = options.deep ?? (n >= MIN_ROWS_FOR_NETWORK && d >= MIN_FEATURES_FOR_NETWORK);
+  const networkSized = options.deep === true || (n >= MIN_ROWS_FOR_NETWORK && d >= MIN_FEATURES_FOR_NETWORK);
   if (n >= MIN_ROWS_FOR_UMAP && d >= MIN_FEATURES_FOR_UMAP && (pixelLike || networkSized)) {
     const pca = d > PCA_BEFORE_UMAP_ABOVE ? Math.min(50, n - 1) : undefined;
     representation = {
