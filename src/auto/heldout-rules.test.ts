@@ -35,8 +35,8 @@ test('planAuto: k above the distinct rows and too few rows to estimate k are one
   assert.equal(planAuto(profile({ rows: 150, duplicateRows: 147 }), { k: 3 }).k.value, 3);
   assert.throws(() => planAuto(profile({ rows: 15 })), (e: unknown) => e instanceof ParamError && /estimating k needs at least 20 rows, the data have 15; give k \(--k\)/.test((e as Error).message));
   assert.equal(planAuto(profile({ rows: 15 }), { k: 2 }).k.value, 2, 'with k given, 15 rows are enough');
-  assert.deepEqual((planAuto(profile({ rows: 150, duplicateRows: 146 })).k.value as { estimate: number[] }).estimate, [2, 4]);
-  assert.deepEqual((planAuto(profile({ rows: 60 })).k.value as { estimate: number[] }).estimate, [2, 6], 'fewer than 100 rows work: k up to n / 10');
+  assert.deepEqual((planAuto(profile({ rows: 150, duplicateRows: 146 })).k.value as { estimate: readonly number[] }).estimate, [2, 4]);
+  assert.deepEqual((planAuto(profile({ rows: 60 })).k.value as { estimate: readonly number[] }).estimate, [2, 6], 'fewer than 100 rows work: k up to n / 10');
 });
 
 test('planAuto: real-valued tables of >= 32 features cluster their features; pixel- or count-like rows and network-sized tables keep UMAP', () => {
