@@ -323,7 +323,7 @@ export function renderUserSuite(record: unknown): string {
     if (!row) continue;
     const a = obj(row.auto) ?? {};
     const b = obj(row.baselines) ?? {};
-    lines.push(`| ${str(row.set) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? str(row.clustering) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(b.kmeansRaw)?.acc)} / ${f(obj(b.kmeansStandardized)?.acc)} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(0) ?? '–'} | ${load(a.loadAverage)} |`);
+    lines.push(`| ${str(row.set) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? str(row.clustering) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${obj(row.kByCriterion) ? `${num(obj(row.kByCriterion)!.silhouette) ?? '?'} / ${num(obj(row.kByCriterion)!.gap) ?? '?'}` : '–'} | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(b.kmeansRaw)?.acc)} / ${f(obj(b.kmeansStandardized)?.acc)} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(0) ?? '–'} | ${load(a.loadAverage)} |`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -347,8 +347,8 @@ export function renderHeldout(record: unknown, before?: unknown): string {
   const lines = [
     `\`${str(r.command) ?? 'deepclust bench heldout --json'}\` (record \`heldout-seed0.json\`: commit ${str(prov?.commit) ?? str(r.commit) ?? '?'}, ${str(r.date) ?? '?'}, seed ${num(r.seed) ?? '?'}, threads ${num(r.threads) ?? '?'}${prov ? `, ${str(prov.machine) ?? ''}` : ''}). auto is given neither a method nor k; the baselines are given the true k. Target met (ACC ≥ the better baseline − 0.01) on ${num(summary?.accTargetMet) ?? '?'} of ${num(summary?.tables) ?? '?'} tables, k exact on ${num(summary?.kExact) ?? '?'}.${b ? ` "Before": the same tables at commit ${str(obj(b.provenance)?.commit) ?? str(b.commit) ?? '?'} (record \`heldout-before-seed0.json\`), before the held-out rules.` : ''} Wall seconds are on a shared machine (load in the last column); CPU seconds are the better measure.`,
     '',
-    '| table | n × d | auto ran | k (true) | ACC | NMI | ARI | k-means raw / standardized ACC | target | before: k, ACC | wall s | CPU s | load |',
-    '| --- | --- | --- | --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | ---: |',
+    '| table | n × d | auto ran | k (true) | k by silhouette / gap alone | ACC | NMI | ARI | k-means raw / standardized ACC | target | before: k, ACC | wall s | CPU s | load |',
+    '| --- | --- | --- | --- | --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | ---: |',
   ];
   for (const row of rows.map(obj)) {
     if (!row) continue;
@@ -358,7 +358,7 @@ export function renderHeldout(record: unknown, before?: unknown): string {
     const was = earlier.get(str(row.table));
     const load = obj(a.loadAverage);
     lines.push(
-      `| ${str(row.table) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(base.kmeansRaw)?.acc)} / ${f(obj(base.kmeansStandardized)?.acc)} | ${t ? (t.met ? 'met' : `**missed** (${f(t.acc)})`) : '–'} | ${was ? `${num(was.kEstimated) ?? '?'}, ${f(obj(was.auto)?.acc)}` : '–'} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(1) ?? '–'} | ${load ? `${num(load.start)?.toFixed(1) ?? '?'}–${num(load.end)?.toFixed(1) ?? '?'}` : '–'} |`,
+      `| ${str(row.table) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${obj(row.kByCriterion) ? `${num(obj(row.kByCriterion)!.silhouette) ?? '?'} / ${num(obj(row.kByCriterion)!.gap) ?? '?'}` : '–'} | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(base.kmeansRaw)?.acc)} / ${f(obj(base.kmeansStandardized)?.acc)} | ${t ? (t.met ? 'met' : `**missed** (${f(t.acc)})`) : '–'} | ${was ? `${num(was.kEstimated) ?? '?'}, ${f(obj(was.auto)?.acc)}` : '–'} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(1) ?? '–'} | ${load ? `${num(load.start)?.toFixed(1) ?? '?'}–${num(load.end)?.toFixed(1) ?? '?'}` : '–'} |`,
     );
   }
   return lines.join('\n');
