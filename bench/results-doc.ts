@@ -323,7 +323,7 @@ export function renderUserSuite(record: unknown): string {
     if (!row) continue;
     const a = obj(row.auto) ?? {};
     const b = obj(row.baselines) ?? {};
-    lines.push(`| ${str(row.set) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? str(row.clustering) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${obj(row.kByCriterion) ? `${num(obj(row.kByCriterion)!.silhouette) ?? '?'} / ${num(obj(row.kByCriterion)!.gap) ?? '?'}` : '–'} | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(b.kmeansRaw)?.acc)} / ${f(obj(b.kmeansStandardized)?.acc)} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(0) ?? '–'} | ${load(a.loadAverage)} |`);
+    lines.push(`| ${str(row.set) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? str(row.clustering) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(b.kmeansRaw)?.acc)} / ${f(obj(b.kmeansStandardized)?.acc)} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(0) ?? '–'} | ${load(a.loadAverage)} |`);
   }
   return `${lines.join('\n')}\n`;
 }
