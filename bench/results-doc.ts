@@ -403,7 +403,7 @@ export function updateResultDocs(root: string, check = false, rows: readonly Cho
   const targets: Array<[string, string]> = [
     ['docs/results.md', renderResults(records) + userSuiteOf(join(root, 'bench/results/user-suite-seed0.json'))],
     ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records, rows))],
-    ['docs/own-data.md', replaceHeldout(readFileSync(join(root, 'docs/own-data.md'), 'utf8'), heldoutOf(root))],
+    ...(existsSync(join(root, 'docs/own-data.md')) ? [['docs/own-data.md', replaceHeldout(readFileSync(join(root, 'docs/own-data.md'), 'utf8'), heldoutOf(root))] as [string, string]] : []),
   ];
   const stale: string[] = [];
   for (const [path, text] of targets) {

@@ -28,7 +28,7 @@ export interface DataProfile {
   readonly constantColumns: number;
   /** Rows that repeat an earlier row exactly. */
   readonly duplicateRows: number;
-  /** Non-constant columns that repeat an earlier column exactly (see {@link duplicateColumnIndices}; absent in plans saved before it was measured). */
+  /** Non-constant columns that repeat an earlier column exactly (see `duplicateColumnIndices` in src/auto/inspect.ts; absent in plans saved before it was measured). */
   readonly duplicateColumns?: number;
   /**
    * Ratio of the largest to the smallest standard deviation over the non-constant columns
