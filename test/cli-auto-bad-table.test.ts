@@ -26,7 +26,7 @@ const refused: Array<[string, string, Array<Array<string | number>>, string[], R
   ['empty.csv', 'a,b,c,d', good.map((r, i) => (i === 7 ? [r[0]!, '', r[2]!, r[3]!] : r)), [], /line 9, column 2: empty cell; clean or impute it first/],
   ['text.csv', 'a,b,c,d,e', good.map((r, i) => [...r, i % 2 ? 'x' : 'y']), [], /column 5: non-numeric value "y"; clean or impute it first/],
   ['constant.csv', 'a,b,c', good.map(() => [1, 2, 3]), [], /every column of the data is constant \(all 150 rows are the same\), so there is nothing to cluster/],
-  ['tiny.csv', 'a,b,c,d', good.slice(0, 15), [], /estimating k needs at least 20 rows, the data have 15; give k \(--k\)/],
+  ['tiny.csv', 'a,b,c,d', good.slice(0, 15), [], /estimating k needs at least 20 rows, the data have 15; give k \(--k; nClusters in the library\)/],
   ['distinct.csv', 'a,b', good.map((_, i) => [i % 3, (i % 3) * 2]), ['--k', '5'], /k = 5 clusters were asked for, but the data have only 3 distinct rows \(147 repeat another\); use k <= 3/],
 ];
 

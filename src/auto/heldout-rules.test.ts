@@ -33,7 +33,7 @@ test('inspectData: duplicate columns (constant ones left out); an all-constant t
 test('planAuto: k above the distinct rows and too few rows to estimate k are one-line ParamErrors; the k range stops at the distinct rows', () => {
   assert.throws(() => planAuto(profile({ rows: 150, duplicateRows: 147 }), { k: 5 }), (e: unknown) => e instanceof ParamError && /k = 5 clusters were asked for, but the data have only 3 distinct rows \(147 repeat another\); use k <= 3/.test((e as Error).message));
   assert.equal(planAuto(profile({ rows: 150, duplicateRows: 147 }), { k: 3 }).k.value, 3);
-  assert.throws(() => planAuto(profile({ rows: 15 })), (e: unknown) => e instanceof ParamError && /estimating k needs at least 20 rows, the data have 15; give k \(--k\)/.test((e as Error).message));
+  assert.throws(() => planAuto(profile({ rows: 15 })), (e: unknown) => e instanceof ParamError && /estimating k needs at least 20 rows, the data have 15; give k \(--k; nClusters in the library\)/.test((e as Error).message));
   assert.equal(planAuto(profile({ rows: 15 }), { k: 2 }).k.value, 2, 'with k given, 15 rows are enough');
   assert.deepEqual((planAuto(profile({ rows: 150, duplicateRows: 146 })).k.value as { estimate: readonly number[] }).estimate, [2, 4]);
   assert.deepEqual((planAuto(profile({ rows: 60 })).k.value as { estimate: readonly number[] }).estimate, [2, 6], 'fewer than 100 rows work: k up to n / 10');

@@ -194,7 +194,7 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   // rows that repeat another add no cluster: k is at most the distinct rows
   const distinct = n - p.duplicateRows;
   if (options.k !== undefined && options.k > distinct) throw new ParamError(`auto: k = ${options.k} clusters were asked for, but the data have only ${distinct} distinct rows (${p.duplicateRows} repeat another); use k <= ${distinct}`);
-  if (options.k === undefined && n < MIN_ROWS_FOR_AUTO_K) throw new ParamError(`auto: estimating k needs at least ${MIN_ROWS_FOR_AUTO_K} rows, the data have ${n}; give k (--k)`);
+  if (options.k === undefined && n < MIN_ROWS_FOR_AUTO_K) throw new ParamError(`auto: estimating k needs at least ${MIN_ROWS_FOR_AUTO_K} rows, the data have ${n}; give k (--k; nClusters in the library)`);
   const image = Boolean(p.imageShape);
 
   // --- preprocessing
@@ -214,9 +214,9 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   let representation: Choice<Representation>;
   // UMAP's gain was measured on pixel- and count-like rows (integers on one scale: digits, MNIST);
   // on a table of real-valued features, some of them noise, its k-NN graph follows the noise
-  // (bench heldout: few-informative, 3 classes in 4 of 50 features, ACC 0.97 on UMAP with the true
-  // k and 0.98 on the standardized features; k by silhouette on UMAP found 2). Wide tables with
-  // enough rows for a network keep UMAP: the network rule below is measured on them.
+  // (bench heldout: few-informative, 3 classes in 4 of 50 features: UMAP + silhouette found k = 2,
+  // ACC 0.66; the standardized features 0.98). Wide tables with enough rows for a network keep
+  // UMAP: the network rule below is measured on them.
   const pixelLike = image || (p.integer && p.min >= 0 && p.max <= 255);
   const networkSized = options.deep === true || (n >= MIN_ROWS_FOR_NETWORK && d >= MIN_FEATURES_FOR_NETWORK);
   if (n >= MIN_ROWS_FOR_UMAP && d >= MIN_FEATURES_FOR_UMAP && (pixelLike || networkSized)) {
@@ -286,8 +286,8 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
     // on features, silhouette favours k = 2 whenever clusters sit in two groups (bench heldout:
     // iris, small-120, few-informative, negative), where the gap statistic (each k's k-means fit
     // against uniform reference data) finds the true k; the gap alone overshoots on clusters
-    // stretched along a noise feature. On UMAP embeddings the gap overshoots too (digits: 15 of
-    // 10), so silhouette alone stays there
+    // stretched along a noise feature (auto.test.ts's three blobs: 4 of 3). On UMAP embeddings the
+    // gap overshot too in a scratch measurement (digits: 15 of 10), so silhouette alone stays there
     k =
       representation.value.kind === 'features'
         ? { value: { estimate: [2, hi], criterion: 'silhouette-gap' }, reason: `not given: in 2..${hi}, the k whose k-means partition of the features has the highest silhouette; when that is 2 (silhouette prefers 2 whenever the clusters sit in two groups), the gap statistic's k (Tibshirani et al.); never more than the gap's k (estimateK)` }
