@@ -185,12 +185,13 @@ export const benchSuites: Record<string, BenchSuite> = {
       }),
   },
   heldout: {
-    description: 'auto (no --method, no --k) on held-out tables it was not tuned on (iris, small, few informative of many features, log-normal counts, mixed scales with constant/duplicated columns, negative, Likert-coded, unequal sizes, moons/circles + noise, 30,000 rows, 50-D embeddings, 200 × 300), vs k-means with the true k (options: tables, sklearn-dir, seed, threads, tag)',
+    description: 'auto (no --method, no --k) on held-out tables it was not tuned on (iris, small, few informative of many features, log-normal counts, mixed scales with constant/duplicated columns, negative, Likert-coded, unequal sizes, moons/circles + noise, 30,000 rows, 50-D embeddings, 200 × 300), vs k-means with the true k (options: tables, sklearn-dir, seed, table-seed, threads, tag)',
     run: async ({ options, log }) =>
       (await import('./heldout.ts')).runHeldout({
         tables: options.tables?.split(','),
         sklearnDir: options['sklearn-dir'],
         seed: num(options, 'seed'),
+        tableSeed: num(options, 'table-seed'),
         threads: num(options, 'threads'),
         tag: options.tag,
         resultsDir: options['results-dir'],
