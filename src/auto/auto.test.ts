@@ -171,5 +171,5 @@ test('runAuto: a BIC curve without a clear minimum falls back to k-means with k 
   const res = await runAuto(x, plan, { seed: 0, threads: 1, estimator });
   assert.deepEqual(asked, ['bic', 'silhouette', 'gap']);
   assert.deepEqual([res.k, res.clustering, res.decision.fallback, res.decision.criterion], [3, 'kmeans', true, 'silhouette-gap']);
-  assert.match(res.decision.reason, /no clear minimum .*kmeans with k = 3 by silhouette-gap \(silhouette's k = 3, gap's k = 3\)/);
+  assert.match(res.decision.reason, /no clear minimum .*kmeans with k = 3 by silhouette-gap \(silhouette's k = 3 \(mean silhouette 0\.500\), gap's k = 3\)/);
 });

@@ -8,7 +8,7 @@ import { Rng } from '../random.ts';
 import { clusterAccuracy } from '../metrics/index.ts';
 import { type DataProfile, duplicateColumnIndices, inspectData } from './inspect.ts';
 import { ROWS_PER_GMM_PARAMETER, gmmComponentParameters, planAuto, weightsDuplicateColumns } from './plan.ts';
-import { runAuto, silhouetteGapK } from './run.ts';
+import { SILHOUETTE_STRUCTURE, runAuto, silhouetteGapK } from './run.ts';
 
 const profile = (over: Partial<DataProfile>): DataProfile => ({ rows: 1000, features: 10, min: -3, max: 3, integer: false, bytes: false, sparsity: 0, constantColumns: 0, duplicateRows: 0, scaleRatio: 1, skewedFraction: 0, ...over });
 const matrix = (rows: number[][]) => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0]!.length });
@@ -75,12 +75,15 @@ test('planAuto: duplicate columns get weight 0 only after standardize on feature
   assert.doesNotMatch(umap.preprocessing.reason, /repeat an earlier column/);
 });
 
-test('silhouetteGapK: silhouette, unless it says 2 (then the gap), never above the gap', () => {
-  assert.equal(silhouetteGapK(2, 3), 3);
-  assert.equal(silhouetteGapK(2, 2), 2);
-  assert.equal(silhouetteGapK(3, 4), 3, 'the gap overshoots on stretched clusters: silhouette');
-  assert.equal(silhouetteGapK(14, 2), 2, 'silhouette splitting noisy rings: capped by the gap');
-  assert.equal(silhouetteGapK(5, 5), 5);
+test('silhouetteGapK: silhouette when it finds more than 2 clusters with structure (> 0.25), else the gap', () => {
+  assert.equal(silhouetteGapK(2, 0.58, 3), 3, 'silhouette says 2 (iris): the gap');
+  assert.equal(silhouetteGapK(2, 0.4, 2), 2);
+  assert.equal(silhouetteGapK(3, 0.6, 4), 3, 'the gap overshoots on stretched clusters: silhouette, confident');
+  assert.equal(silhouetteGapK(3, 0.274, 2), 3);
+  assert.equal(silhouetteGapK(14, 0.136, 2), 2, 'silhouette splitting noisy rings, score 0.14: the gap');
+  assert.equal(silhouetteGapK(8, 0.2, 8), 8);
+  assert.equal(silhouetteGapK(5, Number.NaN, 4), 4, 'no score: the gap');
+  assert.equal(SILHOUETTE_STRUCTURE, 0.25);
 });
 
 test('runAuto: three clusters in two groups → silhouette alone says 2, auto finds 3 and records both', async () => {
@@ -98,7 +101,7 @@ test('runAuto: three clusters in two groups → silhouette alone says 2, auto fi
   assert.deepEqual(plan.k.value, { estimate: [2, 15], criterion: 'silhouette-gap' });
   const res = await runAuto(x, plan, { seed: 0, threads: 1 });
   assert.equal(res.k, 3);
-  assert.match(res.decision.reason, /k = 3 by silhouette-gap \(silhouette's k = 2, gap's k = 3\)/);
+  assert.match(res.decision.reason, /k = 3 by silhouette-gap \(silhouette's k = 2 \(mean silhouette 0\.\d+\), gap's k = 3\)/);
   assert.ok(clusterAccuracy(truth, res.labels).accuracy > 0.95, `ACC ${clusterAccuracy(truth, res.labels).accuracy}`);
 });
 

@@ -67,8 +67,8 @@ export interface KEstimate {
   readonly estimate: readonly [number, number];
   /**
    * The deciding criterion: `silhouette` of k-means partitions (on a UMAP embedding),
-   * `silhouette-gap` (on features: silhouette's k, the gap statistic's when silhouette says 2,
-   * never more than the gap's; run.ts `silhouetteGapK`) or `bic` of a Gaussian mixture.
+   * `silhouette-gap` (on features: silhouette's k when it is above 2 with a mean silhouette above
+   * 0.25, else the gap statistic's; run.ts `silhouetteGapK`) or `bic` of a Gaussian mixture.
    */
   readonly criterion: 'silhouette' | 'silhouette-gap' | 'bic';
 }
@@ -285,12 +285,13 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   } else {
     // on features, silhouette favours k = 2 whenever clusters sit in two groups (bench heldout:
     // iris, small-120, few-informative, negative), where the gap statistic (each k's k-means fit
-    // against uniform reference data) finds the true k; the gap alone overshoots on clusters
-    // stretched along a noise feature (auto.test.ts's three blobs: 4 of 3). On UMAP embeddings the
-    // gap overshot too in a scratch measurement (digits: 15 of 10), so silhouette alone stays there
+    // against uniform reference data) finds the true k, and its k is noise when its score is low
+    // (circles-noise: 14); the gap alone overshoots on clusters stretched along a noise feature
+    // (auto.test.ts's three blobs: 4 of 3). On UMAP embeddings the gap overshot too in a scratch
+    // measurement (digits: 15 of 10), so silhouette alone stays there
     k =
       representation.value.kind === 'features'
-        ? { value: { estimate: [2, hi], criterion: 'silhouette-gap' }, reason: `not given: in 2..${hi}, the k whose k-means partition of the features has the highest silhouette; when that is 2 (silhouette prefers 2 whenever the clusters sit in two groups), the gap statistic's k (Tibshirani et al.); never more than the gap's k (estimateK)` }
+        ? { value: { estimate: [2, hi], criterion: 'silhouette-gap' }, reason: `not given: in 2..${hi}, the k whose k-means partition of the features has the highest silhouette when that k is above 2 with a mean silhouette above 0.25 (some structure, Kaufman & Rousseeuw); otherwise the gap statistic's k (Tibshirani et al.; estimateK): silhouette prefers 2 whenever the clusters sit in two groups` }
         : { value: { estimate: [2, hi], criterion: 'silhouette' }, reason: `not given: the k in 2..${hi} whose k-means partition of the ${where} has the highest silhouette (estimateK)` };
     const why =
       representation.value.kind === 'umap'

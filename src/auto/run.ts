@@ -127,8 +127,9 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
       show(sil, 'silhouette');
       const gap = await estimator.estimate(z, kv.estimate, seed, 'gap');
       show(gap, 'gap');
-      const chosen = silhouetteGapK(sil.k, gap.k);
-      return { k: chosen, scores: gap.scores, criterion, note: `silhouette's k = ${sil.k}, gap's k = ${gap.k}` };
+      const silScore = sil.scores[sil.k] ?? Number.NaN;
+      const chosen = silhouetteGapK(sil.k, silScore, gap.k);
+      return { k: chosen, scores: gap.scores, criterion, note: `silhouette's k = ${sil.k} (mean silhouette ${silScore.toFixed(3)}), gap's k = ${gap.k}` };
     };
     let est = await by(kv.criterion);
     decision = { criterion: kv.criterion, ...(est.clear !== undefined ? { clear: est.clear } : {}), fallback: false, reason: est.clear === undefined ? `k = ${est.k} by ${kv.criterion}${est.note ? ` (${est.note})` : ''}` : `k = ${est.k}: the ${kv.criterion} curve has a clear minimum there` };
@@ -174,13 +175,17 @@ function withoutDuplicateColumns(x: Matrix, fitted: FittedPreprocessing): { fitt
   return { fitted: again, x: again.transform(x) };
 }
 
+/** Mean silhouette above which a partition shows structure (Kaufman & Rousseeuw: ≤ 0.25, "no substantial structure"). */
+export const SILHOUETTE_STRUCTURE = 0.25;
+
 /**
- * k of the `silhouette-gap` criterion from the two criteria's choices: silhouette's k, except
- * that a silhouette k of 2 defers to the gap statistic (silhouette prefers 2 whenever the clusters
- * sit in two groups: bench heldout's iris, small-120, few-informative, negative), and never more
- * than the gap's k (silhouette split two noisy rings into 14 on circles-noise). The gap alone
- * overshoots on clusters stretched along a noise feature (k-means keeps cutting them).
+ * k of the `silhouette-gap` criterion: silhouette's k when it found more than 2 clusters with
+ * structure (mean silhouette > {@link SILHOUETTE_STRUCTURE}), else the gap statistic's k.
+ * Silhouette prefers 2 whenever the clusters sit in two groups (bench heldout: iris, small-120,
+ * few-informative, negative: 2 of 3), where the gap found 3; below 0.25 its k is noise (it split
+ * two noisy rings into 12–23 on circles-noise, where the gap says 2). The gap alone overshoots
+ * on clusters stretched along a noise feature, where silhouette is high and right.
  */
-export function silhouetteGapK(silhouette: number, gap: number): number {
-  return silhouette === 2 ? gap : Math.min(silhouette, gap);
+export function silhouetteGapK(silhouette: number, silhouetteScore: number, gap: number): number {
+  return silhouette > 2 && silhouetteScore > SILHOUETTE_STRUCTURE ? silhouette : gap;
 }
