@@ -335,7 +335,7 @@ export function renderUserSuite(record: unknown): string {
  * ACC/NMI/ARI, the k-means baselines given the true k, whether the target was met, the ACC and k
  * before, and the time. Empty when the record is absent.
  */
-export function renderHeldout(record: unknown, before?: unknown): string {
+export function renderHeldout(record: unknown, before?: unknown, draws: ReadonlyArray<readonly [string, unknown]> = []): string {
   const r = obj(record);
   const rows = Array.isArray(r?.rows) ? (r!.rows as unknown[]) : [];
   if (!r || !rows.length) return '';
@@ -361,6 +361,14 @@ export function renderHeldout(record: unknown, before?: unknown): string {
       `| ${str(row.table) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${obj(row.kByCriterion) ? `${num(obj(row.kByCriterion)!.silhouette) ?? '?'} / ${num(obj(row.kByCriterion)!.gap) ?? '?'}` : '–'} | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(base.kmeansRaw)?.acc)} / ${f(obj(base.kmeansStandardized)?.acc)} | ${t ? (t.met ? 'met' : `**missed** (${f(t.acc)})`) : '–'} | ${was ? `${num(was.kEstimated) ?? '?'}, ${f(obj(was.auto)?.acc)}` : '–'} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(1) ?? '–'} | ${load ? `${num(load.start)?.toFixed(1) ?? '?'}–${num(load.end)?.toFixed(1) ?? '?'}` : '–'} |`,
     );
   }
+  for (const [file, draw] of draws) {
+    const d = obj(draw);
+    const drows = (Array.isArray(d?.rows) ? (d!.rows as unknown[]) : []).map(obj).filter((x): x is Json => Boolean(x));
+    if (!d || !drows.length) continue;
+    const ds = obj(d.summary);
+    const missed = drows.filter((x) => obj(x.target) && !obj(x.target)!.met).map((x) => `${str(x.table) ?? '?'} ${f(obj(x.auto)?.acc)} < ${f(obj(x.target)!.acc)} (k ${num(x.kEstimated) ?? '?'} of ${num(x.kTrue) ?? '?'})`);
+    lines.push('', `Other draws of the synthetic tables, \`-o table-seed=${num(d.tableSeed) ?? '?'}\` (record \`${file}\`, commit ${str(obj(d.provenance)?.commit) ?? '?'}): target met on ${num(ds?.accTargetMet) ?? '?'} of ${num(ds?.tables) ?? '?'}, k exact on ${num(ds?.kExact) ?? '?'}${missed.length ? `; missed: ${missed.join(', ')}` : ''}.`);
+  }
   return lines.join('\n');
 }
 
@@ -380,7 +388,11 @@ function heldoutOf(root: string): string {
     const path = join(root, 'bench/results', name);
     return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
   };
-  return renderHeldout(read('heldout-seed0.json'), read('heldout-before-seed0.json'));
+  const draws = readdirSync(join(root, 'bench/results'))
+    .filter((f) => /^heldout-tables\d+-seed0\.json$/.test(f))
+    .sort()
+    .map((f) => [f, read(f)] as const);
+  return renderHeldout(read('heldout-seed0.json'), read('heldout-before-seed0.json'), draws);
 }
 
 /** Reads every record of `dir` (sorted by file name); unknown shapes are skipped. */

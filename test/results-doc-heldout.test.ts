@@ -12,6 +12,8 @@ test('renderHeldout: one row per table with k against the true k, each criterion
   assert.match(md, /commit abc1234, 2026-12-07T14:00:00Z, seed 0, threads 2, 2-core x64, AMD EPYC/);
   assert.match(md, /Target met .* on 0 of 1 tables, k exact on 1\. "Before": the same tables at commit def5678/);
   assert.match(md, /\| iris \| 150 × 4 \| standardize → kmeans, k by silhouette-gap in 2\.\.15 \| 3 \(3\) \| 2 \/ 3 \| 0\.833 \| 0\.659 \| 0\.620 \| 0\.893 \/ 0\.833 \| \*\*missed\*\* \(0\.883\) \| 2, 0\.667 \| 1\.6 \| 0\.5 \| 2\.0–2\.5 \|/);
+  const withDraws = renderHeldout({ rows: [row(0.8333, 3)] }, undefined, [['heldout-tables1-seed0.json', { tableSeed: 1, provenance: { commit: 'abc1234' }, summary: { tables: 1, kExact: 0, accTargetMet: 0 }, rows: [row(0.6667, 2)] }]]);
+  assert.match(withDraws, /Other draws of the synthetic tables, `-o table-seed=1` \(record `heldout-tables1-seed0\.json`, commit abc1234\): target met on 0 of 1, k exact on 0; missed: iris 0\.667 < 0\.883 \(k 2 of 3\)\./);
   assert.equal(renderHeldout({ rows: [] }), '');
   assert.equal(renderHeldout(undefined), '');
 });
