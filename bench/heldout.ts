@@ -9,7 +9,7 @@
  * ({@link heldoutTable}): small tables, many features with few informative, heavy-tailed counts,
  * mixed scales with constant and duplicated columns, negative values, integer-coded answers,
  * very unequal cluster sizes, non-convex shapes with noise dimensions, 30,000 low-dimensional rows
- * and unit-normalised 50-D embedding-like vectors.
+ * and unit-normalised 50-D embedding-like vectors; two clusters beside a pure-noise column.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -40,6 +40,7 @@ export const HELDOUT_TABLES = [
   'large-lowdim',
   'embedding-50d',
   'wide-200x300',
+  'noise-column',
 ] as const;
 
 /** Options of {@link runHeldout}. */
@@ -212,6 +213,18 @@ export function heldoutTable(name: string, seed = 0): Dataset {
           labels.push(c);
         }
       });
+      return table(name, rows, labels);
+    }
+    case 'noise-column': {
+      // 150 rows: 2 clusters 5 sd apart along one feature, and one feature of pure noise (as wide
+      // as the clusters once both are standardized)
+      const rows: number[][] = [];
+      const labels: number[] = [];
+      for (let i = 0; i < 150; i++) {
+        const c = i % 2;
+        rows.push([c * 5 + rng.normal(), rng.normal()]);
+        labels.push(c);
+      }
       return table(name, rows, labels);
     }
   }

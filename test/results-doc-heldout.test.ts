@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { renderHeldout, replaceHeldout } from '../bench/results-doc.ts';
 
 test('renderHeldout: one row per table with k against the true k, each criterion alone, the baselines, the target and the run before', () => {
-  const row = (acc: number, k: number) => ({ table: 'iris', n: 150, d: 4, plan: 'standardize → kmeans, k by silhouette-gap in 2..15', kTrue: 3, kEstimated: k, kByCriterion: { silhouette: 2, gap: 3 }, auto: { acc, nmi: 0.659, ari: 0.62, seconds: 1.64, cpuSeconds: 0.51, loadAverage: { start: 2, end: 2.5 } }, baselines: { kmeansRaw: { acc: 0.8933 }, kmeansStandardized: { acc: 0.8333 } }, target: { acc: 0.8833, met: acc >= 0.8833 } });
+  const row = (acc: number, k: number) => ({ table: 'iris', n: 150, d: 4, plan: 'standardize → kmeans, k by gap in 2..15', kTrue: 3, kEstimated: k, kByCriterion: { silhouette: 2, gap: 3 }, auto: { acc, nmi: 0.659, ari: 0.62, seconds: 1.64, cpuSeconds: 0.51, loadAverage: { start: 2, end: 2.5 } }, baselines: { kmeansRaw: { acc: 0.8933 }, kmeansStandardized: { acc: 0.8333 } }, target: { acc: 0.8833, met: acc >= 0.8833 } });
   const md = renderHeldout(
     { command: 'deepclust bench heldout --json -o threads=2', provenance: { commit: 'abc1234', machine: '2-core x64, AMD EPYC' }, date: '2026-12-07T14:00:00Z', seed: 0, threads: 2, summary: { tables: 1, kExact: 1, accTargetMet: 0 }, rows: [row(0.8333, 3)] },
     { provenance: { commit: 'def5678' }, rows: [row(0.6667, 2)] },
   );
   assert.match(md, /commit abc1234, 2026-12-07T14:00:00Z, seed 0, threads 2, 2-core x64, AMD EPYC/);
   assert.match(md, /Target met .* on 0 of 1 tables, k exact on 1\. "Before": the same tables at commit def5678/);
-  assert.match(md, /\| iris \| 150 × 4 \| standardize → kmeans, k by silhouette-gap in 2\.\.15 \| 3 \(3\) \| 2 \/ 3 \| 0\.833 \| 0\.659 \| 0\.620 \| 0\.893 \/ 0\.833 \| \*\*missed\*\* \(0\.883\) \| 2, 0\.667 \| 1\.6 \| 0\.5 \| 2\.0–2\.5 \|/);
+  assert.match(md, /\| iris \| 150 × 4 \| standardize → kmeans, k by gap in 2\.\.15 \| 3 \(3\) \| 2 \/ 3 \| 0\.833 \| 0\.659 \| 0\.620 \| 0\.893 \/ 0\.833 \| \*\*missed\*\* \(0\.883\) \| 2, 0\.667 \| 1\.6 \| 0\.5 \| 2\.0–2\.5 \|/);
   const withDraws = renderHeldout({ rows: [row(0.8333, 3)] }, undefined, [['heldout-tables1-seed0.json', { tableSeed: 1, provenance: { commit: 'abc1234' }, summary: { tables: 1, kExact: 0, accTargetMet: 0 }, rows: [row(0.6667, 2)] }]]);
   assert.match(withDraws, /Other draws of the synthetic tables, `-o table-seed=1` \(record `heldout-tables1-seed0\.json`, commit abc1234\): target met on 0 of 1, k exact on 0; missed: iris 0\.667 < 0\.883 \(k 2 of 3\)\./);
   assert.equal(renderHeldout({ rows: [] }), '');

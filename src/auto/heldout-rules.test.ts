@@ -1,5 +1,5 @@
 // The rules added after `bench heldout` (tables auto was not designed on): k on features by
-// silhouette and the gap statistic, UMAP only for pixel- or count-like rows, duplicate columns
+// the gap statistic, UMAP only for pixel- or count-like rows, duplicate columns
 // weighted 0, 40 rows per mixture parameter, and the bad inputs of a table.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,7 +8,8 @@ import { Rng } from '../random.ts';
 import { clusterAccuracy } from '../metrics/index.ts';
 import { type DataProfile, duplicateColumnIndices, inspectData } from './inspect.ts';
 import { ROWS_PER_GMM_PARAMETER, gmmComponentParameters, planAuto, weightsDuplicateColumns } from './plan.ts';
-import { SILHOUETTE_STRUCTURE, runAuto, silhouetteGapK } from './run.ts';
+import { runAuto } from './run.ts';
+import { estimateKStep } from './steps.ts';
 
 const profile = (over: Partial<DataProfile>): DataProfile => ({ rows: 1000, features: 10, min: -3, max: 3, integer: false, bytes: false, sparsity: 0, constantColumns: 0, duplicateRows: 0, scaleRatio: 1, skewedFraction: 0, ...over });
 const matrix = (rows: number[][]) => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0]!.length });
@@ -43,7 +44,7 @@ test('planAuto: real-valued tables of >= 32 features cluster their features; pix
   const real = planAuto(profile({ rows: 600, features: 50 }));
   assert.equal(real.representation.value.kind, 'features');
   assert.match(real.representation.reason, /50 real-valued features \(not pixel- or count-like integers\)/);
-  assert.deepEqual(real.k.value, { estimate: [2, 30], criterion: 'silhouette-gap' });
+  assert.deepEqual(real.k.value, { estimate: [2, 30], criterion: 'gap' });
   assert.equal(real.clustering.value, 'kmeans');
   const counts = planAuto(profile({ rows: 600, features: 50, integer: true, min: 0, max: 5 }));
   assert.equal(counts.representation.value.kind, 'umap');
@@ -75,18 +76,7 @@ test('planAuto: duplicate columns get weight 0 only after standardize on feature
   assert.doesNotMatch(umap.preprocessing.reason, /repeat an earlier column/);
 });
 
-test('silhouetteGapK: silhouette when it finds more than 2 clusters with structure (> 0.25), else the gap', () => {
-  assert.equal(silhouetteGapK(2, 0.58, 3), 3, 'silhouette says 2 (iris): the gap');
-  assert.equal(silhouetteGapK(2, 0.4, 2), 2);
-  assert.equal(silhouetteGapK(3, 0.6, 4), 3, 'the gap overshoots on stretched clusters: silhouette, confident');
-  assert.equal(silhouetteGapK(3, 0.274, 2), 3);
-  assert.equal(silhouetteGapK(14, 0.136, 2), 2, 'silhouette splitting noisy rings, score 0.14: the gap');
-  assert.equal(silhouetteGapK(8, 0.2, 8), 8);
-  assert.equal(silhouetteGapK(5, Number.NaN, 4), 4, 'no score: the gap');
-  assert.equal(SILHOUETTE_STRUCTURE, 0.25);
-});
-
-test('runAuto: three clusters in two groups → silhouette alone says 2, auto finds 3 and records both', async () => {
+test('runAuto: three clusters in two groups → k = 3 by the gap statistic (silhouette alone says 2)', async () => {
   const rng = new Rng(4);
   const rows: number[][] = [];
   const truth: number[] = [];
@@ -98,10 +88,12 @@ test('runAuto: three clusters in two groups → silhouette alone says 2, auto fi
   });
   const x = matrix(rows);
   const plan = planAuto(inspectData(x));
-  assert.deepEqual(plan.k.value, { estimate: [2, 15], criterion: 'silhouette-gap' });
+  assert.deepEqual(plan.k.value, { estimate: [2, 15], criterion: 'gap' });
   const res = await runAuto(x, plan, { seed: 0, threads: 1 });
   assert.equal(res.k, 3);
-  assert.match(res.decision.reason, /k = 3 by silhouette-gap \(silhouette's k = 2 \(mean silhouette 0\.\d+\), gap's k = 3\)/);
+  assert.deepEqual([res.decision.criterion, res.decision.reason], ['gap', 'k = 3 by gap']);
+  const sil = await estimateKStep({ threads: 1 }).estimate(res.representation, [2, 15], 0, 'silhouette');
+  assert.equal(sil.k, 2, 'silhouette alone');
   assert.ok(clusterAccuracy(truth, res.labels).accuracy > 0.95, `ACC ${clusterAccuracy(truth, res.labels).accuracy}`);
 });
 

@@ -66,11 +66,10 @@ export interface KEstimate {
   /** Smallest and largest k considered. */
   readonly estimate: readonly [number, number];
   /**
-   * The deciding criterion: `silhouette` of k-means partitions (on a UMAP embedding),
-   * `silhouette-gap` (on features: silhouette's k when it is above 2 with a mean silhouette above
-   * 0.25, else the gap statistic's; run.ts `silhouetteGapK`) or `bic` of a Gaussian mixture.
+   * estimateK's deciding criterion: `silhouette` of k-means partitions (on a UMAP embedding),
+   * `gap` (Tibshirani's gap statistic of k-means, on features) or `bic` of a Gaussian mixture.
    */
-  readonly criterion: 'silhouette' | 'silhouette-gap' | 'bic';
+  readonly criterion: 'silhouette' | 'gap' | 'bic';
 }
 
 /** What runs instead when the plan's BIC has no clear minimum (the clusters do not look Gaussian). */
@@ -78,7 +77,7 @@ export interface Fallback {
   /** The clustering step then. */
   readonly clustering: 'kmeans';
   /** The k criterion then (the fallback runs on features). */
-  readonly criterion: 'silhouette-gap';
+  readonly criterion: 'gap';
 }
 
 /** The full plan. */
@@ -281,17 +280,16 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
   } else if (tryGmm) {
     k = { value: { estimate: [2, hi], criterion: 'bic' }, reason: `not given: the k in 2..${hi} with the lowest BIC of a full-covariance Gaussian mixture of the ${where} (estimateK)` };
     clustering = { value: 'gmm', reason: `a full-covariance Gaussian mixture: ${n} rows are enough for its ${gmmComponentParameters(dz)} parameters per cluster in ${dz} dimensions (≥ ${ROWS_PER_GMM_PARAMETER} rows each), and it fits clusters of unequal size, spread and orientation` };
-    fallback = { value: { clustering: 'kmeans', criterion: 'silhouette-gap' }, reason: `if the BIC curve has no clear minimum (one that rises for the next 3 k's), the clusters do not look Gaussian: k-means with k by silhouette and the gap statistic instead` };
+    fallback = { value: { clustering: 'kmeans', criterion: 'gap' }, reason: `if the BIC curve has no clear minimum (one that rises for the next 3 k's), the clusters do not look Gaussian: k-means with k by the gap statistic instead` };
   } else {
     // on features, silhouette favours k = 2 whenever clusters sit in two groups (bench heldout:
-    // iris, small-120, few-informative, negative), where the gap statistic (each k's k-means fit
-    // against uniform reference data) finds the true k, and its k is noise when its score is low
-    // (circles-noise: 14); the gap alone overshoots on clusters stretched along a noise feature
-    // (auto.test.ts's three blobs: 4 of 3). On UMAP embeddings the gap overshot too in a scratch
-    // measurement (digits: 15 of 10), so silhouette alone stays there
+    // iris, small-120, few-informative, negative, mixed-scales) and splits clusters that lie beside
+    // a noise column (noise-column: 3-5 of 2); the gap statistic (each k's k-means fit against
+    // uniform reference data) found the true k there. On UMAP embeddings the gap overshot in a
+    // scratch measurement (digits: 15 of 10), so silhouette stays there
     k =
       representation.value.kind === 'features'
-        ? { value: { estimate: [2, hi], criterion: 'silhouette-gap' }, reason: `not given: in 2..${hi}, the k whose k-means partition of the features has the highest silhouette when that k is above 2 with a mean silhouette above 0.25 (some structure, Kaufman & Rousseeuw); otherwise the gap statistic's k (Tibshirani et al.; estimateK): silhouette prefers 2 whenever the clusters sit in two groups` }
+        ? { value: { estimate: [2, hi], criterion: 'gap' }, reason: `not given: the smallest k in 2..${hi} whose k-means gap statistic is within one standard error of the next k's (Tibshirani et al.; estimateK): silhouette prefers 2 whenever the clusters sit in two groups, and splits clusters that lie beside a noise column` }
         : { value: { estimate: [2, hi], criterion: 'silhouette' }, reason: `not given: the k in 2..${hi} whose k-means partition of the ${where} has the highest silhouette (estimateK)` };
     const why =
       representation.value.kind === 'umap'

@@ -117,28 +117,19 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   else {
     const estimator = options.estimator ?? estimateKStep({ threads: options.threads });
     const show = (e: { k: number; scores: Record<number, number> }, c: string) => log(`auto: k = ${e.k} by ${c} (${Object.entries(e.scores).map(([kk, s]) => `${kk}:${s.toFixed(3)}`).join(' ')})`);
-    const by = async (criterion: string): Promise<KEstimatorResult & { note?: string }> => {
-      if (criterion !== 'silhouette-gap') {
-        const e = await estimator.estimate(z, kv.estimate, seed, criterion);
-        show(e, criterion);
-        return e;
-      }
-      const sil = await estimator.estimate(z, kv.estimate, seed, 'silhouette');
-      show(sil, 'silhouette');
-      const gap = await estimator.estimate(z, kv.estimate, seed, 'gap');
-      show(gap, 'gap');
-      const silScore = sil.scores[sil.k] ?? Number.NaN;
-      const chosen = silhouetteGapK(sil.k, silScore, gap.k);
-      return { k: chosen, scores: gap.scores, criterion, note: `silhouette's k = ${sil.k} (mean silhouette ${silScore.toFixed(3)}), gap's k = ${gap.k}` };
+    const by = async (criterion: string): Promise<KEstimatorResult> => {
+      const e = await estimator.estimate(z, kv.estimate, seed, criterion);
+      show(e, criterion);
+      return e;
     };
     let est = await by(kv.criterion);
-    decision = { criterion: kv.criterion, ...(est.clear !== undefined ? { clear: est.clear } : {}), fallback: false, reason: est.clear === undefined ? `k = ${est.k} by ${kv.criterion}${est.note ? ` (${est.note})` : ''}` : `k = ${est.k}: the ${kv.criterion} curve has a clear minimum there` };
+    decision = { criterion: kv.criterion, ...(est.clear !== undefined ? { clear: est.clear } : {}), fallback: false, reason: est.clear === undefined ? `k = ${est.k} by ${kv.criterion}` : `k = ${est.k}: the ${kv.criterion} curve has a clear minimum there` };
     if (plan.fallback && est.clear === false) {
       const fb = plan.fallback.value;
       const was = est.k;
       est = await by(fb.criterion);
       cluster = stepOf(fb.clustering);
-      decision = { criterion: fb.criterion, clear: false, fallback: true, reason: `the ${kv.criterion} curve has no clear minimum (its best, k = ${was}, is not followed by a steady rise over the next 3 k's): the clusters do not look Gaussian, so ${fb.clustering} with k = ${est.k} by ${fb.criterion}${est.note ? ` (${est.note})` : ''}` };
+      decision = { criterion: fb.criterion, clear: false, fallback: true, reason: `the ${kv.criterion} curve has no clear minimum (its best, k = ${was}, is not followed by a steady rise over the next 3 k's): the clusters do not look Gaussian, so ${fb.clustering} with k = ${est.k} by ${fb.criterion}` };
     }
     k = est.k;
     kScores = est.scores;
@@ -173,19 +164,4 @@ function withoutDuplicateColumns(x: Matrix, fitted: FittedPreprocessing): { fitt
   for (const c of duplicateColumnIndices(x)) scale[c] = 0;
   const again = FittedPreprocessing.fromJSON({ ...json, steps: [...json.steps.slice(0, -1), { ...last, scale }] });
   return { fitted: again, x: again.transform(x) };
-}
-
-/** Mean silhouette above which a partition shows structure (Kaufman & Rousseeuw: ≤ 0.25, "no substantial structure"). */
-export const SILHOUETTE_STRUCTURE = 0.25;
-
-/**
- * k of the `silhouette-gap` criterion: silhouette's k when it found more than 2 clusters with
- * structure (mean silhouette > {@link SILHOUETTE_STRUCTURE}), else the gap statistic's k.
- * Silhouette prefers 2 whenever the clusters sit in two groups (bench heldout: iris, small-120,
- * few-informative, negative: 2 of 3), where the gap found 3; below 0.25 its k is noise (it split
- * two noisy rings into 12–23 on circles-noise, where the gap says 2). The gap alone overshoots
- * on clusters stretched along a noise feature, where silhouette is high and right.
- */
-export function silhouetteGapK(silhouette: number, silhouetteScore: number, gap: number): number {
-  return silhouette > 2 && silhouetteScore > SILHOUETTE_STRUCTURE ? silhouette : gap;
 }
