@@ -187,6 +187,20 @@ export const benchSuites: Record<string, BenchSuite> = {
         log,
       }),
   },
+  heldout: {
+    description: 'auto (no --method, no --k) on held-out tables it was not tuned on (iris, small, few informative of many features, log-normal counts, mixed scales with constant/duplicated columns, negative, Likert-coded, unequal sizes, moons/circles + noise, 30,000 rows, 50-D embeddings, 200 × 300), vs k-means with the true k (options: tables, sklearn-dir, seed, table-seed, threads, tag)',
+    run: async ({ options, log }) =>
+      (await import('./heldout.ts')).runHeldout({
+        tables: options.tables?.split(','),
+        sklearnDir: options['sklearn-dir'],
+        seed: num(options, 'seed'),
+        tableSeed: num(options, 'table-seed'),
+        threads: num(options, 'threads'),
+        tag: options.tag,
+        resultsDir: options['results-dir'],
+        log,
+      }),
+  },
   'dec-family': {
     description: 'AE+k-means, DEC and IDEC sharing one pretrained autoencoder per seed (options: data, data-dir, preprocess, seeds, pretrainEpochs, maxIter, threads, methods, cache)',
     run: async ({ options, log }) => {

@@ -123,11 +123,13 @@ async function loadSet(name: string, o: UserSuiteOptions): Promise<Dataset> {
   throw new Error(`user-suite: unknown set '${name}'; choose from ${USER_SUITE_SETS.join(', ')}`);
 }
 
-function scores(truth: Int32Array, pred: Int32Array): { acc: number; nmi: number; ari: number } {
+/** ACC, NMI and ARI of predicted labels against the truth. */
+export function scores(truth: Int32Array, pred: Int32Array): { acc: number; nmi: number; ari: number } {
   return { acc: clusterAccuracy(truth, pred).accuracy, nmi: normalizedMutualInfoScore(truth, pred), ari: adjustedRandScore(truth, pred) };
 }
 
-async function kmeansBaseline(x: Matrix, truth: Int32Array, k: number, seed: number, threads?: number) {
+/** Our k-means (k-means++, 10 restarts) with the true k: the baseline a user would try (scores and seconds). */
+export async function kmeansBaseline(x: Matrix, truth: Int32Array, k: number, seed: number, threads?: number) {
   const t0 = performance.now();
   const labels = (await new KMeans({ nClusters: k, nInit: 10, seed, threads }).fit(x)).labels;
   return { ...scores(truth, labels), seconds: (performance.now() - t0) / 1000 };

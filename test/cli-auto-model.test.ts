@@ -31,7 +31,7 @@ function blobRows(n: number, d: number, k: number, seed: number): number[][] {
 function anisoRows(seed: number): number[][] {
   const rng = new Rng(seed);
   const rows: number[][] = [];
-  for (const size of [500, 250, 150, 100]) {
+  for (const size of [600, 300, 180, 120]) {
     const centre = Array.from({ length: 6 }, () => (rng.random() * 2 - 1) * 8);
     const dirv = Array.from({ length: 6 }, () => rng.normal());
     const norm = Math.hypot(...dirv);
@@ -64,9 +64,10 @@ function picks(n: number, seed: number): number[] {
 }
 
 const paths = [
-  { name: 'features-kmeans', rows: blobRows(150, 5, 3, 1), args: [] as string[], plan: /standardize → kmeans, k by silhouette/ },
+  { name: 'features-kmeans', rows: blobRows(150, 5, 3, 1), args: [] as string[], plan: /standardize → kmeans, k by gap/ },
   { name: 'features-gmm', rows: anisoRows(5), args: ['--k', '2..8'], plan: /standardize → gmm, k by bic in 2\.\.8/ },
-  { name: 'pca-umap-kmeans', rows: blobRows(520, 110, 4, 2), args: ['--k', '4'], plan: /standardize → pca\(50\) → umap\(10d\) → kmeans, k = 4/ },
+  // count-like rows (integers 0..255): auto keeps UMAP for those; real-valued tables stay on their features
+  { name: 'pca-umap-kmeans', rows: blobRows(520, 110, 4, 2).map((r) => r.map((v) => Math.min(255, Math.max(0, Math.round(v + 100))))), args: ['--k', '4'], plan: /scale255 → pca\(50\) → umap\(10d\) → kmeans, k = 4/ },
 ];
 
 for (const p of paths)
@@ -121,7 +122,7 @@ test('export --model: raw features in, the same labels out (k-means, GMM); a UMA
 
 test('umap + gmm (a plan the library can adjust): saved by the library, predict --model returns the fitted labels', async () => {
   const rows = blobRows(520, 40, 4, 3);
-  const f = await new AutoClustering({ seed: 0, threads: 1, nClusters: 4, maxStored: 200, adjustPlan: (plan) => ({ ...plan, clustering: { value: 'gmm', reason: 'test' } }) }).fit(rows);
+  const f = await new AutoClustering({ seed: 0, threads: 1, nClusters: 4, maxStored: 200, adjustPlan: (plan) => ({ ...plan, representation: { value: { kind: 'umap', nComponents: 10, nNeighbors: 15, minDist: 0 }, reason: 'test' }, clustering: { value: 'gmm', reason: 'test' } }) }).fit(rows);
   assert.match(f.summary, /standardize → umap\(10d\) → gmm, k = 4/);
   const folder = join(dir, 'umap-gmm-model');
   f.save(folder);

@@ -28,6 +28,8 @@ export interface DataProfile {
   readonly constantColumns: number;
   /** Rows that repeat an earlier row exactly. */
   readonly duplicateRows: number;
+  /** Non-constant columns that repeat an earlier column exactly (see `duplicateColumnIndices` in src/auto/inspect.ts; absent in plans saved before it was measured). */
+  readonly duplicateColumns?: number;
   /**
    * Ratio of the largest to the smallest standard deviation over the non-constant columns
    * (1 = every feature on the same scale; 1000 = a feature a thousand times wider).
@@ -41,7 +43,7 @@ export interface DataProfile {
  * Measures a data set for the `auto` plan (one pass, O(rows × features)).
  * @param x - the rows, as loaded (before any preprocessing `auto` may choose)
  * @param meta.imageShape - the image shape when the rows are images
- * @throws DataError for an empty matrix or non-finite values
+ * @throws DataError for an empty matrix, non-finite values or a table whose columns are all constant
  */
 export function inspectData(x: Matrix, meta: { imageShape?: readonly [number, number, number] } = {}): DataProfile {
   const { rows, cols, data } = x;
@@ -97,6 +99,7 @@ export function inspectData(x: Matrix, meta: { imageShape?: readonly [number, nu
     }
   }
   if (min < 0) colMinNonNeg = false;
+  if (constantColumns === cols) throw new DataError(`auto: every column of the data is constant (all ${rows} rows are the same), so there is nothing to cluster; check that the right file and columns were read`);
   const nonConstant = cols - constantColumns;
   return {
     rows,
@@ -109,6 +112,7 @@ export function inspectData(x: Matrix, meta: { imageShape?: readonly [number, nu
     sparsity: zeros / (rows * cols),
     constantColumns,
     duplicateRows: countDuplicates(x),
+    duplicateColumns: duplicateColumnIndices(x).length,
     scaleRatio: nonConstant > 0 && lo > 0 ? hi / lo : 1,
     skewedFraction: nonConstant > 0 && colMinNonNeg ? skewed / nonConstant : 0,
   };
@@ -139,5 +143,39 @@ function countDuplicates(x: Matrix): number {
 
 function rowsEqual(d: ArrayLike<number>, a: number, b: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return false;
+  return true;
+}
+
+/**
+ * The non-constant columns equal, row for row, to an earlier column (0-based, ascending). Constant
+ * columns are left out: they are duplicates of each other but carry no distance anyway.
+ */
+export function duplicateColumnIndices(x: Matrix): number[] {
+  const { rows, cols, data } = x;
+  const seen = new Map<number, number[]>();
+  const out: number[] = [];
+  for (let c = 0; c < cols; c++) {
+    let h = 2166136261;
+    let constant = true;
+    for (let r = 0; r < rows; r++) {
+      const v = data[r * cols + c]!;
+      if (v !== data[c]) constant = false;
+      h ^= Math.round(v * 1e6) | 0;
+      h = Math.imul(h, 16777619);
+    }
+    if (constant) continue;
+    const same = seen.get(h);
+    if (same?.some((e) => columnsEqual(data, rows, cols, e, c))) {
+      out.push(c);
+      continue;
+    }
+    if (same) same.push(c);
+    else seen.set(h, [c]);
+  }
+  return out;
+}
+
+function columnsEqual(d: ArrayLike<number>, rows: number, cols: number, a: number, b: number): boolean {
+  for (let r = 0; r < rows; r++) if (d[r * cols + a] !== d[r * cols + b]) return false;
   return true;
 }

@@ -10,9 +10,10 @@ import { ParamError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { AutoModel, umapTransform } from './model.ts';
 import { DEFAULT_MAX_STORED, gmmModelStep, hasModel, kmeansModelStep, storeUmap } from './model-steps.ts';
-import type { AutoPlan } from './plan.ts';
+import { duplicateColumnIndices } from './inspect.ts';
+import { type AutoPlan, weightsDuplicateColumns } from './plan.ts';
 import type { AutoPretraining } from './pretraining.ts';
-import { type ClusteringStep, type EmbeddingStep, type KEstimator, estimateKStep, umapStep } from './steps.ts';
+import { type ClusteringStep, type EmbeddingStep, type KEstimator, type KEstimatorResult, estimateKStep, umapStep } from './steps.ts';
 
 /** Options of {@link runAuto}. */
 export interface RunAutoOptions {
@@ -101,7 +102,8 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
     t = now;
   };
   const rep = plan.representation.value;
-  const pre = await FittedPreprocessing.fitAsync(x, [...plan.preprocessing.value, ...(rep.kind === 'umap' && rep.pca ? [`pca:${rep.pca}`] : [])], { seed, threads: options.threads });
+  let pre = await FittedPreprocessing.fitAsync(x, [...plan.preprocessing.value, ...(rep.kind === 'umap' && rep.pca ? [`pca:${rep.pca}`] : [])], { seed, threads: options.threads });
+  if (weightsDuplicateColumns(plan.profile, plan.preprocessing.value, rep)) pre = withoutDuplicateColumns(x, pre.fitted);
   lap('preprocess');
   let z = pre.x;
   if (rep.kind === 'umap') {
@@ -118,14 +120,17 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   else {
     const estimator = options.estimator ?? estimateKStep({ threads: options.threads });
     const show = (e: { k: number; scores: Record<number, number> }, c: string) => log(`auto: k = ${e.k} by ${c} (${Object.entries(e.scores).map(([kk, s]) => `${kk}:${s.toFixed(3)}`).join(' ')})`);
-    let est = await estimator.estimate(z, kv.estimate, seed, kv.criterion);
-    show(est, kv.criterion);
+    const by = async (criterion: string): Promise<KEstimatorResult> => {
+      const e = await estimator.estimate(z, kv.estimate, seed, criterion);
+      show(e, criterion);
+      return e;
+    };
+    let est = await by(kv.criterion);
     decision = { criterion: kv.criterion, ...(est.clear !== undefined ? { clear: est.clear } : {}), fallback: false, reason: est.clear === undefined ? `k = ${est.k} by ${kv.criterion}` : `k = ${est.k}: the ${kv.criterion} curve has a clear minimum there` };
     if (plan.fallback && est.clear === false) {
       const fb = plan.fallback.value;
       const was = est.k;
-      est = await estimator.estimate(z, kv.estimate, seed, fb.criterion);
-      show(est, fb.criterion);
+      est = await by(fb.criterion);
       cluster = stepOf(fb.clustering);
       decision = { criterion: fb.criterion, clear: false, fallback: true, reason: `the ${kv.criterion} curve has no clear minimum (its best, k = ${was}, is not followed by a steady rise over the next 3 k's): the clusters do not look Gaussian, so ${fb.clustering} with k = ${est.k} by ${fb.criterion}` };
     }
@@ -147,4 +152,19 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   const labels = model.assign(representation);
   lap('assign');
   return { labels, k, kScores, clustering: cluster.name, decision, preprocessing: pre.fitted, representation, model, timings };
+}
+
+/**
+ * The fitted chain with the last step's (standardize's) scale set to 0 on every column that
+ * repeats an earlier one: they become constant 0, as constant columns do, so the stored model
+ * (predict, embed, export) applies the same weights to new rows.
+ */
+function withoutDuplicateColumns(x: Matrix, fitted: FittedPreprocessing): { fitted: FittedPreprocessing; x: Matrix } {
+  const json = fitted.toJSON();
+  const last = json.steps[json.steps.length - 1];
+  if (!last || last.step !== 'standardize') return { fitted, x: fitted.transform(x) };
+  const scale = [...last.scale];
+  for (const c of duplicateColumnIndices(x)) scale[c] = 0;
+  const again = FittedPreprocessing.fromJSON({ ...json, steps: [...json.steps.slice(0, -1), { ...last, scale }] });
+  return { fitted: again, x: again.transform(x) };
 }
