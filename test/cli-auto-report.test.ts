@@ -45,7 +45,7 @@ test('auto without a network: report.html with the plan and its reasons, the k c
   assertPlanInReport(html, result);
   assert.equal(result.k, 3);
   assert.match(html, /<h2>Estimating k<\/h2>/);
-  assert.match(html, /k was estimated: <b>k = 3<\/b>, chosen by <b>silhouette<\/b>/);
+  assert.match(html, /k was estimated: <b>k = 3<\/b>, chosen by <b>gap<\/b>/);
   assert.ok(result.metrics.acc > 0.9, `ACC ${result.metrics.acc}`);
   assert.ok(html.includes(`<td data-metric="acc">${Number.isInteger(result.metrics.acc) ? result.metrics.acc : result.metrics.acc.toFixed(4)}</td>`), 'ACC against the labels');
   assert.match(html, /<h2>Confusion matrix<\/h2><p/);
