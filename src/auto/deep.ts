@@ -73,6 +73,14 @@ export function plateauWindow(net: NetworkPlan, n: number): number {
 export const AUTO_GMM_RESTARTS = 10;
 
 /**
+ * The criterion that decides k on the code when the plan's (silhouette) has its best k at the top
+ * of the range: a curve still rising there has no maximum inside the range, so its top is no
+ * estimate. On COIL-20's code silhouette rose to 27–30 (true 20) and the gap statistic gave 20
+ * (docs/results.md, "k on auto's deep-path code"); one set, so treat it as a guard, not a finding.
+ */
+export const AUTO_K_TOP_FALLBACK: KCriterion = 'gap';
+
+/**
  * The method config of a network plan: the n2d preset (MSE autoencoder, Adam, UMAP with
  * 20 neighbours and min_dist 0, full-covariance mixture with {@link AUTO_GMM_RESTARTS} restarts) with the plan's widths, batch, step
  * budget and augmentation.
@@ -113,7 +121,7 @@ export async function runAutoDeep(x: Matrix, plan: AutoPlan, options: RunAutoDee
   const est = new DeepClustering({
     method: 'n2d',
     nClusters: typeof kv === 'number' ? kv : 'auto',
-    ...(typeof kv === 'number' ? {} : { kRange: kv.estimate, kCriterion: kv.criterion as KCriterion }),
+    ...(typeof kv === 'number' ? {} : { kRange: kv.estimate, kCriterion: kv.criterion as KCriterion, ...(kv.criterion !== AUTO_K_TOP_FALLBACK ? { kTopFallback: AUTO_K_TOP_FALLBACK } : {}) }),
     seed,
     overrides,
     runtime: { threads: options.threads },
@@ -129,7 +137,7 @@ export async function runAutoDeep(x: Matrix, plan: AutoPlan, options: RunAutoDee
     k: fitted.nClusters,
     ...(kScores ? { kScores } : {}),
     clustering: 'umap+gmm',
-    decision: { criterion: ke?.criterion ?? null, fallback: false, reason: ke ? `k = ${ke.chosen} by ${ke.criterion} on the pretrained embedding (k in ${ke.ks[0]}..${ke.ks.at(-1)})` : 'k given', ...(pretraining ? { pretraining } : {}) },
+    decision: { criterion: ke?.criterion ?? null, fallback: false, reason: ke ? `k = ${ke.chosen} by ${ke.criterion} on the pretrained embedding (k in ${ke.ks[0]}..${ke.ks.at(-1)})${typeof kv !== 'number' && ke.criterion !== kv.criterion ? `: ${kv.criterion}'s best k was the top of the range (${ke.curves[kv.criterion as KCriterion]?.best}), no maximum inside it` : ''}` : 'k given', ...(pretraining ? { pretraining } : {}) },
     preprocessing: pre.fitted,
     method: est.method,
     pretrainEpochs: est.method.pretrain?.epochs ?? 0,

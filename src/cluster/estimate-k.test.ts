@@ -190,3 +190,17 @@ test('estimateK: dip and dip-split stay in the range on degenerate data (identic
       assert.equal(e.curves[c]!.values.length, e.ks.length);
     }
 });
+
+test('topFallback decides only when the deciding criterion peaks at the top of the range', async () => {
+  const x = blobs(3); // 5 separated blobs: silhouette's best is 5
+  const top = await estimateK(x, { range: [2, 5], select: 'silhouette', topFallback: 'gap', seed: 0 });
+  assert.equal(top.curves.silhouette!.best, 5, 'silhouette peaks at the top of [2, 5]');
+  assert.equal(top.selectedBy, 'gap');
+  assert.equal(top.k, top.curves.gap!.best);
+  const inside = await estimateK(x, { range: [2, 8], select: 'silhouette', topFallback: 'gap', seed: 0 });
+  assert.equal(inside.curves.silhouette!.best, 5);
+  assert.equal(inside.selectedBy, 'silhouette', 'a maximum inside the range decides');
+  assert.equal(inside.k, 5);
+  assert.ok(inside.curves.gap, 'the fallback curve is computed and reported either way');
+  await assert.rejects(estimateK(x, { topFallback: 'nope' as never }), (e: Error) => e instanceof ParamError && /unknown criterion "nope"/.test(e.message));
+});

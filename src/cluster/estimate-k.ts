@@ -61,6 +61,13 @@ export interface EstimateKOptions {
   readonly criteria?: readonly KCriterion[];
   /** The criterion whose choice is returned as `k` (added to `criteria` when missing). @defaultValue {@link DEFAULT_K_CRITERION} */
   readonly select?: KCriterion;
+  /**
+   * Decides instead of `select` when `select`'s best k is the top of the range: a curve still
+   * rising (or, for a minimised one, still falling) at the end has no optimum inside the range,
+   * so its top is no estimate (COIL-20's silhouette on auto's code: 27–30 of 20). Computed too.
+   * @defaultValue none: `select` always decides
+   */
+  readonly topFallback?: KCriterion;
   /** Rows used (a seeded random sample when the data have more). @defaultValue 5000 */
   readonly sampleSize?: number;
   /** k-means restarts per k. @defaultValue 3 */
@@ -170,7 +177,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   checkMatrix(where, x);
   const [lo, hi] = checkKRange(where, options.range, x.rows);
   const select = options.select ?? DEFAULT_K_CRITERION;
-  const criteria = [...new Set([...(options.criteria ?? []), select])];
+  const criteria = [...new Set([...(options.criteria ?? []), select, ...(options.topFallback ? [options.topFallback] : [])])];
   for (const c of criteria) if (!K_CRITERIA.includes(c)) throw new ParamError(`${where}: unknown criterion ${describeValue(c)}; choose from ${K_CRITERIA.join(', ')}`);
   const sampleSize = intOption(where, 'sampleSize', options.sampleSize, 5000, { min: MIN_ROWS_FOR_AUTO_K });
   const nInit = intOption(where, 'nInit', options.nInit, 3, { min: 1 });
@@ -272,7 +279,9 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
     const rule: KCurve['rule'] = c === 'gap' ? 'gap' : c === 'bic' || c === 'kmeans-bic' || c === 'davies-bouldin' ? 'min' : 'max';
     curves[c] = { values: v, rule, best: pick(ks, v, rule, gapErr, c === 'stability'), ...(c === 'gap' ? { errors: gapErr } : {}), ...(c === 'hdbscan' ? { runs: hdbscanRuns!, sampleSize: hdbscanN } : {}) };
   }
-  return { k: curves[select]!.best, selectedBy: select, ks, curves, sampleSize: n, seconds: (performance.now() - t0) / 1000 };
+  const fallback = options.topFallback;
+  const decides = fallback && fallback !== select && curves[select]!.best === ks.at(-1) && ks.length > 1 ? fallback : select;
+  return { k: curves[decides]!.best, selectedBy: decides, ks, curves, sampleSize: n, seconds: (performance.now() - t0) / 1000 };
 }
 
 function pick(ks: number[], v: (number | null)[], rule: KCurve['rule'], errors: number[], tiesToLarger: boolean): number {

@@ -25,6 +25,11 @@ export interface DeepClusteringOptions {
   readonly kCriterion?: KCriterion;
   /** With `nClusters: 'auto'`: the criteria whose curves are computed and reported. @defaultValue silhouette, calinski-harabasz, davies-bouldin */
   readonly kCriteria?: readonly KCriterion[];
+  /**
+   * With `nClusters: 'auto'`: the criterion that decides instead when `kCriterion`'s best k is the
+   * top of `kRange` (no optimum inside the range; see `estimateK`'s `topFallback`). @defaultValue none
+   */
+  readonly kTopFallback?: KCriterion;
   /** Seed of every random choice (weights, batches, k-means). @defaultValue 0 */
   readonly seed?: number;
   /** Changes to the method's settings, e.g. `{ pretrain: { epochs: 20 }, train: { maxIter: 5000 } }`. */
@@ -104,7 +109,7 @@ export interface CheckpointOptions {
   readonly onSaved?: (e: { path: string; phase: string; steps: number; reason: string }) => void;
 }
 
-const OPTION_KEYS: readonly (keyof DeepClusteringOptions)[] = ['method', 'nClusters', 'kRange', 'kCriterion', 'kCriteria', 'seed', 'overrides', 'runtime', 'stepsPerRun', 'pairwiseMemoryLimit', 'pretrainCache', 'dataset', 'budget'];
+const OPTION_KEYS: readonly (keyof DeepClusteringOptions)[] = ['method', 'nClusters', 'kRange', 'kCriterion', 'kCriteria', 'kTopFallback', 'seed', 'overrides', 'runtime', 'stepsPerRun', 'pairwiseMemoryLimit', 'pretrainCache', 'dataset', 'budget'];
 const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = ['imageShape', 'onProgress', 'pretrained', 'labels', 'checkpoint', 'resumeFrom', 'signal'];
 const CHECKPOINT_KEYS: readonly (keyof CheckpointOptions)[] = ['dir', 'every', 'extra', 'onSaved'];
 
@@ -141,13 +146,14 @@ export function checkOptions(o: DeepClusteringOptions): void {
   knownKeys('DeepClustering options', o, OPTION_KEYS, 'an option');
   const k = o.nClusters;
   if (k !== 'auto' && (!Number.isInteger(k) || k < 2)) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2, got ${JSON.stringify(k)}; or 'auto' to estimate k`);
-  if (k !== 'auto' && (o.kRange !== undefined || o.kCriterion !== undefined || o.kCriteria !== undefined))
-    throw new ParamError(`DeepClustering: options 'kRange', 'kCriterion' and 'kCriteria' apply only with nClusters: 'auto' (got nClusters ${JSON.stringify(k)})`);
+  if (k !== 'auto' && (o.kRange !== undefined || o.kCriterion !== undefined || o.kCriteria !== undefined || o.kTopFallback !== undefined))
+    throw new ParamError(`DeepClustering: options 'kRange', 'kCriterion', 'kCriteria' and 'kTopFallback' apply only with nClusters: 'auto' (got nClusters ${JSON.stringify(k)})`);
   if (o.kCriteria !== undefined && !(Array.isArray(o.kCriteria) && o.kCriteria.length > 0 && o.kCriteria.every((c) => K_CRITERIA.includes(c))))
     throw new ParamError(`DeepClustering: option 'kCriteria' must be a non-empty list of ${K_CRITERIA.join(', ')}, got ${JSON.stringify(o.kCriteria)}`);
   const r = o.kRange;
   if (r !== undefined && !(Array.isArray(r) && r.length === 2 && r.every((v) => Number.isInteger(v)) && r[0]! >= 2 && r[0]! <= r[1]!))
     throw new ParamError(`DeepClustering: option 'kRange' must be [lo, hi], integers with 2 <= lo <= hi, got ${JSON.stringify(r)}`);
+  if (o.kTopFallback !== undefined && !K_CRITERIA.includes(o.kTopFallback)) throw new ParamError(`DeepClustering: option 'kTopFallback' must be one of ${K_CRITERIA.join(', ')}, got ${JSON.stringify(o.kTopFallback)}`);
   if (o.kCriterion !== undefined && !K_CRITERIA.includes(o.kCriterion)) throw new ParamError(`DeepClustering: option 'kCriterion' must be one of ${K_CRITERIA.join(', ')}, got ${JSON.stringify(o.kCriterion)}`);
   const seed = o.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new ParamError(`DeepClustering: option 'seed' must be an integer >= 0, got ${JSON.stringify(seed)}; the largest seed is 2^52 = ${MAX_SEED}`);
