@@ -48,3 +48,15 @@ test('AutoClustering with a network: labels, predict on training subsets, save â
   assert.equal(again.summary, fitted.summary);
   assert.deepEqual(Array.from(await again.predict(subset.map((i) => x[i]!))), want, 'the loaded model predicts the same labels');
 });
+
+test('auto deep path: a silhouette that peaks at the top of the k range hands the choice to the gap statistic, and says so', async () => {
+  const x = rows();
+  // the network-sized plans' criterion (on this small table the plan would pick the gap itself)
+  const silhouettePlan = (plan: AutoPlan): AutoPlan => ({ ...tinyNetwork(plan), k: { value: { estimate: [2, 3], criterion: 'silhouette' }, reason: 'test: as on network-sized data' } });
+  const fitted = await new AutoClustering({ nClusters: [2, 3], seed: 0, threads: 1, adjustPlan: silhouettePlan }).fit(x);
+  const curves = fitted.deepModel!.kEstimate!.curves;
+  assert.equal(curves.silhouette!.best, 3, 'three prototypes: silhouette peaks at the top of [2, 3]');
+  assert.equal(fitted.deepModel!.kEstimate!.criterion, 'gap');
+  assert.equal(fitted.k, curves.gap!.best);
+  assert.match(fitted.decision.reason, /by gap on the pretrained embedding \(k in 2\.\.3\): silhouette's best k was the top of the range \(3\), no maximum inside it/);
+});
