@@ -4,7 +4,7 @@
  * baselines, bench/user-suite.ts). Per table: the plan, k estimated vs true, ACC/NMI/ARI, wall and
  * CPU seconds, the load average. The target (issue 21): auto's ACC ≥ the better baseline − 0.01.
  *
- * Tables: scikit-learn's iris (CSV from bench/export_heldout_sklearn.py, run when the file is
+ * Tables: scikit-learn's iris (CSV from bench/export_sklearn_datasets.py <dir> iris, run when the file is
  * missing; never committed) and seeded synthetic tables with ground truth made here
  * ({@link heldoutTable}): small tables, many features with few informative, heavy-tailed counts,
  * mixed scales with constant and duplicated columns, negative values, integer-coded answers,
@@ -241,8 +241,8 @@ async function loadTable(name: string, o: HeldoutOptions): Promise<Dataset> {
   const file = join(dir, 'iris.csv');
   if (!existsSync(file)) {
     o.log(`heldout: exporting scikit-learn's iris to ${dir}`);
-    const r = spawnSync(PYTHON, [join(import.meta.dirname, 'export_heldout_sklearn.py'), dir], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`bench/export_heldout_sklearn.py failed (is python3-sklearn installed?): ${r.stderr.trim().split('\n').pop()}`);
+    const r = spawnSync(PYTHON, [join(import.meta.dirname, 'export_sklearn_datasets.py'), dir, 'iris'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench/export_sklearn_datasets.py failed (is python3-sklearn installed?): ${r.stderr.trim().split('\n').pop()}`);
   }
   return loadDataset(file, { labelColumn: 'label', preprocess: ['none'] });
 }
