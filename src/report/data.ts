@@ -143,19 +143,31 @@ export async function collectReportData(input: ReportDataInput): Promise<ReportD
   const sample = sampleRows(x.rows, seed);
   const sampleX: Matrix = { data: gather(x, sample), rows: sample.length, cols: x.cols };
   const before = await fitted.transformPretrained(sampleX);
-  const after = gather(embedding, sample);
+  return assembleReportData(input, sample, before, embedding, fitted.labels, fitted.nClusters);
+}
+
+/** The fields every report's data shares: the sample, both maps, labels and thumbnails (one field order for both kinds of run). */
+function assembleReportData(
+  input: { readonly x: Matrix; readonly seed: number; readonly truth?: Int32Array; readonly classNames?: readonly string[]; readonly imageShape?: readonly [number, number, number]; readonly initLabels?: Int32Array },
+  sample: Int32Array,
+  before: Matrix | undefined,
+  after: Matrix,
+  labels: Int32Array,
+  k: number,
+): ReportData {
+  const { x, seed } = input;
   return {
     format: REPORT_DATA_FORMAT,
     n: x.rows,
     seed,
     sample: Array.from(sample),
     embeddingBefore: before ? { rows: before.rows, cols: before.cols, float32: encodeFloat32(Float32Array.from(before.data)) } : null,
-    embeddingAfter: { rows: sample.length, cols: embedding.cols, float32: encodeFloat32(after) },
+    embeddingAfter: { rows: sample.length, cols: after.cols, float32: encodeFloat32(gather(after, sample)) },
     initLabels: input.initLabels ? Array.from(input.initLabels) : null,
     truth: input.truth ? Array.from(input.truth) : null,
     classNames: input.classNames ? [...input.classNames] : null,
     imageShape: input.imageShape ? [input.imageShape[0], input.imageShape[1], input.imageShape[2]] : null,
-    images: input.imageShape ? collectThumbnails(x, input.imageShape, fitted.labels, fitted.nClusters, seed) : null,
+    images: input.imageShape ? collectThumbnails(x, input.imageShape, labels, k, seed) : null,
   };
 }
 
@@ -175,21 +187,7 @@ export interface AutoReportDataInput {
 
 /** The report's data of an auto run that trained no network: one embedding (what the clustering step saw), no "before" map. */
 export function collectAutoReportData(input: AutoReportDataInput): ReportData {
-  const { x, representation, seed } = input;
-  const sample = sampleRows(x.rows, seed);
-  return {
-    format: REPORT_DATA_FORMAT,
-    n: x.rows,
-    seed,
-    sample: Array.from(sample),
-    embeddingBefore: null,
-    embeddingAfter: { rows: sample.length, cols: representation.cols, float32: encodeFloat32(gather(representation, sample)) },
-    initLabels: null,
-    truth: input.truth ? Array.from(input.truth) : null,
-    classNames: input.classNames ? [...input.classNames] : null,
-    imageShape: input.imageShape ? [input.imageShape[0], input.imageShape[1], input.imageShape[2]] : null,
-    images: input.imageShape ? collectThumbnails(x, input.imageShape, input.labels, input.k, seed) : null,
-  };
+  return assembleReportData(input, sampleRows(input.x.rows, input.seed), undefined, input.representation, input.labels, input.k);
 }
 
 /** What a {@link historyMetricsTracker} has recorded, as JSON (kept in checkpoints so a resumed fit annotates its whole history). */
