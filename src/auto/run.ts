@@ -107,7 +107,7 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
   lap('preprocess');
   let z = pre.x;
   if (rep.kind === 'umap') {
-    const emb = options.embedding ?? umapStep({ nComponents: rep.nComponents, nNeighbors: rep.nNeighbors, minDist: rep.minDist });
+    const emb = options.embedding ?? umapStep({ nComponents: rep.nComponents, nNeighbors: rep.nNeighbors, minDist: rep.minDist, threads: options.threads });
     log(`auto: ${emb.name} of ${z.rows} × ${z.cols}`);
     z = await emb.embed(z, seed);
     lap('embed');

@@ -1,15 +1,14 @@
 /**
  * The small interfaces `auto` runs its clustering through, and their implementations: k-means and
  * a Gaussian mixture (src/cluster), k by src/cluster's estimateK (or the older silhouette-only
- * estimator), and a UMAP embedding (umap-js).
+ * estimator), and a UMAP embedding (src/cluster/umap.ts).
  */
-import { UMAP } from 'umap-js';
 import { type KCriterion, estimateK } from '../cluster/estimate-k.ts';
 import { GaussianMixture } from '../cluster/gmm.ts';
 import { KMeans } from '../cluster/kmeans.ts';
+import { Umap } from '../cluster/umap.ts';
 import { silhouetteScore } from '../metrics/index.ts';
 import type { Matrix } from '../matrix.ts';
-import { Rng } from '../random.ts';
 
 /** A clustering step: rows in, one label per row out. */
 export interface ClusteringStep {
@@ -162,24 +161,20 @@ export interface UmapStepOptions {
   readonly nNeighbors?: number;
   /** Minimum distance of the layout (0 packs clusters tightly, as N2D). @defaultValue 0 */
   readonly minDist?: number;
-  /** Optimisation epochs (umap-learn's choice for large data; umap-js would run 500 below 10,000 rows). @defaultValue 200 */
+  /** Optimisation epochs (umap-learn's choice for large data; it would run 500 up to 10,000 rows). @defaultValue 200 */
   readonly nEpochs?: number;
+  /** onnxruntime threads of the kNN search. */
+  readonly threads?: number;
 }
 
-/** UMAP (umap-js), seeded, as N2D uses it between the features and the clustering step. */
+/** UMAP, seeded, as N2D uses it between the features and the clustering step. */
 export function umapStep(options: UmapStepOptions = {}): EmbeddingStep {
   const nComponents = options.nComponents ?? 10;
   return {
     name: `umap(${nComponents}d, ${options.nNeighbors ?? 15} neighbours)`,
     async embed(x, seed) {
-      const rng = new Rng(seed);
-      const rows: number[][] = [];
-      for (let r = 0; r < x.rows; r++) rows.push(Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
-      const umap = new UMAP({ nComponents, nNeighbors: Math.min(options.nNeighbors ?? 15, x.rows - 1), minDist: options.minDist ?? 0, nEpochs: options.nEpochs ?? 200, random: () => rng.random() });
-      const out = umap.fit(rows);
-      const data = new Float32Array(x.rows * nComponents);
-      out.forEach((row, r) => data.set(row, r * nComponents));
-      return { data, rows: x.rows, cols: nComponents };
+      const u = await new Umap({ nComponents, nNeighbors: Math.min(options.nNeighbors ?? 15, x.rows - 1), minDist: options.minDist ?? 0, nEpochs: options.nEpochs ?? 200, seed, threads: options.threads }).fit(x);
+      return { data: Float32Array.from(u.embedding.data), rows: x.rows, cols: nComponents };
     },
   };
 }

@@ -20,8 +20,8 @@ test('Umap: the same seed gives the same embedding; transform is repeatable and 
   assert.equal(a.embedding.rows, 120);
   assert.equal(a.embedding.cols, 2);
   const y = twoBlobs(10, 2);
-  const t1 = a.transform(y);
-  const t2 = a.transform(y);
+  const t1 = await a.transform(y);
+  const t2 = await a.transform(y);
   assert.deepEqual(Array.from(t1.data), Array.from(t2.data));
   // each new row is nearer the mean of its own blob's training embedding
   const mean = (odd: number) => {
@@ -44,5 +44,5 @@ test('Umap: more neighbours than rows, bad minDist and wrong widths are one-line
   await assert.rejects(new Umap({ nNeighbors: 12 }).fit(x), (e: Error) => e instanceof ParamError && /nNeighbors.*rows − 1 = 11/.test(e.message));
   await assert.rejects(new Umap({ minDist: 2, spread: 1 }).fit(x), ParamError);
   const u = await new Umap({ nNeighbors: 5, nEpochs: 20 }).fit(x);
-  assert.throws(() => u.transform({ data: new Float64Array(4), rows: 1, cols: 4 }), /5/);
+  await assert.rejects(u.transform({ data: new Float64Array(4), rows: 1, cols: 4 }), /5/);
 });

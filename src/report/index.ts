@@ -291,14 +291,14 @@ export async function buildReportHtml(run: SavedRun): Promise<{ html: string; ch
     const predNames = Array.from({ length: k }, (_, i) => String(i));
     const mapOf = (m: NonNullable<ReportData['embeddingBefore']>) => map2d(decodeFloat32(m.float32), m.rows, m.cols, data.seed);
     const panels: Array<Promise<Chart>> = [];
-    const sampleNote = `UMAP (umap-js, seeded) of ${sample.length === data.n ? `all ${fmt(data.n)} points` : `a seeded sample of ${fmt(sample.length)} of the ${fmt(data.n)} points`}.`;
+    const sampleNote = `UMAP (seeded) of ${sample.length === data.n ? `all ${fmt(data.n)} points` : `a seeded sample of ${fmt(sample.length)} of the ${fmt(data.n)} points`}.`;
     if (hasCluster && data.embeddingBefore) {
-      const xyB = mapOf(data.embeddingBefore);
+      const xyB = await mapOf(data.embeddingBefore);
       const before = 'before clustering training (after pretraining)';
       panels.push(scatterChart(xyB, data.initLabels ? pick(data.initLabels) : pick(labels), predNames, 'map-before-cluster', `Embedding ${before}`, data.initLabels ? 'k-means cluster' : 'final cluster'));
       if (truth) panels.push(scatterChart(xyB, pick(truth), classNames, 'map-before-class', `Embedding ${before}`, 'true class'));
     }
-    const xyA = mapOf(data.embeddingAfter);
+    const xyA = await mapOf(data.embeddingAfter);
     const afterTitle = hasCluster ? 'Embedding after clustering training' : `Final embedding${hasPretrain ? ' (after pretraining)' : ''}`;
     panels.push(scatterChart(xyA, pick(labels), predNames, 'map-after-cluster', afterTitle, 'predicted cluster'));
     if (truth) panels.push(scatterChart(xyA, pick(truth), classNames, 'map-after-class', afterTitle, 'true class'));

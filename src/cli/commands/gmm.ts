@@ -81,9 +81,9 @@ export async function runGmmCommand(opts: GmmCliOptions): Promise<Record<string,
   if (pca.info) steps.pca = pca.info;
   if (umapDim !== undefined) {
     say(`UMAP ${features.rows} × ${features.cols} → ${umapDim} (nNeighbors ${umapNeighbors}, minDist ${umapMinDist})…`);
-    const u = await new Umap({ nComponents: umapDim, nNeighbors: umapNeighbors, minDist: umapMinDist, seed }).fit(features);
+    const u = await new Umap({ nComponents: umapDim, nNeighbors: umapNeighbors, minDist: umapMinDist, seed, threads }).fit(features);
     features = u.embedding;
-    steps.umap = { nComponents: umapDim, nNeighbors: umapNeighbors, minDist: umapMinDist, seconds: u.seconds };
+    steps.umap = { nComponents: umapDim, nNeighbors: umapNeighbors, minDist: umapMinDist, seconds: u.seconds, timings: u.timings };
     say(`UMAP: ${u.seconds.toFixed(1)} s`);
   }
   const { k, estimate: kEstimate } = await classicalK(c, data, features, setup);

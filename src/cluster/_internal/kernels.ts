@@ -128,6 +128,44 @@ export async function product(
   return res.y!.data as FloatArray;
 }
 
+// ---------------------------------------------------------------- nearest neighbours
+
+/** The `k` smallest partial distances of each query row in one tile of base rows. */
+export interface TileNeighbors {
+  /** `[rows, k]`: ‖b‖² − 2 q·b, ascending (add ‖q‖² for the squared distance). */
+  readonly partial: FloatArray;
+  /** `[rows, k]`: their base-row indices within the tile (ONNX TopK: ties keep the lower index first). */
+  readonly indices: BigInt64Array;
+}
+
+/**
+ * The `k` nearest base rows of each query row by ‖b‖² − 2 q·b: one GEMM and one TopK, so the
+ * `[rows, baseRows]` distance tile never leaves onnxruntime. `baseNorms` is `[baseRows]` = ‖b‖².
+ */
+export async function tileNearest(
+  q: FloatArray,
+  rows: number,
+  b: FloatArray,
+  baseRows: number,
+  baseNorms: FloatArray,
+  d: number,
+  k: number,
+  options: KernelRuntime = {},
+): Promise<TileNeighbors> {
+  const dtype = dtypeOf(q);
+  const f = await compiled('knnTile', dtype, options, (g) => {
+    const qt = g.input('q', ['m', 'd']);
+    const bt = g.input('b', ['n', 'd']);
+    const bn = g.input('bn', [1, 'n']);
+    const kk = g.input('k', [1], { dtype: 'int64' });
+    const partial = add(gemm(qt, bt, { transB: true, alpha: -2 }), bn);
+    const [values, indices] = g.node('TopK', [partial, kk], [{ shape: ['m', 'kk'], dtype }, { shape: ['m', 'kk'], dtype: 'int64' }], { attrs: { axis: 1, largest: 0, sorted: 1 } });
+    return { values: values!, indices: indices! };
+  });
+  const res = await f.run({ q: { data: q, dims: [rows, d] }, b: { data: b, dims: [baseRows, d] }, bn: { data: baseNorms, dims: [1, baseRows] }, k: { data: BigInt64Array.of(BigInt(k)), dims: [1] } });
+  return { partial: res.values!.data as FloatArray, indices: res.indices!.data as BigInt64Array };
+}
+
 // ---------------------------------------------------------------- silhouette
 
 /**

@@ -46,7 +46,7 @@ export interface UmapGmmFinalConfig extends GmmOptions {
   readonly minDist?: number;
   /** UMAP output dimensions. @defaultValue k, the number of clusters */
   readonly nComponents?: number;
-  /** UMAP optimisation epochs. @defaultValue umap-js's choice */
+  /** UMAP optimisation epochs. @defaultValue umap-learn's choice: 500 up to 10,000 rows, 200 above */
   readonly nEpochs?: number;
   /**
    * Most training rows kept (a seeded sample) for the out-of-sample transform of new rows; the
@@ -136,7 +136,7 @@ export const umapGmmFinal: FinalClusteringBlock<UmapGmmFinalConfig> = {
     const nComponents = c.nComponents ?? k;
     const nNeighbors = c.nNeighbors ?? 20;
     const t0 = performance.now();
-    const u = await new Umap({ nComponents, nNeighbors, minDist: c.minDist ?? 0, nEpochs: c.nEpochs, seed: SEEDS.finalUmap(seed) }).fit({ data: z, rows: n, cols: dim });
+    const u = await new Umap({ nComponents, nNeighbors, minDist: c.minDist ?? 0, nEpochs: c.nEpochs, seed: SEEDS.finalUmap(seed), threads }).fit({ data: z, rows: n, cols: dim });
     const t1 = performance.now();
     const gm = await fitMixture(c, u.embedding, k, SEEDS.finalGmm(seed), threads);
     const t2 = performance.now();
