@@ -74,7 +74,7 @@ export async function runN2dBench(o: N2dBenchOptions = {}): Promise<Record<strin
       aeKmeans: scores(fitted.labels),
       seconds: { autoencoder: tAe, umap: tUmap, gmm: tGmm, total: tAe + tUmap + tGmm },
       settings: { autoencoder: `d-500-500-2000-${k}, MSE, Adam 1e-3, batch 256, pixels / 255`, umap: { nComponents: k, nNeighbors: 20, minDist: 0 }, gmm: { covarianceType: 'full', nInit: 1, init: 'kmeans' } },
-      deviations: pretrainEpochs === 1000 ? ['umap-js instead of umap-learn'] : [`${pretrainEpochs} pretraining epochs instead of the authors' 1000`, 'umap-js instead of umap-learn'],
+      deviations: pretrainEpochs === 1000 ? ['our UMAP (random initial layout) instead of umap-learn'] : [`${pretrainEpochs} pretraining epochs instead of the authors' 1000`, 'our UMAP (random initial layout) instead of umap-learn'],
       ...provenance(),
     };
     log(`seed ${seed}: N2D ACC ${rec.n2d.acc.toFixed(4)} NMI ${rec.n2d.nmi.toFixed(4)} (AE+k-means ACC ${rec.aeKmeans.acc.toFixed(4)}); autoencoder ${tAe.toFixed(0)} s, UMAP ${tUmap.toFixed(0)} s, GMM ${tGmm.toFixed(1)} s`);

@@ -211,3 +211,45 @@ function membership(ds: Float64Array): Float64Array {
   }
   return w;
 }
+
+/** A row's values as a string key, with −0 read as 0 (equal keys ⇔ equal rows, for finite values). */
+function rowKey(v: Float32Array): string {
+  const copy = Float32Array.from(v, (t) => (t === 0 ? 0 : t));
+  return Buffer.from(copy.buffer).toString('latin1');
+}
+
+/**
+ * The stored UMAP's transform of float32 rows, equal to {@link storedUmapTransform} (which gives
+ * a row equal to a stored input the coordinates of the first such input) but without its
+ * nearest-neighbour search for rows equal to a stored input (found by a hash of their values):
+ * the training rows cost O(d) each instead of O(stored rows × d). Other data types go through
+ * storedUmapTransform itself.
+ */
+export function umapTransform(u: StoredUmap, x: Matrix): Matrix {
+  if (!(x.data instanceof Float32Array)) return storedUmapTransform(u, x);
+  const d = u.inputs.cols;
+  const c = u.coords.cols;
+  const first = new Map<string, number>();
+  for (let p = 0; p < u.inputs.rows; p++) {
+    const key = rowKey(u.inputs.data.subarray(p * d, (p + 1) * d) as Float32Array);
+    if (!first.has(key)) first.set(key, p);
+  }
+  const out = new Float64Array(x.rows * c);
+  const rest: number[] = [];
+  const row = new Float32Array(d);
+  for (let i = 0; i < x.rows; i++) {
+    for (let a = 0; a < d; a++) row[a] = x.data[i * d + a]!;
+    const p = first.get(rowKey(row));
+    if (p === undefined) rest.push(i);
+    else for (let t = 0; t < c; t++) out[i * c + t] = u.coords.data[p * c + t]!;
+  }
+  if (rest.length) {
+    const sub = new Float32Array(rest.length * d);
+    rest.forEach((r, j) => {
+      for (let a = 0; a < d; a++) sub[j * d + a] = x.data[r * d + a]!;
+    });
+    const y = storedUmapTransform(u, { data: sub, rows: rest.length, cols: d });
+    rest.forEach((r, j) => out.set(y.data.subarray(j * c, (j + 1) * c) as Float64Array, r * c));
+  }
+  return { data: out, rows: x.rows, cols: c };
+}

@@ -360,8 +360,8 @@ export const N2D: MethodConfig = {
   shortBudget: { pretrainEpochs: 40, maxIter: 0 },
   notes: [
     'The code width is k (the number of clusters), as the authors\' n_clusters; with nClusters \'auto\' it stays 10 (the preset\'s width) and UMAP gets the estimated k dimensions.',
-    'UMAP is umap-js (the same algorithm as umap-learn with another kNN search and epoch schedule; not bit-identical), seeded from our generator instead of random_state=0.',
-    'New rows (predict) go through an out-of-sample UMAP transform from stored state — the kNN weighted mean umap-learn\'s transform starts from, without its further optimisation epochs — against at most 10,000 stored training rows (a seeded sample when there are more; the other training rows get their labels through the same transform).',
+    'UMAP is our own implementation of umap-learn\'s algorithm (exact kNN; the fuzzy graph equals umap-learn\'s to 1e-5; umap-learn\'s epoch counts), with a random initial layout instead of the spectral one (on MNIST codes it clustered as well: docs/gmm.md) and our seeded generator instead of random_state=0.',
+    'New rows (predict) go through an out-of-sample UMAP transform from stored state — the kNN weighted mean umap-learn\'s transform starts from, without its further optimisation epochs — against at most 100,000 stored training rows (a seeded sample when there are more; the other training rows get their labels through the same transform, the stored ones from their own coordinates as in N2D).',
     'Glorot-uniform weights and Adam lr 1e-3 as Keras. The runner\'s initial k-means on the code still runs (one k-means++ run, initNInit 1) before the final clustering; it does not change the result.',
     'The short budget pretrains 40 epochs (the authors: 1000).',
   ],

@@ -8,7 +8,7 @@
  * coordinates), so `predict` on any subset of the training rows gives exactly their labels.
  */
 import { GaussianMixture, type CovarianceType, COVARIANCE_TYPES, Umap } from '../../cluster/index.ts';
-import { rowArgMax, storeGaussianMixture, storedMixtureProba, storedUmapTransform, type StoredGaussianMixture } from '../../cluster/stored-models.ts';
+import { rowArgMax, storeGaussianMixture, storedMixtureProba, umapTransform, type StoredGaussianMixture } from '../../cluster/stored-models.ts';
 import { add, mul, reduceSum, reshape, softmax, square, sub, matmul } from '../../engine/index.ts';
 import { ParamError } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
@@ -50,7 +50,9 @@ export interface UmapGmmFinalConfig extends GmmOptions {
   readonly nEpochs?: number;
   /**
    * Most training rows kept (a seeded sample) for the out-of-sample transform of new rows; the
-   * rows not kept get their labels through the same transform. @defaultValue 10000
+   * rows not kept get their labels through the same transform, the kept ones from their own
+   * fitted coordinates. Each new row is compared with every kept one (O(kept · d)).
+   * @defaultValue {@link UMAP_MAX_STORED}
    */
   readonly maxStored?: number;
 }
@@ -65,6 +67,13 @@ declare module './kinds.ts' {
 }
 
 const GMM_KEYS = ['covariance', 'nInit', 'regCovar', 'tol', 'maxIter'] as const;
+
+/**
+ * Training rows `umap-gmm` keeps by default: all of MNIST's 70,000, so every training row is
+ * labelled from its own UMAP coordinates, as N2D does (10,000 stored rows labelled six in seven
+ * MNIST rows through the out-of-sample transform instead). 100,000 rows of a 10-d code are 8 MB.
+ */
+export const UMAP_MAX_STORED = 100_000;
 
 function checkGmm(c: GmmOptions, where: string): void {
   if (c.covariance !== undefined && !COVARIANCE_TYPES.includes(c.covariance)) throw new ParamError(`${where}.covariance must be one of ${COVARIANCE_TYPES.join(', ')}, got ${JSON.stringify(c.covariance)}`);
@@ -141,7 +150,7 @@ export const umapGmmFinal: FinalClusteringBlock<UmapGmmFinalConfig> = {
     const gm = await fitMixture(c, u.embedding, k, SEEDS.finalGmm(seed), threads);
     const t2 = performance.now();
     // the rows kept for the transform: all, or a seeded sample in row order
-    const keep = sampleRows(n, c.maxStored ?? 10000, SEEDS.finalSample(seed));
+    const keep = sampleRows(n, c.maxStored ?? UMAP_MAX_STORED, SEEDS.finalSample(seed));
     const inputs = new Float32Array(keep.length * dim);
     const coords = new Float32Array(keep.length * nComponents);
     keep.forEach((r, i) => {
@@ -162,7 +171,7 @@ export const umapGmmFinal: FinalClusteringBlock<UmapGmmFinalConfig> = {
   assign(_c, z, param) {
     const inputs = param('umap.inputs');
     const coords = param('umap.coords');
-    const y = storedUmapTransform(
+    const y = umapTransform(
       { inputs: { data: inputs.data, rows: inputs.shape[0]!, cols: inputs.shape[1]! }, coords: { data: coords.data, rows: coords.shape[0]!, cols: coords.shape[1]! }, nNeighbors: param('umap.nNeighbors').data[0]! },
       z,
     );
