@@ -47,7 +47,7 @@ export const benchSuites: Record<string, BenchSuite> = {
     },
   },
   'time-to-acc': {
-    description: 'wall time until clustering ACC >= target, with the ACC-vs-time curve (options: mode=method|pretrain, data, data-dir, limit, seeds, target, method, pretrainEpochs, maxIter, epochs, batch, lr, schedule=constant|cosine|onecycle, evalEvery, augment, nInit, threads, record)',
+    description: 'wall time until clustering ACC >= target, with the ACC-vs-time curve (options: mode=method|pretrain, data, data-dir, limit, seeds, target, method, pretrainEpochs, maxIter, finalNInit (EM starts of a final mixture, e.g. n2d), epochs, batch, lr, schedule=constant|cosine|onecycle, evalEvery, augment, nInit, threads, record)',
     run: async ({ options, log }) => {
       const { runTimeToAcc } = await import('./time-to-acc.ts');
       return runTimeToAcc({
@@ -64,6 +64,7 @@ export const benchSuites: Record<string, BenchSuite> = {
         method: options.method,
         pretrainEpochs: num(options, 'pretrainEpochs'),
         maxIter: num(options, 'maxIter'),
+        finalNInit: num(options, 'finalNInit'),
         epochs: num(options, 'epochs'),
         batch: num(options, 'batch'),
         lr: num(options, 'lr'),
@@ -85,8 +86,8 @@ export const benchSuites: Record<string, BenchSuite> = {
     run: async ({ options, log }) => (await import('./gmm.ts')).runGmmBench({ data: options.data, dataDir: options['data-dir'], rounds: num(options, 'rounds'), threads: num(options, 'threads'), seed: num(options, 'seed'), k: num(options, 'k'), pca: num(options, 'pca'), cov: options.cov as never, nInit: num(options, 'nInit'), noSklearn: options.sklearn === 'false', log }),
   },
   umap: {
-    description: 'UMAP step (umap-js, seeded) on MNIST-70k PCA-10 → 10 dims, N2D settings, split kNN / layout (options: n, dim, nComponents, nNeighbors, minDist, nEpochs, seed, check, data, data-dir)',
-    run: async ({ options, log }) => (await import('./gmm-umap.ts')).runUmapBench({ data: options.data, dataDir: options['data-dir'], n: num(options, 'n'), dim: num(options, 'dim'), nComponents: num(options, 'nComponents'), nNeighbors: num(options, 'nNeighbors'), minDist: num(options, 'minDist'), nEpochs: num(options, 'nEpochs'), seed: num(options, 'seed'), check: options.check === 'true', log }),
+    description: 'our UMAP step (seeded) on MNIST-70k PCA-10 (or -o rows=FILE.f32 -o cols=D [-o labels=FILE.i32]) → 10 dims, N2D settings, split kNN / graph / layout, umap-learn on the same rows with -o umap-learn=true (options: n, dim, nComponents, nNeighbors, minDist, nEpochs, init, seed, threads, check, data, data-dir, record)',
+    run: async ({ options, log }) => (await import('./gmm-umap.ts')).runUmapBench({ data: options.data, dataDir: options['data-dir'], n: num(options, 'n'), dim: num(options, 'dim'), nComponents: num(options, 'nComponents'), nNeighbors: num(options, 'nNeighbors'), minDist: num(options, 'minDist'), nEpochs: num(options, 'nEpochs'), seed: num(options, 'seed'), init: options.init as 'random' | 'spectral' | undefined, threads: num(options, 'threads'), rows: options.rows, cols: num(options, 'cols'), labels: options.labels, umapLearn: options['umap-learn'] === 'true', record: options.record, check: options.check === 'true', log }),
   },
   'estimate-k': {
     description: 'every k criterion over k=2..30 on synthetic sets, digits, COIL-20, MNIST, Fashion-MNIST, on PCA and UMAP representations (options: sets, reps, sample, range=a..b, criteria, nInit, hdbscanSample, dipSignificance, dipTestRows, dipPairFraction, aeEpochs, seed, tag, data-dir)',

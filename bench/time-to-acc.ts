@@ -14,6 +14,7 @@
  *
  *   deepclust bench time-to-acc -o data=mnist -o data-dir=../shared/data -o method=idec-da -o seeds=0,1,2
  *   deepclust bench time-to-acc -o mode=pretrain -o schedule=onecycle -o lr=0.002 -o epochs=30 …
+ *   deepclust bench time-to-acc -o data=mnist -o method=n2d -o pretrainEpochs=20 -o finalNInit=10 -o seeds=0,1,2 -o threads=2
  */
 import os from 'node:os';
 import { KMeans } from '../src/cluster/index.ts';
@@ -22,7 +23,8 @@ import { loadDataset } from '../src/data/index.ts';
 import { Graph, adam, compileFunction, compileTrainingStep, reduceMean, square, sub } from '../src/engine/index.ts';
 import { ParamError } from '../src/errors.ts';
 import { matrix } from '../src/matrix.ts';
-import { DeepClustering, methodPreprocessing } from '../src/methods/deep-clustering.ts';
+import { DeepClustering, methodPreprocessing, resolveMethod } from '../src/methods/deep-clustering.ts';
+import type { FinalClusteringConfig } from '../src/methods/blocks/kinds.ts';
 import { clusterAccuracy } from '../src/metrics/index.ts';
 import { MlpAutoencoder } from '../src/nn/mlp-autoencoder.ts';
 import { Rng } from '../src/random.ts';
@@ -55,6 +57,8 @@ export interface TimeToAccOptions {
   method?: string;
   pretrainEpochs?: number;
   maxIter?: number;
+  /** EM starts of the method's final mixture (`umap-gmm` / `gmm`, e.g. n2d's 1). */
+  finalNInit?: number;
   // ---- pretrain mode
   /** @defaultValue 50 */
   epochs?: number;
@@ -122,7 +126,7 @@ export async function runTimeToAcc(o: TimeToAccOptions): Promise<Record<string, 
   const reached = seeds.filter((s) => s.secondsToTarget !== null);
   const config =
     mode === 'method'
-      ? { method: o.method ?? 'idec-da', pretrainEpochs: o.pretrainEpochs ?? null, maxIter: o.maxIter ?? null, lazyAdam: process.env.DEEPCLUST_LAZY_ADAM === '1' }
+      ? { method: o.method ?? 'idec-da', pretrainEpochs: o.pretrainEpochs ?? null, maxIter: o.maxIter ?? null, finalNInit: o.finalNInit ?? null, lazyAdam: process.env.DEEPCLUST_LAZY_ADAM === '1' }
       : { epochs: o.epochs ?? 50, batch: o.batch ?? 256, lr: o.lr ?? 1e-3, schedule, evalEvery: o.evalEvery ?? 5, augment: o.augment ?? false, nInit: o.nInit ?? 4, lazyAdam: process.env.DEEPCLUST_LAZY_ADAM === '1' };
   const result = {
     suite: 'time-to-acc',
@@ -153,6 +157,7 @@ async function methodCurve(o: TimeToAccOptions, seed: number, target: number, lo
   const overrides = {
     ...(o.pretrainEpochs !== undefined ? { pretrain: { epochs: o.pretrainEpochs } } : {}),
     ...(o.maxIter !== undefined ? { train: { maxIter: o.maxIter } } : {}),
+    ...(o.finalNInit !== undefined ? { finalClustering: finalWithNInit(method, o.finalNInit) } : {}),
   };
   const curve: CurvePoint[] = [];
   let excluded = 0;
@@ -248,4 +253,12 @@ async function pretrainCurve(o: TimeToAccOptions, seed: number, target: number, 
   await step.dispose();
   await enc.dispose();
   return { curve };
+}
+
+/** The method's final clustering with `nInit` EM starts (a mixture's; refused for other methods). */
+function finalWithNInit(method: string, nInit: number): FinalClusteringConfig {
+  const final = resolveMethod(method).finalClustering;
+  if (!final || (final.kind !== 'gmm' && final.kind !== 'umap-gmm')) throw new ParamError(`bench time-to-acc: finalNInit needs a method whose final clustering is a mixture (e.g. n2d); '${method}' has ${final ? `'${final.kind}'` : 'none'}`);
+  if (!Number.isInteger(nInit) || nInit < 1) throw new ParamError(`bench time-to-acc: finalNInit must be an integer >= 1, got ${nInit}`);
+  return { ...final, nInit };
 }

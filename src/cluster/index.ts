@@ -9,7 +9,7 @@ export { KMeans, type FittedKMeans, type KMeansDiagnostics, type KMeansInit, typ
 export { MiniBatchKMeans, type MiniBatchDiagnostics, type MiniBatchKMeansOptions } from './minibatch-kmeans.ts';
 export { PCA, type FittedPCA, type PCAOptions } from './pca.ts';
 export { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type FittedGaussianMixture, type GaussianMixtureOptions, type GmmDiagnostics, type GmmInit, type GmmRunInfo } from './gmm.ts';
-export { Umap, type FittedUmap, type UmapOptions } from './umap.ts';
+export { Umap, type FittedUmap, type UmapInit, type UmapOptions, type UmapTimings } from './umap.ts';
 export { rowArgMax, storeGaussianMixture, storedMixtureProba, storedUmapTransform, type StoredGaussianMixture, type StoredUmap } from './stored-models.ts';
 export { DEFAULT_K_CRITERION, HDBSCAN_MAX_ROWS, HDBSCAN_SIZE_FRACTIONS, K_CRITERIA, MIN_ROWS_FOR_AUTO_K, checkKRange, estimateK, type EstimateKOptions, type HdbscanRun, type KCriterion, type KCurve, type KEstimate } from './estimate-k.ts';
 export { DIP_NULL_GRID, DIP_NULL_MAX_N, DIP_NULL_SAMPLES, dip, dipOfSorted, dipPValue, dipTest, type DipTestResult } from './dip.ts';

@@ -52,7 +52,7 @@ export interface UmapGmmFinalConfig extends GmmOptions {
    * Most training rows kept (a seeded sample) for the out-of-sample transform of new rows; the
    * rows not kept get their labels through the same transform, the kept ones from their own
    * fitted coordinates. Each new row is compared with every kept one (O(kept · d)).
-   * @defaultValue {@link UMAP_MAX_STORED}
+   * @defaultValue 100000
    */
   readonly maxStored?: number;
 }
