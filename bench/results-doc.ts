@@ -455,6 +455,67 @@ function heldoutOf(root: string): string {
   return renderHeldout(read('heldout-seed0.json'), read('heldout-before-seed0.json'), draws);
 }
 
+/**
+ * The UMAP comparison: every `umap-*.json` record of `bench umap` with both sides (ours and
+ * umap-learn on the same rows, one invocation), as a table.
+ */
+export function renderUmap(dir: string): string {
+  const rows: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => /^umap-.*\.json$/.test(f)).sort()) {
+    const r = obj(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    const ours = obj(r?.ours);
+    if (!r || !ours) continue;
+    const t = obj(ours.timings) ?? {};
+    const theirs = obj(r.umapLearn);
+    const cfg = obj(r.config) ?? {};
+    const f1 = (v: unknown) => (num(v) === undefined ? '–' : num(v)!.toFixed(1));
+    const f3 = (v: unknown) => (num(v) === undefined ? '–' : num(v)!.toFixed(3));
+    const load = Array.isArray(r.loadavg) ? num(r.loadavg[0])?.toFixed(1) : undefined;
+    rows.push(
+      `| ${cell(str(cfg.input) ?? '?')} | ${num(cfg.n) ?? '?'} × ${num(cfg.d) ?? '?'} → ${num(cfg.nComponents) ?? '?'} | ${str(cfg.init) ?? '?'} | ${f1(ours.seconds)} (${f1(t.knn)} / ${f1(t.graph)} / ${f1(t.layout)}) | ${f1(ours.cpu_seconds)} | ${theirs ? f1(theirs.seconds) : '–'} | ${num(r.speedupVsUmapLearn)?.toFixed(2) ?? '–'} | ${f3(ours.acc)} / ${theirs ? f3(theirs.acc) : '–'} | ${str(r.commit) ?? '?'}, ${(str(r.date) ?? '?').slice(0, 10)}, load ${load ?? '?'} | \`${file}\` |`,
+    );
+  }
+  if (!rows.length) return '';
+  return [
+    '| rows | n × d → dims | our init | ours: s (kNN / graph+init / layout) | ours: CPU s | umap-learn s | umap-learn s ÷ ours | mixture ACC: ours / umap-learn | commit, date, load | record |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** The `time-to-acc` records of the method mode, one row per seed, with the mean. */
+export function renderTimeToAcc(dir: string): string {
+  const lines: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => /^time-to-acc-method-.*\.json$/.test(f)).sort()) {
+    const r = obj(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    const seeds = Array.isArray(r?.seeds) ? (r!.seeds as unknown[]).map(obj).filter((x): x is Json => Boolean(x)) : [];
+    if (!r || !seeds.length) continue;
+    const cfg = obj(r.config) ?? {};
+    const meta = obj(r.meta) ?? {};
+    const machine = obj(meta.machine) ?? {};
+    const curve = (s: Json) => (Array.isArray(s.curve) ? (s.curve as unknown[]).map(obj).filter((x): x is Json => Boolean(x)).map((c) => `${str(c.phase) ?? '?'} ${num(c.acc)?.toFixed(4) ?? '?'} @ ${num(c.seconds)?.toFixed(0) ?? '?'} s`).join(', ') : '');
+    lines.push(
+      `\`${file}\`: ${str(r.data) ?? '?'}${num(r.limit) ? ` (${num(r.limit)} rows)` : ''}, method ${str(cfg.method) ?? '?'}${num(cfg.pretrainEpochs) ? `, ${num(cfg.pretrainEpochs)} pretraining epochs` : ''}${num(cfg.finalNInit) ? `, ${num(cfg.finalNInit)} EM starts` : ''}, target ${num(r.target) ?? '?'}, threads ${num(r.threads) ?? '?'}; commit ${str(meta.commit) ?? '?'}, ${(str(meta.date) ?? '?').slice(0, 10)}, ${str(machine.cpu) ?? '?'} × ${num(machine.cores) ?? '?'}. **Mean seconds to target: ${num(r.meanSecondsToTarget)?.toFixed(1) ?? 'not reached on every seed'}** (${num(r.reachedSeeds) ?? '?'} of ${seeds.length} seeds).`,
+      '',
+      '| seed | seconds to target | final ACC | curve (phase ACC @ seconds) | load start–end |',
+      '| --- | ---: | ---: | --- | --- |',
+      ...seeds.map((s) => `| ${num(s.seed) ?? '?'} | ${num(s.secondsToTarget)?.toFixed(1) ?? 'not reached'} | ${num(s.finalAcc)?.toFixed(4) ?? '?'} | ${curve(s)} | ${Array.isArray(s.loadavg) ? (s.loadavg as unknown[]).map((v) => num(v)?.toFixed(1) ?? '?').join('–') : '?'} |`),
+      '',
+    );
+  }
+  return lines.join('\n').trimEnd();
+}
+
+/** `text` with the block between `<!-- results:NAME:start … -->` and `<!-- results:NAME:end -->` replaced by `table` (unchanged without the markers). */
+export function replaceBlock(text: string, name: string, table: string): string {
+  const start = text.indexOf(`<!-- results:${name}:start`);
+  if (start < 0) return text;
+  const open = text.indexOf('-->', start) + 3;
+  const end = text.indexOf(`<!-- results:${name}:end -->`, open);
+  if (end < 0) return text;
+  return `${text.slice(0, open)}\n${table}\n${text.slice(end)}`;
+}
+
 /** Reads every record of `dir` (sorted by file name); unknown shapes are skipped. */
 export function readRecords(dir: string): Array<RunRecord | EngineRecord> {
   const out: Array<RunRecord | EngineRecord> = [];
@@ -476,6 +537,8 @@ export function updateResultDocs(root: string, check = false, rows: readonly Cho
     ['docs/results.md', renderResults(records) + userSuiteOf(join(root, 'bench/results/user-suite-seed0.json')) + renderKLab(join(root, 'bench/results'))],
     ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records, rows))],
     ...(existsSync(join(root, 'docs/own-data.md')) ? [['docs/own-data.md', replaceHeldout(readFileSync(join(root, 'docs/own-data.md'), 'utf8'), heldoutOf(root))] as [string, string]] : []),
+    ...(existsSync(join(root, 'docs/gmm.md')) ? [['docs/gmm.md', replaceBlock(readFileSync(join(root, 'docs/gmm.md'), 'utf8'), 'umap', renderUmap(join(root, 'bench/results')))] as [string, string]] : []),
+    ...(existsSync(join(root, 'docs/engine-speed.md')) ? [['docs/engine-speed.md', replaceBlock(readFileSync(join(root, 'docs/engine-speed.md'), 'utf8'), 'time-to-acc', renderTimeToAcc(join(root, 'bench/results')))] as [string, string]] : []),
   ];
   const stale: string[] = [];
   for (const [path, text] of targets) {

@@ -46,3 +46,23 @@ test('Umap: more neighbours than rows, bad minDist and wrong widths are one-line
   const u = await new Umap({ nNeighbors: 5, nEpochs: 20 }).fit(x);
   await assert.rejects(u.transform({ data: new Float64Array(4), rows: 1, cols: 4 }), /5/);
 });
+
+test('Umap: both initialisations separate well-apart blobs; timings are reported; a bad init is a one-line error', async () => {
+  const x = twoBlobs(200, 5);
+  for (const init of ['random', 'spectral'] as const) {
+    const u = await new Umap({ nComponents: 2, nNeighbors: 10, nEpochs: 100, init, seed: 1 }).fit(x);
+    // the two blobs' embedded points do not mix: every point is nearer its own blob's mean
+    const mean = (odd: number) => [0, 1].map((t) => {
+      let s = 0;
+      for (let i = odd; i < 200; i += 2) s += u.embedding.data[i * 2 + t]! / 100;
+      return s;
+    });
+    const m = [mean(0), mean(1)];
+    for (let i = 0; i < 200; i++) {
+      const d = m.map((c) => Math.hypot(u.embedding.data[i * 2]! - c[0]!, u.embedding.data[i * 2 + 1]! - c[1]!));
+      assert.ok(d[i % 2]! < d[1 - (i % 2)]!, `${init}: row ${i}`);
+    }
+    assert.ok(u.timings.knn >= 0 && u.timings.layout > 0 && Math.abs(u.timings.knn + u.timings.graph + u.timings.layout - u.seconds) < 1e-6);
+  }
+  await assert.rejects(new Umap({ init: 'pca' as never }).fit(x), (e: Error) => e instanceof ParamError && /init/.test(e.message));
+});
