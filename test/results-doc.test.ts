@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizeRecord, readRecords, renderChooser, renderKLab, renderResults, renderUserSuite, updateResultDocs } from '../bench/results-doc.ts';
+import { normalizeRecord, readRecords, renderChooser, renderKLab, renderResults, renderTimeToAcc, renderUmap, renderUserSuite, replaceBlock, updateResultDocs } from '../bench/results-doc.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -101,4 +101,32 @@ test('renderKLab: the k each criterion picks per set and representation, the tru
   assert.match(md, /eigengap of the 10-NN graph \(code\) \| 9 \| – \|/);
   assert.match(md, /\| mnist-10k \| 0\.764 \| 0\.790 \/ 0\.800 \| 0\.900 \| 0\.910 \/ 0\.915 \| – \|/);
   assert.match(md, /commit abc1234/);
+});
+
+test('renderUmap, renderTimeToAcc and replaceBlock: both UMAP sides with their ratio; time to target per seed and the mean', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'results-doc-umap-'));
+  assert.equal(renderUmap(dir), '');
+  assert.equal(renderTimeToAcc(dir), '');
+  writeFileSync(join(dir, 'umap-old-format.json'), JSON.stringify({ suite: 'umap', seconds: 5 })); // umap-js era: skipped
+  writeFileSync(join(dir, 'umap-mnist-n70000-d10-to10.json'), JSON.stringify({
+    ours: { seconds: 60, cpu_seconds: 70, timings: { knn: 8, graph: 2, layout: 50 }, acc: 0.78 },
+    umapLearn: { seconds: 90, acc: 0.72 }, speedupVsUmapLearn: 1.5,
+    config: { input: 'PCA-10 of mnist', n: 70000, d: 10, nComponents: 10, init: 'random' }, commit: 'abc1234', date: '2026-12-07T17:00:00Z', loadavg: [1.2, 1, 1],
+  }));
+  const u = renderUmap(dir);
+  assert.match(u, /\| PCA-10 of mnist \| 70000 × 10 → 10 \| random \| 60\.0 \(8\.0 \/ 2\.0 \/ 50\.0\) \| 70\.0 \| 90\.0 \| 1\.50 \| 0\.780 \/ 0\.720 \| abc1234, 2026-12-07, load 1\.2 \|/);
+  assert.doesNotMatch(u, /old-format/);
+  writeFileSync(join(dir, 'time-to-acc-method-mnist-n2d.json'), JSON.stringify({
+    data: 'mnist', target: 0.97, threads: 2, config: { method: 'n2d', pretrainEpochs: 25, finalNInit: 10 }, meanSecondsToTarget: 500.5, reachedSeeds: 2,
+    seeds: [{ seed: 0, secondsToTarget: 480, finalAcc: 0.975, curve: [{ phase: 'init', acc: 0.7, seconds: 300 }, { phase: 'recluster', acc: 0.975, seconds: 480 }], loadavg: [1, 2] }, { seed: 1, secondsToTarget: null, finalAcc: 0.96, curve: [], loadavg: [1, 1] }],
+    meta: { commit: 'abc1234', date: '2026-12-07', machine: { cpu: 'AMD EPYC', cores: 2 } },
+  }));
+  const t = renderTimeToAcc(dir);
+  assert.match(t, /method n2d, 25 pretraining epochs, 10 EM starts, target 0\.97, threads 2; commit abc1234/);
+  assert.match(t, /\*\*Mean seconds to target: 500\.5\*\* \(2 of 2 seeds\)/);
+  assert.match(t, /\| 0 \| 480\.0 \| 0\.9750 \| init 0\.7000 @ 300 s, recluster 0\.9750 @ 480 s \| 1\.0–2\.0 \|/);
+  assert.match(t, /\| 1 \| not reached \| 0\.9600 \|/);
+  const doc = 'a\n<!-- results:umap:start (generated) -->\nold\n<!-- results:umap:end -->\nb\n';
+  assert.equal(replaceBlock(doc, 'umap', 'NEW'), 'a\n<!-- results:umap:start (generated) -->\nNEW\n<!-- results:umap:end -->\nb\n');
+  assert.equal(replaceBlock('no markers', 'umap', 'NEW'), 'no markers');
 });
