@@ -25,6 +25,8 @@ test('bad options are ParamErrors that name the fix', async () => {
   await assert.rejects(runTimeToAcc({ data: 'mnist-10k', seeds: [Number.NaN] }), ParamError);
   await assert.rejects(runTimeToAcc({ mode: 'pretrain', data: 'mnist-10k', seeds: [0], schedule: 'linear' as never }), /schedule must be/);
   await assert.rejects(runTimeToAcc({ mode: 'pretrain', data: 'mnist-10k', limit: 200, seeds: [0], epochs: 0 }), /epochs must be/);
+  await assert.rejects(runTimeToAcc({ data: 'mnist-10k', seeds: [0], method: 'idec', finalNInit: 10 }), (e: Error) => e instanceof ParamError && /finalNInit needs a method whose final clustering is a mixture \(e\.g\. n2d\); 'idec' has none/.test(e.message));
+  await assert.rejects(runTimeToAcc({ data: 'mnist-10k', seeds: [0], method: 'n2d', finalNInit: 0 }), /finalNInit must be an integer >= 1, got 0/);
   await assert.rejects(runEngineAb({ variants: ['standard'] }), /at least two variants/);
   await assert.rejects(runEngineAb({ variants: ['nope', 'standard'] }), /unknown variant 'nope'/);
 });
@@ -48,6 +50,23 @@ test('pretrain mode records an ACC-vs-time curve and the time to the target', as
     assert.equal(saved.suite, 'time-to-acc');
     assert.ok(saved.meta.commit && saved.meta.machine.loadavg.length === 3);
     assert.ok(lines.some((l) => /epoch 2\/2: ACC/.test(l)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('method mode with n2d: the curve ends with the final UMAP + mixture, with the asked EM starts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tta-n2d-'));
+  try {
+    const r = (await runTimeToAcc({ data: 'mnist-10k', limit: 300, seeds: [0], method: 'n2d', pretrainEpochs: 1, finalNInit: 2, target: 0.99, threads: 1, record: 'tta', resultsDir: dir })) as {
+      config: { finalNInit: number; method: string };
+      seeds: Array<{ curve: Array<{ phase: string; acc: number }> }>;
+    };
+    assert.equal(r.config.method, 'n2d');
+    assert.equal(r.config.finalNInit, 2);
+    const phases = r.seeds[0]!.curve.map((c) => c.phase);
+    assert.ok(phases.includes('recluster'), phases.join(','));
+    for (const c of r.seeds[0]!.curve) assert.ok(c.acc > 0.1 && c.acc <= 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
