@@ -7,6 +7,7 @@
 import { DataError, ParamError, describeValue } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
+import { gram } from './_internal/linalg.ts';
 import { choleskyLower, inverseLowerTransposed } from './_internal/cholesky.ts';
 import { mahalanobisDiag, mahalanobisFull, weightedSums } from './_internal/gmm-kernels.ts';
 import type { KernelRuntime } from './_internal/kernels.ts';
@@ -296,21 +297,6 @@ function precisionSize(type: CovarianceType, k: number, d: number): number {
 
 function shapeLabel(type: CovarianceType): string {
   return type === 'full' ? '[k, d, d]' : type === 'tied' ? '[d, d]' : type === 'diag' ? '[k, d]' : '[k]';
-}
-
-/** `xᵀx` in float64. */
-function gram(x: Float64Array, n: number, d: number): Float64Array {
-  const g = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    for (let a = 0; a < d; a++) {
-      const va = x[o + a]!;
-      if (va === 0) continue;
-      for (let b = a; b < d; b++) g[a * d + b]! += va * x[o + b]!;
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) g[a * d + b] = g[b * d + a]!;
-  return g;
 }
 
 /** Initial responsibilities from k-means or k-means++, then scikit-learn's `_initialize`. */

@@ -6,6 +6,7 @@
  */
 import type { Matrix } from '../matrix.ts';
 import type { CovarianceType, FittedGaussianMixture } from './gmm.ts';
+import { memberships, smoothKnnDist } from './umap/fuzzy-graph.ts';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -117,8 +118,6 @@ export interface StoredUmap {
   readonly nNeighbors: number;
 }
 
-const SMOOTH_K_TOLERANCE = 1e-5;
-const MIN_K_DIST_SCALE = 1e-3;
 
 /**
  * Out-of-sample UMAP coordinates `[rows, c]` (float64) of the rows of `x`, as umap-learn's
@@ -153,7 +152,7 @@ export function storedUmapTransform(u: StoredUmap, x: Matrix): Matrix {
       continue;
     }
     for (let q = 0; q < kn; q++) nd[q] = Math.sqrt(nd[q]!);
-    const w = membership(nd);
+    const w = membership(nd, idx);
     let sw = 0;
     for (let q = 0; q < kn; q++) sw += w[q]!;
     for (let q = 0; q < kn; q++) for (let t = 0; t < c; t++) out[i * c + t] += (w[q]! / sw) * coords.data[idx[q]! * c + t]!;
@@ -178,38 +177,10 @@ function nearest(dist: Float64Array, kn: number, idx: Int32Array, nd: Float64Arr
   }
 }
 
-/** umap-learn's smooth_knn_dist and membership strengths (local connectivity 1) for sorted distances. */
-function membership(ds: Float64Array): Float64Array {
-  const kn = ds.length;
-  const target = Math.log2(kn);
-  const rho = ds[0]!;
-  let lo = 0;
-  let hi = Infinity;
-  let mid = 1;
-  for (let it = 0; it < 64; it++) {
-    let psum = 0;
-    for (let q = 1; q < kn; q++) {
-      const t = ds[q]! - rho;
-      psum += t > 0 ? Math.exp(-t / mid) : 1;
-    }
-    if (Math.abs(psum - target) < SMOOTH_K_TOLERANCE) break;
-    if (psum > target) {
-      hi = mid;
-      mid = (lo + hi) / 2;
-    } else {
-      lo = mid;
-      mid = hi === Infinity ? mid * 2 : (lo + hi) / 2;
-    }
-  }
-  let mean = 0;
-  for (const v of ds) mean += v / kn;
-  const sigma = rho > 0 ? Math.max(mid, MIN_K_DIST_SCALE * mean) : mid;
-  const w = new Float64Array(kn);
-  for (let q = 0; q < kn; q++) {
-    const t = ds[q]! - rho;
-    w[q] = t <= 0 || sigma === 0 ? 1 : Math.exp(-t / sigma);
-  }
-  return w;
+/** umap-learn's smooth_knn_dist and membership strengths (local connectivity 1) for sorted distances `ds` (ds[0] > 0) of the neighbours `idx`. */
+function membership(ds: Float64Array, idx: Int32Array): Float64Array {
+  const nn = { indices: idx, distances: ds, k: ds.length };
+  return memberships(nn, smoothKnnDist(nn, 1), false);
 }
 
 /** A row's values as a string key, with −0 read as 0 (equal keys ⇔ equal rows, for finite values). */

@@ -41,6 +41,11 @@ function compiled(name: string, dtype: FloatDType, runtime: KernelRuntime, build
   return f;
 }
 
+/** ‖c‖² − 2 x·c for every row of `x` `[n, d]` and every row of `c` `[k, d]`, given `cNorms` `[1, k]`: `[n, k]` (add ‖x‖² for squared distances). */
+function partialDistances(x: Tensor, c: Tensor, cNorms: Tensor): Tensor {
+  return add(gemm(x, c, { transB: true, alpha: -2 }), cNorms);
+}
+
 /** The dtype of a float typed array. */
 export function dtypeOf(a: FloatArray): FloatDType {
   return a instanceof Float64Array ? 'float64' : 'float32';
@@ -73,10 +78,7 @@ export async function assignNearest(
 ): Promise<Assignment> {
   const dtype = dtypeOf(x);
   const f = await compiled('assign', dtype, options, (g) => {
-    const xt = g.input('x', ['n', 'd']);
-    const c = g.input('c', ['k', 'd']);
-    const cn = g.input('cn', [1, 'k']);
-    const partial = add(gemm(xt, c, { transB: true, alpha: -2 }), cn);
+    const partial = partialDistances(g.input('x', ['n', 'd']), g.input('c', ['k', 'd']), g.input('cn', [1, 'k']));
     return { labels: argMin(partial, 1), minPartial: reduceMin(partial, [1]) };
   });
   const xs = x.length === rows * d ? x : x.subarray(0, rows * d);
@@ -154,11 +156,8 @@ export async function tileNearest(
 ): Promise<TileNeighbors> {
   const dtype = dtypeOf(q);
   const f = await compiled('knnTile', dtype, options, (g) => {
-    const qt = g.input('q', ['m', 'd']);
-    const bt = g.input('b', ['n', 'd']);
-    const bn = g.input('bn', [1, 'n']);
+    const partial = partialDistances(g.input('q', ['m', 'd']), g.input('b', ['n', 'd']), g.input('bn', [1, 'n']));
     const kk = g.input('k', [1], { dtype: 'int64' });
-    const partial = add(gemm(qt, bt, { transB: true, alpha: -2 }), bn);
     const [values, indices] = g.node('TopK', [partial, kk], [{ shape: ['m', 'kk'], dtype }, { shape: ['m', 'kk'], dtype: 'int64' }], { attrs: { axis: 1, largest: 0, sorted: 1 } });
     return { values: values!, indices: indices! };
   });

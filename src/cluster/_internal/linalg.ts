@@ -172,3 +172,18 @@ function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): v
     e[l] = 0;
   }
 }
+
+/** `xᵀx` (`[d, d]`, symmetric) of the row-major `[n, d]` block `x`, in float64, read row by row. */
+export function gram(x: Float64Array, n: number, d: number): Float64Array {
+  const g = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let a = 0; a < d; a++) {
+      const va = x[o + a]!;
+      if (va === 0) continue;
+      for (let b = a; b < d; b++) g[a * d + b]! += va * x[o + b]!;
+    }
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) g[a * d + b] = g[b * d + a]!;
+  return g;
+}

@@ -66,8 +66,8 @@ export function smoothKnnDist(nn: NearestNeighbors, localConnectivity: 0 | 1): S
     let floor = MIN_K_DIST_SCALE * meanAll;
     if (rho[i]! > 0) {
       let m = 0;
-      for (let j = 0; j < k; j++) m += distances[off + j]!;
-      floor = (MIN_K_DIST_SCALE * m) / k;
+      for (let j = 0; j < k; j++) m += distances[off + j]! / k;
+      floor = MIN_K_DIST_SCALE * m;
     }
     sigma[i] = Math.max(mid, floor);
   }
@@ -135,28 +135,26 @@ export function fuzzyUnion(nn: NearestNeighbors, w: Float64Array): SparseGraph {
   const rowCols: number[] = [];
   const out = new Float64Array(n);
   const inn = new Float64Array(n);
+  // the first time column c shows up in the current row: give it a slot and zero its two weights
+  const touch = (c: number) => {
+    if (pos[c] !== -1) return;
+    pos[c] = rowCols.length;
+    rowCols.push(c);
+    out[c] = 0;
+    inn[c] = 0;
+  };
   for (let i = 0; i < n; i++) {
     rowCols.length = 0;
     for (let j = 0; j < k; j++) {
       const p = i * k + j;
       if (!(w[p]! > 0)) continue;
       const c = indices[p]!;
-      if (pos[c] === -1) {
-        pos[c] = rowCols.length;
-        rowCols.push(c);
-        out[c] = 0;
-        inn[c] = 0;
-      }
+      touch(c);
       out[c] = Math.max(out[c]!, w[p]!); // a duplicate index (cannot happen for exact kNN) keeps the larger
     }
     for (let p = inStart[i]!; p < inStart[i + 1]!; p++) {
       const c = inSrc[p]!;
-      if (pos[c] === -1) {
-        pos[c] = rowCols.length;
-        rowCols.push(c);
-        out[c] = 0;
-        inn[c] = 0;
-      }
+      touch(c);
       inn[c] = Math.max(inn[c]!, inW[p]!);
     }
     rowCols.sort((x, y) => x - y);

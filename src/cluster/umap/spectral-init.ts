@@ -11,7 +11,7 @@
  * components' indicator vectors then share the leading eigenvalue 1 and any basis of them serves.
  */
 import { Rng } from '../../random.ts';
-import { symmetricEigen } from '../_internal/linalg.ts';
+import { gram, symmetricEigen } from '../_internal/linalg.ts';
 import type { SparseGraph } from './fuzzy-graph.ts';
 
 /** Graphs up to this size use a dense eigendecomposition. */
@@ -72,15 +72,7 @@ function halfShifted(g: SparseGraph, invSqrtDeg: Float64Array, x: Float64Array, 
  */
 function orthonormalize(q: Float64Array, n: number, p: number, rng: Rng): void {
   for (let pass = 0; pass < 2; pass++) {
-    const g = new Float64Array(p * p);
-    for (let i = 0; i < n; i++) {
-      const o = i * p;
-      for (let a = 0; a < p; a++) {
-        const v = q[o + a]!;
-        if (v === 0) continue;
-        for (let b = a; b < p; b++) g[a * p + b] += v * q[o + b]!;
-      }
-    }
+    const g = gram(q, n, p);
     // G = Rᵀ R (R upper triangular, stored in the upper triangle of g)
     let lost = -1;
     for (let a = 0; a < p && lost < 0; a++) {
