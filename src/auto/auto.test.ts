@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { DataError, ParamError } from '../errors.ts';
 import { Rng } from '../random.ts';
 import { type DataProfile, inspectData } from './inspect.ts';
-import { MIN_FEATURES_FOR_UMAP, MIN_ROWS_FOR_UMAP, ROWS_PER_GMM_PARAMETER, gmmComponentParameters, planAuto, planReasons, planSummary, scaledNetwork } from './plan.ts';
+import { LARGE_DATA_EPOCHS, LARGE_DATA_ROWS, MIN_FEATURES_FOR_UMAP, MIN_ROWS_FOR_UMAP, ROWS_PER_GMM_PARAMETER, gmmComponentParameters, planAuto, planReasons, planSummary, scaledNetwork } from './plan.ts';
 import { runAuto } from './run.ts';
 import { type KEstimator, type KEstimatorResult, clearMinimum } from './steps.ts';
 import { clusterAccuracy } from '../metrics/index.ts';
@@ -81,9 +81,11 @@ test('planAuto: a network for many rows of many features (image-like 2,000 × 78
   assert.match(digits.network.reason, /needs >= 1000 rows of >= 256 features/);
   assert.equal(planAuto(profile({ rows: 2000, features: 784 }), { deep: false }).network.value, null, 'deep: false forces none');
   // the step budget is capped by work: a wider input gets fewer steps, a larger batch never more work
-  const wideNet = scaledNetwork(4096, 20000, 10, false);
-  const narrowNet = scaledNetwork(784, 20000, 10, false);
-  assert.ok(wideNet.pretrainSteps < narrowNet.pretrainSteps, `${wideNet.pretrainSteps} < ${narrowNet.pretrainSteps}`);
+  for (const n of [10000, 500000]) {
+    const wideNet = scaledNetwork(4096, n, 10, false);
+    const narrowNet = scaledNetwork(784, n, 10, false);
+    assert.ok(wideNet.pretrainSteps < narrowNet.pretrainSteps, `${n} rows: ${wideNet.pretrainSteps} < ${narrowNet.pretrainSteps}`);
+  }
 });
 
 test('planAuto: k given or estimated in a range scaled to n; clustering step by availability; reasons everywhere', () => {
@@ -114,8 +116,13 @@ test('scaledNetwork: widths, embedding, batch and step budget follow d and n', (
   const small = scaledNetwork(13, 178, 3, false);
   assert.deepEqual([small.hidden, small.embeddingDim, small.batchSize], [[26, 26], 3, 32]);
   const big = scaledNetwork(784, 70000, 10, true);
-  assert.deepEqual([big.hidden, big.embeddingDim, big.batchSize, big.augment], [[500, 500, 2000], 10, 256, true]);
-  assert.ok(big.pretrainSteps <= 20000 && small.pretrainSteps >= 2000);
+  // 70,000 rows are large: 20 epochs (5,469 steps of 256) within three times the work cap, no augmentation
+  assert.deepEqual([big.hidden, big.embeddingDim, big.batchSize, big.augment, big.pretrainSteps], [[500, 500, 2000], 10, 256, false, Math.ceil((LARGE_DATA_EPOCHS * 70000) / 256)]);
+  assert.ok(small.pretrainSteps >= 2000);
+  const below = scaledNetwork(784, LARGE_DATA_ROWS - 1, 10, true);
+  assert.ok(below.augment && below.pretrainSteps === 2000, 'below the threshold: augmented images, the usual cap');
+  const huge = scaledNetwork(784, 1_000_000, 10, true);
+  assert.equal(huge.pretrainSteps, 3 * 2000, 'a million rows: three times the work cap, not 20 epochs');
 });
 
 test('runAuto: three separated blobs of unequal size → the right k and labels; the fitted preprocessing is returned', async () => {
