@@ -124,17 +124,22 @@ export function collectThumbnails(x: Matrix, imageShape: readonly [number, numbe
   return { channels, height: h, width: w, clusters, pixels: Buffer.from(pixels).toString('base64') };
 }
 
-/** What {@link collectReportData} needs from a finished fit. */
-export interface ReportDataInput {
+/** The rows, their classes and the seed: what every report's data starts from. */
+export interface ReportRowsInput {
+  /** The rows as loaded (thumbnails are drawn from them). */
   readonly x: Matrix;
-  readonly fitted: FittedDeepClustering;
-  /** Final embedding of every row (the fit computes it for the metrics anyway). */
-  readonly embedding: Matrix;
   readonly truth?: Int32Array;
   readonly classNames?: readonly string[];
   readonly imageShape?: readonly [number, number, number];
-  readonly initLabels?: Int32Array;
   readonly seed: number;
+}
+
+/** What {@link collectReportData} needs from a finished fit. */
+export interface ReportDataInput extends ReportRowsInput {
+  readonly fitted: FittedDeepClustering;
+  /** Final embedding of every row (the fit computes it for the metrics anyway). */
+  readonly embedding: Matrix;
+  readonly initLabels?: Int32Array;
 }
 
 /** Collects the report's data after a fit; embeds the sample with the pretrained network when there was pretraining. */
@@ -148,7 +153,7 @@ export async function collectReportData(input: ReportDataInput): Promise<ReportD
 
 /** The fields every report's data shares: the sample, both maps, labels and thumbnails (one field order for both kinds of run). */
 function assembleReportData(
-  input: { readonly x: Matrix; readonly seed: number; readonly truth?: Int32Array; readonly classNames?: readonly string[]; readonly imageShape?: readonly [number, number, number]; readonly initLabels?: Int32Array },
+  input: ReportRowsInput & { readonly initLabels?: Int32Array },
   sample: Int32Array,
   before: Matrix | undefined,
   after: Matrix,
@@ -172,17 +177,11 @@ function assembleReportData(
 }
 
 /** What {@link collectAutoReportData} needs from an auto run without a network. */
-export interface AutoReportDataInput {
-  /** The rows as loaded (thumbnails are drawn from them). */
-  readonly x: Matrix;
+export interface AutoReportDataInput extends ReportRowsInput {
   /** The rows as the clustering step saw them (the UMAP embedding or the preprocessed features). */
   readonly representation: Matrix;
   readonly labels: Int32Array;
   readonly k: number;
-  readonly truth?: Int32Array;
-  readonly classNames?: readonly string[];
-  readonly imageShape?: readonly [number, number, number];
-  readonly seed: number;
 }
 
 /** The report's data of an auto run that trained no network: one embedding (what the clustering step saw), no "before" map. */
