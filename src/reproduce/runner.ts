@@ -3,6 +3,7 @@
  * run (metrics, wall time, schedule) as it finishes and summarises the rows over seeds next to the
  * paper's values. Missing data sets are skipped with how to get them.
  */
+import { arch, cpus, loadavg } from 'node:os';
 import { fieldAt, validateField } from '../methods/schema.ts';
 import { METHOD_SCHEMA } from '../methods/schema-method.ts';
 import { loadDataset } from '../data/load.ts';
@@ -20,6 +21,10 @@ import { type TimeSplitRow, timeSplitRows } from './n2d-time-split.ts';
 export interface ReproduceOptions {
   /** Number of seeds (0..N-1). @defaultValue 3 with the full budget, 1 with the short one */
   readonly seeds?: number;
+  /** Exactly these seeds instead of 0..N-1 (to split a long reproduction over processes; {@link mergeRuns} joins them). */
+  readonly seedList?: readonly number[];
+  /** Only these data sets of the experiment (its group names, e.g. `coil-20`, `mnist:test`). @defaultValue all */
+  readonly datasets?: readonly string[];
   /** `full`: the paper-faithful schedule; `short`: the experiment's reduced one. @defaultValue the experiment's default */
   readonly budget?: 'full' | 'short';
   /** Folder with the data sets (searched before `$DEEPCLUST_DATA_DIR` and the cache). */
@@ -62,6 +67,15 @@ export interface RunRecord extends RowOutcome {
   readonly sharedPretrainSeconds?: number;
   readonly threads: number | null;
   readonly date: string;
+  /** The schedule this run followed (missing in records written before it was added). */
+  readonly schedule?: ScheduleUsed;
+  /** The machine (`2-core x64, AMD EPYC`) and its 1- and 5-minute load averages when the run ended. */
+  readonly host?: { readonly machine: string; readonly loadavg: readonly number[] };
+}
+
+function host(): { machine: string; loadavg: number[] } {
+  const c = cpus();
+  return { machine: `${c.length}-core ${arch()}, ${c[0]?.model.trim() ?? 'unknown CPU'}`, loadavg: loadavg().slice(0, 2).map((v) => Math.round(v * 100) / 100) };
 }
 
 /** Statistics of one metric of a row over seeds (finite values only; `n` of them). */
@@ -240,7 +254,8 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
   if (budget !== 'full' && budget !== 'short') throw new ParamError(`reproduce: option '--budget' must be full or short, got ${JSON.stringify(budget)}`);
   const schedule = scheduleFor(e, budget, o);
   const knobs = o.limit !== undefined || o.pretrainEpochs !== undefined || o.maxIter !== undefined;
-  const seeds = Array.from({ length: o.seeds ?? (budget === 'short' ? 1 : 3) }, (_, i) => i);
+  const seeds = seedsOf(o, budget);
+  const groups = selectedGroups(e, o.datasets);
   const log = o.log ?? (() => {});
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -250,6 +265,7 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
   const skipped: ReproduceResult['skipped'] = [];
 
   for (const [gi, g] of e.groups.entries()) {
+    if (!groups.has(gi)) continue;
     const missing = missingDataMessage(g.dataset, g.protocol, { dataDir: o.dataDir, cacheDir: o.cacheDir });
     if (missing) {
       if (!skipped.some((s) => s.dataset === g.dataset)) {
@@ -309,6 +325,8 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
           ...(sharedFrom ? { sharedPretrainSeconds: sharedFrom.seconds } : {}),
           threads: o.threads ?? null,
           date: new Date().toISOString(),
+          schedule,
+          host: host(),
         };
         records.push(record);
         if (!outcome.error) log(`${prefix} ${fmtMetrics(outcome.metrics)} (${wallSeconds.toFixed(1)} s)`);
@@ -317,28 +335,105 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
     }
   }
 
+  return assembleResult(e, { budget, schedule, knobs, seeds, records, skipped, startedAt, wallSeconds: (performance.now() - t0) / 1000 });
+}
+
+/** The seeds a reproduction runs: `seedList`, else 0..seeds-1. */
+function seedsOf(o: Pick<ReproduceOptions, 'seeds' | 'seedList'>, budget: 'full' | 'short'): number[] {
+  if (o.seedList !== undefined) {
+    if (o.seeds !== undefined) throw new ParamError('reproduce: give either a number of seeds or a list of seeds, not both');
+    if (o.seedList.length === 0 || o.seedList.some((s) => !Number.isSafeInteger(s) || s < 0))
+      throw new ParamError(`reproduce: seeds must be integers >= 0, got ${JSON.stringify(o.seedList)}`);
+    if (new Set(o.seedList).size !== o.seedList.length) throw new ParamError(`reproduce: a seed is listed twice in ${JSON.stringify(o.seedList)}`);
+    return [...o.seedList];
+  }
+  return Array.from({ length: o.seeds ?? (budget === 'short' ? 1 : 3) }, (_, i) => i);
+}
+
+/** Indices of the groups to run; an unknown data set name is a ParamError naming the experiment's. */
+function selectedGroups(e: Experiment, datasets: readonly string[] | undefined): Set<number> {
+  const all = e.groups.map((g) => g.dataset);
+  if (datasets === undefined) return new Set(all.keys());
+  if (datasets.length === 0) throw new ParamError(`reproduce: the data set list is empty; name some of ${[...new Set(all)].join(', ')}`);
+  for (const d of datasets) if (!all.includes(d)) throw new ParamError(`reproduce: ${e.name} has no data set '${d}'; choose among ${[...new Set(all)].join(', ')}`);
+  return new Set([...all.keys()].filter((i) => datasets.includes(all[i]!)));
+}
+
+/** What {@link assembleResult} needs besides the experiment. */
+interface RunSummaryParts {
+  readonly budget: 'full' | 'short';
+  readonly schedule: ScheduleUsed;
+  readonly knobs: boolean;
+  readonly seeds: number[];
+  readonly records: RunRecord[];
+  readonly skipped: ReproduceResult['skipped'];
+  readonly startedAt: string;
+  readonly wallSeconds: number;
+}
+
+function assembleResult(e: Experiment, p: RunSummaryParts): ReproduceResult {
   const deviations = [...e.deviations];
-  if (budget === 'short') deviations.unshift('Short budget: a reduced schedule for smoke checks; these numbers are not comparable to the paper.');
-  if (knobs) deviations.unshift('--limit, --pretrain-epochs or --max-iter changed the schedule or the data size: these numbers are not comparable to the paper.');
+  if (p.budget === 'short') deviations.unshift('Short budget: a reduced schedule for smoke checks; these numbers are not comparable to the paper.');
+  if (p.knobs) deviations.unshift('--limit, --pretrain-epochs or --max-iter changed the schedule or the data size: these numbers are not comparable to the paper.');
+  const records = p.records;
   return {
     experiment: e.name,
     title: e.title,
     reference: e.reference,
-    budget,
-    comparableToPaper: budget === 'full' && !knobs,
-    schedule,
-    seeds,
+    budget: p.budget,
+    comparableToPaper: p.budget === 'full' && !p.knobs,
+    schedule: p.schedule,
+    seeds: p.seeds,
     protocol: e.protocol,
     deviations,
     methodNotes: [...new Set(records.flatMap((r) => r.notes ?? []))],
     metrics: e.metrics,
-    skipped,
+    skipped: p.skipped,
     rows: summarizeRecords(e, records),
     headlines: e.headlines ?? [],
     sources: e.sources,
     records,
     ...(e.timeSplit ? { timeSplit: timeSplitRows(records, e.timeSplit) } : {}),
-    wallSeconds: (performance.now() - t0) / 1000,
-    startedAt,
+    wallSeconds: p.wallSeconds,
+    startedAt: p.startedAt,
   };
+}
+
+/**
+ * Joins the run records of one experiment written by separate processes (`--out …runs.jsonl` of
+ * runs split by `seedList` or `datasets`) into one result, without training. All records must
+ * come from the same experiment, budget and schedule; a (data set, row, seed) may appear once.
+ * @throws ParamError when the records disagree or repeat a run
+ */
+export function mergeRuns(name: string | Experiment, records: readonly RunRecord[]): ReproduceResult {
+  const e = typeof name === 'string' ? findExperiment(name) : name;
+  if (records.length === 0) throw new ParamError('reproduce: no run records to merge; pass the .runs.jsonl files that --out wrote');
+  const other = records.find((r) => r.experiment !== e.name);
+  if (other) throw new ParamError(`reproduce: a record to merge is from '${other.experiment}', not '${e.name}'; merge one experiment's records at a time`);
+  const budgets = new Set(records.map((r) => r.budget));
+  if (budgets.size > 1) throw new ParamError('reproduce: the records to merge mix the full and the short budget; merge runs of one budget');
+  const schedules = new Set(records.map((r) => r.schedule?.description ?? ''));
+  if (schedules.has('')) throw new ParamError('reproduce: a record to merge has no schedule (written before merging was possible); rerun it');
+  if (schedules.size > 1) throw new ParamError(`reproduce: the records to merge ran different schedules (${[...schedules].join(' | ')}); merge runs of one schedule`);
+  const seen = new Set<string>();
+  for (const r of records) {
+    const key = `${r.groupIndex}|${r.row}|${r.seed}`;
+    if (seen.has(key)) throw new ParamError(`reproduce: ${r.dataset} seed ${r.seed} ${r.row} appears twice in the records to merge; keep one of them`);
+    seen.add(key);
+  }
+  const budget = records[0]!.budget;
+  const schedule = records[0]!.schedule!;
+  const base = scheduleFor(e, budget);
+  const knobs = schedule.description !== base.description;
+  const dates = records.map((r) => r.date).sort();
+  return assembleResult(e, {
+    budget,
+    schedule,
+    knobs,
+    seeds: [...new Set(records.map((r) => r.seed))].sort((a, b) => a - b),
+    records: [...records].sort((a, b) => a.groupIndex - b.groupIndex || a.seed - b.seed),
+    skipped: [],
+    startedAt: dates[0]!,
+    wallSeconds: records.reduce((s, r) => s + r.wallSeconds + r.loadSeconds, 0),
+  });
 }

@@ -5,10 +5,10 @@
  */
 import { methodFlag } from '../method-flags.ts';
 import { type Command, Option } from 'commander';
-import { appendFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { atomicWriteFile, describeFsError } from '../../data/atomic.ts';
 import { DataError, ParamError } from '../../errors.ts';
-import { EXPERIMENTS, experiment, formatMarkdown, runExperiment } from '../../reproduce/index.ts';
+import { EXPERIMENTS, type ReproduceResult, type RunRecord, experiment, formatMarkdown, mergeRuns, runExperiment } from '../../reproduce/index.ts';
 import { printJson } from '../output.ts';
 
 /** Options of `deepclust reproduce` as commander parses them. */
@@ -23,6 +23,40 @@ interface ReproduceCliOptions {
   pretrainEpochs?: string;
   maxIter?: string;
   threads?: string;
+  seedList?: string;
+  datasets?: string;
+  merge?: string[];
+}
+
+/** `--seed-list 2` or `--seed-list 0,2`: exactly those seeds. */
+function seedList(v: string | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.some((s) => !/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)))) throw new ParamError(`reproduce: option '--seed-list' must be a seed or a comma-separated list of seeds (integers >= 0, e.g. 0,2), got ${JSON.stringify(v)}`);
+  if (new Set(parts.map(Number)).size !== parts.length) throw new ParamError(`reproduce: option '--seed-list' lists a seed twice (${v}); list each once`);
+  return parts.map(Number);
+}
+
+/** Reads the run records of `--merge` files (one JSON object per line). */
+function readRecords(files: readonly string[]): RunRecord[] {
+  const out: RunRecord[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (err) {
+      throw new DataError(`reproduce: cannot read '${f}' to merge (${describeFsError(err)}); pass the .runs.jsonl files that --out wrote`);
+    }
+    for (const [i, line] of text.split('\n').entries()) {
+      if (!line.trim()) continue;
+      try {
+        out.push(JSON.parse(line) as RunRecord);
+      } catch {
+        throw new DataError(`reproduce: line ${i + 1} of '${f}' is not a JSON run record; pass the .runs.jsonl files that --out wrote`);
+      }
+    }
+  }
+  return out;
 }
 
 function int(name: string, v: string | undefined, min: number): number | undefined {
@@ -54,6 +88,9 @@ export function register(program: Command): void {
     .description("re-run a table of the papers over seeds: mean, std, median and best next to the paper's values (Markdown; JSON with --json)")
     .argument('<experiment>', `one of: ${Object.keys(EXPERIMENTS).join(', ')}`)
     .option('--seeds <n>', 'number of seeds, 0..n-1 (default: 3 with the full budget, 1 with the short one)')
+    .option('--seed-list <list>', 'run only these seeds, e.g. 2 or 0,2 (instead of --seeds), to split a long reproduction over processes')
+    .option('--datasets <list>', "only these of the experiment's data sets, comma-separated (e.g. coil-20)")
+    .option('--merge <files...>', 'train nothing: join the .runs.jsonl records of runs split by --seed-list or --datasets into one table')
     .addOption(new Option('--budget <b>', "full: the papers' schedules; short: a reduced one for smoke checks, not comparable to the paper (default: full; short for quickstart)").choices(['full', 'short']))
     .option('--data-dir <dir>', 'folder with the data sets (then $DEEPCLUST_DATA_DIR, then the cache); missing sets are skipped, never downloaded')
     .option('--out <file.md>', 'also write the Markdown report here, and each run as one JSON line to <file>.runs.jsonl as it finishes')
@@ -67,11 +104,19 @@ export function register(program: Command): void {
       'after',
       `\nExperiments:\n${Object.values(EXPERIMENTS)
         .map((e) => `  ${e.name.padEnd(17)} ${e.title}`)
-        .join('\n')}\n\nExamples:\n  deepclust reproduce quickstart                       # offline, minutes\n  deepclust reproduce idec-table2 --data-dir ~/data --seeds 5 --out idec.md\n  deepclust reproduce snnl-table4 --budget short --data-dir ~/data --json`,
+        .join('\n')}\n\nExamples:\n  deepclust reproduce quickstart                       # offline, minutes\n  deepclust reproduce idec-table2 --data-dir ~/data --seeds 5 --out idec.md\n  deepclust reproduce snnl-table4 --budget short --data-dir ~/data --json\n  deepclust reproduce aljalbout-table1 --datasets coil-20 --seed-list 0,1 --out a.md   # and --seed-list 2 --out b.md elsewhere\n  deepclust reproduce aljalbout-table1 --merge a.runs.jsonl b.runs.jsonl --out table.md`,
     )
     .action(async (name: string, opts: ReproduceCliOptions) => {
       experiment(name); // an unknown name fails before anything else
+      if (opts.merge !== undefined) {
+        const training = (['seeds', 'seedList', 'budget', 'dataDir', 'limit', 'pretrainEpochs', 'maxIter', 'threads', 'datasets'] as const).filter((k) => opts[k] !== undefined);
+        if (training.length) throw new ParamError(`reproduce: --merge trains nothing, so it takes no ${training.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}; drop them`);
+        return emit(mergeRuns(name, readRecords(opts.merge)), opts);
+      }
+      if (opts.seeds !== undefined && opts.seedList !== undefined) throw new ParamError('reproduce: give --seeds (a count) or --seed-list (a list), not both');
       const seeds = int('seeds', opts.seeds, 1);
+      const seedsListed = seedList(opts.seedList);
+      const datasets = opts.datasets?.split(',').map((s) => s.trim());
       const limit = int('limit', opts.limit, 1);
       // method options: checked by the method schema's fields (the messages name the flags)
       const pretrainEpochs = methodFlag('reproduce', 'pretrain-epochs', opts.pretrainEpochs);
@@ -91,6 +136,8 @@ export function register(program: Command): void {
       const log = (line: string) => (opts.quiet ? undefined : process.stderr.write(`${line}\n`));
       const result = await runExperiment(name, {
         seeds,
+        seedList: seedsListed,
+        datasets,
         budget: opts.budget,
         dataDir: opts.dataDir,
         limit,
@@ -100,13 +147,18 @@ export function register(program: Command): void {
         log,
         onRecord: records ? (r) => appendRecord(records!, `${JSON.stringify(r)}\n`) : undefined,
       });
-      const markdown = formatMarkdown(result);
-      if (opts.out !== undefined) atomicWriteFile(opts.out, markdown);
-      if (opts.json) {
-        process.stderr.write(markdown);
-        printJson({ command: 'reproduce', ...result, ...(opts.out !== undefined ? { out: opts.out, recordsFile: records } : {}) });
-      } else process.stdout.write(markdown);
+      emit(result, opts, records);
     });
+}
+
+/** Writes the Markdown (to --out, and stdout or stderr) and the JSON. */
+function emit(result: ReproduceResult, opts: ReproduceCliOptions, records?: string): void {
+  const markdown = formatMarkdown(result);
+  if (opts.out !== undefined) atomicWriteFile(opts.out, markdown);
+  if (opts.json) {
+    process.stderr.write(markdown);
+    printJson({ command: 'reproduce', ...result, ...(opts.out !== undefined ? { out: opts.out, ...(records ? { recordsFile: records } : {}) } : {}) });
+  } else process.stdout.write(markdown);
 }
 
 /** Appends one result record; a full or read-only disk is one line naming the file. */
