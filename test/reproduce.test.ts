@@ -130,6 +130,13 @@ const bad: Array<[string, string[], RegExp]> = [
   // method options, checked by the method schema's fields and named by their flags
   ['negative --pretrain-epochs', ['quickstart', '--pretrain-epochs', '-1'], /^deepclust: error: reproduce: option '--pretrain-epochs' must be an integer >= 0, got -1\n$/],
   ['--max-iter not a number', ['quickstart', '--max-iter', 'lots'], /reproduce: option '--max-iter' must be an integer >= 0, got "lots"/],
+  // splitting a long reproduction over processes, and joining it again
+  ['unknown --datasets name', ['aljalbout-table1', '--datasets', 'coil-100'], /^deepclust: error: reproduce: aljalbout-table1 has no data set 'coil-100'; choose among mnist, coil-20\n$/],
+  ['--seed-list not a list of integers', ['quickstart', '--seed-list', '0,x'], /option '--seed-list' must be a seed or a comma-separated list of seeds/],
+  ['--seed-list repeats a seed', ['quickstart', '--seed-list', '1,1'], /option '--seed-list' lists a seed twice \(1,1\)/],
+  ['--seeds with --seed-list', ['quickstart', '--seeds', '2', '--seed-list', '1'], /give --seeds \(a count\) or --seed-list \(a list\), not both/],
+  ['--merge with a training option', ['quickstart', '--merge', 'a.runs.jsonl', '--threads', '1'], /--merge trains nothing, so it takes no --threads; drop them/],
+  ['--merge of a missing file', ['quickstart', '--merge', join(dir, 'none.runs.jsonl')], /cannot read '.*none\.runs\.jsonl' to merge/],
 ];
 for (const [name, args, re] of bad) {
   test(`bad option: ${name} → exit 2, one line`, () => {
@@ -158,6 +165,10 @@ test('missing data sets are skipped with how to get them', () => {
   // the Markdown (on stderr with --json) says the same
   assert.match(r.stderr, /\*\*Skipped data sets\*\*\n\n- mnist: data set 'mnist' not found/);
   assert.match(r.stderr, /_No run: every data set was skipped\._/);
+  // --datasets keeps only the named groups
+  const only = run(['aljalbout-table1', '--data-dir', emptyData, '--datasets', 'coil-20', '--json', '--quiet']);
+  assert.equal(only.status, 0, only.stderr);
+  assert.deepEqual((JSON.parse(only.stdout.trim().split('\n').pop()!) as ReproduceResult).skipped.map((s) => s.dataset), ['coil-20']);
 });
 
 test('quickstart end to end (tiny): JSON shape, Markdown file and per-run records', () => {
@@ -209,6 +220,39 @@ test('quickstart end to end (tiny): JSON shape, Markdown file and per-run record
   assert.equal(lines.length, 1);
   assert.deepEqual((JSON.parse(lines[0]!) as RunRecord).metrics, rec.metrics);
 });
+
+test('a reproduction split by --seed-list and joined by --merge gives the table of one run over both seeds', () => {
+  const tiny = ['quickstart', '--limit', '200', '--pretrain-epochs', '1', '--max-iter', '10', '--threads', '1', '--quiet'];
+  const a = join(dir, 'split-a.md');
+  const b = join(dir, 'split-b.md');
+  assert.equal(run([...tiny, '--seed-list', '1', '--out', b]).status, 0);
+  assert.equal(run([...tiny, '--seed-list', '0', '--out', a]).status, 0);
+  const whole = run([...tiny, '--seeds', '2', '--json']);
+  assert.equal(whole.status, 0, whole.stderr);
+  const one = JSON.parse(whole.stdout.trim().split('\n').pop()!) as ReproduceResult;
+  const m = run(['quickstart', '--merge', recordsOf(a), recordsOf(b), '--json']);
+  assert.equal(m.status, 0, m.stderr);
+  const merged = JSON.parse(m.stdout.trim().split('\n').pop()!) as ReproduceResult;
+  assert.deepEqual(merged.seeds, [0, 1]);
+  assert.deepEqual(merged.schedule, one.schedule);
+  assert.equal(merged.comparableToPaper, false);
+  assert.deepEqual(merged.records.map((r) => [r.seed, r.metrics]), one.records.map((r) => [r.seed, r.metrics]));
+  assert.deepEqual(merged.rows.map((r) => [r.row, r.seeds, r.metrics]), one.rows.map((r) => [r.row, r.seeds, r.metrics]));
+  for (const r of merged.records) assert.match(r.host!.machine, /^\d+-core /);
+  // the same run twice, or runs of different schedules, are refused
+  const twice = run(['quickstart', '--merge', recordsOf(a), recordsOf(a)]);
+  assert.equal(twice.status, 2);
+  assert.match(twice.stderr, /mnist-10k seed 0 IDEC-DA appears twice in the records to merge; keep one of them/);
+  const other = join(dir, 'split-c.md');
+  assert.equal(run([...tiny.map((v) => (v === '10' ? '12' : v)), '--seed-list', '1', '--out', other]).status, 0);
+  const mixed = run(['quickstart', '--merge', recordsOf(a), recordsOf(other)]);
+  assert.equal(mixed.status, 2);
+  assert.match(mixed.stderr, /the records to merge ran different schedules/);
+  const wrong = run(['idec-table2', '--merge', recordsOf(a)]);
+  assert.match(wrong.stderr, /a record to merge is from 'quickstart', not 'idec-table2'/);
+});
+
+const recordsOf = (md: string) => md.replace(/\.md$/, '.runs.jsonl');
 
 test('the data loader keeps the last two sets: rows alternating two preprocessings read each once', async () => {
   const { dataLoader } = await import('../src/reproduce/runner.ts');
