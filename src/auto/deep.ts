@@ -14,7 +14,7 @@ import { DeepClustering, type FittedDeepClustering } from '../methods/deep-clust
 import { IDEC_DA } from '../methods/presets.ts';
 import type { ProgressEvent } from '../methods/types.ts';
 import { type AutoPretraining, autoPretraining } from './pretraining.ts';
-import { type AutoPlan, type NetworkPlan, planReasons, planSummary } from './plan.ts';
+import { AUTO_GMM_RESTARTS, type AutoPlan, type NetworkPlan, planReasons, planSummary } from './plan.ts';
 
 /** Options of {@link runAutoDeep}. */
 export interface RunAutoDeepOptions {
@@ -64,13 +64,7 @@ export function plateauWindow(net: NetworkPlan, n: number): number {
   return perEpoch * Math.max(1, Math.round(net.plateauSteps / 10 / perEpoch));
 }
 
-/**
- * EM restarts of the deep path's mixture (the best log-likelihood is kept). N2D's authors ran one
- * (scikit-learn's default); one start lands in a merged-pair optimum on some UMAP seeds (mnist-10k,
- * true k: ACC 0.809 with one start, 0.915 with ten, same embedding; docs/own-data.md), and ten cost
- * under a second on 10,000 rows of 10 columns.
- */
-export const AUTO_GMM_RESTARTS = 10;
+export { AUTO_GMM_RESTARTS } from './plan.ts';
 
 /**
  * The criterion that decides k on the code when the plan's (silhouette) has its best k at the top

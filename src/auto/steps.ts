@@ -9,6 +9,7 @@ import { KMeans } from '../cluster/kmeans.ts';
 import { Umap } from '../cluster/umap.ts';
 import { silhouetteScore } from '../metrics/index.ts';
 import type { Matrix } from '../matrix.ts';
+import { AUTO_GMM_RESTARTS } from './plan.ts';
 
 /** A clustering step: rows in, one label per row out. */
 export interface ClusteringStep {
@@ -87,9 +88,10 @@ export function gmmStep(options: StepOptions = {}): ClusteringStep {
   };
 }
 
-/** The fitted mixture of auto's `gmm` step: {@link covarianceFor} the columns, `nInit` restarts (1 by default). */
+
+/** The fitted mixture of auto's `gmm` step: {@link covarianceFor} the columns, `nInit` restarts ({@link AUTO_GMM_RESTARTS} by default). */
 export function fitGmmStep(x: Matrix, k: number, seed: number, options: StepOptions = {}) {
-  return new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? 1, seed, threads: options.threads }).fit(x);
+  return new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? AUTO_GMM_RESTARTS, seed, threads: options.threads }).fit(x);
 }
 
 /** k's after the minimum over which a clear BIC minimum must keep rising. */

@@ -70,7 +70,7 @@ export interface EstimateKOptions {
   readonly topFallback?: KCriterion;
   /** Rows used (a seeded random sample when the data have more). @defaultValue 5000 */
   readonly sampleSize?: number;
-  /** k-means restarts per k. @defaultValue 3 */
+  /** Restarts per k of k-means and of the mixture (`bic`, `gmm-silhouette`); the best fit counts. @defaultValue 3 */
   readonly nInit?: number;
   /** Reference data sets of the gap statistic. @defaultValue 5 */
   readonly gapReferences?: number;
@@ -233,7 +233,8 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
       let bic: number | null = null;
       let sil: number | null = null;
       try {
-        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', seed: seed + k, threads, regCovar: 1e-6 }).fit(s);
+        // the best of nInit starts, as for k-means: one poor start at the true k can make k + 1 look better
+        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', nInit, seed: seed + k, threads, regCovar: 1e-6 }).fit(s);
         if (want('bic')) bic = await gm.bic(s);
         if (want('gmm-silhouette') && new Set(gm.labels).size >= 2) sil = await silhouetteScore(s, gm.labels, { threads });
       } catch (err) {
