@@ -9,6 +9,7 @@
  */
 import type { Matrix } from '../../matrix.ts';
 import { type KernelRuntime, tileNearest } from '../_internal/kernels.ts';
+import { centered, columnMeans } from '../_internal/validate.ts';
 
 /** Neighbours of each query row. */
 export interface NearestNeighbors {
@@ -34,9 +35,7 @@ export async function nearestNeighbors(queries: Matrix, base: Matrix, k: number,
   const nq = queries.rows;
   const nb = base.rows;
   // centre on the base's mean so the norms, and the cancellation in ‖b‖² − 2q·b, stay small
-  const mean = new Float64Array(d);
-  for (let i = 0; i < nb; i++) for (let t = 0; t < d; t++) mean[t] += base.data[i * d + t]!;
-  for (let t = 0; t < d; t++) mean[t]! /= nb;
+  const mean = columnMeans(base.data, nb, d);
   const b32 = centred(base, mean);
   const q32 = queries === base ? b32 : centred(queries, mean);
   const bNorm = new Float32Array(nb);
@@ -105,9 +104,8 @@ export async function nearestNeighbors(queries: Matrix, base: Matrix, k: number,
   return { indices: cand, distances, k };
 }
 
+/** `x` minus `mean` per column, in float32 (the kernels' dtype). */
 function centred(x: Matrix, mean: Float64Array): Float32Array {
-  const d = x.cols;
-  const out = new Float32Array(x.rows * d);
-  for (let i = 0; i < x.rows; i++) for (let t = 0; t < d; t++) out[i * d + t] = x.data[i * d + t]! - mean[t]!;
-  return out;
+  const c = centered(x.data, x.rows, x.cols, mean);
+  return c instanceof Float32Array ? c : Float32Array.from(c);
 }
