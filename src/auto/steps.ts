@@ -4,7 +4,7 @@
  * estimator), and a UMAP embedding (src/cluster/umap.ts).
  */
 import { type KCriterion, estimateK } from '../cluster/estimate-k.ts';
-import { GaussianMixture } from '../cluster/gmm.ts';
+import { GaussianMixture, selectionRegCovar } from '../cluster/gmm.ts';
 import { KMeans } from '../cluster/kmeans.ts';
 import { Umap } from '../cluster/umap.ts';
 import { silhouetteScore } from '../metrics/index.ts';
@@ -89,9 +89,12 @@ export function gmmStep(options: StepOptions = {}): ClusteringStep {
 }
 
 
-/** The fitted mixture of auto's `gmm` step: {@link covarianceFor} the columns, `nInit` restarts ({@link AUTO_GMM_RESTARTS} by default). */
+/**
+ * The fitted mixture of auto's `gmm` step: {@link covarianceFor} the columns, `nInit` restarts
+ * ({@link AUTO_GMM_RESTARTS} by default), the covariance floor estimateK's BIC used ({@link selectionRegCovar}).
+ */
 export function fitGmmStep(x: Matrix, k: number, seed: number, options: StepOptions = {}) {
-  return new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? AUTO_GMM_RESTARTS, seed, threads: options.threads }).fit(x);
+  return new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? AUTO_GMM_RESTARTS, regCovar: selectionRegCovar(x), seed, threads: options.threads }).fit(x);
 }
 
 /** k's after the minimum over which a clear BIC minimum must keep rising. */

@@ -11,7 +11,7 @@ import { symmetricEigen } from './_internal/linalg.ts';
 import { checkMatrix, intOption, seedOption, threadsOption } from './_internal/validate.ts';
 import { type DipMerge, dipMerge } from './dip-merge.ts';
 import { dipSplit } from './dip-split.ts';
-import { GaussianMixture } from './gmm.ts';
+import { GaussianMixture, selectionRegCovar } from './gmm.ts';
 import { condenseAndSelect, hdbscanTree } from './hdbscan.ts';
 import { KMeans } from './kmeans.ts';
 
@@ -203,6 +203,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   const values: Partial<Record<KCriterion, (number | null)[]>> = {};
   for (const c of criteria) values[c] = [];
   const gapErr: number[] = [];
+  const gmmRegCovar = criteria.includes('bic') || criteria.includes('gmm-silhouette') ? selectionRegCovar(s) : 0;
   const refs = criteria.includes('gap') ? referenceSets(s, B, rng.fork('gap')) : [];
   const want = (c: KCriterion) => criteria.includes(c);
   const needKMeans = criteria.some((c) => c !== 'hdbscan' && c !== 'dip' && c !== 'dip-split' && c !== 'bic' && c !== 'gmm-silhouette' && c !== 'stability');
@@ -233,8 +234,9 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
       let bic: number | null = null;
       let sil: number | null = null;
       try {
-        // the best of nInit starts, as for k-means: one poor start at the true k can make k + 1 look better
-        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', nInit, seed: seed + k, threads, regCovar: 1e-6 }).fit(s);
+        // the best of nInit starts, as for k-means (one poor start at the true k can make k + 1 look
+        // better), with a covariance floor scaled to the data so that no start wins by a near-singular component
+        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', nInit, seed: seed + k, threads, regCovar: gmmRegCovar }).fit(s);
         if (want('bic')) bic = await gm.bic(s);
         if (want('gmm-silhouette') && new Set(gm.labels).size >= 2) sil = await silhouetteScore(s, gm.labels, { threads });
       } catch (err) {
