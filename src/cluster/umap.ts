@@ -191,9 +191,11 @@ async function transformRows(
   const w = memberships(nn, smoothKnnDist(nn, 0), false);
   const k = nn.k;
   const out = new Float64Array(z.rows * c);
-  const heads: number[] = [];
-  const tails: number[] = [];
-  const weights: number[] = [];
+  // the graph's edges with positive weight, at most k per new row
+  const heads = new Int32Array(z.rows * k);
+  const tails = new Int32Array(z.rows * k);
+  const weights = new Float64Array(z.rows * k);
+  let m = 0;
   for (let i = 0; i < z.rows; i++) {
     let sw = 0;
     for (let j = 0; j < k; j++) sw += w[i * k + j]!;
@@ -202,14 +204,14 @@ async function transformRows(
       const f = sw > 0 ? w[i * k + j]! / sw : 1 / k;
       for (let t = 0; t < c; t++) out[i * c + t] += f * embedding.data[p * c + t]!;
       if (w[i * k + j]! > 0) {
-        heads.push(i);
-        tails.push(p);
-        weights.push(w[i * k + j]!);
+        heads[m] = i;
+        tails[m] = p;
+        weights[m++] = w[i * k + j]!;
       }
     }
   }
   const rng = new Rng(o.seed).fork('umap-transform'); // same rows, same result, whatever came before
-  optimizeLayout(out, Float64Array.from(embedding.data), embedding.rows, c, { head: Int32Array.from(heads), tail: Int32Array.from(tails), weights: Float64Array.from(weights) }, { curve: o.curve, nEpochs: o.nEpochs, alpha: 0.25, moveOther: false, rng });
+  optimizeLayout(out, Float64Array.from(embedding.data), embedding.rows, c, { head: heads.subarray(0, m), tail: tails.subarray(0, m), weights: weights.subarray(0, m) }, { curve: o.curve, nEpochs: o.nEpochs, alpha: 0.25, moveOther: false, rng });
   for (const v of out) if (!Number.isFinite(v)) throw new DataError('UMAP.transform: the embedding of the new rows is not finite; check them for extreme values');
   return { data: out, rows: z.rows, cols: c };
 }
