@@ -172,7 +172,7 @@ export const benchSuites: Record<string, BenchSuite> = {
     },
   },
   'user-suite': {
-    description: 'auto (no --method, no --k) on digits, wine, breast cancer, mnist-10k, Fashion-MNIST test, COIL-20 and two synthetic sets, vs k-means with the true k (options: sets, data-dir, sklearn-dir, seed, threads, representation, preprocess, gmm=false, baselines=false; measurements: true-k=true, deep=on|off|plan, hidden=500,500,2000, embedding-dim, batch, steps, augment=true|false, lr, umap-components, tag)',
+    description: 'auto (no --method, no --k) on digits, wine, breast cancer, mnist-10k, Fashion-MNIST test, COIL-20 and two synthetic sets, vs k-means with the true k (options: sets (also mnist, fashion-mnist: all 70,000 rows, only when named), data-dir, sklearn-dir, seed, threads, representation, preprocess, gmm=false, baselines=false; measurements: true-k=true, deep=on|off|plan, hidden=500,500,2000, embedding-dim, batch, steps, augment=true|false, lr, umap-components, tag)',
     run: async ({ options, log }) =>
       (await import('./user-suite.ts')).runUserSuite({
         ...(await import('./user-suite.ts')).measurementOptions(options),
