@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPERIMENTS, runExperiment, type ReproduceResult, type RunRecord, formatMarkdown, scheduleFor, seedStats, summarizeRecords } from '../src/reproduce/index.ts';
@@ -248,6 +248,9 @@ test('a reproduction split by --seed-list and joined by --merge gives the table 
   const mixed = run(['quickstart', '--merge', recordsOf(a), recordsOf(other)]);
   assert.equal(mixed.status, 2);
   assert.match(mixed.stderr, /the records to merge ran different schedules/);
+  const junk = join(dir, 'junk.runs.jsonl');
+  writeFileSync(junk, '{"experiment":"quickstart"}\n');
+  assert.match(run(['quickstart', '--merge', junk]).stderr, /^deepclust: error: reproduce: line 1 of '.*junk\.runs\.jsonl' is not a run record; pass the \.runs\.jsonl files that --out wrote\n$/);
   const wrong = run(['idec-table2', '--merge', recordsOf(a)]);
   assert.match(wrong.stderr, /a record to merge is from 'quickstart', not 'idec-table2'/);
 });

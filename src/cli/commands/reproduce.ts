@@ -49,11 +49,15 @@ function readRecords(files: readonly string[]): RunRecord[] {
     }
     for (const [i, line] of text.split('\n').entries()) {
       if (!line.trim()) continue;
+      let r: Partial<RunRecord> | null = null;
       try {
-        out.push(JSON.parse(line) as RunRecord);
+        r = JSON.parse(line) as Partial<RunRecord> | null;
       } catch {
-        throw new DataError(`reproduce: line ${i + 1} of '${f}' is not a JSON run record; pass the .runs.jsonl files that --out wrote`);
+        // reported below
       }
+      if (typeof r?.experiment !== 'string' || typeof r.row !== 'string' || !Number.isInteger(r.seed) || !Number.isInteger(r.groupIndex) || typeof r.metrics !== 'object')
+        throw new DataError(`reproduce: line ${i + 1} of '${f}' is not a run record; pass the .runs.jsonl files that --out wrote`);
+      out.push(r as RunRecord);
     }
   }
   return out;
