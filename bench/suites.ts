@@ -124,6 +124,19 @@ export const benchSuites: Record<string, BenchSuite> = {
         log,
       }),
   },
+  'reproduce-record': {
+    description: 'join the .runs.jsonl of `deepclust reproduce … --out` (split by --seed-list or --datasets) into one record bench/results/reproduce-<experiment>-<tag>.json with commit, date and machine; trains nothing (options: experiment, runs=a.runs.jsonl,b.runs.jsonl, tag, runs-commit, note)',
+    run: async ({ options, log }) =>
+      (await import('./reproduce-record.ts')).runReproduceRecord({
+        experiment: options.experiment ?? '',
+        runs: options.runs?.split(',') ?? [],
+        tag: options.tag ?? '',
+        runsCommit: options['runs-commit'],
+        note: options.note,
+        resultsDir: options['results-dir'],
+        log,
+      }),
+  },
   'n2d-table': {
     description: 'deepclust reproduce n2d-table with a record per run in bench/results/: N2D ACC/NMI next to the paper, time split autoencoder/UMAP/GMM (options: data-dir, budget (full|short), seeds, limit, pretrainEpochs, threads)',
     run: async ({ options, log }) =>
