@@ -141,18 +141,6 @@ interface Ctx {
   xtx?: Float64Array;
 }
 
-/**
- * A Gaussian mixture fitted by expectation–maximisation, as scikit-learn's `GaussianMixture`.
- *
- * The E-step's Mahalanobis terms and the M-step's weighted sums are float64 GEMMs in
- * onnxruntime (the data are centred first, which changes no result but keeps the sums accurate).
- *
- * @example
- * ```ts
- * const gm = await new GaussianMixture({ nComponents: 10, covarianceType: 'full', seed: 0 }).fit(x);
- * gm.labels; await gm.predictProba(x); await gm.bic(x);
- * ```
- */
 /** Fraction of the mean feature variance that {@link selectionRegCovar} adds to covariance diagonals. */
 export const SELECTION_REG_COVAR_FRACTION = 1e-3;
 
@@ -172,6 +160,18 @@ export function selectionRegCovar(x: Matrix): number {
   return meanVar > 0 ? SELECTION_REG_COVAR_FRACTION * meanVar : GaussianMixture.defaults.regCovar;
 }
 
+/**
+ * A Gaussian mixture fitted by expectation–maximisation, as scikit-learn's `GaussianMixture`.
+ *
+ * The E-step's Mahalanobis terms and the M-step's weighted sums are float64 GEMMs in
+ * onnxruntime (the data are centred first, which changes no result but keeps the sums accurate).
+ *
+ * @example
+ * ```ts
+ * const gm = await new GaussianMixture({ nComponents: 10, covarianceType: 'full', seed: 0 }).fit(x);
+ * gm.labels; await gm.predictProba(x); await gm.bic(x);
+ * ```
+ */
 export class GaussianMixture {
   /** Default option values (scikit-learn's). */
   static readonly defaults = {
