@@ -49,6 +49,8 @@ export interface EngineRecord {
   readonly torch?: number;
   readonly ratio?: number;
   readonly peakRssMb?: number;
+  /** Rows per training step (256 unless the record says otherwise). */
+  readonly batch?: number;
   readonly threads?: number;
   readonly onnxruntime?: string;
 }
@@ -94,7 +96,7 @@ export function normalizeRecord(file: string, raw: unknown): RunRecord | EngineR
   if (!r) return undefined;
   if (num(r.deepclust_samples_per_s) !== undefined) {
     const config = obj(r.config);
-    return { file, ours: num(r.deepclust_samples_per_s)!, torch: num(r.pytorch_samples_per_s), ratio: num(r.ratio), peakRssMb: num(r.peak_rss_mb), threads: num(config?.threads), onnxruntime: str(config?.onnxruntime) };
+    return { file, ours: num(r.deepclust_samples_per_s)!, torch: num(r.pytorch_samples_per_s), ratio: num(r.ratio), peakRssMb: num(r.peak_rss_mb), batch: num(config?.batch), threads: num(config?.threads), onnxruntime: str(config?.onnxruntime) };
   }
   const group = groupOf(file);
   const metrics = obj(r.metrics) ?? obj(r.final) ?? r;
@@ -240,10 +242,10 @@ export function renderResults(records: ReadonlyArray<RunRecord | EngineRecord>):
     lines.push(`${i + 1}. ${code(commandOf(g))}${g.runs.some((r) => r.rebuilt) ? ' ‡' : ''} — ${files}`);
   });
   if (engine.length) {
-    lines.push('', '## Engine throughput', '', 'Training samples per second of the reference autoencoder (784-500-500-2000-10-2000-500-500-784, batch 256, Adam), ours and PyTorch in one invocation: `deepclust bench engine --json`.', '');
-    lines.push('| record | deepclust (samples/s) | PyTorch (samples/s) | ratio | peak RSS (MB) | threads | onnxruntime |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    lines.push('', '## Engine throughput', '', 'Training samples per second of the reference autoencoder (784-500-500-2000-10-2000-500-500-784, Adam; batch 256 unless the batch column says otherwise: `-o batch=64`), ours and PyTorch in one invocation: `deepclust bench engine --json`.', '');
+    lines.push('| record | batch | deepclust (samples/s) | PyTorch (samples/s) | ratio | peak RSS (MB) | threads | onnxruntime |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const e of [...engine].sort((a, b) => a.file.localeCompare(b.file)))
-      lines.push(`| \`${e.file}\` | ${e.ours} | ${e.torch ?? '–'} | ${e.ratio ?? '–'} | ${e.peakRssMb ?? '–'} | ${e.threads ?? '–'} | ${e.onnxruntime ?? '–'} |`);
+      lines.push(`| \`${e.file}\` | ${e.batch ?? 256} | ${e.ours} | ${e.torch ?? '–'} | ${e.ratio ?? '–'} | ${e.peakRssMb ?? '–'} | ${e.threads ?? '–'} | ${e.onnxruntime ?? '–'} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -23,6 +23,7 @@ function fixture(): string {
     'fit-dec-toy-seed0.json': { suite: 'fit', command: 'deepclust fit --data toy --method dec --seed 0 --json', method: 'dec', train: 'toy', trainRows: 50, seed: 0, acc: 0.7, nmi: 0.6, ari: 0.5, timings: { total: 61 }, threads: 2, commit: 'abc1234', machine: 'toy box' },
     'torch-dec-mnist_test-seed0.json': { reference: 'bench/torch_dec.py (PyTorch)', rows: 20, seed: 0, final: { acc: 0.65, nmi: 0.55, ari: 0.45 }, kmeansOnPretrainedCode: { acc: 0.6 }, seconds: { total: 5 } },
     'engine-toy.json': { deepclust_samples_per_s: 1000, pytorch_samples_per_s: 800, ratio: 1.25, peak_rss_mb: 100, config: { threads: 2, onnxruntime: '1.0.0' } },
+    'engine-toy-b64.json': { deepclust_samples_per_s: 900, pytorch_samples_per_s: 600, ratio: 1.5, peak_rss_mb: 90, config: { batch: 64, threads: 2, onnxruntime: '1.0.0' } },
     'notes.json': { something: 'else' },
   };
   for (const [file, rec] of Object.entries(records)) writeFileSync(join(dir, 'bench/results', file), JSON.stringify(rec));
@@ -32,7 +33,7 @@ function fixture(): string {
 test('the generator reads every record shape into one table, with mean ± std over seeds and each command', () => {
   const dir = fixture();
   const records = readRecords(join(dir, 'bench/results'));
-  assert.equal(records.length, 5, 'the record of unknown shape is skipped');
+  assert.equal(records.length, 6, 'the record of unknown shape is skipped');
   const md = renderResults(records);
   // two seeds of one row: ACC 0.85 ± 0.05, ARI 0.255 ± 0.005, mean time 11 s; the subset's seed is not part of the row
   assert.match(md, /\| idec \| toy:train \| 100 \| limit\(100,stratified\), scale255 \| 0, 1 \| 0\.8500 ± 0\.0500 \| 0\.5000 ± 0\.0000 \| 0\.2550 ± 0\.0050 \| 0\.6000 ± 0\.0000 \| 11 \|/);
@@ -40,7 +41,9 @@ test('the generator reads every record shape into one table, with mean ± std ov
   assert.match(md, /\| dec \| toy \| 50 \| – \| 0 \| 0\.7000 \| 0\.6000 \| 0\.5000 \| – \| 61 \| 2 \| – \| abc1234 \| toy box \|/);
   assert.match(md, /`deepclust fit --data toy --method dec --seed 0 --json` — `fit-dec-toy-seed0\.json`/);
   assert.match(md, /\| PyTorch reference \(bench\/torch_dec\.py\) \| mnist:test \| 20 \|/);
-  assert.match(md, /\| `engine-toy\.json` \| 1000 \| 800 \| 1\.25 \| 100 \| 2 \| 1\.0\.0 \|/);
+  // a record without config.batch is the default batch of 256
+  assert.match(md, /\| `engine-toy\.json` \| 256 \| 1000 \| 800 \| 1\.25 \| 100 \| 2 \| 1\.0\.0 \|/);
+  assert.match(md, /\| `engine-toy-b64\.json` \| 64 \| 900 \| 600 \| 1\.5 \| 90 \| 2 \| 1\.0\.0 \|/);
   assert.equal(renderResults(readRecords(join(dir, 'bench/results'))), md, 'deterministic');
 
   const table = renderChooser(records, [{ data: 'toy rows', preset: '`idec`', group: 'method-idec-toy_train' }, { data: 'other', preset: '`dec`' }]);
