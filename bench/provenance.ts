@@ -3,7 +3,7 @@
  * (with `-dirty` when the work tree had changes), the date and the machine.
  */
 import { spawnSync } from 'node:child_process';
-import { arch, cpus } from 'node:os';
+import { machineDescription } from '../src/machine.ts';
 
 /** The provenance fields of a record. */
 export interface Provenance {
@@ -21,10 +21,9 @@ export function provenance(): Provenance {
   const git = (...args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf8' });
   const head = git('rev-parse', '--short', 'HEAD');
   const dirty = git('status', '--porcelain', '--untracked-files=no').stdout.trim() !== '';
-  const cores = cpus();
   return {
     commit: head.status === 0 ? `${head.stdout.trim()}${dirty ? '-dirty' : ''}` : null,
     date: new Date().toISOString(),
-    machine: `${cores.length}-core ${arch()}, ${cores[0]?.model.trim() ?? 'unknown CPU'}`,
+    machine: machineDescription(),
   };
 }

@@ -7,10 +7,10 @@
  *   deepclust bench reproduce-record -o experiment=aljalbout-table1 -o runs=a.runs.jsonl,b.runs.jsonl -o tag=coil20-full \
  *     -o runs-commit=fd9804e --json
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunRecord, formatMarkdown, mergeRuns } from '../src/reproduce/index.ts';
+import { formatMarkdown, mergeRuns, readRunRecords } from '../src/reproduce/index.ts';
 import { provenance } from './gmm.ts';
 
 /** Options of {@link runReproduceRecord}. */
@@ -33,13 +33,7 @@ export interface ReproduceRecordOptions {
 export function runReproduceRecord(o: ReproduceRecordOptions): Record<string, unknown> {
   if (!o.experiment || !o.runs.length || !o.tag) throw new Error('bench reproduce-record: give -o experiment=…, -o runs=a.runs.jsonl[,b.runs.jsonl] and -o tag=…');
   if (!/^[\w.-]+$/.test(o.tag)) throw new Error(`bench reproduce-record: -o tag must be letters, digits, '.', '_' or '-', got ${JSON.stringify(o.tag)}`);
-  const records: RunRecord[] = o.runs.flatMap((f) =>
-    readFileSync(f, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as RunRecord),
-  );
-  const merged = mergeRuns(o.experiment, records);
+  const merged = mergeRuns(o.experiment, readRunRecords(o.runs));
   o.log(formatMarkdown(merged));
   const command = `deepclust bench reproduce-record -o experiment=${o.experiment} -o runs=${o.runs.join(',')} -o tag=${o.tag}${o.runsCommit ? ` -o runs-commit=${o.runsCommit}` : ''} --json`;
   const record = {

@@ -12,7 +12,7 @@
  */
 export { EXPERIMENTS, LOWER_IS_BETTER, METRIC_LABELS, QUICKSTART_SCHEDULE, SHORT_SCHEDULE, SNNL_BASELINE_AE, experiment } from './registry.ts';
 export type { Experiment, Group, Headline, MetricKey, PaperValue, Protocol, RowSpec, ShortSchedule } from './registry.ts';
-export { mergeRuns, runExperiment, scheduleFor, summarizeRecords } from './runner.ts';
+export { mergeRuns, readRunRecords, runExperiment, scheduleFor, summarizeRecords } from './runner.ts';
 export type { MetricSummary, ReproduceOptions, ReproduceResult, RowSummary, RunRecord, ScheduleUsed } from './runner.ts';
 export { formatMarkdown, formatNumber } from './markdown.ts';
 export { missingDataMessage, splitsNeeded } from './availability.ts';

@@ -3,12 +3,15 @@
  * run (metrics, wall time, schedule) as it finishes and summarises the rows over seeds next to the
  * paper's values. Missing data sets are skipped with how to get them.
  */
-import { arch, cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { machineDescription } from '../machine.ts';
 import { fieldAt, validateField } from '../methods/schema.ts';
 import { METHOD_SCHEMA } from '../methods/schema-method.ts';
 import { loadDataset } from '../data/load.ts';
 import type { Dataset } from '../data/types.ts';
-import { DeepclustError, ParamError } from '../errors.ts';
+import { DataError, DeepclustError, ParamError } from '../errors.ts';
+import { describeFsError } from '../data/atomic.ts';
 import type { ProgressEvent } from '../methods/types.ts';
 import { methodPreprocessing } from '../methods/deep-clustering.ts';
 import { missingDataMessage } from './availability.ts';
@@ -74,8 +77,7 @@ export interface RunRecord extends RowOutcome {
 }
 
 function host(): { machine: string; loadavg: number[] } {
-  const c = cpus();
-  return { machine: `${c.length}-core ${arch()}, ${c[0]?.model.trim() ?? 'unknown CPU'}`, loadavg: loadavg().slice(0, 2).map((v) => Math.round(v * 100) / 100) };
+  return { machine: machineDescription(), loadavg: loadavg().slice(0, 2).map((v) => Math.round(v * 100) / 100) };
 }
 
 /** Statistics of one metric of a row over seeds (finite values only; `n` of them). */
@@ -397,6 +399,35 @@ function assembleResult(e: Experiment, p: RunSummaryParts): ReproduceResult {
     wallSeconds: p.wallSeconds,
     startedAt: p.startedAt,
   };
+}
+
+/**
+ * Reads the run records that `--out` wrote (`.runs.jsonl`, one JSON object per line).
+ * @throws DataError naming the file (and line) that cannot be read or is not a run record
+ */
+export function readRunRecords(files: readonly string[]): RunRecord[] {
+  const out: RunRecord[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (err) {
+      throw new DataError(`reproduce: cannot read '${f}' to merge (${describeFsError(err)}); pass the .runs.jsonl files that --out wrote`);
+    }
+    for (const [i, line] of text.split('\n').entries()) {
+      if (!line.trim()) continue;
+      let r: Partial<RunRecord> | null = null;
+      try {
+        r = JSON.parse(line) as Partial<RunRecord> | null;
+      } catch {
+        // reported below
+      }
+      if (typeof r?.experiment !== 'string' || typeof r.row !== 'string' || !Number.isInteger(r.seed) || !Number.isInteger(r.groupIndex) || typeof r.metrics !== 'object')
+        throw new DataError(`reproduce: line ${i + 1} of '${f}' is not a run record; pass the .runs.jsonl files that --out wrote`);
+      out.push(r as RunRecord);
+    }
+  }
+  return out;
 }
 
 /**

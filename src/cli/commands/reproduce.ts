@@ -5,10 +5,10 @@
  */
 import { methodFlag } from '../method-flags.ts';
 import { type Command, Option } from 'commander';
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { atomicWriteFile, describeFsError } from '../../data/atomic.ts';
 import { DataError, ParamError } from '../../errors.ts';
-import { EXPERIMENTS, type ReproduceResult, type RunRecord, experiment, formatMarkdown, mergeRuns, runExperiment } from '../../reproduce/index.ts';
+import { EXPERIMENTS, type ReproduceResult, experiment, formatMarkdown, mergeRuns, readRunRecords, runExperiment } from '../../reproduce/index.ts';
 import { printJson } from '../output.ts';
 
 /** Options of `deepclust reproduce` as commander parses them. */
@@ -35,32 +35,6 @@ function seedList(v: string | undefined): number[] | undefined {
   if (parts.some((s) => !/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)))) throw new ParamError(`reproduce: option '--seed-list' must be a seed or a comma-separated list of seeds (integers >= 0, e.g. 0,2), got ${JSON.stringify(v)}`);
   if (new Set(parts.map(Number)).size !== parts.length) throw new ParamError(`reproduce: option '--seed-list' lists a seed twice (${v}); list each once`);
   return parts.map(Number);
-}
-
-/** Reads the run records of `--merge` files (one JSON object per line). */
-function readRecords(files: readonly string[]): RunRecord[] {
-  const out: RunRecord[] = [];
-  for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (err) {
-      throw new DataError(`reproduce: cannot read '${f}' to merge (${describeFsError(err)}); pass the .runs.jsonl files that --out wrote`);
-    }
-    for (const [i, line] of text.split('\n').entries()) {
-      if (!line.trim()) continue;
-      let r: Partial<RunRecord> | null = null;
-      try {
-        r = JSON.parse(line) as Partial<RunRecord> | null;
-      } catch {
-        // reported below
-      }
-      if (typeof r?.experiment !== 'string' || typeof r.row !== 'string' || !Number.isInteger(r.seed) || !Number.isInteger(r.groupIndex) || typeof r.metrics !== 'object')
-        throw new DataError(`reproduce: line ${i + 1} of '${f}' is not a run record; pass the .runs.jsonl files that --out wrote`);
-      out.push(r as RunRecord);
-    }
-  }
-  return out;
 }
 
 function int(name: string, v: string | undefined, min: number): number | undefined {
@@ -115,7 +89,7 @@ export function register(program: Command): void {
       if (opts.merge !== undefined) {
         const training = (['seeds', 'seedList', 'budget', 'dataDir', 'limit', 'pretrainEpochs', 'maxIter', 'threads', 'datasets'] as const).filter((k) => opts[k] !== undefined);
         if (training.length) throw new ParamError(`reproduce: --merge trains nothing, so it takes no ${training.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}; drop them`);
-        return emit(mergeRuns(name, readRecords(opts.merge)), opts);
+        return emit(mergeRuns(name, readRunRecords(opts.merge)), opts);
       }
       if (opts.seeds !== undefined && opts.seedList !== undefined) throw new ParamError('reproduce: give --seeds (a count) or --seed-list (a list), not both');
       const seeds = int('seeds', opts.seeds, 1);
