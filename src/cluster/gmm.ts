@@ -12,7 +12,7 @@ import { choleskyLower, inverseLowerTransposed } from './_internal/cholesky.ts';
 import { mahalanobisDiag, mahalanobisFull, weightedSums } from './_internal/gmm-kernels.ts';
 import type { KernelRuntime } from './_internal/kernels.ts';
 import { kmeansPlusPlus, workData } from './_internal/lloyd.ts';
-import { checkMatrix, choiceOption, columnMeans, intOption, numberOption, seedOption, threadsOption } from './_internal/validate.ts';
+import { checkMatrix, choiceOption, columnMeans, intOption, meanFeatureVariance, numberOption, seedOption, threadsOption } from './_internal/validate.ts';
 import { KMeans } from './kmeans.ts';
 
 /** Covariance structure of a {@link GaussianMixture}. */
@@ -153,10 +153,7 @@ export const SELECTION_REG_COVAR_FRACTION = 1e-3;
  */
 export function selectionRegCovar(x: Matrix): number {
   const { rows, cols, data } = x;
-  const mean = columnMeans(data, rows, cols);
-  let v = 0;
-  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) v += (data[i * cols + t]! - mean[t]!) ** 2;
-  const meanVar = v / Math.max(1, rows * cols);
+  const meanVar = rows > 0 && cols > 0 ? meanFeatureVariance(data, rows, cols, columnMeans(data, rows, cols)) : 0;
   return meanVar > 0 ? SELECTION_REG_COVAR_FRACTION * meanVar : GaussianMixture.defaults.regCovar;
 }
 

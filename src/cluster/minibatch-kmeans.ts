@@ -10,7 +10,7 @@ import { Rng } from '../random.ts';
 import { type FittedKMeans, type KMeansInit, makeFitted } from './kmeans.ts';
 import { assignNearest, type FloatArray, type KernelRuntime } from './_internal/kernels.ts';
 import { assignAll, assignCentering, kmeansPlusPlus, randomCenters, type WorkData } from './_internal/lloyd.ts';
-import { checkMatrix, columnMeans, initOption, intOption, numberOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
+import { checkMatrix, columnMeans, initOption, meanFeatureVariance, intOption, numberOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
 
 /** Options of {@link MiniBatchKMeans}. */
 export interface MiniBatchKMeansOptions {
@@ -139,7 +139,7 @@ export class MiniBatchKMeans {
     // --- mini-batch steps
     const c = centers!;
     const counts = new Float64Array(k);
-    const tolAbs = tol === 0 ? 0 : meanVariance(x.data, n, d, mean) * tol;
+    const tolAbs = tol === 0 ? 0 : meanFeatureVariance(x.data, n, d, mean) * tol;
     const nSteps = Math.floor((maxIter * n) / bs);
     let ewa: number | undefined;
     let ewaMin: number | undefined;
@@ -214,17 +214,6 @@ function subsetRows(data: FloatArray, d: number, mean: Float64Array, runtime: Ke
     for (let t = 0; t < d; t++) x[r * d + t] = data[i * d + t]! - mean[t]!;
   });
   return { x, n: idx.length, d, mean, norms: rowNorms(x, idx.length, d), runtime };
-}
-
-/** Mean per-feature variance (scikit-learn's `_tolerance` without the factor). */
-function meanVariance(data: FloatArray, n: number, d: number, mean: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < n; i++)
-    for (let t = 0; t < d; t++) {
-      const v = data[i * d + t]! - mean[t]!;
-      s += v * v;
-    }
-  return s / n / d;
 }
 
 /**

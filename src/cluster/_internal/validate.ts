@@ -148,6 +148,17 @@ export function columnMeans(x: Float32Array | Float64Array, rows: number, cols: 
   return mean;
 }
 
+/** Mean per-feature variance about `mean` (scikit-learn's `_tolerance` without the factor). */
+export function meanFeatureVariance(x: Float32Array | Float64Array, rows: number, cols: number, mean: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < rows; i++)
+    for (let t = 0; t < cols; t++) {
+      const v = x[i * cols + t]! - mean[t]!;
+      s += v * v;
+    }
+  return s / rows / cols;
+}
+
 /** A copy of `x` minus `mean` per column, in the same dtype. */
 export function centered(x: Float32Array | Float64Array, rows: number, cols: number, mean: Float64Array): Float32Array | Float64Array {
   const out = x instanceof Float64Array ? new Float64Array(x.length) : new Float32Array(x.length);
