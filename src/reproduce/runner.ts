@@ -15,7 +15,7 @@ import { describeFsError } from '../data/atomic.ts';
 import type { ProgressEvent } from '../methods/types.ts';
 import { methodPreprocessing } from '../methods/deep-clustering.ts';
 import { missingDataMessage } from './availability.ts';
-import { type Experiment, type Group, type Headline, LOWER_IS_BETTER, type MetricKey, type PaperValue, type ShortSchedule, experiment as findExperiment } from './registry.ts';
+import { type Experiment, type Group, type Headline, LOWER_IS_BETTER, type MetricKey, type PaperValue, type RowSpec, type ShortSchedule, experiment as findExperiment } from './registry.ts';
 import { type RowOutcome, type SharedPretraining, runRow } from './run-row.ts';
 import { type SeedStats, seedStats } from './stats.ts';
 import { type TimeSplitRow, timeSplitRows } from './n2d-time-split.ts';
@@ -28,6 +28,11 @@ export interface ReproduceOptions {
   readonly seedList?: readonly number[];
   /** Only these data sets of the experiment (its group names, e.g. `coil-20`, `mnist:test`). @defaultValue all */
   readonly datasets?: readonly string[];
+  /**
+   * Only these rows of each data set, each named by its label or its method (e.g. `cdc-ae`). A row
+   * that starts from another row's autoencoder needs that row selected too. @defaultValue all
+   */
+  readonly rows?: readonly string[];
   /** `full`: the paper-faithful schedule; `short`: the experiment's reduced one. @defaultValue the experiment's default */
   readonly budget?: 'full' | 'short';
   /** Folder with the data sets (searched before `$DEEPCLUST_DATA_DIR` and the cache). */
@@ -258,6 +263,7 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
   const knobs = o.limit !== undefined || o.pretrainEpochs !== undefined || o.maxIter !== undefined;
   const seeds = seedsOf(o, budget);
   const groups = selectedGroups(e, o.datasets);
+  const rowSelected = selectedRows(e, groups, o.rows);
   const log = o.log ?? (() => {});
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -282,6 +288,7 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
       const trainSpec = g.protocol.kind === 'split' ? `${g.dataset}:train` : g.dataset;
       const shared = new Map<string, SharedPretraining>();
       for (const row of g.rows) {
+        if (!rowSelected(row)) continue;
         // a deep method's paper may preprocess this data set its own way (DEC/IDEC: MNIST × 0.02)
         const preprocess = row.kind === 'deep' ? methodPreprocessing(row.method, g.dataset) : undefined;
         const tr = await loadTrain(trainSpec, labelled, seed, preprocess);
@@ -338,6 +345,31 @@ export async function runExperiment(name: string | Experiment, o: ReproduceOptio
   }
 
   return assembleResult(e, { budget, schedule, knobs, seeds, records, skipped, startedAt, wallSeconds: (performance.now() - t0) / 1000 });
+}
+
+/** A row's names on the command line: its label, and its method when that is a preset name. */
+function rowNames(row: RowSpec): string[] {
+  return row.kind === 'deep' && typeof row.method === 'string' ? [row.label, row.method] : [row.label];
+}
+
+/**
+ * The rows a reproduction runs, as a predicate: those named in `rows` (by label or method), all
+ * when absent. Checks every name against the selected groups, and that each selected row whose
+ * pretraining is shared has its source row selected too.
+ */
+function selectedRows(e: Experiment, groups: Set<number>, rows: readonly string[] | undefined): (row: RowSpec) => boolean {
+  if (rows === undefined) return () => true;
+  const specs = e.groups.filter((_, i) => groups.has(i)).flatMap((g) => g.rows);
+  const known = [...new Set(specs.flatMap((r) => (r.kind === 'deep' && typeof r.method === 'string' ? r.method : r.label)))];
+  if (rows.length === 0) throw new ParamError(`reproduce: the row list is empty; name some of ${known.join(', ')}`);
+  for (const name of rows) if (!specs.some((r) => rowNames(r).includes(name))) throw new ParamError(`reproduce: ${e.name} has no row '${name}'; choose among ${known.join(', ')}`);
+  const picked = (r: RowSpec) => rowNames(r).some((n) => rows.includes(n));
+  for (const r of specs) {
+    if (!picked(r) || r.kind !== 'deep' || !r.sharePretrainingOf) continue;
+    const source = specs.find((s) => s.label === r.sharePretrainingOf)!;
+    if (!picked(source)) throw new ParamError(`reproduce: row '${r.label}' starts from the autoencoder of '${source.label}'; select ${rowNames(source).at(-1)} too`);
+  }
+  return picked;
 }
 
 /** The seeds a reproduction runs: `seedList`, else 0..seeds-1. */
@@ -432,7 +464,7 @@ export function readRunRecords(files: readonly string[]): RunRecord[] {
 
 /**
  * Joins the run records of one experiment written by separate processes (`--out …runs.jsonl` of
- * runs split by `seedList` or `datasets`) into one result, without training. All records must
+ * runs split by `seedList`, `datasets` or `rows`) into one result, without training. All records must
  * come from the same experiment, budget and schedule; a (data set, row, seed) may appear once.
  * @throws ParamError when the records disagree or repeat a run
  */

@@ -25,6 +25,7 @@ interface ReproduceCliOptions {
   threads?: string;
   seedList?: string;
   datasets?: string;
+  rows?: string;
   merge?: string[];
 }
 
@@ -68,7 +69,8 @@ export function register(program: Command): void {
     .option('--seeds <n>', 'number of seeds, 0..n-1 (default: 3 with the full budget, 1 with the short one)')
     .option('--seed-list <list>', 'run only these seeds, e.g. 2 or 0,2 (instead of --seeds), to split a long reproduction over processes')
     .option('--datasets <list>', "only these of the experiment's data sets, comma-separated (e.g. coil-20)")
-    .option('--merge <files...>', 'train nothing: join the .runs.jsonl records of runs split by --seed-list or --datasets into one table')
+    .option('--rows <list>', "only these rows of each data set, by method or label, comma-separated (e.g. cdc-ae); a row that shares another's pretraining needs that row too")
+    .option('--merge <files...>', 'train nothing: join the .runs.jsonl records of runs split by --seed-list, --datasets or --rows into one table')
     .addOption(new Option('--budget <b>', "full: the papers' schedules; short: a reduced one for smoke checks, not comparable to the paper (default: full; short for quickstart)").choices(['full', 'short']))
     .option('--data-dir <dir>', 'folder with the data sets (then $DEEPCLUST_DATA_DIR, then the cache); missing sets are skipped, never downloaded')
     .option('--out <file.md>', 'also write the Markdown report here, and each run as one JSON line to <file>.runs.jsonl as it finishes')
@@ -87,7 +89,7 @@ export function register(program: Command): void {
     .action(async (name: string, opts: ReproduceCliOptions) => {
       experiment(name); // an unknown name fails before anything else
       if (opts.merge !== undefined) {
-        const training = (['seeds', 'seedList', 'budget', 'dataDir', 'limit', 'pretrainEpochs', 'maxIter', 'threads', 'datasets'] as const).filter((k) => opts[k] !== undefined);
+        const training = (['seeds', 'seedList', 'budget', 'dataDir', 'limit', 'pretrainEpochs', 'maxIter', 'threads', 'datasets', 'rows'] as const).filter((k) => opts[k] !== undefined);
         if (training.length) throw new ParamError(`reproduce: --merge trains nothing, so it takes no ${training.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}; drop them`);
         return emit(mergeRuns(name, readRunRecords(opts.merge)), opts);
       }
@@ -95,6 +97,7 @@ export function register(program: Command): void {
       const seeds = int('seeds', opts.seeds, 1);
       const seedsListed = seedList(opts.seedList);
       const datasets = opts.datasets?.split(',').map((s) => s.trim());
+      const rows = opts.rows?.split(',').map((s) => s.trim());
       const limit = int('limit', opts.limit, 1);
       // method options: checked by the method schema's fields (the messages name the flags)
       const pretrainEpochs = methodFlag('reproduce', 'pretrain-epochs', opts.pretrainEpochs);
@@ -116,6 +119,7 @@ export function register(program: Command): void {
         seeds,
         seedList: seedsListed,
         datasets,
+        rows,
         budget: opts.budget,
         dataDir: opts.dataDir,
         limit,
