@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXPERIMENTS, runExperiment, type ReproduceResult, type RunRecord, formatMarkdown, scheduleFor, seedStats, summarizeRecords } from '../src/reproduce/index.ts';
+import { EXPERIMENTS, mergeRuns, runExperiment, type ReproduceResult, type RunRecord, formatMarkdown, scheduleFor, seedStats, summarizeRecords } from '../src/reproduce/index.ts';
 
 const bin = new URL('../bin/deepclust.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'deepclust-reproduce-'));
@@ -135,6 +135,8 @@ const bad: Array<[string, string[], RegExp]> = [
   ['--seed-list not a list of integers', ['quickstart', '--seed-list', '0,x'], /option '--seed-list' must be a seed or a comma-separated list of seeds/],
   ['--seed-list repeats a seed', ['quickstart', '--seed-list', '1,1'], /option '--seed-list' lists a seed twice \(1,1\)/],
   ['--seeds with --seed-list', ['quickstart', '--seeds', '2', '--seed-list', '1'], /give --seeds \(a count\) or --seed-list \(a list\), not both/],
+  ['unknown --rows name', ['idec-table2', '--rows', 'sdec'], /^deepclust: error: reproduce: idec-table2 has no row 'sdec'; choose among k-means, ae-kmeans, dec, idec\n$/],
+  ['--rows without the row whose pretraining is shared', ['idec-table2', '--rows', 'dec,idec'], /^deepclust: error: reproduce: row 'DEC' starts from the autoencoder of 'AE\+k-means'; select ae-kmeans too\n$/],
   ['--merge with a training option', ['quickstart', '--merge', 'a.runs.jsonl', '--threads', '1'], /--merge trains nothing, so it takes no --threads; drop them/],
   ['--merge of a missing file', ['quickstart', '--merge', join(dir, 'none.runs.jsonl')], /cannot read '.*none\.runs\.jsonl' to merge/],
 ];
@@ -253,6 +255,31 @@ test('a reproduction split by --seed-list and joined by --merge gives the table 
   assert.match(run(['quickstart', '--merge', junk]).stderr, /^deepclust: error: reproduce: line 1 of '.*junk\.runs\.jsonl' is not a run record; pass the \.runs\.jsonl files that --out wrote\n$/);
   const wrong = run(['idec-table2', '--merge', recordsOf(a)]);
   assert.match(wrong.stderr, /a record to merge is from 'quickstart', not 'idec-table2'/);
+});
+
+test('a table split by rows (runExperiment rows) and joined by mergeRuns gives the records of one run', async () => {
+  // three rows of the embedded mnist-10k: k-means, and an autoencoder shared by DEC
+  const e = {
+    ...EXPERIMENTS.quickstart!,
+    name: 'quickstart',
+    groups: [{ ...EXPERIMENTS.quickstart!.groups[0]!, rows: [
+      { kind: 'kmeans', label: 'k-means', nInit: 2 },
+      { kind: 'deep', label: 'AE+k-means', method: 'ae-kmeans' },
+      { kind: 'deep', label: 'DEC', method: 'dec', sharePretrainingOf: 'AE+k-means' },
+    ] }],
+  } as const;
+  const o = { limit: 300, pretrainEpochs: 1, maxIter: 10, threads: 1, seedList: [0], cacheDir: emptyCache } as const;
+  const whole = await runExperiment(e, o);
+  const first = await runExperiment(e, { ...o, rows: ['k-means'] });
+  const rest = await runExperiment(e, { ...o, rows: ['ae-kmeans', 'DEC'] }); // a method or a label
+  assert.deepEqual(first.records.map((r) => r.row), ['k-means']);
+  assert.deepEqual(rest.records.map((r) => r.row), ['AE+k-means', 'DEC']);
+  assert.equal(rest.records[1]!.pretrainedBy, 'AE+k-means');
+  for (const r of whole.records) assert.equal(r.error, undefined, r.error);
+  const merged = mergeRuns(e, [...rest.records, ...first.records]);
+  assert.deepEqual(merged.records.map((r) => [r.row, r.metrics]), whole.records.map((r) => [r.row, r.metrics]));
+  assert.deepEqual(merged.rows.map((r) => [r.row, r.metrics]), whole.rows.map((r) => [r.row, r.metrics]));
+  await assert.rejects(runExperiment(e, { ...o, rows: [] }), /reproduce: the row list is empty; name some of k-means, ae-kmeans, dec/);
 });
 
 const recordsOf = (md: string) => md.replace(/\.md$/, '.runs.jsonl');

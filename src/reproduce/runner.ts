@@ -484,6 +484,8 @@ export function mergeRuns(name: string | Experiment, records: readonly RunRecord
     if (seen.has(key)) throw new ParamError(`reproduce: ${r.dataset} seed ${r.seed} ${r.row} appears twice in the records to merge; keep one of them`);
     seen.add(key);
   }
+  // records of a table split by rows come in file order: put each seed's rows in the table's order
+  const rowIndex = (r: RunRecord) => e.groups[r.groupIndex]?.rows.findIndex((row) => row.label === r.row) ?? -1;
   const budget = records[0]!.budget;
   const schedule = records[0]!.schedule!;
   const base = scheduleFor(e, budget);
@@ -494,7 +496,7 @@ export function mergeRuns(name: string | Experiment, records: readonly RunRecord
     schedule,
     knobs,
     seeds: [...new Set(records.map((r) => r.seed))].sort((a, b) => a - b),
-    records: [...records].sort((a, b) => a.groupIndex - b.groupIndex || a.seed - b.seed),
+    records: [...records].sort((a, b) => a.groupIndex - b.groupIndex || a.seed - b.seed || rowIndex(a) - rowIndex(b)),
     skipped: [],
     startedAt: dates[0]!,
     wallSeconds: records.reduce((s, r) => s + r.wallSeconds + r.loadSeconds, 0),
