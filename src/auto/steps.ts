@@ -9,7 +9,7 @@ import { KMeans } from '../cluster/kmeans.ts';
 import { Umap } from '../cluster/umap.ts';
 import { silhouetteScore } from '../metrics/index.ts';
 import type { Matrix } from '../matrix.ts';
-import { AUTO_GMM_RESTARTS } from './plan.ts';
+import { AUTO_GMM_RESTARTS, autoKMeansRestarts } from './plan.ts';
 
 /** A clustering step: rows in, one label per row out. */
 export interface ClusteringStep {
@@ -52,15 +52,15 @@ export interface EmbeddingStep {
 
 /** Options of auto's clustering steps. */
 export interface StepOptions {
-  /** Restarts. @defaultValue 10 for k-means, 1 for the mixture */
+  /** Restarts. @defaultValue {@link autoKMeansRestarts} for k-means, {@link AUTO_GMM_RESTARTS} for the mixture */
   readonly nInit?: number;
   /** onnxruntime threads. */
   readonly threads?: number;
 }
 
-/** The fitted k-means of auto's `kmeans` step: k-means++ with `nInit` restarts (10 by default). */
+/** The fitted k-means of auto's `kmeans` step: k-means++ with `nInit` restarts (by default {@link autoKMeansRestarts}: 10 to 50 by the data's size). */
 export function fitKMeansStep(x: Matrix, k: number, seed: number, options: StepOptions = {}) {
-  return new KMeans({ nClusters: k, nInit: options.nInit ?? 10, seed, threads: options.threads }).fit(x);
+  return new KMeans({ nClusters: k, nInit: options.nInit ?? autoKMeansRestarts(x.rows, x.cols, k), seed, threads: options.threads }).fit(x);
 }
 
 /** k-means++ with `nInit` restarts (src/cluster's KMeans, equal to scikit-learn's). */
