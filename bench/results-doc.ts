@@ -14,6 +14,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedStats } from '../src/reproduce/stats.ts';
+import { replaceReproduceBlocks, reproduceDocPaths } from './results-doc-reproduce.ts';
 
 /** One clustering run, whatever the shape of its record. */
 export interface RunRecord {
@@ -542,6 +543,14 @@ export function updateResultDocs(root: string, check = false, rows: readonly Cho
     ...(existsSync(join(root, 'docs/gmm.md')) ? [['docs/gmm.md', replaceBlock(readFileSync(join(root, 'docs/gmm.md'), 'utf8'), 'umap', renderUmap(join(root, 'bench/results')))] as [string, string]] : []),
     ...(existsSync(join(root, 'docs/engine-speed.md')) ? [['docs/engine-speed.md', replaceBlock(readFileSync(join(root, 'docs/engine-speed.md'), 'utf8'), 'time-to-acc', renderTimeToAcc(join(root, 'bench/results')))] as [string, string]] : []),
   ];
+  // tables of merged reproductions, in whichever docs hold their blocks (also those filled above)
+  for (const path of reproduceDocPaths(root)) {
+    const i = targets.findIndex(([p]) => p === path);
+    const text = i >= 0 ? targets[i]![1] : readFileSync(join(root, path), 'utf8');
+    const filled: [string, string] = [path, replaceReproduceBlocks(text, join(root, 'bench/results'))];
+    if (i >= 0) targets[i] = filled;
+    else targets.push(filled);
+  }
   const stale: string[] = [];
   for (const [path, text] of targets) {
     let old = '';
