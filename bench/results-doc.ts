@@ -15,6 +15,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedStats } from '../src/reproduce/stats.ts';
 import { replaceReproduceBlocks, reproduceDocPaths } from './results-doc-reproduce.ts';
+import { type Json, num, obj, str } from './json-fields.ts';
 
 /** One clustering run, whatever the shape of its record. */
 export interface RunRecord {
@@ -56,10 +57,6 @@ export interface EngineRecord {
   readonly onnxruntime?: string;
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** The group of a record file: its name without `.json` and without the `-seedN` segment. */
 export function groupOf(file: string): string {
