@@ -9,7 +9,6 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { arr, num, obj, str, type Json } from './json-fields.ts';
 
-
 const METRIC_NAMES: Record<string, string> = { acc: 'ACC', nmi: 'NMI', ari: 'ARI' };
 
 /** The Markdown table of one `reproduce-record` record (see the module comment). */
