@@ -67,3 +67,15 @@ export function reproduceDocPaths(root: string): string[] {
     .sort()
     .map((f) => join('docs', f));
 }
+
+/**
+ * docs/results.md's section of paper tables: every `reproduce-*.json` record of `bench reproduce-record` in `resultsDir`, one
+ * table each ({@link renderReproduceRecord}); empty when there is none.
+ */
+export function renderReproduceSection(resultsDir: string): string {
+  const files = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => /^reproduce-.*\.json$/.test(f)).sort() : [];
+  const records = files.map((f): [string, unknown] => [f, JSON.parse(readFileSync(join(resultsDir, f), 'utf8'))]).filter(([, r]) => obj(r)?.suite === 'reproduce-record');
+  if (!records.length) return '';
+  const parts = records.map(([f, r]) => `### ${f.replace(/\.json$/, '')}\n\n${renderReproduceRecord(r, f)}\n`);
+  return `\n## Paper tables (merged \`deepclust reproduce\` runs)\n\nThe current presets' reproductions of the papers' tables, joined from split runs (\`reproduce --merge\`, \`bench reproduce-record\`). Where a method's rows above come from an earlier preset, these are the numbers that hold.\n\n${parts.join('\n')}`;
+}

@@ -14,7 +14,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedStats } from '../src/reproduce/stats.ts';
-import { replaceReproduceBlocks, reproduceDocPaths } from './results-doc-reproduce.ts';
+import { renderReproduceSection, replaceReproduceBlocks, reproduceDocPaths } from './results-doc-reproduce.ts';
 import { type Json, num, obj, str } from './json-fields.ts';
 
 /** One clustering run, whatever the shape of its record. */
@@ -534,7 +534,7 @@ function userSuiteOf(path: string): string {
 export function updateResultDocs(root: string, check = false, rows: readonly ChooserRow[] = CHOOSER): string[] {
   const records = readRecords(join(root, 'bench/results'));
   const targets: Array<[string, string]> = [
-    ['docs/results.md', renderResults(records) + userSuiteOf(join(root, 'bench/results/user-suite-seed0.json')) + renderKLab(join(root, 'bench/results'))],
+    ['docs/results.md', renderResults(records) + userSuiteOf(join(root, 'bench/results/user-suite-seed0.json')) + renderKLab(join(root, 'bench/results')) + renderReproduceSection(join(root, 'bench/results'))],
     ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records, rows))],
     ...(existsSync(join(root, 'docs/own-data.md')) ? [['docs/own-data.md', replaceHeldout(readFileSync(join(root, 'docs/own-data.md'), 'utf8'), heldoutOf(root))] as [string, string]] : []),
     ...(existsSync(join(root, 'docs/gmm.md')) ? [['docs/gmm.md', replaceBlock(readFileSync(join(root, 'docs/gmm.md'), 'utf8'), 'umap', renderUmap(join(root, 'bench/results')))] as [string, string]] : []),

@@ -160,4 +160,10 @@ test('reproduce blocks: a merged reproduction record becomes a per-seed table in
   assert.match(text, /<!-- results:reproduce:reproduce-toy-t:end -->\nafter\n$/);
   assert.doesNotMatch(text, /\nold\n/);
   assert.deepEqual(updateResultDocs(dir, true, rows), [], 'filled once, then up to date');
+  // docs/results.md lists every reproduce-record record, and skips other reproduce-* shapes
+  writeFileSync(join(dir, 'bench/results/reproduce-other-shape.json'), JSON.stringify({ experiment: 'x' }));
+  updateResultDocs(dir, false, rows);
+  const results = readFileSync(join(dir, 'docs/results.md'), 'utf8');
+  assert.match(results, /## Paper tables \(merged `deepclust reproduce` runs\)[\s\S]*### reproduce-toy-t\n\n`deepclust bench reproduce-record[^\n]*\n[\s\S]*\| toy \| A \| ACC \| 0\.6000 \| 0\.7000 \|/);
+  assert.doesNotMatch(results, /reproduce-other-shape/);
 });
