@@ -19,8 +19,8 @@ export function renderReproduceRecord(record: unknown, file: string): string {
   const records = arr(result.records).map(obj).filter((x): x is Json => x !== undefined);
   const seeds = [...new Set(records.map((x) => num(x.seed)).filter((s): s is number => s !== undefined))].sort((a, b) => a - b);
   const metrics = arr(result.metrics).map(str).filter((m): m is string => m !== undefined && m in METRIC_NAMES);
-  const hosts = [...new Set(records.map((x) => num(obj(x.host)?.loadavg && arr(obj(x.host)!.loadavg)[0])).filter((v): v is number => v !== undefined))];
-  const load = hosts.length ? `; load average (1 min) when the runs ended ${Math.min(...hosts).toFixed(1)}–${Math.max(...hosts).toFixed(1)}` : '';
+  const loads = records.map((x) => num(arr(obj(x.host)?.loadavg)[0])).filter((v): v is number => v !== undefined);
+  const load = loads.length ? `; load average (1 min) when the runs ended ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '';
   const threads = [...new Set(records.map((x) => num(x.threads)))].filter((t) => t !== undefined);
   const head = [
     `\`${str(r.command) ?? 'deepclust bench reproduce-record'}\` (record \`${file}\`: runs started at commit ${str(r.runsCommit) ?? str(r.commit) ?? '?'}, merged ${str(r.date)?.slice(0, 10) ?? '?'}, ${str(r.machine) ?? '?'}${threads.length ? `, ${threads.join('/')} thread${threads.length === 1 && threads[0] === 1 ? '' : 's'} per process` : ''}${load}).`,
