@@ -57,7 +57,6 @@ export interface EngineRecord {
   readonly onnxruntime?: string;
 }
 
-
 /** The group of a record file: its name without `.json` and without the `-seedN` segment. */
 export function groupOf(file: string): string {
   return file.replace(/\.json$/, '').replace(/-seed\d+/, '');

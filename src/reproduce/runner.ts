@@ -360,7 +360,7 @@ function rowNames(row: RowSpec): string[] {
 function selectedRows(e: Experiment, groups: Set<number>, rows: readonly string[] | undefined): (row: RowSpec) => boolean {
   if (rows === undefined) return () => true;
   const specs = e.groups.filter((_, i) => groups.has(i)).flatMap((g) => g.rows);
-  const known = [...new Set(specs.flatMap((r) => (r.kind === 'deep' && typeof r.method === 'string' ? r.method : r.label)))];
+  const known = [...new Set(specs.map((r) => rowNames(r).at(-1)!))]; // a preset row by its method, others by label
   if (rows.length === 0) throw new ParamError(`reproduce: the row list is empty; name some of ${known.join(', ')}`);
   for (const name of rows) if (!specs.some((r) => rowNames(r).includes(name))) throw new ParamError(`reproduce: ${e.name} has no row '${name}'; choose among ${known.join(', ')}`);
   const picked = (r: RowSpec) => rowNames(r).some((n) => rows.includes(n));
