@@ -47,7 +47,7 @@ async function fitAndPredict(method: string, preprocess: string): Promise<{ out:
 }
 
 test('predict on a subset of the training rows returns exactly their fitted labels: every preprocessing (ae-kmeans)', async () => {
-  for (const pre of ['none', 'standardize', 'minmax', 'log1p,standardize', 'unit-energy', 'l2', 'row-unit-energy', 'pca:4', 'standardize,pca-whiten:3']) {
+  for (const pre of ['none', 'standardize', 'center', 'minmax', 'log1p,standardize', 'unit-energy', 'l2', 'row-unit-energy', 'pca:4', 'standardize,pca-whiten:3']) {
     const { out, fitted, predicted } = await fitAndPredict('ae-kmeans', pre);
     assert.deepEqual(predicted, pick.map((r) => fitted[r]!), pre);
     const meta = JSON.parse(readFileSync(join(out, 'model', 'model.json'), 'utf8')) as { preprocessing: { format: string; steps: unknown[] } };

@@ -150,7 +150,9 @@ export class AutoClustering {
     const pre = this.options.preprocess;
     if (pre !== undefined) {
       const steps = checkPreprocessing(typeof pre === 'string' ? pre.split(',').map((s) => s.trim()).filter(Boolean) : pre);
-      plan = { ...plan, preprocessing: { value: steps, reason: 'given (preprocess)' } };
+      // the user's steps are kept as given: no comparison with other units
+      const { units: _units, ...rest } = plan;
+      plan = { ...rest, preprocessing: { value: steps, reason: 'given (preprocess)' } };
     }
     return this.options.adjustPlan ? this.options.adjustPlan(plan) : plan;
   }

@@ -52,11 +52,11 @@ export function gmmModelStep(options: StepOptions = {}): ModelClusteringStep {
 /** Most training rows a stored UMAP keeps by default (each new row is compared with all of them). */
 export const DEFAULT_MAX_STORED = 10000;
 
-/** `m` of `0..n−1` (all when n <= m): a seeded sample, in increasing order. */
-export function sampleRows(n: number, m: number, seed: number): number[] {
+/** `m` of `0..n−1` (all when n <= m): a seeded sample (random stream `stream`), in increasing order. */
+export function sampleRows(n: number, m: number, seed: number, stream = 'auto-umap-stored'): number[] {
   const all = Array.from({ length: n }, (_, i) => i);
   if (n <= m) return all;
-  const rng = new Rng(seed).fork('auto-umap-stored');
+  const rng = new Rng(seed).fork(stream);
   for (let i = 0; i < m; i++) {
     const j = i + Math.floor(rng.random() * (n - i));
     [all[i], all[j]] = [all[j]!, all[i]!];

@@ -60,8 +60,8 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'features + kmeans', x: blobs(150, 5, 3, 1), options: {}, summary: /^standardize → kmeans, k by gap/, k: 3 },
-  { name: 'features + gmm', x: aniso(5).x, options: { nClusters: [2, 8] }, summary: /^standardize → gmm, k by bic in 2\.\.8/, k: 4 },
+  { name: 'features + kmeans', x: blobs(150, 5, 3, 1), options: {}, summary: /^standardize \(or center\) → kmeans, k by gap/, k: 3 },
+  { name: 'features + gmm', x: aniso(5).x, options: { nClusters: [2, 8] }, summary: /^standardize \(or center\) → gmm, k by bic in 2\.\.8/, k: 4 },
   { name: 'pca + umap + kmeans', x: blobs(520, 110, 4, 2), options: { nClusters: 4, adjustPlan: onUmap }, summary: /^standardize → pca\(50\) → umap\(10d\) → kmeans, k = 4/, k: 4 },
   // 200 of the 520 rows stored: most training rows get their labels through the UMAP transform
   { name: 'umap + gmm', x: blobs(520, 40, 4, 3), options: { nClusters: 4, adjustPlan: gmmOnUmap, maxStored: 200 }, summary: /^standardize → umap\(10d\) → gmm, k = 4/, k: 4 },

@@ -119,6 +119,12 @@ export interface AutoPlan {
   readonly k: Choice<number | KEstimate>;
   /** When k is estimated by BIC: what runs if its curve has no clear minimum (decided at run time). */
   readonly fallback?: Choice<Fallback>;
+  /**
+   * When the features are standardized for k-means: the preprocessing that keeps the raw units
+   * instead (`center` in place of `standardize`), whose k-means partition the run compares by its
+   * Gaussian fit once k is known (src/auto/units.ts).
+   */
+  readonly units?: Choice<{ readonly alternative: readonly string[] }>;
 }
 
 /** Options of {@link planAuto}. */
@@ -342,13 +348,25 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
     clustering = { value: 'kmeans', reason: `k-means (k-means++, 10 to 50 restarts, more on smaller data): ${why}` };
   }
 
+  // --- units: standardized features, or the raw ones (centred), decided at run time by which
+  // k-means partition fits Gaussian clusters better (src/auto/units.ts); only where k-means runs on
+  // the features (a full-covariance mixture does not depend on the features' scales)
+  const pre = preprocessing.value;
+  const units: AutoPlan['units'] =
+    !network.value && representation.value.kind === 'features' && pre[pre.length - 1] === 'standardize' && (clustering.value === 'kmeans' || fallback)
+      ? {
+          value: { alternative: [...pre.slice(0, -1), 'center'] },
+          reason: `${clustering.value === 'kmeans' ? 'once k is known' : 'if k-means runs (the fallback)'}, k-means also runs on the centred raw values (${[...pre.slice(0, -1), 'center'].join(' → ')}), and their partition is kept when its clusters are the better Gaussian fit by both the pooled and the per-cluster covariance log-determinants (scale-free, so the two are comparable): standardizing gives every feature the same weight, which features that share one unit do not want (iris: k-means ACC 0.893 raw, 0.833 standardized)`,
+        }
+      : undefined;
+
   if (network.value) {
     // the deep path runs N2D's final step; k, when estimated, is chosen on the pretrained code
     clustering = { value: 'gmm', reason: "a full-covariance Gaussian mixture on the UMAP of the code (N2D's step: UMAP packs each cluster into one dense blob, which a mixture fits)" };
     if (typeof k.value !== 'number') k = { value: k.value, reason: `not given: the k in ${k.value.estimate[0]}..${k.value.estimate[1]} with the best ${k.value.criterion} of k-means on the pretrained code (estimateK), before UMAP` };
     fallback = undefined;
   }
-  return { profile: p, preprocessing, representation, network, clustering, k, ...(fallback ? { fallback } : {}) };
+  return { profile: p, preprocessing, representation, network, clustering, k, ...(fallback ? { fallback } : {}), ...(units ? { units } : {}) };
 }
 
 /**
@@ -357,13 +375,23 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
  * some (bench heldout, mixed-scales: gap k = 5 of 4 with two copied columns, 4 without them).
  */
 export function weightsDuplicateColumns(p: DataProfile, preprocessing: readonly string[], representation: Representation): boolean {
-  return (p.duplicateColumns ?? 0) > 0 && representation.kind === 'features' && preprocessing[preprocessing.length - 1] === 'standardize';
+  const last = preprocessing[preprocessing.length - 1];
+  return (p.duplicateColumns ?? 0) > 0 && representation.kind === 'features' && (last === 'standardize' || last === 'center');
+}
+
+/**
+ * Whether the run compares the plan's standardized k-means with the raw units' ({@link AutoPlan.units}):
+ * the plan asks for it and k-means runs on the features without a network (a plan changed after
+ * planning, e.g. to a UMAP embedding, keeps its `units` entry but does not compare).
+ */
+export function comparesUnits(plan: AutoPlan): plan is AutoPlan & { units: NonNullable<AutoPlan['units']> } {
+  return Boolean(plan.units) && !plan.network.value && plan.representation.value.kind === 'features';
 }
 
 /** The plan in one line: `standardize → umap(10d) → kmeans, k estimated in 2..15`. */
 export function planSummary(plan: AutoPlan): string {
   const r = plan.representation.value;
-  const parts = [plan.preprocessing.value.join('+') || 'no preprocessing'];
+  const parts = [`${plan.preprocessing.value.join('+') || 'no preprocessing'}${comparesUnits(plan) ? ` (or ${plan.units.value.alternative.join('+')})` : ''}`];
   if (plan.network.value) parts.push(`autoencoder ${plan.network.value.hidden.join('-')}-${plan.network.value.embeddingDim}`);
   if (r.kind === 'umap') parts.push(`${r.pca ? `pca(${r.pca}) → ` : ''}umap(${r.nComponents}d)`);
   parts.push(plan.clustering.value);
@@ -373,6 +401,6 @@ export function planSummary(plan: AutoPlan): string {
 
 /** Every choice and its reason, for result.json and the report. */
 export function planReasons(plan: AutoPlan): Record<string, { value: unknown; reason: string }> {
-  const { preprocessing, representation, network, clustering, k, fallback } = plan;
-  return { preprocessing, representation, network, clustering, k, ...(fallback ? { fallback } : {}) };
+  const { preprocessing, representation, network, clustering, k, fallback, units } = plan;
+  return { preprocessing, representation, network, clustering, k, ...(fallback ? { fallback } : {}), ...(units && comparesUnits(plan) ? { units } : {}) };
 }

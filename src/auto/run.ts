@@ -11,9 +11,10 @@ import type { Matrix } from '../matrix.ts';
 import { AutoModel, umapTransform } from './model.ts';
 import { DEFAULT_MAX_STORED, gmmModelStep, hasModel, kmeansModelStep, storeUmap } from './model-steps.ts';
 import { duplicateColumnIndices } from './inspect.ts';
-import { type AutoPlan, weightsDuplicateColumns } from './plan.ts';
+import { type AutoPlan, comparesUnits, weightsDuplicateColumns } from './plan.ts';
 import type { AutoPretraining } from './pretraining.ts';
 import { type ClusteringStep, type EmbeddingStep, type KEstimator, type KEstimatorResult, estimateKStep, umapStep } from './steps.ts';
+import { type UnitsDecision, chooseUnits } from './units.ts';
 
 /** Options of {@link runAuto}. */
 export interface RunAutoOptions {
@@ -48,6 +49,8 @@ export interface AutoDecision {
   readonly reason: string;
   /** The deep path: how its pretraining ended (steps, and the cap or a plateau). */
   readonly pretraining?: AutoPretraining;
+  /** Standardized or raw units for the k-means, when the plan compares them (plan.units). */
+  readonly units?: UnitsDecision;
 }
 
 /** What {@link runAuto} returns. */
@@ -143,7 +146,22 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
     lap('cluster');
     return { labels, k, kScores, clustering: cluster.name, decision, preprocessing: pre.fitted, representation: z, timings };
   }
-  const clusterer = await cluster.fitModel(z, k, seed);
+  let clusterer = await cluster.fitModel(z, k, seed);
+  if (comparesUnits(plan) && cluster.name === 'kmeans') {
+    // the same k-means on the centred raw values; the better Gaussian fit is kept (src/auto/units.ts)
+    let alt = await FittedPreprocessing.fitAsync(x, [...plan.units.value.alternative], { seed, threads: options.threads });
+    if (weightsDuplicateColumns(plan.profile, plan.units.value.alternative, rep)) alt = withoutDuplicateColumns(x, alt.fitted);
+    const altClusterer = await cluster.fitModel(alt.x, k, seed);
+    const onStd = new AutoModel({ preprocessing: pre.fitted, clusterer }).assign(pre.x);
+    const onAlt = new AutoModel({ preprocessing: alt.fitted, clusterer: altClusterer }).assign(alt.x);
+    const units = chooseUnits(pre.x, onStd, onAlt, k, seed);
+    log(`auto: units: ${units.reason}`);
+    decision = { ...decision, units };
+    if (units.chosen === 'center') {
+      pre = alt;
+      clusterer = altClusterer;
+    }
+  }
   lap('cluster');
   // the fit's labels come from the stored model, by the path predict takes (see model.ts)
   const umap = rep.kind === 'umap' ? storeUmap(pre.x, z, rep.nNeighbors, maxStored, seed) : undefined;
@@ -155,14 +173,14 @@ export async function runAuto(x: Matrix, plan: AutoPlan, options: RunAutoOptions
 }
 
 /**
- * The fitted chain with the last step's (standardize's) scale set to 0 on every column that
+ * The fitted chain with the last step's (standardize's or center's) scale set to 0 on every column that
  * repeats an earlier one: they become constant 0, as constant columns do, so the stored model
  * (predict, embed, export) applies the same weights to new rows.
  */
 function withoutDuplicateColumns(x: Matrix, fitted: FittedPreprocessing): { fitted: FittedPreprocessing; x: Matrix } {
   const json = fitted.toJSON();
   const last = json.steps[json.steps.length - 1];
-  if (!last || last.step !== 'standardize') return { fitted, x: fitted.transform(x) };
+  if (!last || (last.step !== 'standardize' && last.step !== 'center')) return { fitted, x: fitted.transform(x) };
   const scale = [...last.scale];
   for (const c of duplicateColumnIndices(x)) scale[c] = 0;
   const again = FittedPreprocessing.fromJSON({ ...json, steps: [...json.steps.slice(0, -1), { ...last, scale }] });

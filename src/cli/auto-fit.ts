@@ -140,7 +140,7 @@ async function fitInto(auto: AutoClustering, plan: ReturnType<AutoClustering['pl
   }
   if (!opts.quiet) {
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
-    process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; ran ${res.clustering}${res.decision.fallback ? ' (fallback: no clear BIC minimum)' : ''}, k = ${res.k}${estimated ? ` (estimated by ${res.decision.criterion})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
+    process.stderr.write(`auto on ${data.name}: ${planSummary(plan)}; ran ${res.clustering}${res.decision.units?.chosen === 'center' ? ' on the raw units (center: the better Gaussian fit)' : ''}${res.decision.fallback ? ' (fallback: no clear BIC minimum)' : ''}, k = ${res.k}${estimated ? ` (estimated by ${res.decision.criterion})` : ''}  ACC ${fmt(metrics.acc)}  NMI ${fmt(metrics.nmi)}  ARI ${fmt(metrics.ari)}  (${seconds.toFixed(1)} s)\n`);
     if (outDir) process.stderr.write(`results in ${outDir}\n`);
   }
   if (!outDir) {

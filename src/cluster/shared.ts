@@ -6,3 +6,4 @@
 export { type FloatArray, silhouetteChunkSorted, silhouetteTile, silhouetteTiles } from './_internal/kernels.ts';
 export { checkMatrix, choiceOption, columnMeans, encodeLabels, intOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
 export { symmetricEigen } from './_internal/linalg.ts';
+export { choleskyLower } from './_internal/cholesky.ts';

@@ -26,6 +26,8 @@ const pm1 = table(40, 5, 3, (r) => r.random() * 2 - 1);
 const CHAINS: Array<[string[], Matrix]> = [
   [['standardize'], raw],
   [['minmax'], raw],
+  [['center'], raw],
+  [['log1p', 'center'], raw],
   [['log1p', 'standardize'], raw],
   [['unit-energy'], raw],
   [['l2'], raw],
@@ -53,6 +55,23 @@ test('every step: transform on any subset of the training rows gives exactly tho
     // a second fit on a subset would give other statistics: the stored ones are what matter
     if (steps[0] === 'standardize') assert.notDeepEqual(Array.from(FittedPreprocessing.fit(pick(x, idx), steps).x.data), Array.from(sub.data));
   }
+});
+
+test('center: zero means and one common factor, so the features keep their relative units', () => {
+  // columns with variances 8/3 and 32/3 (ratio 4), and a constant one
+  const x: Matrix = { data: Float32Array.from([1, 2, 7, 3, 6, 7, 5, 10, 7]), rows: 3, cols: 3 };
+  const { fitted, x: xt } = FittedPreprocessing.fit(x, ['center']);
+  const st = fitted.toJSON().steps[0] as { step: string; mean: number[]; scale: number[] };
+  assert.equal(st.step, 'center');
+  assert.deepEqual(st.mean, [3, 6, 7]);
+  const common = 1 / Math.sqrt((8 / 3 + 32 / 3) / 2);
+  assert.ok(Math.abs(st.scale[0]! - common) < 1e-12 && st.scale[0] === st.scale[1], 'one factor for every varying feature');
+  assert.equal(st.scale[2], 0, 'constant feature → 0');
+  // the second column stays twice the first (relative units kept), and the mean variance is 1
+  for (let r = 0; r < 3; r++) assert.ok(Math.abs(xt.data[r * 3 + 1]! - 2 * xt.data[r * 3]!) < 1e-6);
+  let v = 0;
+  for (let r = 0; r < 3; r++) v += xt.data[r * 3]! ** 2 + xt.data[r * 3 + 1]! ** 2;
+  assert.ok(Math.abs(v / 3 / 2 - 1) < 1e-6);
 });
 
 test('fitted statistics and widths: standardize mean/scale, pca:3 narrows, names carry the count', () => {

@@ -23,6 +23,7 @@ export const PREPROCESSING: Readonly<Record<string, string>> = {
   'unit-energy': 'one global factor so that the mean of ‖x‖²/d over rows is 1 (the DEC/IDEC papers\' normalisation; the factor is fitted)',
   'row-unit-energy': 'each row scaled to ‖x‖²/d = 1 (L2-normalise then ×√d, as DEC\'s Reuters script)',
   standardize: 'each feature to zero mean and unit variance (constant features become 0; mean and std are fitted)',
+  center: 'each feature to zero mean, all divided by one common factor (the root of the mean feature variance): the features keep their relative units, so k-means sees what it would on the raw values (constant features become 0; means and the factor are fitted)',
   minmax: 'each feature to [0, 1] (constant features become 0; min and max are fitted)',
   l2: 'each row to unit L2 norm (zero rows stay zero)',
   log1p: 'log(1 + x) of every value (counts, skewed features; refused on values <= -1)',
@@ -69,11 +70,11 @@ export type FittedStep =
       readonly factor: number;
     }
   | {
-      /** Per-feature zero mean, unit variance. */
-      readonly step: 'standardize';
+      /** Per-feature zero mean, with unit variance (`standardize`) or one common factor (`center`). */
+      readonly step: 'standardize' | 'center';
       /** Per-feature mean. */
       readonly mean: number[];
-      /** Per-feature 1/std (0 for a constant feature). */
+      /** Per-feature 1/std for `standardize`; one common 1/rms for `center` (0 for a constant feature). */
       readonly scale: number[];
     }
   | {
@@ -285,8 +286,9 @@ export class FittedPreprocessing {
           if (typeof o.factor !== 'number' || !Number.isFinite(o.factor)) throw bad(`step ${i + 1} factor`);
           return { step, factor: o.factor };
         case 'standardize':
+        case 'center':
         case 'minmax':
-          return step === 'standardize' ? { step, mean: nums(o.mean, d, `step ${i + 1} mean`), scale: nums(o.scale, d, `step ${i + 1} scale`) } : { step, min: nums(o.min, d, `step ${i + 1} min`), scale: nums(o.scale, d, `step ${i + 1} scale`) };
+          return step !== 'minmax' ? { step, mean: nums(o.mean, d, `step ${i + 1} mean`), scale: nums(o.scale, d, `step ${i + 1} scale`) } : { step, min: nums(o.min, d, `step ${i + 1} min`), scale: nums(o.scale, d, `step ${i + 1} scale`) };
         case 'pca':
         case 'pca-whiten': {
           const p = o.nComponents as number;
@@ -339,6 +341,7 @@ export class FittedPreprocessing {
           break;
         }
         case 'standardize':
+        case 'center':
           t = mul(sub(t, g.constant(st.mean, [1, d], 'float32')), g.constant(st.scale, [1, d], 'float32'));
           break;
         case 'minmax':
@@ -399,6 +402,7 @@ function fitStep(s: string, x: Float32Array, rows: number, cols: number, done: r
       return { step: 'unit-energy', factor: sq > 0 ? Math.sqrt((rows * cols) / sq) : 1 };
     }
     case 'standardize':
+    case 'center':
     case 'minmax': {
       const mean = new Float64Array(cols);
       const m2 = new Float64Array(cols);
@@ -419,7 +423,17 @@ function fitStep(s: string, x: Float32Array, rows: number, cols: number, done: r
         const o = r * cols;
         for (let c = 0; c < cols; c++) m2[c]! += (x[o + c]! - mean[c]!) ** 2;
       }
-      return { step: 'standardize', mean: Array.from(mean), scale: Array.from(m2, (s) => (s > 0 ? 1 / Math.sqrt(s / rows) : 0)) };
+      if (base === 'standardize') return { step: 'standardize', mean: Array.from(mean), scale: Array.from(m2, (s) => (s > 0 ? 1 / Math.sqrt(s / rows) : 0)) };
+      // one factor for every feature: the root of the mean variance of the non-constant features
+      let varSum = 0;
+      let varying = 0;
+      for (const s of m2)
+        if (s > 0) {
+          varSum += s / rows;
+          varying++;
+        }
+      const common = varying > 0 ? 1 / Math.sqrt(varSum / varying) : 0;
+      return { step: 'center', mean: Array.from(mean), scale: Array.from(m2, (s) => (s > 0 ? common : 0)) };
     }
     case 'pca':
     case 'pca-whiten':
@@ -514,8 +528,9 @@ function applyStep(st: FittedStep, x: Float32Array, rows: number, cols: number, 
       return x;
     }
     case 'standardize':
+    case 'center':
     case 'minmax': {
-      const shift = st.step === 'standardize' ? st.mean : st.min;
+      const shift = st.step === 'minmax' ? st.min : st.mean;
       const scale = st.scale;
       for (let r = 0; r < rows; r++) {
         const o = r * cols;

@@ -27,7 +27,7 @@ test('the section lists every choice in plan order with its reason (escaped), th
       preprocessing: { value: ['standardize'], reason: 'scales differ <10-fold>' },
       fallback: { value: { clustering: 'kmeans' }, reason: 'no clear minimum' },
     },
-    decision: { criterion: 'silhouette', fallback: true, reason: 'BIC kept falling', pretraining: { steps: 1300, cap: 2000, stoppedBy: 'plateau', reason: 'stopped on a plateau at step 1300 of at most 2000' } },
+    decision: { criterion: 'silhouette', fallback: true, reason: 'BIC kept falling', units: { chosen: 'center', reason: 'the raw units (centred) fit better' }, pretraining: { steps: 1300, cap: 2000, stoppedBy: 'plateau', reason: 'stopped on a plateau at step 1300 of at most 2000' } },
   } as unknown as RunResult;
   const html = autoPlanSection(result, esc);
   assert.match(html, /<h2>Auto plan<\/h2>/);
@@ -35,6 +35,6 @@ test('the section lists every choice in plan order with its reason (escaped), th
   assert.ok(order.every((i, j) => i > 0 && (j === 0 || i > order[j - 1]!)), `plan order: ${order}`);
   assert.ok(html.includes('scales differ &lt;10-fold&gt;'));
   assert.ok(html.includes('estimate [2, 30]; criterion bic'));
-  assert.match(html, /Ran: <b>kmeans<\/b> \(the fallback\), k = 4 \(estimated\)\. k: BIC kept falling\. Pretraining: stopped on a plateau at step 1300 of at most 2000\./);
+  assert.match(html, /Ran: <b>kmeans<\/b> \(the fallback\), k = 4 \(estimated\)\. k: BIC kept falling\. Units: the raw units \(centred\) fit better\. Pretraining: stopped on a plateau at step 1300 of at most 2000\./);
   assert.equal(autoPlanSection({ ...result, method: 'idec' } as RunResult, esc), '');
 });

@@ -1,12 +1,13 @@
 /**
  * The report's "Auto plan" section for a `deepclust fit` run without `--method`: the plan in one
- * line, every choice (preprocessing, representation, network, clustering step, k, fallback) with
- * its value and reason, how k was decided at run time, and how the network's pretraining ended.
+ * line, every choice (preprocessing, representation, network, clustering step, k, fallback, units)
+ * with its value and reason, how k and the units were decided at run time, and how the network's
+ * pretraining ended.
  */
 import type { RunResult } from './data.ts';
 
 /** The choices in the order the plan makes them. */
-const ORDER = ['preprocessing', 'representation', 'network', 'clustering', 'k', 'fallback'];
+const ORDER = ['preprocessing', 'representation', 'network', 'clustering', 'k', 'fallback', 'units'];
 
 /** A choice's value in words: arrays joined, objects as `key value` pairs, null as `none`. */
 export function choiceValueText(v: unknown): string {
@@ -39,6 +40,7 @@ export function autoPlanSection(result: RunResult, esc: (s: unknown) => string):
   const ran: string[] = [];
   if (result.clustering) ran.push(`Ran: <b>${esc(result.clustering)}</b>${d?.fallback ? ' (the fallback)' : ''}, k = ${esc(result.k)}${result.kEstimated ? ' (estimated)' : ' (given)'}.`);
   if (d?.reason) ran.push(`k: ${esc(d.reason)}.`);
+  if (d?.units) ran.push(`Units: ${esc(d.units.reason)}.`);
   if (d?.pretraining) ran.push(`Pretraining: ${esc(d.pretraining.reason)}.`);
   return `<section id="auto-plan"><h2>Auto plan</h2><p class="lead">${esc(result.summary ?? '')}</p><table class="metrics plan"><tr><th>choice</th><th>value</th><th>why</th></tr>${rows}</table>${ran.length ? `<p class="note">${ran.join(' ')}</p>` : ''}</section>`;
 }

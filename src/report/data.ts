@@ -256,7 +256,7 @@ export interface RunResult {
   plan?: Record<string, { value: unknown; reason: string }>;
   clustering?: string;
   kEstimated?: boolean;
-  decision?: { criterion?: string | null; fallback?: boolean; reason?: string; pretraining?: { steps: number; cap: number; stoppedBy: string; reason: string } };
+  decision?: { criterion?: string | null; fallback?: boolean; reason?: string; units?: { chosen: string; reason: string }; pretraining?: { steps: number; cap: number; stoppedBy: string; reason: string } };
 }
 
 function readJson(path: string, what: string): unknown {
