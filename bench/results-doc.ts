@@ -417,7 +417,7 @@ export function renderHeldout(record: unknown, before?: unknown, draws: Readonly
     const was = earlier.get(str(row.table));
     const load = obj(a.loadAverage);
     lines.push(
-      `| ${str(row.table) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${obj(row.kByCriterion) ? `${num(obj(row.kByCriterion)!.silhouette) ?? '?'} / ${num(obj(row.kByCriterion)!.gap) ?? '?'}` : '–'} | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(base.kmeansRaw)?.acc)} / ${f(obj(base.kmeansStandardized)?.acc)} | ${t ? (t.met ? 'met' : `**missed** (${f(t.acc)})`) : '–'} | ${was ? `${num(was.kEstimated) ?? '?'}, ${f(obj(was.auto)?.acc)}` : '–'} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(1) ?? '–'} | ${load ? `${num(load.start)?.toFixed(1) ?? '?'}–${num(load.end)?.toFixed(1) ?? '?'}` : '–'} |`,
+      `| ${str(row.table) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(`${str(row.plan) ?? '?'}${str(obj(obj(row.decision)?.units)?.chosen) === 'center' ? '; kept center' : ''}`)} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${obj(row.kByCriterion) ? `${num(obj(row.kByCriterion)!.silhouette) ?? '?'} / ${num(obj(row.kByCriterion)!.gap) ?? '?'}` : '–'} | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(base.kmeansRaw)?.acc)} / ${f(obj(base.kmeansStandardized)?.acc)} | ${t ? (t.met ? 'met' : `**missed** (${f(t.acc)})`) : '–'} | ${was ? `${num(was.kEstimated) ?? '?'}, ${f(obj(was.auto)?.acc)}` : '–'} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(1) ?? '–'} | ${load ? `${num(load.start)?.toFixed(1) ?? '?'}–${num(load.end)?.toFixed(1) ?? '?'}` : '–'} |`,
     );
   }
   for (const [file, draw] of draws) {
@@ -452,6 +452,56 @@ function heldoutOf(root: string): string {
     .sort()
     .map((f) => [f, read(f)] as const);
   return renderHeldout(read('heldout-seed0.json'), read('heldout-before-seed0.json'), draws);
+}
+
+/**
+ * A before/after comparison of `bench heldout` on the same draws: for each draw N with both
+ * `heldout-<before>-tables<N>-seed0.json` and `heldout-<after>-tables<N>-seed0.json` (the records of
+ * `-o table-seed=N -o tag=<before|after>`, run from the two commits), the target and exact-k counts
+ * on each side and every table whose ACC moved by more than 0.001. Empty when no draw has both.
+ */
+export function renderHeldoutAB(dir: string, before: string, after: string): string {
+  const f = (v: unknown) => (num(v) === undefined ? '–' : num(v)!.toFixed(3));
+  const read = (name: string): Json | undefined => {
+    const path = join(dir, name);
+    return existsSync(path) ? obj(JSON.parse(readFileSync(path, 'utf8'))) : undefined;
+  };
+  const draws = readdirSync(dir)
+    .map((file) => new RegExp(`^heldout-${after}-tables(\\d+)-seed0\\.json$`).exec(file)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((p, q) => p - q);
+  const lines = [
+    `| draw (\`-o table-seed\`) | before: target met, k exact (commit) | after: target met, k exact (commit) | tables whose ACC moved: before → after (k; target after) |`,
+    '| --- | --- | --- | --- |',
+  ];
+  let shown = 0;
+  for (const n of draws) {
+    const b = read(`heldout-${before}-tables${n}-seed0.json`);
+    const a = read(`heldout-${after}-tables${n}-seed0.json`);
+    if (!a || !b) continue;
+    const rowsOf = (r: Json) => new Map((Array.isArray(r.rows) ? (r.rows as unknown[]) : []).map(obj).filter((x): x is Json => Boolean(x)).map((x) => [str(x.table) ?? '?', x]));
+    const br = rowsOf(b);
+    const moved: string[] = [];
+    for (const [table, x] of rowsOf(a)) {
+      const y = br.get(table);
+      const accA = num(obj(x.auto)?.acc);
+      const accB = num(obj(y?.auto)?.acc);
+      if (accA === undefined || accB === undefined || Math.abs(accA - accB) <= 0.001) continue;
+      moved.push(`${table} ${f(accB)} → ${f(accA)} (k ${num(x.kEstimated) ?? '?'} of ${num(x.kTrue) ?? '?'}; ${obj(x.target)?.met ? 'met' : 'missed'})`);
+    }
+    const side = (r: Json) => `${num(obj(r.summary)?.accTargetMet) ?? '?'} of ${num(obj(r.summary)?.tables) ?? '?'}, ${num(obj(r.summary)?.kExact) ?? '?'} (${str(obj(r.provenance)?.commit) ?? '?'})`;
+    lines.push(`| ${n} | ${side(b)} | ${side(a)} | ${moved.length ? moved.join('; ') : 'none'} |`);
+    shown++;
+  }
+  return shown ? lines.join('\n') : '';
+}
+
+/** `text` with every `<!-- results:heldout-ab:<before>:<after>:start … -->` block filled by {@link renderHeldoutAB}. */
+export function replaceHeldoutAB(text: string, dir: string): string {
+  let out = text;
+  for (const m of text.matchAll(/<!-- results:heldout-ab:([\w-]+):([\w-]+):start/g)) out = replaceBlock(out, `heldout-ab:${m[1]}:${m[2]}`, renderHeldoutAB(dir, m[1]!, m[2]!));
+  return out;
 }
 
 /**
@@ -535,7 +585,7 @@ export function updateResultDocs(root: string, check = false, rows: readonly Cho
   const targets: Array<[string, string]> = [
     ['docs/results.md', renderResults(records) + userSuiteOf(join(root, 'bench/results/user-suite-seed0.json')) + renderKLab(join(root, 'bench/results')) + renderReproduceSection(join(root, 'bench/results'))],
     ['README.md', replaceChooser(readFileSync(join(root, 'README.md'), 'utf8'), renderChooser(records, rows))],
-    ...(existsSync(join(root, 'docs/own-data.md')) ? [['docs/own-data.md', replaceHeldout(readFileSync(join(root, 'docs/own-data.md'), 'utf8'), heldoutOf(root))] as [string, string]] : []),
+    ...(existsSync(join(root, 'docs/own-data.md')) ? [['docs/own-data.md', replaceHeldoutAB(replaceHeldout(readFileSync(join(root, 'docs/own-data.md'), 'utf8'), heldoutOf(root)), join(root, 'bench/results'))] as [string, string]] : []),
     ...(existsSync(join(root, 'docs/gmm.md')) ? [['docs/gmm.md', replaceBlock(readFileSync(join(root, 'docs/gmm.md'), 'utf8'), 'umap', renderUmap(join(root, 'bench/results')))] as [string, string]] : []),
     ...(existsSync(join(root, 'docs/engine-speed.md')) ? [['docs/engine-speed.md', replaceBlock(readFileSync(join(root, 'docs/engine-speed.md'), 'utf8'), 'time-to-acc', renderTimeToAcc(join(root, 'bench/results')))] as [string, string]] : []),
   ];

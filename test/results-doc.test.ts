@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizeRecord, readRecords, renderChooser, renderKLab, renderResults, renderTimeToAcc, renderUmap, renderUserSuite, replaceBlock, updateResultDocs } from '../bench/results-doc.ts';
+import { normalizeRecord, readRecords, renderChooser, renderHeldoutAB, renderKLab, renderResults, renderTimeToAcc, renderUmap, renderUserSuite, replaceBlock, replaceHeldoutAB, updateResultDocs } from '../bench/results-doc.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -166,4 +166,26 @@ test('reproduce blocks: a merged reproduction record becomes a per-seed table in
   const results = readFileSync(join(dir, 'docs/results.md'), 'utf8');
   assert.match(results, /## Paper tables \(merged `deepclust reproduce` runs\)[\s\S]*### reproduce-toy-t\n\n`deepclust bench reproduce-record[^\n]*\n[\s\S]*\| toy \| A \| ACC \| 0\.6000 \| 0\.7000 \|/);
   assert.doesNotMatch(results, /reproduce-other-shape/);
+});
+
+test('renderHeldoutAB: per draw the counts before and after and the tables whose ACC moved; blocks name their two tags', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'results-doc-ab-'));
+  const record = (commit: string, met: number, iris: number, wine: number) => ({
+    provenance: { commit },
+    summary: { tables: 2, accTargetMet: met, kExact: 2 },
+    rows: [
+      { table: 'iris', kTrue: 3, kEstimated: 3, auto: { acc: iris }, target: { met: iris > 0.88 } },
+      { table: 'wine', kTrue: 3, kEstimated: 3, auto: { acc: wine }, target: { met: true } },
+    ],
+  });
+  writeFileSync(join(dir, 'heldout-old-tables5-seed0.json'), JSON.stringify(record('aaa', 1, 0.833, 0.9)));
+  writeFileSync(join(dir, 'heldout-new-tables5-seed0.json'), JSON.stringify(record('bbb', 2, 0.893, 0.9)));
+  writeFileSync(join(dir, 'heldout-new-tables6-seed0.json'), JSON.stringify(record('bbb', 2, 0.893, 0.9))); // no "old" side: left out
+  const table = renderHeldoutAB(dir, 'old', 'new');
+  assert.match(table, /\| 5 \| 1 of 2, 2 \(aaa\) \| 2 of 2, 2 \(bbb\) \| iris 0\.833 → 0\.893 \(k 3 of 3; met\) \|/);
+  assert.ok(!table.includes('| 6 |') && !table.includes('wine'));
+  assert.equal(renderHeldoutAB(dir, 'none', 'new'), '');
+  const doc = 'a\n<!-- results:heldout-ab:old:new:start (generated) -->\nstale\n<!-- results:heldout-ab:old:new:end -->\nb';
+  const filled = replaceHeldoutAB(doc, dir);
+  assert.ok(filled.includes(table) && !filled.includes('stale'));
 });
