@@ -226,7 +226,7 @@ export class FittedAutoClustering {
     this.representation = state.representation;
   }
 
-  /** The plan in one line (`standardize → gmm, k by bic in 2..30 …`; the deep path adds how its pretraining ended). */
+  /** The plan in one line (`standardize (or center) → gmm, k by bic in 2..30 …`; the deep path adds how its pretraining ended). */
   get summary(): string {
     const p = this.decision.pretraining;
     return `${planSummary(this.plan)}${p ? `; ${pretrainingSummary(p)}` : ''}`;
