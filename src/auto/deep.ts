@@ -75,6 +75,16 @@ export { AUTO_GMM_RESTARTS } from './plan.ts';
 export const AUTO_K_TOP_FALLBACK: KCriterion = 'gap';
 
 /**
+ * The gap statistic also decides on the code when its k is at least this many times silhouette's:
+ * silhouette then found only coarse groups of nested clusters. On auto's codes (docs/results.md,
+ * "k on auto's deep-path code"; 3000-row samples) silhouette / gap gave mnist-10k 9 / 11, COIL-20
+ * 27 / 20 (the top-of-range case) and Fashion-MNIST test 3 / 15: Fashion's silhouette finds its
+ * super-groups (tops, shoes, bags, trousers), and UMAP + mixture ACC is 0.30 at k = 3 and 0.53 at
+ * 15 (0.55–0.62 for 6..14). Three sets: treat the ratio as a guard, not a finding.
+ */
+export const AUTO_K_FINER_RATIO = 2;
+
+/**
  * The method config of a network plan: the n2d preset (MSE autoencoder, Adam, UMAP with
  * 20 neighbours and min_dist 0, full-covariance mixture with {@link AUTO_GMM_RESTARTS} restarts) with the plan's widths, batch, step
  * budget and augmentation.
@@ -97,6 +107,12 @@ export function deepMethodConfig(net: NetworkPlan, n: number): DeepPartial<Metho
   };
 }
 
+/** Why the fallback criterion decided k instead of the plan's: the plan's best k at the top of the range, or far below the fallback's. */
+function handOverReason(criterion: string, best: number | undefined, top: number | undefined, chosen: number): string {
+  if (best !== undefined && best === top) return `: ${criterion}'s best k was the top of the range (${best}), no maximum inside it`;
+  return `: ${criterion}'s best k (${best ?? '?'}) is under 1/${AUTO_K_FINER_RATIO} of ${AUTO_K_TOP_FALLBACK}'s (${chosen}), so it found only coarse groups of nested clusters`;
+}
+
 /**
  * Runs a plan that trains a network on raw rows `x` (before preprocessing).
  * @throws ParamError when the plan trains no network (run it with runAuto), or asks to augment
@@ -115,7 +131,7 @@ export async function runAutoDeep(x: Matrix, plan: AutoPlan, options: RunAutoDee
   const est = new DeepClustering({
     method: 'n2d',
     nClusters: typeof kv === 'number' ? kv : 'auto',
-    ...(typeof kv === 'number' ? {} : { kRange: kv.estimate, kCriterion: kv.criterion as KCriterion, ...(kv.criterion !== AUTO_K_TOP_FALLBACK ? { kTopFallback: AUTO_K_TOP_FALLBACK } : {}) }),
+    ...(typeof kv === 'number' ? {} : { kRange: kv.estimate, kCriterion: kv.criterion as KCriterion, ...(kv.criterion !== AUTO_K_TOP_FALLBACK ? { kTopFallback: AUTO_K_TOP_FALLBACK, kFinerRatio: AUTO_K_FINER_RATIO } : {}) }),
     seed,
     overrides,
     runtime: { threads: options.threads },
@@ -131,7 +147,7 @@ export async function runAutoDeep(x: Matrix, plan: AutoPlan, options: RunAutoDee
     k: fitted.nClusters,
     ...(kScores ? { kScores } : {}),
     clustering: 'umap+gmm',
-    decision: { criterion: ke?.criterion ?? null, fallback: false, reason: ke ? `k = ${ke.chosen} by ${ke.criterion} on the pretrained embedding (k in ${ke.ks[0]}..${ke.ks.at(-1)})${typeof kv !== 'number' && ke.criterion !== kv.criterion ? `: ${kv.criterion}'s best k was the top of the range (${ke.curves[kv.criterion as KCriterion]?.best}), no maximum inside it` : ''}` : 'k given', ...(pretraining ? { pretraining } : {}) },
+    decision: { criterion: ke?.criterion ?? null, fallback: false, reason: ke ? `k = ${ke.chosen} by ${ke.criterion} on the pretrained embedding (k in ${ke.ks[0]}..${ke.ks.at(-1)})${typeof kv !== 'number' && ke.criterion !== kv.criterion ? handOverReason(kv.criterion, ke.curves[kv.criterion as KCriterion]?.best, ke.ks.at(-1), ke.chosen) : ''}` : 'k given', ...(pretraining ? { pretraining } : {}) },
     preprocessing: pre.fitted,
     method: est.method,
     pretrainEpochs: est.method.pretrain?.epochs ?? 0,

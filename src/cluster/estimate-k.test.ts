@@ -204,3 +204,23 @@ test('topFallback decides only when the deciding criterion peaks at the top of t
   assert.ok(inside.curves.gap, 'the fallback curve is computed and reported either way');
   await assert.rejects(estimateK(x, { topFallback: 'nope' as never }), (e: Error) => e instanceof ParamError && /unknown criterion "nope"/.test(e.message));
 });
+
+test('finerRatio: the fallback also decides when its k is at least that many times the deciding criterion’s (nested clusters)', async () => {
+  // two groups 20 apart, each of 5 tight blobs: silhouette sees the 2 groups, the gap the 10 blobs
+  const rng = new Rng(11);
+  const centres: number[][] = [];
+  for (let g = 0; g < 2; g++) for (let b = 0; b < 5; b++) centres.push([g * 20 + 2.5 * rng.normal(), 2.5 * rng.normal()]);
+  const rows: number[] = [];
+  for (const c of centres) for (let i = 0; i < 40; i++) rows.push(c[0]! + 0.3 * rng.normal(), c[1]! + 0.3 * rng.normal());
+  const x = { data: Float64Array.from(rows), rows: rows.length / 2, cols: 2 };
+  const plain = await estimateK(x, { range: [2, 14], select: 'silhouette', topFallback: 'gap', seed: 0 });
+  assert.equal(plain.curves.silhouette!.best, 2, 'silhouette: the two groups');
+  assert.equal(plain.curves.gap!.best, 10, 'gap: the ten blobs');
+  assert.equal(plain.selectedBy, 'silhouette', 'without finerRatio a maximum inside the range decides');
+  const finer = await estimateK(x, { range: [2, 14], select: 'silhouette', topFallback: 'gap', finerRatio: 2, seed: 0 });
+  assert.deepEqual([finer.selectedBy, finer.k], ['gap', 10]);
+  const strict = await estimateK(x, { range: [2, 14], select: 'silhouette', topFallback: 'gap', finerRatio: 6, seed: 0 });
+  assert.deepEqual([strict.selectedBy, strict.k], ['silhouette', 2], '10 < 6 × 2');
+  await assert.rejects(estimateK(x, { finerRatio: 2 }), (e: Error) => e instanceof ParamError && /finerRatio needs topFallback/.test(e.message));
+  await assert.rejects(estimateK(x, { topFallback: 'gap', finerRatio: 1 }), (e: Error) => e instanceof ParamError && /finerRatio must be a number > 1 \(e\.g\. 2\), got 1/.test(e.message));
+});

@@ -57,8 +57,11 @@ test("nClusters 'auto': a range outside [2, n − 1], fewer than 20 rows and mis
   await assert.rejects(new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', overrides }).fit(small), (e: Error) => e instanceof ParamError && /at least 20 rows, the data have 19/.test(e.message));
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', kRange: [1, 5] }), /kRange' must be \[lo, hi\], integers with 2 <= lo <= hi/);
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 4, kRange: [2, 5] }), /apply only with nClusters: 'auto'/);
-  assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 4, kTopFallback: 'gap' }), /'kTopFallback' apply only with nClusters: 'auto'/);
+  assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 4, kTopFallback: 'gap' }), /'kTopFallback' and 'kFinerRatio' apply only with nClusters: 'auto'/);
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', kTopFallback: 'nope' as never }), (e: Error) => e instanceof ParamError && /option 'kTopFallback' must be one of silhouette/.test(e.message));
+  assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', kFinerRatio: 2 }), (e: Error) => e instanceof ParamError && /option 'kFinerRatio' must be a number > 1 \(e\.g\. 2\) and needs 'kTopFallback', got 2 without kTopFallback/.test(e.message));
+  assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', kTopFallback: 'gap', kFinerRatio: 0.5 }), /option 'kFinerRatio' must be a number > 1/);
+  assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 4, kFinerRatio: 2 }), /'kFinerRatio' apply only with nClusters: 'auto'/);
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'auto', kCriterion: 'elbow' as never }), /kCriterion' must be one of silhouette/);
   assert.throws(() => new DeepClustering({ method: 'ae-kmeans', nClusters: 'many' as never }), /must be an integer >= 2, got "many"; or 'auto' to estimate k/);
 });

@@ -122,7 +122,7 @@ export class DeepClustering {
       imageShape: options.imageShape,
       // with 'auto', k comes from the estimate (the lower end of the range is only a placeholder)
       k: nClusters === 'auto' ? kRange![0] : nClusters,
-      kAuto: kRange ? { range: kRange, criterion: this.options.kCriterion ?? DEFAULT_K_CRITERION, criteria: this.options.kCriteria, topFallback: this.options.kTopFallback, known: kEstimate, onEstimate: (e) => void (kEstimate = e) } : undefined,
+      kAuto: kRange ? { range: kRange, criterion: this.options.kCriterion ?? DEFAULT_K_CRITERION, criteria: this.options.kCriteria, topFallback: this.options.kTopFallback, finerRatio: this.options.kFinerRatio, known: kEstimate, onEstimate: (e) => void (kEstimate = e) } : undefined,
       seed,
       runtime: this.options.runtime,
       stepsPerRun: this.options.stepsPerRun,
@@ -172,7 +172,7 @@ export class DeepClustering {
     // everything that changes the numbers: the config, the steps per engine call, a given network
     const auto = this.options.nClusters === 'auto';
     // k estimated: the estimate's settings are part of the settings (and k is recorded as 0)
-    const kAuto = auto ? { kAuto: { range: this.options.kRange ?? null, criterion: this.options.kCriterion ?? DEFAULT_K_CRITERION, criteria: this.options.kCriteria ?? null, ...(this.options.kTopFallback ? { topFallback: this.options.kTopFallback } : {}) } } : {};
+    const kAuto = auto ? { kAuto: { range: this.options.kRange ?? null, criterion: this.options.kCriterion ?? DEFAULT_K_CRITERION, criteria: this.options.kCriteria ?? null, ...(this.options.kTopFallback ? { topFallback: this.options.kTopFallback } : {}), ...(this.options.kFinerRatio ? { finerRatio: this.options.kFinerRatio } : {}) } } : {};
     const config = { method, stepsPerRun: this.options.stepsPerRun ?? 16, executionProvider: this.options.runtime?.executionProvider ?? 'cpu', ...kAuto };
     return fingerprint({ x: data, rows: x.rows, cols: x.cols, imageShape: options.imageShape, labels: options.labels, config, pretrained: options.pretrained, seed, k: auto ? 0 : (this.options.nClusters as number) });
   }

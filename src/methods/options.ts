@@ -30,6 +30,11 @@ export interface DeepClusteringOptions {
    * top of `kRange` (no optimum inside the range; see `estimateK`'s `topFallback`). @defaultValue none
    */
   readonly kTopFallback?: KCriterion;
+  /**
+   * With `kTopFallback`: the fallback also decides when its best k is at least this many times
+   * `kCriterion`'s (nested clusters; see `estimateK`'s `finerRatio`). @defaultValue none
+   */
+  readonly kFinerRatio?: number;
   /** Seed of every random choice (weights, batches, k-means). @defaultValue 0 */
   readonly seed?: number;
   /** Changes to the method's settings, e.g. `{ pretrain: { epochs: 20 }, train: { maxIter: 5000 } }`. */
@@ -109,7 +114,7 @@ export interface CheckpointOptions {
   readonly onSaved?: (e: { path: string; phase: string; steps: number; reason: string }) => void;
 }
 
-const OPTION_KEYS: readonly (keyof DeepClusteringOptions)[] = ['method', 'nClusters', 'kRange', 'kCriterion', 'kCriteria', 'kTopFallback', 'seed', 'overrides', 'runtime', 'stepsPerRun', 'pairwiseMemoryLimit', 'pretrainCache', 'dataset', 'budget'];
+const OPTION_KEYS: readonly (keyof DeepClusteringOptions)[] = ['method', 'nClusters', 'kRange', 'kCriterion', 'kCriteria', 'kTopFallback', 'kFinerRatio', 'seed', 'overrides', 'runtime', 'stepsPerRun', 'pairwiseMemoryLimit', 'pretrainCache', 'dataset', 'budget'];
 const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = ['imageShape', 'onProgress', 'pretrained', 'labels', 'checkpoint', 'resumeFrom', 'signal'];
 const CHECKPOINT_KEYS: readonly (keyof CheckpointOptions)[] = ['dir', 'every', 'extra', 'onSaved'];
 
@@ -146,14 +151,16 @@ export function checkOptions(o: DeepClusteringOptions): void {
   knownKeys('DeepClustering options', o, OPTION_KEYS, 'an option');
   const k = o.nClusters;
   if (k !== 'auto' && (!Number.isInteger(k) || k < 2)) throw new ParamError(`DeepClustering: option 'nClusters' must be an integer >= 2, got ${JSON.stringify(k)}; or 'auto' to estimate k`);
-  if (k !== 'auto' && (o.kRange !== undefined || o.kCriterion !== undefined || o.kCriteria !== undefined || o.kTopFallback !== undefined))
-    throw new ParamError(`DeepClustering: options 'kRange', 'kCriterion', 'kCriteria' and 'kTopFallback' apply only with nClusters: 'auto' (got nClusters ${JSON.stringify(k)})`);
+  if (k !== 'auto' && (o.kRange !== undefined || o.kCriterion !== undefined || o.kCriteria !== undefined || o.kTopFallback !== undefined || o.kFinerRatio !== undefined))
+    throw new ParamError(`DeepClustering: options 'kRange', 'kCriterion', 'kCriteria', 'kTopFallback' and 'kFinerRatio' apply only with nClusters: 'auto' (got nClusters ${JSON.stringify(k)})`);
   if (o.kCriteria !== undefined && !(Array.isArray(o.kCriteria) && o.kCriteria.length > 0 && o.kCriteria.every((c) => K_CRITERIA.includes(c))))
     throw new ParamError(`DeepClustering: option 'kCriteria' must be a non-empty list of ${K_CRITERIA.join(', ')}, got ${JSON.stringify(o.kCriteria)}`);
   const r = o.kRange;
   if (r !== undefined && !(Array.isArray(r) && r.length === 2 && r.every((v) => Number.isInteger(v)) && r[0]! >= 2 && r[0]! <= r[1]!))
     throw new ParamError(`DeepClustering: option 'kRange' must be [lo, hi], integers with 2 <= lo <= hi, got ${JSON.stringify(r)}`);
   if (o.kTopFallback !== undefined && !K_CRITERIA.includes(o.kTopFallback)) throw new ParamError(`DeepClustering: option 'kTopFallback' must be one of ${K_CRITERIA.join(', ')}, got ${JSON.stringify(o.kTopFallback)}`);
+  if (o.kFinerRatio !== undefined && !(typeof o.kFinerRatio === 'number' && Number.isFinite(o.kFinerRatio) && o.kFinerRatio > 1 && o.kTopFallback !== undefined))
+    throw new ParamError(`DeepClustering: option 'kFinerRatio' must be a number > 1 (e.g. 2) and needs 'kTopFallback', got ${JSON.stringify(o.kFinerRatio)}${o.kTopFallback === undefined ? ' without kTopFallback' : ''}`);
   if (o.kCriterion !== undefined && !K_CRITERIA.includes(o.kCriterion)) throw new ParamError(`DeepClustering: option 'kCriterion' must be one of ${K_CRITERIA.join(', ')}, got ${JSON.stringify(o.kCriterion)}`);
   const seed = o.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new ParamError(`DeepClustering: option 'seed' must be an integer >= 0, got ${JSON.stringify(seed)}; the largest seed is 2^52 = ${MAX_SEED}`);

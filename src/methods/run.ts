@@ -61,6 +61,8 @@ export interface KAuto {
   readonly criteria?: readonly KCriterion[];
   /** Decides when `criterion`'s best k is the top of the range (estimateK's `topFallback`). */
   readonly topFallback?: KCriterion;
+  /** The fallback also decides when its k is at least this many times `criterion`'s (estimateK's `finerRatio`). */
+  readonly finerRatio?: number;
   /** The estimate of the run being resumed (not made again). */
   readonly known?: FitKEstimate;
   /** Called with the estimate as soon as it is made (a checkpoint keeps it). */
@@ -161,7 +163,7 @@ export async function runMethod(m: MethodConfig, input: RunInput): Promise<RunOu
       const z = await embed(f, x, n, d, inferenceBatch);
       await f.fn.dispose();
       const { range, criterion } = input.kAuto;
-      const e = await estimateK({ data: z, rows: n, cols: f.dim }, { range, select: criterion, criteria: input.kAuto.criteria ?? FIT_K_CRITERIA, topFallback: input.kAuto.topFallback, seed: SEEDS.estimateK(seed), threads: input.runtime?.threads });
+      const e = await estimateK({ data: z, rows: n, cols: f.dim }, { range, select: criterion, criteria: input.kAuto.criteria ?? FIT_K_CRITERIA, topFallback: input.kAuto.topFallback, finerRatio: input.kAuto.finerRatio, seed: SEEDS.estimateK(seed), threads: input.runtime?.threads });
       kEstimate = { chosen: e.k, criterion: e.selectedBy, ks: e.ks, curves: e.curves, sampleSize: e.sampleSize, seconds: e.seconds };
       timings.estimateK = (performance.now() - t0) / 1000;
       input.kAuto.onEstimate?.(kEstimate);
