@@ -322,7 +322,7 @@ export function renderUserSuite(record: unknown): string {
     if (!row) continue;
     const a = obj(row.auto) ?? {};
     const b = obj(row.baselines) ?? {};
-    lines.push(`| ${str(row.set) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(str(row.plan) ?? str(row.clustering) ?? '?')} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(b.kmeansRaw)?.acc)} / ${f(obj(b.kmeansStandardized)?.acc)} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(0) ?? '–'} | ${load(a.loadAverage)} |`);
+    lines.push(`| ${str(row.set) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(ranText(row, str(row.plan) ?? str(row.clustering) ?? '?'))} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(b.kmeansRaw)?.acc)} / ${f(obj(b.kmeansStandardized)?.acc)} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(0) ?? '–'} | ${load(a.loadAverage)} |`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -387,6 +387,14 @@ export function renderKLab(dir: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The plan of a user-suite or held-out row, with what the run decided beyond it: the criterion that chose k when another than the plan's, and the centred raw units when kept. */
+function ranText(row: Json, plan: string): string {
+  const d = obj(row.decision);
+  const criterion = str(d?.criterion);
+  const extra = [criterion && !plan.includes(`k by ${criterion}`) ? `k decided by ${criterion}` : '', str(obj(d?.units)?.chosen) === 'center' ? 'kept center' : ''].filter(Boolean);
+  return extra.length ? `${plan}; ${extra.join('; ')}` : plan;
+}
+
 /**
  * docs/own-data.md's "Held-out tables" block from `bench/results/heldout-seed0.json` (the record of
  * `deepclust bench heldout --json`) and, when given, the record of the same tables before the
@@ -417,7 +425,7 @@ export function renderHeldout(record: unknown, before?: unknown, draws: Readonly
     const was = earlier.get(str(row.table));
     const load = obj(a.loadAverage);
     lines.push(
-      `| ${str(row.table) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(`${str(row.plan) ?? '?'}${str(obj(obj(row.decision)?.units)?.chosen) === 'center' ? '; kept center' : ''}`)} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${obj(row.kByCriterion) ? `${num(obj(row.kByCriterion)!.silhouette) ?? '?'} / ${num(obj(row.kByCriterion)!.gap) ?? '?'}` : '–'} | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(base.kmeansRaw)?.acc)} / ${f(obj(base.kmeansStandardized)?.acc)} | ${t ? (t.met ? 'met' : `**missed** (${f(t.acc)})`) : '–'} | ${was ? `${num(was.kEstimated) ?? '?'}, ${f(obj(was.auto)?.acc)}` : '–'} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(1) ?? '–'} | ${load ? `${num(load.start)?.toFixed(1) ?? '?'}–${num(load.end)?.toFixed(1) ?? '?'}` : '–'} |`,
+      `| ${str(row.table) ?? '?'} | ${num(row.n) ?? '?'} × ${num(row.d) ?? '?'} | ${cell(ranText(row, str(row.plan) ?? '?'))} | ${num(row.kEstimated) ?? '?'} (${num(row.kTrue) ?? '?'}) | ${obj(row.kByCriterion) ? `${num(obj(row.kByCriterion)!.silhouette) ?? '?'} / ${num(obj(row.kByCriterion)!.gap) ?? '?'}` : '–'} | ${f(a.acc)} | ${f(a.nmi)} | ${f(a.ari)} | ${f(obj(base.kmeansRaw)?.acc)} / ${f(obj(base.kmeansStandardized)?.acc)} | ${t ? (t.met ? 'met' : `**missed** (${f(t.acc)})`) : '–'} | ${was ? `${num(was.kEstimated) ?? '?'}, ${f(obj(was.auto)?.acc)}` : '–'} | ${num(a.seconds)?.toFixed(1) ?? '–'} | ${num(a.cpuSeconds)?.toFixed(1) ?? '–'} | ${load ? `${num(load.start)?.toFixed(1) ?? '?'}–${num(load.end)?.toFixed(1) ?? '?'}` : '–'} |`,
     );
   }
   for (const [file, draw] of draws) {
