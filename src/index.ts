@@ -27,7 +27,7 @@ export { AutoClustering, FittedAutoClustering, UMAP_EXPORT_REFUSAL, type AutoClu
 // pretraining's plateau stop (pretrain.plateau) and how pretraining ended
 export type { PlateauConfig } from './methods/config.ts';
 export type { PlateauSettings, PretrainEnd } from './methods/pretrain-plateau.ts';
-export type { AutoPretraining } from './auto/index.ts';
+export type { AutoPretraining, GaussianFit, UnitsDecision, UnitsAlternative as AutoUnitsAlternative } from './auto/index.ts';
 export { loadDataset, type Dataset } from './data/index.ts';
 export * as metrics from './metrics/index.ts';
 export * as cluster from './cluster/index.ts';

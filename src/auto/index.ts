@@ -21,11 +21,12 @@ import { pretrainingSummary } from './pretraining.ts';
 
 export { AUTO_MODEL_FORMAT, AUTO_MODEL_KIND, AUTO_MODEL_VERSION, isAutoModel } from './model.ts';
 export { UMAP_EXPORT_REFUSAL, type AutoOnnxOptions } from './model-onnx.ts';
-export type { AutoPlan, Choice, Representation, NetworkPlan, KEstimate, Fallback } from './plan.ts';
+export type { AutoPlan, Choice, Representation, NetworkPlan, KEstimate, Fallback, UnitsAlternative } from './plan.ts';
 export { inspectData, type DataProfile } from './inspect.ts';
 export { planAuto, planSummary, scaledNetwork, MIN_ROWS_FOR_NETWORK, MIN_FEATURES_FOR_NETWORK, type PlanOptions } from './plan.ts';
 export type { AutoDecision } from './run.ts';
 export type { AutoPretraining } from './pretraining.ts';
+export type { GaussianFit, UnitsDecision } from './units.ts';
 
 /** Options of {@link AutoClustering}. */
 export interface AutoClusteringOptions {

@@ -103,6 +103,12 @@ export interface Fallback {
   readonly criterion: 'gap';
 }
 
+/** The other preprocessing a plan's units check tries (see {@link AutoPlan.units}). */
+export interface UnitsAlternative {
+  /** The plan's preprocessing with its last `standardize` replaced by `center`. */
+  readonly alternative: readonly string[];
+}
+
 /** The full plan. */
 export interface AutoPlan {
   /** The profile the plan was made from. */
@@ -124,7 +130,7 @@ export interface AutoPlan {
    * instead (`center` in place of `standardize`), whose k-means partition the run compares by its
    * Gaussian fit once k is known (src/auto/units.ts).
    */
-  readonly units?: Choice<{ readonly alternative: readonly string[] }>;
+  readonly units?: Choice<UnitsAlternative>;
 }
 
 /** Options of {@link planAuto}. */
