@@ -64,8 +64,8 @@ function picks(n: number, seed: number): number[] {
 }
 
 const paths = [
-  { name: 'features-kmeans', rows: blobRows(150, 5, 3, 1), args: [] as string[], plan: /standardize → kmeans, k by gap/ },
-  { name: 'features-gmm', rows: anisoRows(5), args: ['--k', '2..8'], plan: /standardize → gmm, k by bic in 2\.\.8/ },
+  { name: 'features-kmeans', rows: blobRows(150, 5, 3, 1), args: [] as string[], plan: /standardize \(or center\) → kmeans, k by gap/ },
+  { name: 'features-gmm', rows: anisoRows(5), args: ['--k', '2..8'], plan: /standardize \(or center\) → gmm, k by bic in 2\.\.8/ },
   // count-like rows (integers 0..255): auto keeps UMAP for those; real-valued tables stay on their features
   { name: 'pca-umap-kmeans', rows: blobRows(520, 110, 4, 2).map((r) => r.map((v) => Math.min(255, Math.max(0, Math.round(v + 100))))), args: ['--k', '4'], plan: /scale255 → pca\(50\) → umap\(10d\) → kmeans, k = 4/ },
 ];

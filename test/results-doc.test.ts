@@ -81,8 +81,13 @@ test('benchmark records carry their commit, date and machine (bench/provenance.t
 test('renderUserSuite: one row per set from the user-suite record, with k against the true k and the baselines', () => {
   const md = renderUserSuite({
     commit: 'abc1234', date: '2026-12-07T12:00:00Z', seed: 0, threads: 2, machine: { cpu: 'AMD EPYC', cpus: 2 },
-    rows: [{ set: 'wine', n: 178, d: 13, plan: 'standardize → kmeans', kTrue: 3, kEstimated: 3, auto: { acc: 0.9663, nmi: 0.876, ari: 0.8975, seconds: 0.21, cpuSeconds: 0.4, loadAverage: { start: 1.9, end: 2 } }, baselines: { kmeansRaw: { acc: 0.7022 }, kmeansStandardized: { acc: 0.9663 } } }],
+    rows: [
+      { set: 'wine', n: 178, d: 13, plan: 'standardize → kmeans', kTrue: 3, kEstimated: 3, auto: { acc: 0.9663, nmi: 0.876, ari: 0.8975, seconds: 0.21, cpuSeconds: 0.4, loadAverage: { start: 1.9, end: 2 } }, baselines: { kmeansRaw: { acc: 0.7022 }, kmeansStandardized: { acc: 0.9663 } } },
+      // what the run decided beyond the plan: the criterion that chose k, and the raw units kept
+      { set: 'iris', n: 150, d: 4, plan: 'standardize (or center) → kmeans, k by silhouette in 2..15', decision: { criterion: 'gap', units: { chosen: 'center' } }, kTrue: 3, kEstimated: 3, auto: { acc: 0.8933 }, baselines: {} },
+    ],
   });
+  assert.match(md, /\| iris \| 150 × 4 \| standardize \(or center\) → kmeans, k by silhouette in 2\.\.15; k decided by gap; kept center \| 3 \(3\) \| 0\.893 \|/);
   assert.match(md, /## User suite/);
   assert.match(md, /commit abc1234, 2026-12-07T12:00:00Z, seed 0, threads 2, AMD EPYC 2 cores/);
   assert.match(md, /\| wine \| 178 × 13 \| standardize → kmeans \| 3 \(3\) \| 0\.966 \| 0\.876 \| 0\.897 \| 0\.702 \/ 0\.966 \| 0\.2 \| 0 \| 1\.9–2\.0 \|/);
