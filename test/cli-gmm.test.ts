@@ -61,6 +61,7 @@ test('bad --k, covariance type, too few rows and too many UMAP neighbours give o
     [['kmeans', '--data', 'blobs.csv', '--label-column', 'label', '--k', '1..5'], /k range/],
     [['kmeans', '--data', 'blobs.csv', '--label-column', 'label', '--k', 'many'], /'--k' must be a positive integer, "auto" or a range/],
     [['gmm', '--data', 'blobs.csv', '--label-column', 'label', '--covariance-type', 'round'], /'--covariance-type' must be one of full, tied, diag, spherical/],
+    [['gmm', '--data', 'blobs.csv', '--label-column', 'label', '--k', '3', '--init', 'both'], /option '--init' must be kmeans, k-means\+\+ or mixed, got "both"/],
     [['gmm', '--data', 'tiny.csv', '--k', 'auto'], /at least 20 rows/],
     [['gmm', '--data', 'tiny.csv', '--k', '2', '--umap', '2'], /'--umap-neighbors' \(20\) must be smaller than the number of rows \(12\)/],
     [['gmm', '--data', 'blobs.csv', '--label-column', 'label', '--k-criterion', 'vibes', '--k', 'auto'], /unknown criterion "vibes"/],

@@ -8,10 +8,10 @@ import type { Matrix } from '../matrix.ts';
 import { adjustedRandScore, calinskiHarabaszScore, daviesBouldinScore, silhouetteScore } from '../metrics/index.ts';
 import { Rng } from '../random.ts';
 import { symmetricEigen } from './_internal/linalg.ts';
-import { checkMatrix, intOption, seedOption, threadsOption } from './_internal/validate.ts';
+import { checkMatrix, choiceOption, intOption, seedOption, threadsOption } from './_internal/validate.ts';
 import { type DipMerge, dipMerge } from './dip-merge.ts';
 import { dipSplit } from './dip-split.ts';
-import { GaussianMixture, selectionRegCovar } from './gmm.ts';
+import { type GmmInit, GaussianMixture, selectionRegCovar } from './gmm.ts';
 import { condenseAndSelect, hdbscanTree } from './hdbscan.ts';
 import { KMeans } from './kmeans.ts';
 
@@ -79,6 +79,8 @@ export interface EstimateKOptions {
   readonly sampleSize?: number;
   /** Restarts per k of k-means and of the mixture (`bic`, `gmm-silhouette`); the best fit counts. @defaultValue 3 */
   readonly nInit?: number;
+  /** How the mixture's restarts start (`bic`, `gmm-silhouette`; GaussianMixture's `init`). @defaultValue 'kmeans' */
+  readonly gmmInit?: GmmInit;
   /** Reference data sets of the gap statistic. @defaultValue 5 */
   readonly gapReferences?: number;
   /** Subsample fits per k of the stability criterion. @defaultValue 3 */
@@ -191,6 +193,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   if (options.finerRatio !== undefined && !options.topFallback) throw new ParamError(`${where}: finerRatio needs topFallback (the criterion that decides when select's k is too coarse)`);
   const sampleSize = intOption(where, 'sampleSize', options.sampleSize, 5000, { min: MIN_ROWS_FOR_AUTO_K });
   const nInit = intOption(where, 'nInit', options.nInit, 3, { min: 1 });
+  const gmmInit = choiceOption<GmmInit>(where, 'gmmInit', options.gmmInit, 'kmeans', ['kmeans', 'k-means++', 'mixed']);
   const B = intOption(where, 'gapReferences', options.gapReferences, 5, { min: 1 });
   const R = intOption(where, 'stabilityRuns', options.stabilityRuns, 3, { min: 2 });
   const minSamples = intOption(where, 'hdbscanMinSamples', options.hdbscanMinSamples, 10, { min: 1 });
@@ -246,7 +249,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
       try {
         // the best of nInit starts, as for k-means (one poor start at the true k can make k + 1 look
         // better), with a covariance floor scaled to the data so that no start wins by a near-singular component
-        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', nInit, seed: seed + k, threads, regCovar: gmmRegCovar }).fit(s);
+        const gm = await new GaussianMixture({ nComponents: k, covarianceType: d <= 16 ? 'full' : 'diag', nInit, init: gmmInit, seed: seed + k, threads, regCovar: gmmRegCovar }).fit(s);
         if (want('bic')) bic = await gm.bic(s);
         if (want('gmm-silhouette') && new Set(gm.labels).size >= 2) sil = await silhouetteScore(s, gm.labels, { threads });
       } catch (err) {

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { DataError, ParamError } from '../errors.ts';
 import { type CovarianceType, GaussianMixture } from './gmm.ts';
+import { Rng } from '../random.ts';
+import { clusterAccuracy } from '../metrics/index.ts';
 
 interface Exact {
   covarianceType: CovarianceType;
@@ -119,4 +121,30 @@ test('GaussianMixture: bad options and data give one-line errors naming the fix'
   const ok = await fit({ regCovar: 1e-3 }, dup);
   assert.equal(new Set(ok.labels).size, 3);
   await assert.rejects(ok.predict({ data: new Float64Array(3), rows: 1, cols: 3 }), DataError);
+});
+
+test("GaussianMixture init 'mixed': restarts alternate k-means and k-means++ starts, so a dominant cluster that k-means splits is found whole", async () => {
+  // 1400 / 60 / 40 rows: every k-means start splits the big cluster; k-means++ starts need not
+  const rng = new Rng(3);
+  const rows: number[] = [];
+  const truth: number[] = [];
+  const blob = (n: number, cx: number, cy: number, sd: number, c: number) => {
+    for (let i = 0; i < n; i++) {
+      rows.push(cx + sd * rng.normal(), cy + sd * rng.normal());
+      truth.push(c);
+    }
+  };
+  blob(1400, 0, 0, 2, 0);
+  blob(60, 5, 5, 0.5, 1);
+  blob(40, -5, 5, 0.5, 2);
+  const x = { data: Float64Array.from(rows), rows: truth.length, cols: 2 };
+  const acc = (labels: Int32Array) => clusterAccuracy(Int32Array.from(truth), labels).accuracy;
+  const km = await new GaussianMixture({ nComponents: 3, nInit: 10, init: 'kmeans', seed: 5 }).fit(x);
+  const mixed = await new GaussianMixture({ nComponents: 3, nInit: 10, init: 'mixed', seed: 5 }).fit(x);
+  assert.ok(acc(km.labels) < 0.8, `k-means starts: ACC ${acc(km.labels)}`);
+  assert.ok(acc(mixed.labels) > 0.97 && mixed.lowerBound > km.lowerBound, `mixed: ACC ${acc(mixed.labels)}, ${mixed.lowerBound} vs ${km.lowerBound}`);
+  // the first mixed restart is the k-means start with the same seed
+  const one = await new GaussianMixture({ nComponents: 3, nInit: 1, init: 'kmeans', seed: 5 }).fit(x);
+  assert.equal(mixed.diagnostics.runs[0]!.lowerBound, one.lowerBound);
+  await assert.rejects(new GaussianMixture({ nComponents: 3, init: 'both' as never }).fit(x), (e: Error) => e instanceof ParamError && /'kmeans', 'k-means\+\+', 'mixed'/.test(e.message));
 });

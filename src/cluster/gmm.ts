@@ -20,7 +20,7 @@ export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
 /** The covariance types, in scikit-learn's order. */
 export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
 /** How {@link GaussianMixture} picks its initial responsibilities. */
-export type GmmInit = 'kmeans' | 'k-means++';
+export type GmmInit = 'kmeans' | 'k-means++' | 'mixed';
 
 /** Options of {@link GaussianMixture}. */
 export interface GaussianMixtureOptions {
@@ -38,7 +38,9 @@ export interface GaussianMixtureOptions {
   readonly nInit?: number;
   /**
    * `'kmeans'`: responsibilities from one k-means run (nInit 1); `'k-means++'`: each component
-   * starts at one k-means++ seed point (as scikit-learn ≥ 1.1). @defaultValue 'kmeans'
+   * starts at one k-means++ seed point (as scikit-learn ≥ 1.1); `'mixed'`: the restarts alternate,
+   * k-means first (k-means starts split a dominant cluster where their partition does; k-means++
+   * starts escape that: docs/gmm.md, "Mixed starts"). @defaultValue 'kmeans'
    */
   readonly init?: GmmInit;
   /** Initial weights `[k]` (non-negative, summing to 1); override the initialisation's. */
@@ -209,7 +211,7 @@ export class GaussianMixture {
     const regCovar = numberOption(where, 'regCovar', o.regCovar, GaussianMixture.defaults.regCovar, 0);
     const maxIter = intOption(where, 'maxIter', o.maxIter, GaussianMixture.defaults.maxIter, { min: 1 });
     const nInit = intOption(where, 'nInit', o.nInit, GaussianMixture.defaults.nInit, { min: 1 });
-    const init = choiceOption<GmmInit>(where, 'init', o.init, GaussianMixture.defaults.init, ['kmeans', 'k-means++']);
+    const init = choiceOption<GmmInit>(where, 'init', o.init, GaussianMixture.defaults.init, ['kmeans', 'k-means++', 'mixed']);
     const seed = seedOption(where, o.seed);
     const threads = threadsOption(where, o.threads);
     const { rows: n, cols: d } = x;
@@ -230,7 +232,7 @@ export class GaussianMixture {
       let p: Params =
         user.weights && user.means && user.precChol
           ? { weights: user.weights, means: user.means, covariances: new Float64Array(0), precChol: user.precChol }
-          : await initialParams(ctx, xc, n, init, runSeed);
+          : await initialParams(ctx, xc, n, init === 'mixed' ? (r % 2 === 0 ? 'kmeans' : 'k-means++') : init, runSeed);
       if (user.weights) p.weights = user.weights;
       if (user.means) p.means = user.means;
       if (user.precChol) p.precChol = user.precChol;
@@ -316,7 +318,7 @@ function shapeLabel(type: CovarianceType): string {
 }
 
 /** Initial responsibilities from k-means or k-means++, then scikit-learn's `_initialize`. */
-async function initialParams(ctx: Ctx, xc: Float64Array, n: number, init: GmmInit, seed: number): Promise<Params> {
+async function initialParams(ctx: Ctx, xc: Float64Array, n: number, init: Exclude<GmmInit, 'mixed'>, seed: number): Promise<Params> {
   const { k, d } = ctx;
   const resp = new Float64Array(n * k);
   if (init === 'kmeans') {

@@ -36,7 +36,7 @@ export function register(program: Command): void {
         .option('--max-iter <n>', 'most EM iterations per initialisation (default 100)')
         .option('--tol <x>', 'stop when the mean log-likelihood changes by less (default 1e-3)')
         .option('--reg-covar <x>', 'added to the covariance diagonals (default 1e-6; raise it for singular covariances)')
-        .option('--init <method>', 'initial responsibilities: kmeans or k-means++', 'kmeans'),
+        .option('--init <method>', 'initial responsibilities: kmeans, k-means++, or mixed (restarts alternate between the two)', 'kmeans'),
     pcaHelp: 'first reduce to n principal components',
     featureOptions: (c) =>
       c
@@ -62,7 +62,7 @@ export async function runGmmCommand(opts: GmmCliOptions): Promise<Record<string,
   const covarianceType = opts.covarianceType ?? 'full';
   if (!COVARIANCE_TYPES.includes(covarianceType as never)) throw new ParamError(`${c}: option '--covariance-type' must be one of ${COVARIANCE_TYPES.join(', ')}, got ${JSON.stringify(covarianceType)}`);
   const init = opts.init ?? 'kmeans';
-  if (init !== 'kmeans' && init !== 'k-means++') throw new ParamError(`${c}: option '--init' must be kmeans or k-means++, got ${JSON.stringify(init)}`);
+  if (init !== 'kmeans' && init !== 'k-means++' && init !== 'mixed') throw new ParamError(`${c}: option '--init' must be kmeans, k-means++ or mixed, got ${JSON.stringify(init)}`);
   const nInit = intArg(c, 'n-init', opts.nInit, 1);
   const maxIter = intArg(c, 'max-iter', opts.maxIter, 1);
   const tol = realArg(c, 'tol', opts.tol, 0);
