@@ -18,16 +18,6 @@ import type { DataProfile } from './inspect.ts';
 export const AUTO_GMM_RESTARTS = 10;
 
 /**
- * EM starts of auto's mixture on a table's features: half from k-means partitions, half from
- * k-means++ seed points (GaussianMixture's `init: 'mixed'`); estimateK's BIC alternates the same
- * way. k-means starts inherit k-means' habit of splitting a dominant cluster; on held-out draws
- * of unequal-sizes (clusters of 1400/400/140/45/15 rows) and large-lowdim, the best of 10
- * k-means starts at the true k reached ACC 0.597–0.778 where k-means++ starts found partitions
- * of higher likelihood with ACC 0.728–0.994 (docs/own-data.md, rule 8).
- */
-export const AUTO_TABLE_GMM_STARTS = 20;
-
-/**
  * Work (rows × columns × k × restarts) within which auto's k-means adds restarts beyond 10, up to
  * 50. On a held-out draw (embedding-50d, `bench heldout -o table-seed=3`) the best of 10 k-means++
  * starts merged two of 8 clusters (ACC 0.864, inertia 63,065); 30 starts found the true partition
@@ -341,7 +331,7 @@ export function planAuto(p: DataProfile, options: PlanOptions = {}): AutoPlan {
     clustering = { value: 'kmeans', reason: 'k-means (k-means++, 10 to 50 restarts, more on smaller data) with the given k: without estimating k there is no BIC evidence that the clusters are Gaussian' };
   } else if (tryGmm) {
     k = { value: { estimate: [2, hi], criterion: 'bic' }, reason: `not given: the k in 2..${hi} with the lowest BIC of a full-covariance Gaussian mixture of the ${where} (estimateK)` };
-    clustering = { value: 'gmm', reason: `a full-covariance Gaussian mixture (best of ${AUTO_TABLE_GMM_STARTS} EM starts, half from k-means partitions, half from k-means++ seeds): ${n} rows are enough for its ${gmmComponentParameters(dz)} parameters per cluster in ${dz} dimensions (≥ ${ROWS_PER_GMM_PARAMETER} rows each), and it fits clusters of unequal size, spread and orientation` };
+    clustering = { value: 'gmm', reason: `a full-covariance Gaussian mixture (best of ${AUTO_GMM_RESTARTS} EM starts): ${n} rows are enough for its ${gmmComponentParameters(dz)} parameters per cluster in ${dz} dimensions (≥ ${ROWS_PER_GMM_PARAMETER} rows each), and it fits clusters of unequal size, spread and orientation` };
     fallback = { value: { clustering: 'kmeans', criterion: 'gap' }, reason: `if the BIC curve has no clear minimum (one that rises for the next 3 k's), the clusters do not look Gaussian: k-means with k by the gap statistic instead` };
   } else {
     // on features, silhouette favours k = 2 whenever clusters sit in two groups (bench heldout:

@@ -9,7 +9,7 @@ import { KMeans } from '../cluster/kmeans.ts';
 import { Umap } from '../cluster/umap.ts';
 import { silhouetteScore } from '../metrics/index.ts';
 import type { Matrix } from '../matrix.ts';
-import { AUTO_TABLE_GMM_STARTS, autoKMeansRestarts } from './plan.ts';
+import { AUTO_GMM_RESTARTS, autoKMeansRestarts } from './plan.ts';
 
 /** A clustering step: rows in, one label per row out. */
 export interface ClusteringStep {
@@ -52,7 +52,7 @@ export interface EmbeddingStep {
 
 /** Options of auto's clustering steps. */
 export interface StepOptions {
-  /** Restarts. @defaultValue {@link autoKMeansRestarts} for k-means, {@link AUTO_TABLE_GMM_STARTS} for the mixture */
+  /** Restarts. @defaultValue {@link autoKMeansRestarts} for k-means, {@link AUTO_GMM_RESTARTS} for the mixture */
   readonly nInit?: number;
   /** onnxruntime threads. */
   readonly threads?: number;
@@ -91,10 +91,10 @@ export function gmmStep(options: StepOptions = {}): ClusteringStep {
 
 /**
  * The fitted mixture of auto's `gmm` step: {@link covarianceFor} the columns, `nInit` restarts
- * ({@link AUTO_TABLE_GMM_STARTS} by default, alternating k-means and k-means++ starts), the covariance floor estimateK's BIC used ({@link selectionRegCovar}).
+ * ({@link AUTO_GMM_RESTARTS} by default; k-means starts: the `'mixed'` starts did not help on the held-out tables, docs/own-data.md rule 8), the covariance floor estimateK's BIC used ({@link selectionRegCovar}).
  */
 export function fitGmmStep(x: Matrix, k: number, seed: number, options: StepOptions = {}) {
-  return new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? AUTO_TABLE_GMM_STARTS, init: 'mixed', regCovar: selectionRegCovar(x), seed, threads: options.threads }).fit(x);
+  return new GaussianMixture({ nComponents: k, covarianceType: covarianceFor(x.cols), nInit: options.nInit ?? AUTO_GMM_RESTARTS, regCovar: selectionRegCovar(x), seed, threads: options.threads }).fit(x);
 }
 
 /** k's after the minimum over which a clear BIC minimum must keep rising. */
@@ -125,7 +125,7 @@ export function estimateKStep(options: { threads?: number; sampleSize?: number }
     name: 'estimateK',
     async estimate(x, [lo, hi], seed, criterion = 'silhouette') {
       const select = criterion as KCriterion;
-      const est = await estimateK(x, { range: [lo, Math.min(hi, x.rows - 1)], select, gmmInit: 'mixed', seed, threads: options.threads, sampleSize: options.sampleSize });
+      const est = await estimateK(x, { range: [lo, Math.min(hi, x.rows - 1)], select, seed, threads: options.threads, sampleSize: options.sampleSize });
       const curve = est.curves[select]!;
       const scores: Record<number, number> = {};
       est.ks.forEach((k, i) => {
