@@ -15,7 +15,7 @@
  * where they differed by more than 0.01 ACC and auto clusters with k-means (docs/own-data.md).
  */
 import type { Matrix } from '../matrix.ts';
-import { choleskyLower, symmetricEigen } from '../cluster/shared.ts';
+import { choleskyLower, sameClustering, symmetricEigen } from '../cluster/shared.ts';
 import { sampleRows } from './model-steps.ts';
 
 /** How well a partition's clusters fit Gaussians (lower is better; see the module's doc). */
@@ -133,27 +133,14 @@ function logDet(a: Float64Array, d: number): number | null {
   return s;
 }
 
-/** Whether two labelings are the same partition (up to renaming the clusters). */
-function samePartition(a: Int32Array, b: Int32Array): boolean {
-  const map = new Map<number, number>();
-  const back = new Map<number, number>();
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if ((map.get(x) ?? y) !== y || (back.get(y) ?? x) !== x) return false;
-    map.set(x, y);
-    back.set(y, x);
-  }
-  return true;
-}
-
 /**
  * Chooses between the k-means partition of the standardized rows `standardized` (labels
  * `onStandardized`) and that of the centred raw values (labels `onCenter`), by their Gaussian
  * fits measured on the standardized rows.
  */
 export function chooseUnits(standardized: Matrix, onStandardized: Int32Array, onCenter: Int32Array, k: number, seed = 0): UnitsDecision {
-  if (samePartition(onStandardized, onCenter)) return { chosen: 'standardize', reason: 'the raw units (centred) give the same partition as the standardized features', standardize: null, center: null };
+  // a relabelling both ways: the same partition
+  if (sameClustering(onStandardized, onCenter, k) && sameClustering(onCenter, onStandardized, k)) return { chosen: 'standardize', reason: 'the raw units (centred) give the same partition as the standardized features', standardize: null, center: null };
   const [s, c] = gaussianFits(standardized, [onStandardized, onCenter], k, seed);
   const show = (f: GaussianFit) => `pooled ${f.pooled.toFixed(3)}, per cluster ${f.perCluster === null ? '–' : f.perCluster.toFixed(3)}`;
   if (!s || !c || s.perCluster === null || c.perCluster === null)

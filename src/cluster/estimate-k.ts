@@ -11,7 +11,7 @@ import { symmetricEigen } from './_internal/linalg.ts';
 import { checkMatrix, choiceOption, intOption, seedOption, threadsOption } from './_internal/validate.ts';
 import { type DipMerge, dipMerge } from './dip-merge.ts';
 import { dipSplit } from './dip-split.ts';
-import { type GmmInit, GaussianMixture, selectionRegCovar } from './gmm.ts';
+import { GMM_INITS, type GmmInit, GaussianMixture, selectionRegCovar } from './gmm.ts';
 import { condenseAndSelect, hdbscanTree } from './hdbscan.ts';
 import { KMeans } from './kmeans.ts';
 
@@ -193,7 +193,7 @@ export async function estimateK(x: Matrix, options: EstimateKOptions = {}): Prom
   if (options.finerRatio !== undefined && !options.topFallback) throw new ParamError(`${where}: finerRatio needs topFallback (the criterion that decides when select's k is too coarse)`);
   const sampleSize = intOption(where, 'sampleSize', options.sampleSize, 5000, { min: MIN_ROWS_FOR_AUTO_K });
   const nInit = intOption(where, 'nInit', options.nInit, 3, { min: 1 });
-  const gmmInit = choiceOption<GmmInit>(where, 'gmmInit', options.gmmInit, 'kmeans', ['kmeans', 'k-means++', 'mixed']);
+  const gmmInit = choiceOption<GmmInit>(where, 'gmmInit', options.gmmInit, 'kmeans', GMM_INITS);
   const B = intOption(where, 'gapReferences', options.gapReferences, 5, { min: 1 });
   const R = intOption(where, 'stabilityRuns', options.stabilityRuns, 3, { min: 2 });
   const minSamples = intOption(where, 'hdbscanMinSamples', options.hdbscanMinSamples, 10, { min: 1 });

@@ -22,6 +22,9 @@ export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'tied', 'dia
 /** How {@link GaussianMixture} picks its initial responsibilities. */
 export type GmmInit = 'kmeans' | 'k-means++' | 'mixed';
 
+/** Every {@link GmmInit}, in the order the errors list them. */
+export const GMM_INITS: readonly GmmInit[] = ['kmeans', 'k-means++', 'mixed'];
+
 /** Options of {@link GaussianMixture}. */
 export interface GaussianMixtureOptions {
   /** Number of components k, an integer in `[1, nSamples]`. */
@@ -211,7 +214,7 @@ export class GaussianMixture {
     const regCovar = numberOption(where, 'regCovar', o.regCovar, GaussianMixture.defaults.regCovar, 0);
     const maxIter = intOption(where, 'maxIter', o.maxIter, GaussianMixture.defaults.maxIter, { min: 1 });
     const nInit = intOption(where, 'nInit', o.nInit, GaussianMixture.defaults.nInit, { min: 1 });
-    const init = choiceOption<GmmInit>(where, 'init', o.init, GaussianMixture.defaults.init, ['kmeans', 'k-means++', 'mixed']);
+    const init = choiceOption<GmmInit>(where, 'init', o.init, GaussianMixture.defaults.init, GMM_INITS);
     const seed = seedOption(where, o.seed);
     const threads = threadsOption(where, o.threads);
     const { rows: n, cols: d } = x;

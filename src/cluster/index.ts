@@ -8,7 +8,7 @@
 export { KMeans, type FittedKMeans, type KMeansDiagnostics, type KMeansInit, type KMeansOptions, type KMeansRunInfo } from './kmeans.ts';
 export { MiniBatchKMeans, type MiniBatchDiagnostics, type MiniBatchKMeansOptions } from './minibatch-kmeans.ts';
 export { PCA, type FittedPCA, type PCAOptions } from './pca.ts';
-export { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type FittedGaussianMixture, type GaussianMixtureOptions, type GmmDiagnostics, type GmmInit, type GmmRunInfo } from './gmm.ts';
+export { COVARIANCE_TYPES, GMM_INITS, GaussianMixture, type CovarianceType, type FittedGaussianMixture, type GaussianMixtureOptions, type GmmDiagnostics, type GmmInit, type GmmRunInfo } from './gmm.ts';
 export { Umap, type FittedUmap, type UmapInit, type UmapOptions, type UmapTimings } from './umap.ts';
 export { rowArgMax, storeGaussianMixture, storedMixtureProba, storedUmapTransform, type StoredGaussianMixture, type StoredUmap } from './stored-models.ts';
 export { DEFAULT_K_CRITERION, HDBSCAN_MAX_ROWS, HDBSCAN_SIZE_FRACTIONS, K_CRITERIA, MIN_ROWS_FOR_AUTO_K, checkKRange, estimateK, type EstimateKOptions, type HdbscanRun, type KCriterion, type KCurve, type KEstimate } from './estimate-k.ts';

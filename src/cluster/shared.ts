@@ -7,3 +7,4 @@ export { type FloatArray, silhouetteChunkSorted, silhouetteTile, silhouetteTiles
 export { checkMatrix, choiceOption, columnMeans, encodeLabels, intOption, rowNorms, seedOption, threadsOption } from './_internal/validate.ts';
 export { symmetricEigen } from './_internal/linalg.ts';
 export { choleskyLower } from './_internal/cholesky.ts';
+export { sameClustering } from './_internal/lloyd.ts';

@@ -4,7 +4,7 @@
  * when the data has labels, ACC/NMI/ARI. `--k auto` or `--k lo..hi` estimates k first.
  */
 import type { Command } from 'commander';
-import { COVARIANCE_TYPES, GaussianMixture, Umap } from '../../cluster/index.ts';
+import { COVARIANCE_TYPES, GMM_INITS, GaussianMixture, type GmmInit, Umap } from '../../cluster/index.ts';
 import { atomicWriteFile } from '../../data/atomic.ts';
 import { ParamError } from '../../errors.ts';
 import type { Matrix } from '../../matrix.ts';
@@ -61,8 +61,8 @@ export async function runGmmCommand(opts: GmmCliOptions): Promise<Record<string,
   const c = 'gmm';
   const covarianceType = opts.covarianceType ?? 'full';
   if (!COVARIANCE_TYPES.includes(covarianceType as never)) throw new ParamError(`${c}: option '--covariance-type' must be one of ${COVARIANCE_TYPES.join(', ')}, got ${JSON.stringify(covarianceType)}`);
-  const init = opts.init ?? 'kmeans';
-  if (init !== 'kmeans' && init !== 'k-means++' && init !== 'mixed') throw new ParamError(`${c}: option '--init' must be kmeans, k-means++ or mixed, got ${JSON.stringify(init)}`);
+  const init = (opts.init ?? 'kmeans') as GmmInit;
+  if (!GMM_INITS.includes(init)) throw new ParamError(`${c}: option '--init' must be kmeans, k-means++ or mixed, got ${JSON.stringify(init)}`);
   const nInit = intArg(c, 'n-init', opts.nInit, 1);
   const maxIter = intArg(c, 'max-iter', opts.maxIter, 1);
   const tol = realArg(c, 'tol', opts.tol, 0);
