@@ -141,12 +141,20 @@ export const CONV_DEC: MethodConfig = {
   reclusterAfterTraining: true,
   perDataset: {
     // the authors' COIL-20 batch of 10; their KL summed over it is weight 10 on our batch mean; COIL20.mat is
-    // sorted by object, so Q for the targets uses the running batch-norm averages (docs/conv-coil20.md)
-    'coil-20': { pretrain: { batchSize: 10 }, combination: { clusteringWeight: 10 }, clusterUpdate: { updateInterval: 144, targetBatchNorm: 'running' }, train: { batchSize: 10, maxIter: 7200 } },
+    // sorted by object, so Q for the targets uses the running batch-norm averages; the channel widths of
+    // their COIL-20 network (20 → 40 → a 320-d code) on 32×32 (docs/conv-coil20.md)
+    'coil-20': {
+      architecture: { channels: [20, 40, 320], kernels: [5, 5, 5], embeddingDim: 320 },
+      pretrain: { batchSize: 10 },
+      combination: { clusteringWeight: 10 },
+      clusterUpdate: { updateInterval: 144, targetBatchNorm: 'running' },
+      train: { batchSize: 10, maxIter: 7200 },
+    },
   },
   notes: [
     'The network of the authors\' code for MNIST (archs/mnist.json, architecture 1); on other square images the last conv spans the map left so the code stays 120×1×1 (32×32: 5×5); the authors\' COIL-20 networks (archs/coil.json) are for 128×128 images.',
     'COIL-20 (per data set): batch 10 as the authors\' COIL-20 code, KL weight 10 (their batch sum over 10), P every 144 iterations (one epoch of 1,440) from Q with the running batch-norm averages, because COIL20.mat is sorted by object and batches of 10 in data order would each hold one object; 7,200 iterations = 50 epochs.',
+    'COIL-20 network: the channel widths of the authors\' COIL-20 network (archs/coil.json, architecture 1: conv 20@9×9 → … → conv 40@5×5 → conv 320@4×4 on 128×128) fitted to the 32×32 COIL20.mat: conv 20@5×5 → pool 2 → conv 40@5×5 → pool 2 → conv 320@5×5, a 320-d code; their four conv + pool stages do not fit 32×32.',
     'Pretraining and clustering epochs are command-line arguments in the code (unverified): 50 pretraining epochs; 35,000 clustering iterations = 50 epochs of MNIST-70k at batch 100, P refreshed every 700 iterations (one epoch of 70,000), no tolerance stop.',
     'The L2 penalty is applied as weight decay 1e-4 to every parameter (the code: to Lasagne’s regularizable parameters, the conv weights and batch-norm scales γ, not the shifts β or the output bias); the learning-rate decay ×0.9999 per pretraining epoch is left out.',
     'Q for the targets P is computed with each batch\'s batch-norm statistics (batches of 100 in data order), as the code\'s non-deterministic expression (not on COIL-20: see above); the code\'s pass also updates the running averages, ours does not.',
