@@ -312,9 +312,9 @@ const ALJALBOUT_TABLE1: Experiment = {
   ],
   protocol: 'Whole data set, fitted and scored on the same rows (MNIST: 70,000; COIL-20: 1,440 images of 32×32); final labels from k-means (20 restarts) on the learned embedding.',
   deviations: [
-    'conv-dec follows the authors’ MNIST network and settings (conv/pool/unpool 50-50-120, batch norm, Nesterov SGD, KL weighted as their batch sum); the epoch counts are unverified and the L2 penalty is applied as weight decay (preset notes).',
+    'conv-dec follows the authors’ MNIST network and settings on MNIST (conv/pool/unpool 50-50-120, batch norm, Nesterov SGD, KL weighted as their batch sum); the epoch counts are unverified and the L2 penalty is applied as weight decay (preset notes).',
     'MNIST: the authors’ code uses 60,000 images (train 50,000 + test 10,000); here all 70,000.',
-    'COIL-20: Deng Cai’s 32×32 version with the MNIST network’s layout (last kernel 5×5, the code 120×1×1); the authors used 128×128 images and other networks (docs/papers.md §7.2). conv-dec’s COIL-20 settings (batch 10, KL weight 10, P from the running batch-norm averages) are its per-data-set defaults (docs/conv-coil20.md); convdec-da (Guo et al. 2018, not Aljalbout’s method) is shown next to it.',
+    'COIL-20: Deng Cai’s 32×32 version; the authors used 128×128 images (docs/papers.md §7.2). conv-dec’s COIL-20 settings are its per-data-set defaults (docs/conv-coil20.md): the channel widths of the authors’ COIL-20 network on two conv + pool stages (conv 20@5×5 → conv 40@5×5 → a 320-d code; theirs has four stages on 128×128), batch 10, KL weight 10, P from the running batch-norm averages; convdec-da (Guo et al. 2018, not Aljalbout’s method) is shown next to it.',
     'Paper Table 1 could not be read (§7.3): MNIST is compared with the best run quoted by the issue and the README’s unreleased commit; COIL-20 with the released code’s README.',
   ],
   sources: {
