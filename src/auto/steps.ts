@@ -125,7 +125,7 @@ export function estimateKStep(options: { threads?: number; sampleSize?: number }
     name: 'estimateK',
     async estimate(x, [lo, hi], seed, criterion = 'silhouette') {
       const select = criterion as KCriterion;
-      const est = await estimateK(x, { range: [lo, Math.min(hi, x.rows - 1)], select, seed, threads: options.threads, sampleSize: options.sampleSize });
+      const est = await estimateK(x, { range: [lo, Math.min(hi, x.rows - 1)], select, gapReferences: 20, seed, threads: options.threads, sampleSize: options.sampleSize });
       const curve = est.curves[select]!;
       const scores: Record<number, number> = {};
       est.ks.forEach((k, i) => {
