@@ -340,7 +340,7 @@ const K_LAB_SETS: ReadonlyArray<[string, string]> = [
  * its UMAP, and the ACC of the final clusterings given the true k. Empty without records.
  */
 export function renderKLab(dir: string): string {
-  const read = (file: string): Json | undefined => (existsSync(join(dir, file)) ? obj(JSON.parse(readFileSync(join(dir, file), 'utf8'))) : undefined);
+  const read = (file: string) => readRecord(dir, file);
   const files = existsSync(dir) ? readdirSync(dir) : [];
   const chosen = (set: string, rep: 'code' | 'code.umap0'): Record<string, number> => {
     const out: Record<string, number> = {};
@@ -393,6 +393,12 @@ function ranText(row: Json, plan: string): string {
   const criterion = str(d?.criterion);
   const extra = [criterion && !plan.includes(`k by ${criterion}`) ? `k decided by ${criterion}` : '', str(obj(d?.units)?.chosen) === 'center' ? 'kept center' : ''].filter(Boolean);
   return extra.length ? `${plan}; ${extra.join('; ')}` : plan;
+}
+
+/** The record `file` of `dir` as a JSON object, or undefined when the file is absent. */
+function readRecord(dir: string, file: string): Json | undefined {
+  const path = join(dir, file);
+  return existsSync(path) ? obj(JSON.parse(readFileSync(path, 'utf8'))) : undefined;
 }
 
 /**
@@ -451,10 +457,7 @@ export function replaceHeldout(text: string, table: string): string {
 }
 
 function heldoutOf(root: string): string {
-  const read = (name: string) => {
-    const path = join(root, 'bench/results', name);
-    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
-  };
+  const read = (name: string) => readRecord(join(root, 'bench/results'), name);
   const draws = readdirSync(join(root, 'bench/results'))
     .filter((f) => /^heldout-tables\d+-seed0\.json$/.test(f))
     .sort()
@@ -470,10 +473,7 @@ function heldoutOf(root: string): string {
  */
 export function renderHeldoutAB(dir: string, before: string, after: string): string {
   const f = (v: unknown) => (num(v) === undefined ? '–' : num(v)!.toFixed(3));
-  const read = (name: string): Json | undefined => {
-    const path = join(dir, name);
-    return existsSync(path) ? obj(JSON.parse(readFileSync(path, 'utf8'))) : undefined;
-  };
+  const read = (name: string) => readRecord(dir, name);
   const draws = readdirSync(dir)
     .map((file) => new RegExp(`^heldout-${after}-tables(\\d+)-seed0\\.json$`).exec(file)?.[1])
     .filter((n): n is string => n !== undefined)
