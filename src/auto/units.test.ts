@@ -9,7 +9,7 @@ import { AutoClustering } from './index.ts';
 import { inspectData } from './inspect.ts';
 import { comparesUnits, planAuto, planReasons, planSummary } from './plan.ts';
 import { runAuto } from './run.ts';
-import { chooseUnits, gaussianFits } from './units.ts';
+import { chooseUnits, gaussianFits, whiten } from './units.ts';
 
 const matrix = (rows: number[][]) => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0]!.length });
 
@@ -93,4 +93,24 @@ test('AutoClustering: a preprocessing the user gives is kept as given (no units 
   const auto = await new AutoClustering({ seed: 0, threads: 1, nClusters: 3 }).fit(x);
   assert.equal(auto.decision.units?.chosen, 'center');
   assert.deepEqual(Array.from(await auto.predict(x)), Array.from(auto.labels));
+});
+
+test('whiten: the Gram-matrix path (wide tables) gives the covariance path’s whitened space', () => {
+  const rng = new Rng(9);
+  const m = 40;
+  const d = 6;
+  const z = Float64Array.from({ length: m * d }, () => rng.normal());
+  for (let c = 0; c < d; c++) {
+    let mean = 0;
+    for (let i = 0; i < m; i++) mean += z[i * d + c]! / m;
+    for (let i = 0; i < m; i++) z[i * d + c]! -= mean;
+  }
+  const a = whiten(z, m, d, 3, 'covariance');
+  const b = whiten(z, m, d, 3, 'gram');
+  assert.deepEqual([a.dims, b.dims], [3, 3], 'the top 3 of the 6 axes (maxDims)');
+  // the same coordinates up to the sign of each axis
+  for (let j = 0; j < 3; j++) {
+    const sign = Math.sign(a.y[j]!) === Math.sign(b.y[j]!) ? 1 : -1;
+    for (let i = 0; i < m; i++) assert.ok(Math.abs(a.y[i * 3 + j]! - sign * b.y[i * 3 + j]!) < 1e-9, `axis ${j} row ${i}`);
+  }
 });
